@@ -1,0 +1,314 @@
+//! Small text utilities shared by the stages: byte spans, code point offsets, and case and accent
+//! folding. Nothing here knows about quotes or scores.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A half-open byte range into an article's text. Stages work in bytes (they slice `&str`); the output
+/// converts to Unicode code point offsets with [`CharOffsets`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The text under this span.
+    pub fn of<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// Converts byte offsets into code point offsets in O(1) amortised time, without a table per byte.
+///
+/// A checkpoint every [`CharOffsets::STRIDE`] bytes holds the number of code points before it; a lookup
+/// counts the code points between the checkpoint and the offset.
+pub struct CharOffsets<'t> {
+    text: &'t str,
+    checkpoints: Vec<usize>,
+}
+
+impl<'t> CharOffsets<'t> {
+    const STRIDE: usize = 256;
+
+    pub fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / Self::STRIDE + 1);
+        let mut count = 0usize;
+        for chunk in bytes.chunks(Self::STRIDE) {
+            checkpoints.push(count);
+            count += chunk.iter().filter(|&&b| !is_continuation_byte(b)).count();
+        }
+        CharOffsets { text, checkpoints }
+    }
+
+    /// The code point offset of byte offset `byte`, which must lie on a char boundary.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        let block = byte / Self::STRIDE;
+        let Some(&base) = self.checkpoints.get(block) else {
+            // Only `byte == text.len()` on an exact multiple of the stride lands here.
+            return self.text.chars().count();
+        };
+        let from = block * Self::STRIDE;
+        base + self.text.as_bytes()[from..byte]
+            .iter()
+            .filter(|&&b| !is_continuation_byte(b))
+            .count()
+    }
+}
+
+fn is_continuation_byte(b: u8) -> bool {
+    (b & 0xC0) == 0x80
+}
+
+/// Lowercases `s` into `out` (cleared first). ASCII takes a fast path with no allocation beyond `out`.
+pub fn fold_case_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else {
+        for c in s.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Case- and accent-folded form of a name, used as the key that joins speakers across articles:
+/// "Zelenskyý" and "zelenskyy" fold alike. Letters that do not decompose (ø, ł, ß) fold to their nearest
+/// ASCII letters so that common transliterations meet.
+pub fn fold_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true;
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ø' | 'Ø' => "o",
+            'ł' | 'Ł' => "l",
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'đ' | 'Đ' => "d",
+            '\u{2019}' | '\u{2018}' | '`' => "'",
+            '-' | '\u{2010}' | '\u{2013}' => "-",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+            last_space = false;
+        } else if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        } else {
+            out.extend(c.to_lowercase());
+            last_space = false;
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_count_code_points_not_bytes() {
+        let text = "“Ça va”, dit-il. ".repeat(40);
+        let offsets = CharOffsets::new(&text);
+        for (char_index, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(offsets.char_offset(byte), char_index);
+        }
+        assert_eq!(offsets.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn names_fold_case_and_accents() {
+        assert_eq!(fold_name("Volodymyr  Zelenskyý"), "volodymyr zelenskyy");
+        assert_eq!(fold_name("Lech Wałęsa"), "lech walesa");
+        assert_eq!(fold_name("O’Neill"), "o'neill");
+    }
+
+    #[test]
+    fn case_folding_reuses_the_buffer() {
+        let mut buf = String::new();
+        fold_case_into("Frosty", &mut buf);
+        assert_eq!(buf, "frosty");
+        fold_case_into("ÉLAN", &mut buf);
+        assert_eq!(buf, "élan");
+    }
+}
+
+/// What a [`Token`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters and digits, with inner apostrophes, hyphens and decimal points kept inside
+    /// (`don’t`, `Johnson’s`, `co-operation`, `3.5`, `U.S`).
+    Word,
+    /// A quotation mark or a free-standing apostrophe: `“ ” " ' ‘ ’ « » „ ‚ ‹ ›`.
+    QuoteMark,
+    /// Any other non-space character, one per token.
+    Punct,
+}
+
+/// A token: a slice of the text by its byte span. Tokens are never copied into new strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub span: Span,
+    pub kind: TokenKind,
+}
+
+impl Token {
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        self.span.of(text)
+    }
+}
+
+/// Whether `c` can open or close a quotation.
+pub fn is_quote_mark(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{201E}'
+            | '\u{201A}'
+            | '\u{2039}'
+            | '\u{203A}'
+            | '\u{201F}'
+            | '\u{201B}'
+    )
+}
+
+fn joins_inside_word(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '.' | ',' | '&' | '_')
+}
+
+/// Splits `text` into [`Token`]s, starting at byte `offset` (so that spans are offsets into the
+/// whole article when `text` is a slice of it). Allocation-free.
+pub fn tokens(text: &str, offset: usize) -> Tokens<'_> {
+    Tokens {
+        text,
+        pos: 0,
+        offset,
+    }
+}
+
+/// Iterator returned by [`tokens`].
+pub struct Tokens<'t> {
+    text: &'t str,
+    pos: usize,
+    offset: usize,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let rest = &self.text[self.pos..];
+        let (skip, first) = rest.char_indices().find(|&(_, c)| !c.is_whitespace())?;
+        let start = self.pos + skip;
+        let mut end = start + first.len_utf8();
+        let kind = if first.is_alphanumeric() {
+            let bytes_after = &self.text[end..];
+            let mut chars = bytes_after.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if c.is_alphanumeric() {
+                    end = start + first.len_utf8() + i + c.len_utf8();
+                } else if joins_inside_word(c) {
+                    // Inner punctuation joins only when a letter or digit follows; a decimal point or
+                    // comma only between digits.
+                    let prev = self.text[..end].chars().next_back().unwrap_or(' ');
+                    match chars.peek() {
+                        Some(&(_, next)) if next.is_alphanumeric() => {
+                            if matches!(c, '.' | ',') && !(prev.is_numeric() && next.is_numeric()) {
+                                // "U.S" keeps its inner dot; a sentence-final dot stays punctuation.
+                                if !(c == '.' && prev.is_uppercase() && next.is_uppercase()) {
+                                    break;
+                                }
+                            }
+                        }
+                        _ => break,
+                    }
+                } else if unicode_normalization::char::is_combining_mark(c) {
+                    end = start + first.len_utf8() + i + c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            TokenKind::Word
+        } else if is_quote_mark(first) {
+            TokenKind::QuoteMark
+        } else {
+            TokenKind::Punct
+        };
+        // Recompute `end` for words from the scan; other kinds are one char.
+        self.pos = end;
+        Some(Token {
+            span: Span::new(self.offset + start, self.offset + end),
+            kind,
+        })
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(&str, TokenKind)> {
+        tokens(text, 0).map(|t| (t.text(text), t.kind)).collect()
+    }
+
+    #[test]
+    fn apostrophes_and_hyphens_stay_inside_words() {
+        let text = "Johnson’s co-operation don't stop.";
+        let got: Vec<&str> = words(text).into_iter().map(|(w, _)| w).collect();
+        assert_eq!(got, ["Johnson’s", "co-operation", "don't", "stop", "."]);
+    }
+
+    #[test]
+    fn quote_marks_and_numbers() {
+        let text = "“It cost 3.5 billion,” the U.S. said.";
+        let got = words(text);
+        assert_eq!(got[0], ("“", TokenKind::QuoteMark));
+        assert_eq!(got[3], ("3.5", TokenKind::Word));
+        assert_eq!(got[4], ("billion", TokenKind::Word));
+        assert!(got.contains(&("U.S", TokenKind::Word)));
+        assert_eq!(got[6], ("”", TokenKind::QuoteMark));
+    }
+
+    #[test]
+    fn offsets_are_relative_to_the_article() {
+        let t: Vec<Token> = tokens("ab cd", 10).collect();
+        assert_eq!(t[1].span, Span::new(13, 15));
+    }
+}

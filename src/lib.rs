@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! ingest ──Article──▶ segment ──Segmented──▶ quotes ──ArticleQuotes──▶ topics ──▶ scoring ──▶ aggregate ──▶ output
-//! ```ignore
+//! ```
 //!
 //! [`pipeline`] wires the stages together for a batch of articles; the `tenor` binary is a thin command
 //! line over it. Everything the stages read from lexicons is built once ([`pipeline::Engine`]) and shared
@@ -21,7 +21,7 @@
 //! assert_eq!(article.quotes.len(), 1);
 //! assert_eq!(article.quotes[0].speaker.as_deref(), Some("Ana Petrova"));
 //! assert!(article.quotes[0].scores.sentiment < 0.0);
-//! ```ignore
+//! ```
 
 pub mod aggregate;
 pub mod error;

@@ -1,1 +1,272 @@
-//! TODO
+//! Segmentation: an article's text as paragraphs, sentences and tokens, all as byte spans into the text.
+//!
+//! Paragraphs are separated by blank lines; a text with no blank line has one paragraph per line.
+//! Sentences end at `.`, `!` or `?` (with any closing quote marks and brackets after them) when the next
+//! word starts a new sentence, and never after common abbreviations and initials (Mr., U.S., J.). A
+//! sentence never crosses a paragraph. What the sentences mean is left to [`crate::quotes`].
+
+use crate::text::{Span, Token, TokenKind, is_quote_mark, tokens};
+
+/// A sentence and the paragraph it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    pub paragraph: usize,
+    /// Range of this sentence's tokens in [`Segmented::tokens`].
+    pub first_token: usize,
+    pub end_token: usize,
+}
+
+/// An article split into paragraphs, sentences and tokens.
+#[derive(Debug, Clone)]
+pub struct Segmented<'t> {
+    pub text: &'t str,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+}
+
+/// A paragraph with the ranges of its sentences and tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    pub span: Span,
+    pub first_sentence: usize,
+    pub end_sentence: usize,
+    pub first_token: usize,
+    pub end_token: usize,
+}
+
+impl<'t> Segmented<'t> {
+    /// Segments `text`. Linear in the length of the text.
+    pub fn new(text: &'t str) -> Self {
+        let mut seg = Segmented {
+            text,
+            paragraphs: Vec::new(),
+            sentences: Vec::new(),
+            tokens: Vec::with_capacity(text.len() / 5),
+        };
+        for span in paragraph_spans(text) {
+            seg.push_paragraph(span);
+        }
+        seg
+    }
+
+    fn push_paragraph(&mut self, span: Span) {
+        let index = self.paragraphs.len();
+        let first_token = self.tokens.len();
+        let first_sentence = self.sentences.len();
+        self.tokens.extend(tokens(span.of(self.text), span.start));
+        let end_token = self.tokens.len();
+        let mut start_token = first_token;
+        let mut i = first_token;
+        while i < end_token {
+            if let Some(after) = self.sentence_end_after(i, end_token) {
+                self.push_sentence(index, start_token, after);
+                start_token = after;
+                i = after;
+            } else {
+                i += 1;
+            }
+        }
+        if start_token < end_token {
+            self.push_sentence(index, start_token, end_token);
+        }
+        self.paragraphs.push(Paragraph {
+            span,
+            first_sentence,
+            end_sentence: self.sentences.len(),
+            first_token,
+            end_token,
+        });
+    }
+
+    fn push_sentence(&mut self, paragraph: usize, first: usize, end: usize) {
+        let span = Span::new(self.tokens[first].span.start, self.tokens[end - 1].span.end);
+        self.sentences.push(Sentence {
+            span,
+            paragraph,
+            first_token: first,
+            end_token: end,
+        });
+    }
+
+    /// If token `i` ends a sentence, the index of the first token of the next sentence.
+    fn sentence_end_after(&self, i: usize, end: usize) -> Option<usize> {
+        let token = self.tokens[i];
+        let t = token.text(self.text);
+        if token.kind != TokenKind::Punct || !matches!(t, "." | "!" | "?" | "…") {
+            return None;
+        }
+        // Closing quote marks and brackets stay with the sentence they close.
+        let mut next = i + 1;
+        while next < end {
+            let n = self.tokens[next];
+            let nt = n.text(self.text);
+            let closes = (n.kind == TokenKind::QuoteMark && closes_quote(self.text, n))
+                || matches!(nt, ")" | "]" | "." | "!" | "?" | "…");
+            if closes && n.span.start == self.tokens[next - 1].span.end {
+                next += 1;
+            } else {
+                break;
+            }
+        }
+        if next >= end {
+            return None;
+        }
+        let following = self.tokens[next];
+        let ft = following.text(self.text);
+        // The next sentence must start with a capital, a digit or an opening mark.
+        let first_char = ft.chars().next().unwrap_or(' ');
+        let starts_sentence = first_char.is_uppercase()
+            || first_char.is_numeric()
+            || (following.kind == TokenKind::QuoteMark)
+            || matches!(ft, "(" | "[" | "-" | "\u{2014}" | "\u{2013}");
+        if !starts_sentence {
+            return None;
+        }
+        if t == "." && i > 0 {
+            let prev = self.tokens[i - 1];
+            if prev.kind == TokenKind::Word && prev.span.end == token.span.start {
+                let word = prev.text(self.text);
+                if is_abbreviation(word) {
+                    return None;
+                }
+            }
+        }
+        Some(next)
+    }
+
+    /// The index of the sentence that contains byte `offset`.
+    pub fn sentence_at(&self, offset: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.span.end <= offset);
+        (i < self.sentences.len() && self.sentences[i].span.start <= offset).then_some(i)
+    }
+
+    /// The index of the paragraph that contains byte `offset`.
+    pub fn paragraph_at(&self, offset: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.span.end <= offset);
+        (i < self.paragraphs.len() && self.paragraphs[i].span.start <= offset).then_some(i)
+    }
+
+    /// The index of the first token that starts at or after byte `offset`.
+    pub fn token_at_or_after(&self, offset: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < offset)
+    }
+
+    pub fn token_text(&self, i: usize) -> &'t str {
+        self.tokens[i].text(self.text)
+    }
+}
+
+/// Whether a quote-mark token looks like a closing mark (glued to the word before it).
+fn closes_quote(text: &str, token: Token) -> bool {
+    let c = token.text(text).chars().next().unwrap_or(' ');
+    is_quote_mark(c)
+        && !matches!(
+            c,
+            '\u{201C}' | '\u{2018}' | '\u{00AB}' | '\u{201E}' | '\u{201A}'
+        )
+}
+
+/// Words that end with a dot which does not end a sentence.
+fn is_abbreviation(word: &str) -> bool {
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true; // an initial: J. Smith
+    }
+    if word.contains('.') {
+        return true; // U.S. , e.g.
+    }
+    const ABBREVIATIONS: &[&str] = &[
+        "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Capt", "Sgt",
+        "Rev", "St", "Jr", "Sr", "Mt", "No", "Nos", "vs", "etc", "Inc", "Corp", "Ltd", "Co", "Jan",
+        "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Fig",
+        "approx", "Adm", "Supt", "Cmdr", "Maj", "Pres", "Hon", "Sec",
+    ];
+    ABBREVIATIONS.contains(&word)
+}
+
+/// Paragraph spans: blank-line separated when the text has a blank line, else one per line. Spans are
+/// trimmed of surrounding whitespace; empty paragraphs are dropped.
+fn paragraph_spans(text: &str) -> Vec<Span> {
+    let has_blank_line = text.split('\n').skip(1).any(|line| line.trim().is_empty());
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut push = |s: usize, e: usize| {
+        let piece = &text[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if lead + trail < piece.len() {
+            spans.push(Span::new(s + lead, e - trail));
+        }
+    };
+    let mut line_start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' || b == b'\r' {
+            if b == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            let line = &text[line_start..i];
+            if !has_blank_line || line.trim().is_empty() {
+                push(start, i);
+                start = i + 1;
+            }
+            line_start = i + 1;
+        }
+    }
+    push(start, text.len());
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let seg = Segmented::new(text);
+        seg.sentences.iter().map(|s| s.span.of(text)).collect()
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_blank_lines() {
+        let text = "Title\n\nFirst para\ncontinues here.\n\n  \n\nSecond para.";
+        let seg = Segmented::new(text);
+        let paras: Vec<&str> = seg.paragraphs.iter().map(|p| p.span.of(text)).collect();
+        assert_eq!(
+            paras,
+            ["Title", "First para\ncontinues here.", "Second para."]
+        );
+    }
+
+    #[test]
+    fn without_blank_lines_each_line_is_a_paragraph() {
+        let seg = Segmented::new("One.\r\nTwo.\rThree.");
+        assert_eq!(seg.paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn sentences_skip_abbreviations_and_keep_closing_marks() {
+        let text =
+            "Mr. Smith met Dr. J. Jones in the U.S. on Monday. “It went well.” Talks resume today.";
+        assert_eq!(
+            sentences(text),
+            [
+                "Mr. Smith met Dr. J. Jones in the U.S. on Monday.",
+                "“It went well.”",
+                "Talks resume today."
+            ]
+        );
+    }
+
+    #[test]
+    fn lowercase_after_a_dot_does_not_start_a_sentence() {
+        assert_eq!(sentences("It rose 3.5 per cent. e.g. more.").len(), 1);
+    }
+
+    #[test]
+    fn lookups_by_offset() {
+        let text = "A b.\n\nC d. E f.";
+        let seg = Segmented::new(text);
+        assert_eq!(seg.paragraph_at(text.find('E').unwrap()), Some(1));
+        assert_eq!(seg.sentence_at(text.find('E').unwrap()), Some(2));
+    }
+}

@@ -210,7 +210,10 @@ pub fn is_quote_mark(c: char) -> bool {
 }
 
 fn joins_inside_word(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '.' | ',' | '&' | '_')
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '.' | ',' | '&' | '_'
+    )
 }
 
 /// Splits `text` into [`Token`]s, starting at byte `offset` (so that spans are offsets into the

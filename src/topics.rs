@@ -26,3 +26,185 @@ impl TopicSource {
 
 /// Index of a topic in its [`TopicLexicon`].
 pub type TopicId = u16;
+
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::error::{Error, Result};
+
+const DEFAULT_TOPICS: &str = include_str!("../lexicons/topics.toml");
+
+/// Topics and their terms, compiled into one case-insensitive automaton.
+#[derive(Debug, Clone)]
+pub struct TopicLexicon {
+    names: Vec<String>,
+    labels: Vec<String>,
+    automaton: AhoCorasick,
+    /// The topic of each automaton pattern.
+    pattern_topic: Vec<TopicId>,
+}
+
+impl TopicLexicon {
+    /// The default topics shipped in the binary (lexicons/topics.toml).
+    pub fn embedded() -> Result<Self> {
+        Self::from_toml(DEFAULT_TOPICS, Path::new("lexicons/topics.toml"))
+    }
+
+    /// Reads a user's topic file (`--topics FILE`), which replaces the defaults.
+    pub fn load(path: &Path) -> Result<Self> {
+        let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_toml(&source, path)
+    }
+
+    /// Parses a topic table: `[key]` with `label = "..."` and `terms = ["...", ...]`.
+    pub fn from_toml(source: &str, path: &Path) -> Result<Self> {
+        let table: toml::Table = source
+            .parse()
+            .map_err(|e: toml::de::Error| Error::Lexicon {
+                path: path.to_path_buf(),
+                line: e
+                    .span()
+                    .map(|s| source[..s.start].lines().count().max(1))
+                    .unwrap_or(0),
+                message: e.message().to_string(),
+            })?;
+        let bad = |key: &str, message: &str| Error::Lexicon {
+            path: path.to_path_buf(),
+            line: source
+                .lines()
+                .position(|l| l.trim() == format!("[{key}]"))
+                .map_or(0, |i| i + 1),
+            message: format!("topic {key:?}: {message}"),
+        };
+        let mut names = Vec::new();
+        let mut labels = Vec::new();
+        let mut patterns = Vec::new();
+        let mut pattern_topic = Vec::new();
+        // Sorted by key so that topic ids, and so output order, do not depend on the file's order.
+        let mut keys: Vec<&String> = table.keys().collect();
+        keys.sort();
+        for key in keys {
+            let entry = table[key]
+                .as_table()
+                .ok_or_else(|| bad(key, "is not a table"))?;
+            let terms = entry
+                .get("terms")
+                .and_then(|t| t.as_array())
+                .ok_or_else(|| bad(key, "needs a `terms` list"))?;
+            let id = TopicId::try_from(names.len()).map_err(|_| bad(key, "too many topics"))?;
+            for term in terms {
+                let term = term
+                    .as_str()
+                    .ok_or_else(|| bad(key, "terms must be strings"))?;
+                let term = term.trim().to_lowercase().replace('\u{2019}', "'");
+                if !term.is_empty() {
+                    patterns.push(term);
+                    pattern_topic.push(id);
+                }
+            }
+            names.push(key.clone());
+            labels.push(
+                entry
+                    .get("label")
+                    .and_then(|l| l.as_str())
+                    .unwrap_or(key)
+                    .to_string(),
+            );
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| Error::Lexicon {
+                path: path.to_path_buf(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+        Ok(TopicLexicon {
+            names,
+            labels,
+            automaton,
+            pattern_topic,
+        })
+    }
+
+    /// Topic keys, indexed by [`TopicId`].
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn label(&self, id: TopicId) -> &str {
+        &self.labels[usize::from(id)]
+    }
+
+    /// Adds to `out` the topics that `text` mentions (on word boundaries), sorted and without repeats.
+    pub fn find_into(&self, text: &str, out: &mut Vec<TopicId>) {
+        let bytes = text.as_bytes();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let before_ok = m.start() == 0 || !is_word_byte(text, m.start(), true);
+            let after_ok = m.end() == bytes.len() || !is_word_byte(text, m.end(), false);
+            if before_ok && after_ok {
+                out.push(self.pattern_topic[m.pattern().as_usize()]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The topics of `text`.
+    pub fn find(&self, text: &str) -> Vec<TopicId> {
+        let mut out = Vec::new();
+        self.find_into(text, &mut out);
+        out
+    }
+}
+
+/// Whether the character just before (`before`) or at byte `at` is a letter or digit.
+fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
+    let c = if before {
+        text[..at].chars().next_back()
+    } else {
+        text[at..].chars().next()
+    };
+    c.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOPICS: &str = r#"
+        [trade]
+        label = "Trade"
+        terms = ["trade", "exports", "tariff", "free trade agreement"]
+
+        [cyber]
+        terms = ["cyber attack", "cyber attacks", "hacking"]
+    "#;
+
+    #[test]
+    fn topics_match_whole_words_case_insensitively() {
+        let topics = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+        let found = topics.find("Exports rose despite Cyber Attacks on the traders.");
+        let names: Vec<&str> = found
+            .iter()
+            .map(|&t| topics.names()[usize::from(t)].as_str())
+            .collect();
+        assert_eq!(names, ["cyber", "trade"]);
+        assert!(topics.find("the traders").is_empty());
+    }
+
+    #[test]
+    fn bad_files_are_reported_with_their_path() {
+        let err = TopicLexicon::from_toml("[x]\nlabel = 1", Path::new("my.toml")).unwrap_err();
+        assert!(err.to_string().starts_with("my.toml:"), "{err}");
+    }
+
+    #[test]
+    fn the_default_topics_load() {
+        let topics = TopicLexicon::embedded().unwrap();
+        assert!(topics.names().len() >= 10);
+        assert!(!topics.find("new sanctions on trade").is_empty());
+    }
+}

@@ -5,6 +5,11 @@
 //! quotes with byte spans into the article, each pointing at one of the article's speakers. Scoring and
 //! topics are left to later stages.
 
+pub mod attribution;
+pub mod lexicon;
+pub mod marks;
+pub mod speakers;
+
 use crate::text::Span;
 
 /// How a quote was reported.

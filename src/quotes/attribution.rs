@@ -1,0 +1,1114 @@
+//! Attribution: decides which quoted spans are speech, of what kind, by whom and with which cue, and finds
+//! indirect (reported) speech.
+//!
+//! The rules follow how journalists write: a cue verb with its subject right after the closing mark
+//! (`“…,” X said`, `“…,” said X`, `“…,” X, the foreign minister, said`, `“…” he added`), or before the
+//! opening mark in the same sentence (`X said: “…”`, `X told Y: “…”`, a participle such as `joking that
+//! … “…”` whose subject is the sentence's); a quote paragraph with no cue that follows a quote of X is
+//! X's; pronouns and role nouns resolve to the nearest compatible entity, and `he added` continues the
+//! previous speaker. The addressee of `told` or `asked` is never the speaker. Quoted words that nothing
+//! attributes and that read as titles, nicknames or scare quotes are not quotes.
+
+use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
+use super::marks::{QuotedSpan, find_quoted_spans};
+use super::speakers::{Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits};
+use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
+use crate::segment::Segmented;
+use crate::text::{Span, TokenKind, fold_name};
+
+/// Finds and attributes the quotes of articles. Built once from the lexicons; cheap to share.
+#[derive(Debug, Clone)]
+pub struct QuoteExtractor {
+    lex: AttributionLexicon,
+}
+
+/// A cue found in the reporter's text.
+#[derive(Debug, Clone, Copy)]
+struct CueHit {
+    first: usize,
+    end: usize,
+    entry: CueEntry,
+    sentence: usize,
+}
+
+/// A speaker found for one quote: the mention and the entity it stands for.
+#[derive(Debug, Clone, Copy)]
+struct Attribution {
+    entity: Option<usize>,
+    mention: Option<Span>,
+    cue: Option<(CueHit, Option<usize>)>,
+}
+
+/// Words before a quote that say it is a name or a term, not speech.
+const NOT_SPEECH_BEFORE: &[&str] = &[
+    "so-called",
+    "dubbed",
+    "nicknamed",
+    "titled",
+    "entitled",
+    "labelled",
+    "labeled",
+    "branded",
+    "code-named",
+    "codenamed",
+    "hashtag",
+    "word",
+    "term",
+    "phrase",
+    "slogan",
+    "motto",
+    "album",
+    "book",
+    "film",
+    "song",
+    "novel",
+    "play",
+    "series",
+    "show",
+    "report",
+    "documentary",
+    "programme",
+    "program",
+    "column",
+    "headline",
+    "banner",
+    "as",
+];
+
+/// Words between a subject and its cue verb: auxiliaries and time adverbs ("has also said").
+const AUXILIARIES: &[&str] = &[
+    "has",
+    "had",
+    "have",
+    "was",
+    "is",
+    "were",
+    "are",
+    "will",
+    "would",
+    "also",
+    "later",
+    "then",
+    "again",
+    "once",
+    "further",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "previously",
+    "earlier",
+    "recently",
+    "often",
+    "repeatedly",
+    "reportedly",
+    "has",
+    "could",
+    "may",
+    "might",
+    "should",
+    "must",
+    "can",
+    "had",
+    "already",
+    "even",
+    "simply",
+    "just",
+    "still",
+    "first",
+    "last",
+    "been",
+    "be",
+    "being",
+];
+
+/// First words of a leading subordinate clause, whose mentions are not the sentence's subject.
+const SUBORDINATORS: &[&str] = &[
+    "as",
+    "while",
+    "when",
+    "after",
+    "before",
+    "although",
+    "though",
+    "if",
+    "because",
+    "since",
+    "despite",
+    "unlike",
+    "like",
+    "whereas",
+    "once",
+    "until",
+    "in",
+    "on",
+    "at",
+    "during",
+    "following",
+    "amid",
+    "with",
+    "without",
+    "for",
+    "by",
+    "from",
+    "speaking",
+    "asked",
+    "noting",
+    "facing",
+    "welcoming",
+    "addressing",
+    "responding",
+    "writing",
+    "answering",
+    "meeting",
+    "having",
+    "given",
+    "according",
+];
+
+impl QuoteExtractor {
+    pub fn new(lex: AttributionLexicon) -> Self {
+        QuoteExtractor { lex }
+    }
+
+    pub fn lexicon(&self) -> &AttributionLexicon {
+        &self.lex
+    }
+
+    /// Finds, classifies and attributes every quote of a segmented article.
+    pub fn extract(&self, seg: &Segmented<'_>) -> ArticleQuotes {
+        let lower = seg.text.to_ascii_lowercase();
+        let reader = PhraseReader {
+            seg,
+            lower: &lower,
+            lex: &self.lex,
+        };
+        Article::new(seg, &reader).run()
+    }
+}
+
+/// The working state for one article.
+struct Article<'a, 't> {
+    seg: &'a Segmented<'t>,
+    r: &'a PhraseReader<'a, 't>,
+    quoted: Vec<QuotedSpan>,
+    /// Per token: inside quotation marks (marks included).
+    in_quote: Vec<bool>,
+    /// Per paragraph: reads as narrative (ends like a sentence), so its mentions can be antecedents.
+    narrative: Vec<bool>,
+    entities: Entities,
+    /// Name mentions outside quotes, in text order: (mention, entity, is the subject of its clause).
+    mentions: Vec<(Span, usize, bool)>,
+    cues: Vec<CueHit>,
+    /// (position, entity) of each attributed quote so far: what `he added` continues.
+    last_speakers: Vec<(usize, usize)>,
+}
+
+struct Found {
+    kind: QuoteKind,
+    span: Span,
+    text: String,
+    paragraph: usize,
+    attribution: Attribution,
+}
+
+impl<'a, 't> Article<'a, 't> {
+    fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>) -> Self {
+        let quoted = find_quoted_spans(seg);
+        let mut in_quote = vec![false; seg.tokens.len()];
+        for q in &quoted {
+            let from = seg.token_at_or_after(q.open.start);
+            let to = match q.close {
+                Some(c) => seg.token_at_or_after(c.start) + 1,
+                None => seg.paragraphs[q.last_paragraph].end_token,
+            };
+            for flag in &mut in_quote[from..to.min(seg.tokens.len())] {
+                *flag = true;
+            }
+        }
+        let narrative = seg
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let t = p.span.of(seg.text).trim_end();
+                t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
+            })
+            .collect();
+        let mut article = Article {
+            seg,
+            r,
+            quoted,
+            in_quote,
+            narrative,
+            entities: Entities::default(),
+            mentions: Vec::new(),
+            cues: Vec::new(),
+            last_speakers: Vec::new(),
+        };
+        article.collect_mentions_and_cues();
+        article
+    }
+
+    fn collect_mentions_and_cues(&mut self) {
+        let seg = self.seg;
+        for (s, sentence) in seg.sentences.iter().enumerate() {
+            let main_start = self.main_clause_start(s);
+            let mut subject_seen = false;
+            let mut i = sentence.first_token;
+            while i < sentence.end_token {
+                if self.in_quote[i] || seg.tokens[i].kind != TokenKind::Word {
+                    i += 1;
+                    continue;
+                }
+                let (words, n) = self.r.words_from(i, sentence.end_token);
+                if let Some(entry) = self.r.lex.cue_at(&words[..n]) {
+                    self.cues.push(CueHit {
+                        first: i,
+                        end: i + entry.words,
+                        entry,
+                        sentence: s,
+                    });
+                }
+                let starts_name = self.r.pronoun(i).is_none()
+                    && seg
+                        .token_text(i)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase);
+                if starts_name && let Some(m) = self.r.phrase_starting_at(i, sentence.end_token) {
+                    let end = m.end_token;
+                    if let NounPhrase::Name {
+                        name,
+                        role,
+                        gender,
+                        kind,
+                    } = m.phrase
+                    {
+                        let lone_opener = end - m.first_token == 1 && i == sentence.first_token;
+                        if !lone_opener || self.followed_by_cue(end, sentence.end_token) {
+                            let e = self
+                                .entities
+                                .add_name(seg.text, name, role, gender, kind, m.span);
+                            let subject = !subject_seen && i >= main_start;
+                            subject_seen |= i >= main_start;
+                            self.mentions.push((m.span, e, subject));
+                        }
+                    }
+                    i = end.max(i + 1);
+                    continue;
+                }
+                if i >= main_start && self.r.pronoun(i).is_some() {
+                    subject_seen = true;
+                }
+                i += 1;
+            }
+        }
+    }
+
+    fn followed_by_cue(&self, i: usize, end: usize) -> bool {
+        let mut j = i;
+        while j < end && AUXILIARIES.contains(&self.r.words_from(j, end).0[0]) {
+            j += 1;
+        }
+        let (words, n) = self.r.words_from(j, end);
+        n > 0 && self.r.lex.cue_at(&words[..n]).is_some()
+    }
+
+    /// The first token of the sentence's main clause: after a leading subordinate or participial clause
+    /// that ends with a comma.
+    fn main_clause_start(&self, s: usize) -> usize {
+        let sentence = self.seg.sentences[s];
+        let mut first = sentence.first_token;
+        while first < sentence.end_token
+            && matches!(
+                self.r.words_from(first, sentence.end_token).0[0],
+                "and" | "but" | "so" | "yet" | "or"
+            )
+        {
+            first += 1;
+        }
+        if first >= sentence.end_token {
+            return first;
+        }
+        let w = self.r.words_from(first, sentence.end_token).0[0];
+        let leading_clause = SUBORDINATORS.contains(&w) || (w.ends_with("ing") && w.len() > 5);
+        if !leading_clause {
+            return first;
+        }
+        (first..sentence.end_token)
+            .find(|&i| !self.in_quote[i] && self.seg.token_text(i) == ",")
+            .map(|i| i + 1)
+            .unwrap_or(first)
+    }
+
+    fn run(mut self) -> ArticleQuotes {
+        let mut found: Vec<Found> = Vec::new();
+        let quoted = std::mem::take(&mut self.quoted);
+        let mut used_cues: Vec<usize> = Vec::new();
+        for q in &quoted {
+            let open_token = self.seg.token_at_or_after(q.open.start);
+            let close_token = q.close.map(|c| self.seg.token_at_or_after(c.start));
+            let kind = self.kind_of(q, open_token);
+            let mut attribution = self
+                .trailing_cue(q, close_token)
+                .or_else(|| self.leading_cue(q, open_token));
+            if let Some(Attribution {
+                cue: Some((hit, _)),
+                ..
+            }) = attribution
+                && kind == QuoteKind::Direct
+                && let Some(i) = self.cues.iter().position(|c| c.first == hit.first)
+            {
+                used_cues.push(i);
+            }
+            if attribution.is_none() {
+                attribution = self.continued_speaker(q, open_token, &found);
+            }
+            if attribution.is_none() && self.is_not_speech(q, open_token, kind) {
+                continue;
+            }
+            let content = q.content();
+            if let Some(e) = attribution.and_then(|a| a.entity) {
+                self.last_speakers.push((content.start, e));
+            }
+            found.push(Found {
+                kind,
+                span: content,
+                text: q.text(self.seg.text),
+                paragraph: q.first_paragraph,
+                attribution: attribution.unwrap_or(Attribution {
+                    entity: None,
+                    mention: None,
+                    cue: None,
+                }),
+            });
+        }
+        self.quoted = quoted;
+        let indirect = self.indirect_speech(&used_cues, &found);
+        found.extend(indirect);
+        found.sort_by_key(|f| (f.span.start, f.span.end));
+        self.finish(found)
+    }
+
+    fn kind_of(&self, q: &QuotedSpan, open_token: usize) -> QuoteKind {
+        if q.last_paragraph > q.first_paragraph {
+            return QuoteKind::Direct;
+        }
+        let seg = self.seg;
+        let sentence_start = seg
+            .sentence_at(q.open.start)
+            .map(|s| seg.sentences[s].first_token)
+            .unwrap_or(open_token);
+        let before = (open_token > sentence_start).then(|| seg.token_text(open_token - 1));
+        let text = q.text(seg.text);
+        let words = text.split_whitespace().count();
+        let starts_upper = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+        let ends_like_sentence = text.trim_end().ends_with(['.', '!', '?', ',', '…', ';']);
+        let opens_sentence =
+            before.is_none() || matches!(before, Some(":" | "," | "\u{2014}" | "\u{2013}" | "-"));
+        if (opens_sentence && starts_upper) || (starts_upper && ends_like_sentence && words >= 4) {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Partial
+        }
+    }
+
+    /// Scare quotes, titles and nicknames: short quoted words that nothing attributes.
+    fn is_not_speech(&self, q: &QuotedSpan, open_token: usize, kind: QuoteKind) -> bool {
+        let text = q.text(self.seg.text);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let before: Vec<&str> = (open_token.saturating_sub(2)..open_token)
+            .map(|i| self.r.words_from(i, open_token).0[0])
+            .collect();
+        if before.iter().any(|w| NOT_SPEECH_BEFORE.contains(w)) {
+            return true;
+        }
+        let title_case = words.len() >= 2
+            && words
+                .iter()
+                .filter(|w| {
+                    !matches!(
+                        w.to_lowercase().as_str(),
+                        "of" | "the" | "a" | "an" | "to" | "and" | "in" | "on" | "for" | "at"
+                    )
+                })
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && !text.ends_with(['.', '!', '?', ',']);
+        kind == QuoteKind::Partial || title_case || words.len() <= 3
+    }
+
+    /// `“…,” X said`, `“…,” said X`, `“…,” X, the minister, said`, `“…” he added`.
+    fn trailing_cue(&mut self, q: &QuotedSpan, close_token: Option<usize>) -> Option<Attribution> {
+        let close = close_token?;
+        let seg = self.seg;
+        let s = seg.sentence_at(q.close?.start)?;
+        let sentence = seg.sentences[s];
+        let start = close + 1;
+        let mut limit = sentence.end_token.min(start + 14);
+        if let Some(next_quote) = (start..limit).find(|&i| self.in_quote[i]) {
+            limit = next_quote;
+        }
+        let hit = self
+            .cues
+            .iter()
+            .filter(|c| c.sentence == s && c.first >= start && c.first < limit)
+            .find(|c| c.entry.kind != CueKind::Noun)
+            .copied()?;
+        if hit.entry.kind == CueKind::Source {
+            let m = self.r.phrase_starting_at(hit.end, sentence.end_token)?;
+            return Some(self.attribute(m, hit, q.open.start));
+        }
+        let subject = self
+            .subject_before(hit.first, start)
+            .or_else(|| self.subject_after(hit, sentence.end_token));
+        // A participle right after a quote ("…,” adding that) takes the sentence's subject, before the quote.
+        let subject = subject.or_else(|| {
+            (hit.entry.kind == CueKind::Participle)
+                .then(|| self.main_subject(s, seg.token_at_or_after(q.open.start)))
+                .flatten()
+        })?;
+        Some(self.attribute(subject, hit, q.open.start))
+    }
+
+    /// `X said: “…”`, `X told Y: “…”`, `joking that … “…”`: the nearest cue before the quote, in its
+    /// sentence.
+    fn leading_cue(&mut self, q: &QuotedSpan, open_token: usize) -> Option<Attribution> {
+        let seg = self.seg;
+        let s = seg.sentence_at(q.open.start)?;
+        let sentence = seg.sentences[s];
+        let floor = (sentence.first_token..open_token)
+            .rev()
+            .find(|&i| self.in_quote[i])
+            .map(|i| i + 1)
+            .unwrap_or(sentence.first_token);
+        let hit = self
+            .cues
+            .iter()
+            .rev()
+            .filter(|c| c.sentence == s && c.first >= floor && c.end <= open_token)
+            .find(|c| c.entry.kind != CueKind::Noun)
+            .copied()?;
+        let subject = match hit.entry.kind {
+            CueKind::Source => self.r.phrase_starting_at(hit.end, open_token),
+            CueKind::Participle => self.main_subject(s, hit.first),
+            _ => self.subject_before(hit.first, floor).or_else(|| {
+                (!hit.entry.takes_addressee)
+                    .then(|| self.subject_after(hit, open_token))
+                    .flatten()
+            }),
+        }?;
+        Some(self.attribute(subject, hit, q.open.start))
+    }
+
+    /// A quote with no cue: the previous quote's speaker when it continues a run of quotes (the previous
+    /// paragraph, or earlier in the same paragraph).
+    fn continued_speaker(
+        &self,
+        q: &QuotedSpan,
+        open_token: usize,
+        found: &[Found],
+    ) -> Option<Attribution> {
+        let previous = found.iter().rev().find(|f| f.kind != QuoteKind::Indirect)?;
+        let entity = previous.attribution.entity?;
+        let para = q.first_paragraph;
+        let same_paragraph = previous.paragraph == para;
+        let paragraph_start = self.seg.paragraphs[para].first_token == open_token;
+        // Skip paragraphs that are not narrative (captions, "Open Image Modal") between the two.
+        let previous_end = self
+            .seg
+            .paragraph_at(previous.span.end)
+            .unwrap_or(previous.paragraph);
+        let gap_is_captions = (previous_end + 1..para).all(|p| !self.narrative[p]);
+        if !(same_paragraph || (paragraph_start && gap_is_captions && para > previous_end)) {
+            return None;
+        }
+        // Something in the paragraph before the quote names another speaker: leave it.
+        let para_first = self.seg.paragraphs[para].first_token;
+        if (para_first..open_token)
+            .any(|i| !self.in_quote[i] && self.cues.iter().any(|c| c.first == i))
+        {
+            return None;
+        }
+        Some(Attribution {
+            entity: Some(entity),
+            mention: None,
+            cue: None,
+        })
+    }
+
+    /// The subject noun phrase that ends right before the cue at `cue_first` (skipping auxiliaries,
+    /// manner adverbs and an apposition between commas), looking no further left than `floor`.
+    fn subject_before(&self, cue_first: usize, floor: usize) -> Option<Mention> {
+        let mut i = cue_first;
+        while i > floor {
+            let w = self.r.words_from(i - 1, cue_first).0[0];
+            if AUXILIARIES.contains(&w)
+                || self.r.lex.manner_tone(w).is_some()
+                || (w.ends_with("ly") && w.len() > 4)
+            {
+                i -= 1;
+            } else {
+                break;
+            }
+        }
+        if i == floor {
+            return None;
+        }
+        let last = i - 1;
+        if self.seg.token_text(last) == "," {
+            // X, the foreign minister, said / X, who replaced Y as leader, said: the subject is before the
+            // apposition.
+            let open = (floor..last)
+                .rev()
+                .take(30)
+                .find(|&j| self.seg.token_text(j) == ",")?;
+            if open == floor || self.in_quote[open] {
+                return None;
+            }
+            return self.r.phrase_ending_at(open - 1, floor);
+        }
+        self.r.phrase_ending_at(last, floor)
+    }
+
+    /// The inverted subject after a cue: `said X`, `said the minister`.
+    fn subject_after(&self, hit: CueHit, ceiling: usize) -> Option<Mention> {
+        let mut i = hit.end;
+        while i < ceiling
+            && self
+                .r
+                .lex
+                .manner_tone(self.r.words_from(i, ceiling).0[0])
+                .is_some()
+        {
+            i += 1;
+        }
+        self.r.phrase_starting_at(i, ceiling)
+    }
+
+    /// The subject of sentence `s`'s main clause, before token `before`.
+    fn main_subject(&self, s: usize, before: usize) -> Option<Mention> {
+        let start = self.main_clause_start(s);
+        (start..before).find_map(|i| {
+            if self.in_quote[i] {
+                return None;
+            }
+            if self.r.pronoun(i).is_some() {
+                return self.r.phrase_starting_at(i, before);
+            }
+            let m = self.r.phrase_starting_at(i, before)?;
+            matches!(
+                m.phrase,
+                NounPhrase::Name { .. } | NounPhrase::Common { .. }
+            )
+            .then_some(m)
+        })
+    }
+
+    /// Resolves a subject mention to an entity, and packs the cue.
+    fn attribute(&mut self, m: Mention, hit: CueHit, position: usize) -> Attribution {
+        let entity = self.resolve(&m, hit.entry.continues, position);
+        let manner = self.manner_adverb(hit);
+        Attribution {
+            entity,
+            mention: Some(m.span),
+            cue: Some((hit, manner)),
+        }
+    }
+
+    fn manner_adverb(&self, hit: CueHit) -> Option<usize> {
+        let sentence = self.seg.sentences[hit.sentence];
+        let before = hit
+            .first
+            .checked_sub(1)
+            .filter(|&i| i >= sentence.first_token);
+        let after = Some(hit.end).filter(|&i| i < sentence.end_token);
+        [before, after].into_iter().flatten().find(|&i| {
+            self.r
+                .lex
+                .manner_tone(self.r.words_from(i, i + 1).0[0])
+                .is_some()
+        })
+    }
+
+    fn resolve(&mut self, m: &Mention, continues: bool, position: usize) -> Option<usize> {
+        match &m.phrase {
+            NounPhrase::Name {
+                name,
+                role,
+                gender,
+                kind,
+            } => Some(
+                self.mentions
+                    .iter()
+                    .find(|(span, _, _)| span.overlaps(m.span))
+                    .map(|&(_, e, _)| e)
+                    .unwrap_or_else(|| {
+                        self.entities
+                            .add_name(self.seg.text, *name, *role, *gender, *kind, m.span)
+                    }),
+            ),
+            NounPhrase::Pronoun(p) => self.resolve_pronoun(*p, m.span.start, continues, position),
+            NounPhrase::Common { head, class } => {
+                let phrase = m.span.of(self.seg.text);
+                match class {
+                    TitleClass::Role | TitleClass::Title | TitleClass::Honorific => {
+                        let head = head.of(self.seg.text);
+                        let before = self.entities.most_recent(m.span.start, |e| {
+                            e.kind == SpeakerType::Person
+                                && e.role.as_deref().is_some_and(|r| {
+                                    r.to_lowercase()
+                                        .split_whitespace()
+                                        .any(|w| w == head.to_lowercase())
+                                })
+                        });
+                        let resolved = before.or_else(|| self.entities.with_role(head));
+                        let definite = phrase.to_lowercase().starts_with("the ");
+                        let resolved = resolved.or_else(|| {
+                            definite
+                                .then(|| {
+                                    self.entities.most_recent(m.span.start, |e| {
+                                        e.kind == SpeakerType::Person
+                                    })
+                                })
+                                .flatten()
+                        });
+                        Some(resolved.unwrap_or_else(|| {
+                            self.entities
+                                .add_unnamed(phrase, SpeakerType::Anonymous, m.span)
+                        }))
+                    }
+                    TitleClass::Organisation => {
+                        let name = strip_determiner(phrase);
+                        Some(self.entities.add_name(
+                            self.seg.text,
+                            Span::new(m.span.end - name.len(), m.span.end),
+                            None,
+                            None,
+                            SpeakerType::Organisation,
+                            m.span,
+                        ))
+                    }
+                    TitleClass::Group => Some(self.entities.add_unnamed(
+                        strip_determiner(phrase),
+                        SpeakerType::Group,
+                        m.span,
+                    )),
+                    TitleClass::Anonymous => Some(self.entities.add_unnamed(
+                        phrase,
+                        SpeakerType::Anonymous,
+                        m.span,
+                    )),
+                }
+            }
+        }
+    }
+
+    /// he, she, they, we: the previous speaker for continuation cues (`he added`), else the nearest
+    /// compatible subject of a clause before, else the previous speaker, else the nearest compatible
+    /// mention.
+    fn resolve_pronoun(
+        &self,
+        p: Pronoun,
+        at: usize,
+        continues: bool,
+        position: usize,
+    ) -> Option<usize> {
+        let previous_speaker = self.previous_speaker(position);
+        let fits = |e: usize| pronoun_fits(p, &self.entities.list[e]);
+        if continues && let Some(e) = previous_speaker.filter(|&e| fits(e)) {
+            return Some(e);
+        }
+        let para = self.seg.paragraph_at(at).unwrap_or(0);
+        let window_start = self.seg.paragraphs[para.saturating_sub(3)].span.start;
+        let narrative = |span: &Span| {
+            self.seg
+                .paragraph_at(span.start)
+                .is_some_and(|p| self.narrative[p])
+        };
+        let candidates =
+            self.mentions.iter().rev().filter(|(span, _, _)| {
+                span.end <= at && span.start >= window_start && narrative(span)
+            });
+        if let Some(&(_, e, _)) = candidates
+            .clone()
+            .find(|&&(_, e, subject)| subject && fits(e))
+        {
+            return Some(e);
+        }
+        if let Some(e) = previous_speaker.filter(|&e| fits(e)) {
+            return Some(e);
+        }
+        candidates
+            .clone()
+            .find(|&&(_, e, _)| fits(e))
+            .map(|&(_, e, _)| e)
+    }
+
+    /// The speaker of the last attributed quote before `position`, as attributed so far. Only direct and
+    /// partial quotes are known while quotes are attributed in order; that is what `he added` refers to.
+    fn previous_speaker(&self, position: usize) -> Option<usize> {
+        self.last_speakers
+            .iter()
+            .filter(|(at, _)| *at < position)
+            .max_by_key(|(at, _)| *at)
+            .map(|&(_, e)| e)
+    }
+
+    /// Reported speech: `X said (that) …`, `X told Y that …`, `…, X said.`, `according to X, …`.
+    fn indirect_speech(&mut self, used_cues: &[usize], found: &[Found]) -> Vec<Found> {
+        let direct: Vec<Span> = found
+            .iter()
+            .filter(|f| f.kind == QuoteKind::Direct)
+            .map(|f| f.span)
+            .collect();
+        let mut out = Vec::new();
+        for c in 0..self.cues.len() {
+            if used_cues.contains(&c) {
+                continue;
+            }
+            let hit = self.cues[c];
+            let Some((subject, content)) = self.reported_clause(hit) else {
+                continue;
+            };
+            if direct.iter().any(|d| d.overlaps(content)) {
+                continue;
+            }
+            let text = content.of(self.seg.text);
+            if text.split_whitespace().count() < 3 {
+                continue;
+            }
+            let attribution = self.attribute(subject, hit, content.start);
+            let Some(entity) = attribution.entity else {
+                continue;
+            };
+            self.last_speakers.push((content.start, entity));
+            out.push(Found {
+                kind: QuoteKind::Indirect,
+                span: content,
+                text: text.to_string(),
+                paragraph: self.seg.sentences[hit.sentence].paragraph,
+                attribution,
+            });
+        }
+        out
+    }
+
+    /// The subject and reported clause of a cue, if it introduces one.
+    fn reported_clause(&self, hit: CueHit) -> Option<(Mention, Span)> {
+        let seg = self.seg;
+        let sentence = seg.sentences[hit.sentence];
+        let end = sentence.end_token;
+        let clause_end = |from: usize| -> Option<Span> {
+            // To the end of the sentence, or to the first quote mark; punctuation at either end excluded.
+            let mut from = from;
+            while from < end && seg.tokens[from].kind == TokenKind::Punct {
+                from += 1;
+            }
+            let mut last = from;
+            let mut i = from;
+            while i < end && !self.in_quote[i] {
+                if seg.tokens[i].kind != TokenKind::Punct || i + 1 < end {
+                    last = i + 1;
+                }
+                i += 1;
+            }
+            while last > from
+                && matches!(
+                    seg.token_text(last - 1),
+                    "," | ";" | ":" | "." | "\u{2014}" | "\u{2013}"
+                )
+            {
+                last -= 1;
+            }
+            (last > from)
+                .then(|| Span::new(seg.tokens[from].span.start, seg.tokens[last - 1].span.end))
+        };
+        match hit.entry.kind {
+            CueKind::Source => {
+                // According to X, CLAUSE.  /  CLAUSE, according to X.
+                let source = self.r.phrase_starting_at(hit.end, end)?;
+                if hit.first == self.main_clause_start_raw(hit.sentence) {
+                    let comma = (source.end_token..end).find(|&i| seg.token_text(i) == ",")?;
+                    Some((source, clause_end(comma + 1)?))
+                } else if hit.first > sentence.first_token && seg.token_text(hit.first - 1) == "," {
+                    let span = Span::new(sentence.span.start, seg.tokens[hit.first - 2].span.end);
+                    ((sentence.first_token..hit.first).all(|i| !self.in_quote[i]))
+                        .then_some((source, span))
+                } else {
+                    None
+                }
+            }
+            CueKind::Verb | CueKind::Phrase | CueKind::Participle => {
+                let subject = if hit.entry.kind == CueKind::Participle {
+                    self.main_subject(hit.sentence, hit.first)?
+                } else {
+                    self.subject_before(hit.first, sentence.first_token)
+                        .or_else(|| self.subject_after(hit, end))?
+                };
+                let mut i = hit.end;
+                if self
+                    .r
+                    .lex
+                    .manner_tone(self.r.words_from(i, end).0[0])
+                    .is_some()
+                {
+                    i += 1;
+                }
+                if subject.first_token >= hit.end {
+                    i = subject.end_token;
+                }
+                if hit.entry.takes_addressee
+                    && let Some(addressee) = self.r.phrase_starting_at(i, end)
+                {
+                    i = addressee.end_token;
+                }
+                // "said on Friday that", "told reporters in Moscow that": look a few words ahead for "that".
+                if let Some(that) =
+                    (i..end.min(i + 7)).find(|&j| self.r.words_from(j, end).0[0] == "that")
+                {
+                    let between_ok = (i..that)
+                        .all(|j| seg.tokens[j].kind == TokenKind::Word || seg.token_text(j) == ",");
+                    if between_ok {
+                        return Some((subject, clause_end(that + 1)?));
+                    }
+                }
+                if i < end && self.starts_clause(i, end) {
+                    return Some((subject, clause_end(i)?));
+                }
+                // CLAUSE, X said.  The cue and subject close the sentence.
+                let tail_start = hit.first.min(subject.first_token);
+                let rest = (hit.end.max(subject.end_token)..end)
+                    .filter(|&j| seg.tokens[j].kind == TokenKind::Word)
+                    .count();
+                if rest <= 4
+                    && tail_start > sentence.first_token + 2
+                    && seg.token_text(tail_start - 1) == ","
+                    && (sentence.first_token..tail_start).all(|j| !self.in_quote[j])
+                {
+                    let span = Span::new(sentence.span.start, seg.tokens[tail_start - 2].span.end);
+                    return Some((subject, span));
+                }
+                None
+            }
+            CueKind::Noun => None,
+        }
+    }
+
+    fn main_clause_start_raw(&self, s: usize) -> usize {
+        self.seg.sentences[s].first_token
+    }
+
+    /// Whether a reported clause can start at token `i` without "that": a pronoun, a determiner or a name
+    /// followed by more words.
+    fn starts_clause(&self, i: usize, end: usize) -> bool {
+        let w = self.r.words_from(i, end).0[0];
+        let pronoun_or_det = matches!(
+            w,
+            "he" | "she"
+                | "they"
+                | "we"
+                | "it"
+                | "i"
+                | "there"
+                | "the"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+                | "this"
+                | "these"
+                | "those"
+                | "our"
+                | "russia"
+                | "britain"
+        );
+        let capital = self
+            .seg
+            .token_text(i)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+            && self.seg.tokens[i].kind == TokenKind::Word;
+        (pronoun_or_det || capital) && (i + 3 < end)
+    }
+
+    fn finish(self, found: Vec<Found>) -> ArticleQuotes {
+        let text = self.seg.text;
+        let mut speakers: Vec<Speaker> = Vec::new();
+        let mut speaker_of_entity: Vec<Option<usize>> = vec![None; self.entities.list.len()];
+        let mut quotes = Vec::with_capacity(found.len());
+        for f in found {
+            let speaker = f.attribution.entity.map(|e| {
+                *speaker_of_entity[e].get_or_insert_with(|| {
+                    let entity = &self.entities.list[e];
+                    speakers.push(Speaker {
+                        name: entity.name.clone(),
+                        key: fold_name(&entity.name),
+                        kind: entity.kind,
+                        role: entity.role.clone(),
+                        mentions: entity.mentions.clone(),
+                    });
+                    speakers.len() - 1
+                })
+            });
+            let cue = f.attribution.cue.map(|(hit, manner)| {
+                let tokens = &self.seg.tokens;
+                let mut span =
+                    Span::new(tokens[hit.first].span.start, tokens[hit.end - 1].span.end);
+                let mut tone = hit.entry.tone;
+                if let Some(m) = manner {
+                    let m_span = tokens[m].span;
+                    span = Span::new(span.start.min(m_span.start), span.end.max(m_span.end));
+                    tone += self
+                        .r
+                        .lex
+                        .manner_tone(self.r.words_from(m, m + 1).0[0])
+                        .unwrap_or(0.0);
+                }
+                Cue {
+                    span,
+                    text: span.of(text).to_string(),
+                    framing: hit.entry.framing,
+                    framing_tone: tone.clamp(-1.0, 1.0),
+                }
+            });
+            quotes.push(Quote {
+                kind: f.kind,
+                span: f.span,
+                text: f.text,
+                speaker,
+                speaker_mention: f.attribution.mention,
+                cue,
+                paragraph: f.paragraph,
+            });
+        }
+        ArticleQuotes { quotes, speakers }
+    }
+}
+
+fn strip_determiner(phrase: &str) -> &str {
+    for det in ["the ", "The ", "a ", "A ", "an ", "An "] {
+        if let Some(rest) = phrase.strip_prefix(det) {
+            return rest;
+        }
+    }
+    phrase
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quotes::lexicon::AttributionLexicon;
+
+    fn extract(text: &str) -> ArticleQuotes {
+        let lex = AttributionLexicon::embedded().unwrap();
+        QuoteExtractor::new(lex).extract(&Segmented::new(text))
+    }
+
+    fn show(text: &str) -> Vec<(QuoteKind, String, String)> {
+        let q = extract(text);
+        q.quotes
+            .iter()
+            .map(|x| {
+                (
+                    x.kind,
+                    x.text.clone(),
+                    x.speaker
+                        .map(|s| q.speakers[s].name.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn speaker_after_the_quote_in_all_word_orders() {
+        let text = "“We will not retreat,” Anna Berg said.\n\n“Nor will we,” said Tomas Vik.\n\n\
+                    “The talks failed,” Karl Olsen, the foreign minister, said.";
+        let got = show(text);
+        assert_eq!(got[0].2, "Anna Berg");
+        assert_eq!(got[1].2, "Tomas Vik");
+        assert_eq!(got[2].2, "Karl Olsen");
+        assert!(got.iter().all(|q| q.0 == QuoteKind::Direct));
+    }
+
+    #[test]
+    fn the_addressee_of_told_is_not_the_speaker() {
+        let text = "Ms Ines Duarte told Mr Paulo Reis: “We must finish this today.”";
+        let got = show(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].2, "Ines Duarte");
+    }
+
+    #[test]
+    fn he_added_continues_the_previous_speaker_even_past_a_nearer_name() {
+        let text = "Mr Ivan Petrov said: “Our position has not changed.”\n\n\
+                    Recalling that Mr Lukas Brandt had criticised the plan, he added: “We are still open to talks.”";
+        let got = show(text);
+        assert_eq!(got[1].1, "We are still open to talks.");
+        assert_eq!(got[1].2, "Ivan Petrov");
+    }
+
+    #[test]
+    fn a_quote_paragraph_with_no_cue_continues_the_previous_speaker() {
+        let text = "“We are ready,” Marta Kowal said.\n\nPhoto caption here (Agency)\n\n“We have waited long enough.”";
+        let got = show(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].2, "Marta Kowal");
+    }
+
+    #[test]
+    fn pronouns_resolve_to_the_subject_of_the_previous_sentence() {
+        let text = "As talks opened, Mr Omar Haddad met the envoy, Ms Lena Fischer.\n\n\
+                    He told reporters: “This is a good day.”";
+        let got = show(text);
+        assert_eq!(got[0].2, "Omar Haddad");
+    }
+
+    #[test]
+    fn partial_quotes_and_reported_speech_in_one_sentence() {
+        let text = "Describing ties as “badly damaged”, Mr Pavel Orlov said that Moscow would wait for a better moment.";
+        let got = show(text);
+        assert_eq!(
+            got[0],
+            (
+                QuoteKind::Partial,
+                "badly damaged".into(),
+                "Pavel Orlov".into()
+            )
+        );
+        assert_eq!(got[1].0, QuoteKind::Indirect);
+        assert_eq!(got[1].1, "Moscow would wait for a better moment");
+        assert_eq!(got[1].2, "Pavel Orlov");
+    }
+
+    #[test]
+    fn scare_quotes_and_titles_are_not_quotes() {
+        let text =
+            "The so-called “peace plan” was criticised in the report “Roads to Nowhere” last week.";
+        assert!(show(text).is_empty());
+    }
+
+    #[test]
+    fn according_to_names_the_source() {
+        let text = "According to Ms Rosa Lind, the vote will be held in the spring.";
+        let got = show(text);
+        assert_eq!(got[0].0, QuoteKind::Indirect);
+        assert_eq!(got[0].1, "the vote will be held in the spring");
+        assert_eq!(got[0].2, "Rosa Lind");
+    }
+
+    #[test]
+    fn debug_seed() {
+        let Ok(text) = std::fs::read_to_string("../../shared/seed/000_5cf8044303f3b8b7.txt") else {
+            return;
+        };
+        for q in show(&text) {
+            eprintln!("{q:?}");
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The lexicons that attribution reads: reporting cues (lexicons/cues.tsv), manner adverbs
+//! (lexicons/manner.tsv) and the titles, role nouns and organisation words that shape speaker names
+//! (lexicons/titles.tsv). Built once, shared read-only.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::Framing;
+use crate::error::{Error, Result};
+
+/// How a cue is used in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A finite or bare verb form: said, says, told, warned.
+    Verb,
+    /// An -ing form that takes the main clause's subject: saying, adding, joking.
+    Participle,
+    /// A multiword verbal cue: hit out at, pointed out.
+    Phrase,
+    /// A cue that introduces its source after it: according to.
+    Source,
+    /// A noun used as "in a statement", "in an interview".
+    Noun,
+}
+
+impl CueKind {
+    fn parse(s: &str) -> Option<CueKind> {
+        Some(match s {
+            "verb" => CueKind::Verb,
+            "participle" => CueKind::Participle,
+            "phrase" => CueKind::Phrase,
+            "source" => CueKind::Source,
+            "noun" => CueKind::Noun,
+            _ => return None,
+        })
+    }
+}
+
+/// One cue form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CueEntry {
+    pub kind: CueKind,
+    pub framing: Framing,
+    pub tone: f32,
+    /// The verb's object is the person spoken to (told X), who is never the speaker.
+    pub takes_addressee: bool,
+    /// Number of words in the cue form.
+    pub words: usize,
+    /// `added`, `continued`, `went on`: the speaker is the previous quote's, whatever stands nearer.
+    pub continues: bool,
+}
+
+/// What a word in a name or a role phrase is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleClass {
+    /// Mr, Mrs, Dr, Sir: stripped from names.
+    Honorific,
+    /// President, Prime Minister: stripped from names and kept as the speaker's role.
+    Title,
+    /// minister, spokeswoman: a noun that can stand for a named person.
+    Role,
+    /// ministry, Kremlin, government: makes an organisation speaker.
+    Organisation,
+    /// protesters, officials: a group speaker.
+    Group,
+    /// source, aide: an anonymous source.
+    Anonymous,
+}
+
+/// Grammatical gender implied by an honorific or title, when it implies one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TitleEntry {
+    pub class: TitleClass,
+    pub gender: Option<Gender>,
+    pub words: usize,
+}
+
+/// Cues, manner adverbs and titles, keyed by lowercase word forms. Multiword forms are keyed by their
+/// whole lowercase text and found by [`AttributionLexicon::cue_at`] from their first word.
+#[derive(Debug, Clone, Default)]
+pub struct AttributionLexicon {
+    cues: HashMap<String, CueEntry>,
+    manner: HashMap<String, f32>,
+    titles: HashMap<String, TitleEntry>,
+    /// First words of multiword cues and titles, with the longest form's word count.
+    multiword_heads: HashMap<String, usize>,
+}
+
+const DEFAULT_CUES: &str = include_str!("../../lexicons/cues.tsv");
+const DEFAULT_MANNER: &str = include_str!("../../lexicons/manner.tsv");
+const DEFAULT_TITLES: &str = include_str!("../../lexicons/titles.tsv");
+
+impl AttributionLexicon {
+    /// The lexicons shipped in the binary.
+    pub fn embedded() -> Result<Self> {
+        let mut lex = AttributionLexicon::default();
+        lex.add_cues(DEFAULT_CUES, Path::new("lexicons/cues.tsv"))?;
+        lex.add_manner(DEFAULT_MANNER, Path::new("lexicons/manner.tsv"))?;
+        lex.add_titles(DEFAULT_TITLES, Path::new("lexicons/titles.tsv"))?;
+        Ok(lex)
+    }
+
+    /// Adds or overrides cues from a `cue kind framing tone object` table.
+    pub fn add_cues(&mut self, source: &str, path: &Path) -> Result<()> {
+        for (line, fields) in rows(source, "cue") {
+            let bad = |message: String| Error::Lexicon {
+                path: path.to_path_buf(),
+                line,
+                message,
+            };
+            let [cue, kind, framing, tone, object] = fields[..] else {
+                return Err(bad(format!(
+                    "expected 5 tab-separated fields, found {}",
+                    fields.len()
+                )));
+            };
+            let kind =
+                CueKind::parse(kind).ok_or_else(|| bad(format!("unknown cue kind {kind:?}")))?;
+            let framing = Framing::parse(framing)
+                .ok_or_else(|| bad(format!("unknown framing class {framing:?}")))?;
+            let tone: f32 = tone
+                .parse()
+                .map_err(|_| bad(format!("tone {tone:?} is not a number")))?;
+            let form = normalise(cue);
+            let words = form.split(' ').count();
+            let head = form.split(' ').next().unwrap_or_default();
+            let continues = matches!(
+                head,
+                "added"
+                    | "adds"
+                    | "adding"
+                    | "add"
+                    | "continued"
+                    | "continues"
+                    | "continuing"
+                    | "went"
+            );
+            if words > 1 {
+                let longest = self.multiword_heads.entry(head.to_string()).or_insert(0);
+                *longest = (*longest).max(words);
+            }
+            self.cues.insert(
+                form,
+                CueEntry {
+                    kind,
+                    framing,
+                    tone: tone.clamp(-1.0, 1.0),
+                    takes_addressee: object == "addressee",
+                    words,
+                    continues,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Adds or overrides manner adverbs from an `adverb tone` table.
+    pub fn add_manner(&mut self, source: &str, path: &Path) -> Result<()> {
+        for (line, fields) in rows(source, "adverb") {
+            let [adverb, tone, ..] = fields[..] else {
+                return Err(Error::Lexicon {
+                    path: path.to_path_buf(),
+                    line,
+                    message: "expected adverb<TAB>tone".into(),
+                });
+            };
+            let tone: f32 = tone.parse().map_err(|_| Error::Lexicon {
+                path: path.to_path_buf(),
+                line,
+                message: format!("tone {tone:?} is not a number"),
+            })?;
+            self.manner.insert(normalise(adverb), tone.clamp(-1.0, 1.0));
+        }
+        Ok(())
+    }
+
+    /// Adds or overrides titles from a `title class gender` table.
+    pub fn add_titles(&mut self, source: &str, path: &Path) -> Result<()> {
+        for (line, fields) in rows(source, "title") {
+            let bad = |message: String| Error::Lexicon {
+                path: path.to_path_buf(),
+                line,
+                message,
+            };
+            let (title, class, gender) = match fields[..] {
+                [t, c] => (t, c, "-"),
+                [t, c, g, ..] => (t, c, g),
+                _ => return Err(bad("expected title<TAB>class<TAB>gender".into())),
+            };
+            let class = match class {
+                "honorific" => TitleClass::Honorific,
+                "title" => TitleClass::Title,
+                "role" => TitleClass::Role,
+                "organisation" | "organization" => TitleClass::Organisation,
+                "group" => TitleClass::Group,
+                "anonymous" => TitleClass::Anonymous,
+                other => return Err(bad(format!("unknown title class {other:?}"))),
+            };
+            let gender = match gender {
+                "m" => Some(Gender::Male),
+                "f" => Some(Gender::Female),
+                _ => None,
+            };
+            let form = normalise(title);
+            let words = form.split(' ').count();
+            if words > 1 {
+                let head = form.split(' ').next().unwrap_or_default().to_string();
+                let longest = self.multiword_heads.entry(head).or_insert(0);
+                *longest = (*longest).max(words);
+            }
+            self.titles.insert(
+                form,
+                TitleEntry {
+                    class,
+                    gender,
+                    words,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The longest cue that starts with `words[0]`, given the lowercase words from there on.
+    pub fn cue_at(&self, words: &[&str]) -> Option<CueEntry> {
+        self.longest(words, |key| self.cues.get(key).copied())
+    }
+
+    /// The longest title, role or organisation phrase that starts with `words[0]`.
+    pub fn title_at(&self, words: &[&str]) -> Option<TitleEntry> {
+        self.longest(words, |key| self.titles.get(key).copied())
+    }
+
+    pub fn manner_tone(&self, word: &str) -> Option<f32> {
+        self.manner.get(word).copied()
+    }
+
+    fn longest<T>(&self, words: &[&str], get: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let first = *words.first()?;
+        let max = self
+            .multiword_heads
+            .get(first)
+            .copied()
+            .unwrap_or(1)
+            .min(words.len());
+        if max > 1 {
+            let mut key = String::with_capacity(32);
+            for n in (2..=max).rev() {
+                key.clear();
+                for (i, w) in words[..n].iter().enumerate() {
+                    if i > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(w);
+                }
+                if let Some(found) = get(&key) {
+                    return Some(found);
+                }
+            }
+        }
+        get(first)
+    }
+}
+
+/// Lowercase, with typographic apostrophes made plain, single spaces.
+fn normalise(term: &str) -> String {
+    term.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('\u{2019}', "'")
+}
+
+/// The data rows of a lexicon table: comments and blank lines skipped, the header row (whose first field
+/// is `header`) skipped, fields split on tabs. Yields 1-based line numbers for errors.
+fn rows<'s>(source: &'s str, header: &'s str) -> impl Iterator<Item = (usize, Vec<&'s str>)> + 's {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l.trim_end_matches('\r')
+                    .split('\t')
+                    .map(str::trim)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(move |(_, f)| f.first() != Some(&header))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_are_found_longest_first() {
+        let mut lex = AttributionLexicon::default();
+        lex.add_cues(
+            "cue\tkind\tframing\ttone\tobject\nhit\tverb\tconflict\t-0.5\t-\nhit out at\tphrase\tconflict\t-0.7\t-\ntold\tverb\tneutral\t0\taddressee\n",
+            Path::new("test.tsv"),
+        )
+        .unwrap();
+        let cue = lex.cue_at(&["hit", "out", "at", "critics"]).unwrap();
+        assert_eq!((cue.kind, cue.words), (CueKind::Phrase, 3));
+        assert_eq!(lex.cue_at(&["hit", "back"]).unwrap().words, 1);
+        assert!(lex.cue_at(&["told"]).unwrap().takes_addressee);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let mut lex = AttributionLexicon::default();
+        let err = lex
+            .add_cues(
+                "# comment\nsaid\tverb\tcheerful\t0\t-\n",
+                Path::new("my.tsv"),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "my.tsv:2: unknown framing class \"cheerful\""
+        );
+    }
+
+    #[test]
+    fn the_embedded_lexicons_load() {
+        let lex = AttributionLexicon::embedded().unwrap();
+        assert!(lex.cue_at(&["said"]).is_some());
+        assert!(lex.cue_at(&["added"]).unwrap().continues);
+        assert_eq!(lex.title_at(&["mr"]).unwrap().class, TitleClass::Honorific);
+    }
+}

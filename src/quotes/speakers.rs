@@ -1,0 +1,733 @@
+//! Speakers: noun phrases that can speak (names, pronouns, role nouns, organisations, groups and
+//! anonymous sources), and the entities they refer to in one article.
+//!
+//! All mentions of one person become one entity: "Sergey Lavrov", "Sergei Lavrov", "Mr Lavrov", "Lavrov".
+//! Honorifics and titles are stripped from names and kept as the role; transliteration variants of a first
+//! name with the same surname join; the canonical name is the fullest form seen. Pronouns and role nouns are
+//! resolved by [`Entities::resolve`]. Which phrase is the speaker of which quote is left to
+//! [`super::attribution`].
+
+use super::SpeakerType;
+use super::lexicon::{AttributionLexicon, Gender, TitleClass};
+use crate::segment::Segmented;
+use crate::text::{Span, TokenKind, fold_name};
+
+/// A pronoun that can stand for a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pronoun {
+    He,
+    She,
+    They,
+    We,
+}
+
+/// What a noun phrase is, as far as speakers are concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NounPhrase {
+    /// A proper name. `name` is the name without titles; `role` the titles before it.
+    Name {
+        name: Span,
+        role: Option<Span>,
+        gender: Option<Gender>,
+        kind: SpeakerType,
+    },
+    Pronoun(Pronoun),
+    /// A common noun phrase headed by a role, organisation, group or anonymous-source noun: "the
+    /// minister", "the Russian foreign ministry", "a senior official", "protesters".
+    Common {
+        head: Span,
+        class: TitleClass,
+    },
+}
+
+/// A noun phrase with where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+    /// Tokens `first..end` in the article's token list.
+    pub first_token: usize,
+    pub end_token: usize,
+    pub phrase: NounPhrase,
+}
+
+/// Reads noun phrases around a token position.
+pub struct PhraseReader<'a, 't> {
+    pub seg: &'a Segmented<'t>,
+    /// The article text lowercased in ASCII (same byte offsets as the text).
+    pub lower: &'a str,
+    pub lex: &'a AttributionLexicon,
+}
+
+/// Capitalised words that start sentences and are not names.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "and",
+    "but",
+    "or",
+    "if",
+    "as",
+    "at",
+    "in",
+    "on",
+    "for",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "when",
+    "while",
+    "after",
+    "before",
+    "although",
+    "though",
+    "however",
+    "yet",
+    "so",
+    "now",
+    "then",
+    "also",
+    "still",
+    "even",
+    "meanwhile",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "which",
+    "asked",
+    "speaking",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "not",
+    "no",
+    "yes",
+    "in",
+    "last",
+    "next",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "each",
+    "every",
+    "one",
+    "two",
+    "three",
+    "according",
+    "since",
+    "despite",
+    "because",
+    "unlike",
+    "like",
+    "under",
+    "over",
+    "during",
+    "until",
+    "once",
+    "instead",
+    "indeed",
+    "thus",
+    "earlier",
+    "later",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "open",
+    "image",
+    "modal",
+    "photo",
+    "picture",
+    "getty",
+    "reuters",
+    "ap",
+    "afp",
+    "pa",
+];
+
+/// Lowercase words that may sit inside a name: Ursula von der Leyen, Ali bin Said.
+const NAME_PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "bin", "bint", "al", "da", "di", "du", "la", "le", "del",
+    "dos", "das", "ibn", "el", "ter",
+];
+
+impl<'a, 't> PhraseReader<'a, 't> {
+    fn word(&self, i: usize) -> &'a str {
+        self.seg.tokens[i].span.of(self.lower)
+    }
+
+    fn raw(&self, i: usize) -> &'t str {
+        self.seg.token_text(i)
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.seg.tokens[i].kind == TokenKind::Word
+    }
+
+    fn is_capitalised(&self, i: usize) -> bool {
+        self.is_word(i) && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Up to 6 lowercase words from token `i`, for multiword lexicon look-ups.
+    pub fn words_from(&self, i: usize, end: usize) -> ([&'a str; 6], usize) {
+        let mut words = [""; 6];
+        let mut n = 0;
+        let mut j = i;
+        while j < end && n < 6 && self.is_word(j) {
+            words[n] = strip_possessive(self.word(j));
+            n += 1;
+            j += 1;
+        }
+        (words, n)
+    }
+
+    fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
+        let (words, n) = self.words_from(i, end);
+        let t = self.lex.title_at(&words[..n])?;
+        Some((t.class, t.gender, t.words))
+    }
+
+    pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
+        Some(match self.word(i) {
+            "he" => Pronoun::He,
+            "she" => Pronoun::She,
+            "they" => Pronoun::They,
+            "we" => Pronoun::We,
+            _ => return None,
+        })
+    }
+
+    fn is_name_word(&self, i: usize, sentence_start: usize) -> bool {
+        if !self.is_capitalised(i) {
+            return false;
+        }
+        let w = strip_possessive(self.word(i));
+        if NOT_NAMES.contains(&w) {
+            return false;
+        }
+        // A lone capitalised word at the start of a sentence is a name only if the next word is one too
+        // or it is followed by a lowercase verb-like word; the callers check the rest.
+        i != sentence_start || i + 1 < self.seg.tokens.len()
+    }
+
+    /// The noun phrase whose last token is `last`, looking no further left than `floor`.
+    pub fn phrase_ending_at(&self, last: usize, floor: usize) -> Option<Mention> {
+        if last < floor || !self.is_word(last) {
+            return None;
+        }
+        if let Some(p) = self.pronoun(last) {
+            return Some(self.mention(last, last + 1, NounPhrase::Pronoun(p)));
+        }
+        let sentence_start = self.sentence_start(last).max(floor);
+        if self.is_capitalised(last) || NAME_PARTICLES.contains(&self.word(last)) {
+            let mut first = last;
+            while first > floor
+                && (self.is_name_word(first - 1, sentence_start)
+                    || (NAME_PARTICLES.contains(&self.word(first - 1))
+                        && first >= floor + 2
+                        && self.is_capitalised(first - 2)))
+            {
+                first -= 1;
+            }
+            // Lowercase titles before a name: foreign minister Sergey Lavrov.
+            while first > floor && self.is_word(first - 1) {
+                let back = (first - 1).saturating_sub(3).max(floor);
+                let Some(start) = (back..first).find(|&s| {
+                    self.title_at(s, first).is_some_and(|(c, _, n)| {
+                        s + n == first && matches!(c, TitleClass::Title | TitleClass::Honorific)
+                    })
+                }) else {
+                    break;
+                };
+                first = start;
+            }
+            return self.name_phrase(first, last + 1, sentence_start);
+        }
+        // A common noun phrase: the (Russian) (foreign) minister, a senior official, protesters.
+        let head = last;
+        let w = self.word(head);
+        let class = self.lex.title_at(&[w]).map(|t| t.class).or_else(|| {
+            // Multiword heads such as "white house" or "foreign ministry" end here.
+            (head.saturating_sub(3).max(floor)..head).find_map(|s| {
+                self.title_at(s, head + 1)
+                    .filter(|&(_, _, n)| s + n == head + 1)
+                    .map(|(c, _, _)| c)
+            })
+        })?;
+        let mut first = head;
+        while first > floor && self.is_word(first - 1) {
+            let prev = self.word(first - 1);
+            if matches!(
+                prev,
+                "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our"
+            ) {
+                first -= 1;
+                break;
+            }
+            if NOT_NAMES.contains(&prev)
+                || self.seg.tokens[first - 1].span.end + 1 < self.seg.tokens[first].span.start
+            {
+                break;
+            }
+            first -= 1;
+            if head - first > 5 {
+                break;
+            }
+        }
+        let class = match class {
+            TitleClass::Title | TitleClass::Honorific => TitleClass::Role,
+            c => c,
+        };
+        let head_span = self.seg.tokens[head].span;
+        Some(self.mention(
+            first,
+            head + 1,
+            NounPhrase::Common {
+                head: head_span,
+                class,
+            },
+        ))
+    }
+
+    /// The noun phrase that starts at token `first`, looking no further right than `ceiling`.
+    pub fn phrase_starting_at(&self, first: usize, ceiling: usize) -> Option<Mention> {
+        if first >= ceiling || !self.is_word(first) {
+            return None;
+        }
+        if let Some(p) = self.pronoun(first) {
+            return Some(self.mention(first, first + 1, NounPhrase::Pronoun(p)));
+        }
+        let sentence_start = self.sentence_start(first);
+        let mut i = first;
+        // Determiners and adjectives before a common head: the Russian foreign minister.
+        if matches!(self.word(i), "the" | "a" | "an") {
+            i += 1;
+        }
+        let mut end = i;
+        while end < ceiling
+            && (self.is_name_word(end, sentence_start)
+                || self.title_at(end, ceiling).is_some()
+                || (end > i
+                    && NAME_PARTICLES.contains(&self.word(end))
+                    && end + 1 < ceiling
+                    && self.is_capitalised(end + 1)))
+        {
+            if let Some((_, _, n)) = self.title_at(end, ceiling) {
+                end += n;
+            } else {
+                end += 1;
+            }
+            if self.raw(end - 1).ends_with("\u{2019}s") || self.raw(end - 1).ends_with("'s") {
+                break;
+            }
+        }
+        if end == i {
+            // Lowercase adjectives then a common head: a senior official, the ministry.
+            let mut j = i;
+            while j < ceiling && j < i + 4 && self.is_word(j) {
+                if let Some((class, _, n)) = self.title_at(j, ceiling) {
+                    let class = match class {
+                        TitleClass::Title | TitleClass::Honorific => TitleClass::Role,
+                        c => c,
+                    };
+                    let head = self.seg.tokens[j + n - 1].span;
+                    return Some(self.mention(first, j + n, NounPhrase::Common { head, class }));
+                }
+                j += 1;
+            }
+            return None;
+        }
+        let m = self.name_phrase(i, end, sentence_start)?;
+        Some(Mention {
+            span: Span::new(self.seg.tokens[first].span.start, m.span.end),
+            first_token: first,
+            ..m
+        })
+    }
+
+    /// Splits a capitalised run `first..end` into titles and a name.
+    fn name_phrase(&self, first: usize, end: usize, _sentence_start: usize) -> Option<Mention> {
+        let mut name_first = first;
+        let mut gender = None;
+        let mut i = first;
+        let mut organisation = false;
+        let mut role_end = None;
+        while i < end {
+            match self.title_at(i, end) {
+                Some((class, g, n)) => {
+                    match class {
+                        TitleClass::Honorific | TitleClass::Title => {
+                            gender = gender.or(g);
+                            role_end = Some(i + n);
+                            name_first = i + n;
+                        }
+                        TitleClass::Role => {
+                            role_end = Some(i + n);
+                            name_first = i + n;
+                        }
+                        TitleClass::Organisation | TitleClass::Group | TitleClass::Anonymous => {
+                            organisation = true
+                        }
+                    }
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        let tokens = &self.seg.tokens;
+        if organisation || name_first >= end {
+            // "the Kremlin", "the Foreign Ministry", "Downing Street": the whole run names it.
+            if name_first >= end && !organisation {
+                // Only titles: "President", "the Minister". A role noun.
+                let head = tokens[end - 1].span;
+                return Some(self.mention(
+                    first,
+                    end,
+                    NounPhrase::Common {
+                        head,
+                        class: TitleClass::Role,
+                    },
+                ));
+            }
+            let name = Span::new(tokens[first].span.start, self.name_end(end - 1));
+            return Some(self.mention(
+                first,
+                end,
+                NounPhrase::Name {
+                    name,
+                    role: None,
+                    gender: None,
+                    kind: SpeakerType::Organisation,
+                },
+            ));
+        }
+        let name = Span::new(tokens[name_first].span.start, self.name_end(end - 1));
+        let role = role_end
+            .filter(|&r| r > first)
+            .map(|r| Span::new(tokens[first].span.start, tokens[r - 1].span.end))
+            .filter(|_| {
+                // An honorific alone is not a role.
+                self.title_at(first, end)
+                    .is_some_and(|(c, _, _)| c != TitleClass::Honorific)
+            });
+        Some(self.mention(
+            first,
+            end,
+            NounPhrase::Name {
+                name,
+                role,
+                gender,
+                kind: SpeakerType::Person,
+            },
+        ))
+    }
+
+    /// End of a name token without a possessive ’s.
+    fn name_end(&self, i: usize) -> usize {
+        let span = self.seg.tokens[i].span;
+        let raw = span.of(self.seg.text);
+        span.end - (raw.len() - strip_possessive(raw).len())
+    }
+
+    fn mention(&self, first: usize, end: usize, phrase: NounPhrase) -> Mention {
+        let tokens = &self.seg.tokens;
+        Mention {
+            span: Span::new(tokens[first].span.start, tokens[end - 1].span.end),
+            first_token: first,
+            end_token: end,
+            phrase,
+        }
+    }
+
+    fn sentence_start(&self, token: usize) -> usize {
+        let offset = self.seg.tokens[token].span.start;
+        self.seg
+            .sentence_at(offset)
+            .map(|s| self.seg.sentences[s].first_token)
+            .unwrap_or(0)
+    }
+}
+
+fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("\u{2019}s")
+        .or_else(|| w.strip_suffix("'s"))
+        .or_else(|| w.strip_suffix('\u{2019}'))
+        .unwrap_or(w)
+}
+
+/// One entity of an article: a person, organisation, group or anonymous source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub kind: SpeakerType,
+    /// The fullest form of the name seen.
+    pub name: String,
+    pub role: Option<String>,
+    pub gender: Option<Gender>,
+    pub mentions: Vec<Span>,
+    /// Folded surname and transliteration-normalised first name, for joining mentions.
+    surname: String,
+    first: Option<String>,
+    name_words: usize,
+}
+
+/// The entities of one article, built as mentions are met in text order.
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    pub list: Vec<Entity>,
+}
+
+impl Entities {
+    /// The entity a name mention refers to, joining it to an earlier one when the names agree; creates a
+    /// new entity otherwise.
+    pub fn add_name(
+        &mut self,
+        text: &str,
+        name: Span,
+        role: Option<Span>,
+        gender: Option<Gender>,
+        kind: SpeakerType,
+        mention: Span,
+    ) -> usize {
+        let raw = name.of(text);
+        let words: Vec<&str> = raw.split_whitespace().collect();
+        let surname = words
+            .last()
+            .map(|w| transliteration_key(w))
+            .unwrap_or_default();
+        let first = (words.len() > 1).then(|| transliteration_key(words[0]));
+        let found = self.list.iter().rposition(|e| {
+            e.kind == kind
+                && if kind == SpeakerType::Person {
+                    e.surname == surname
+                        && match (&e.first, &first) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => true,
+                        }
+                } else {
+                    fold_name(&e.name) == fold_name(raw)
+                }
+        });
+        let index = match found {
+            Some(i) => i,
+            None => {
+                self.list.push(Entity {
+                    kind,
+                    name: String::new(),
+                    role: None,
+                    gender: None,
+                    mentions: Vec::new(),
+                    surname,
+                    first: None,
+                    name_words: 0,
+                });
+                self.list.len() - 1
+            }
+        };
+        let e = &mut self.list[index];
+        if words.len() > e.name_words {
+            e.name = words.join(" ");
+            e.name_words = words.len();
+            e.first = first;
+        }
+        if e.role.is_none() {
+            e.role = role.map(|r| r.of(text).to_string());
+        }
+        e.gender = e.gender.or(gender);
+        e.mentions.push(mention);
+        index
+    }
+
+    /// A speaker with no name: an anonymous source or an unresolved role noun. Never merged with another.
+    pub fn add_unnamed(&mut self, phrase: &str, kind: SpeakerType, mention: Span) -> usize {
+        self.list.push(Entity {
+            kind,
+            name: phrase.to_string(),
+            role: None,
+            gender: None,
+            mentions: vec![mention],
+            surname: String::new(),
+            first: None,
+            name_words: 0,
+        });
+        self.list.len() - 1
+    }
+
+    /// The most recent entity (by last mention before `before`) that fits `accept`.
+    pub fn most_recent(&self, before: usize, accept: impl Fn(&Entity) -> bool) -> Option<usize> {
+        self.list
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| accept(e))
+            .filter_map(|(i, e)| {
+                e.mentions
+                    .iter()
+                    .filter(|m| m.start < before)
+                    .map(|m| m.start)
+                    .max()
+                    .map(|last| (last, i))
+            })
+            .max()
+            .map(|(_, i)| i)
+    }
+
+    /// The first entity whose role mentions `head` (a role noun such as "minister"), anywhere.
+    pub fn with_role(&self, head: &str) -> Option<usize> {
+        let head = head.to_lowercase();
+        self.list.iter().position(|e| {
+            e.kind == SpeakerType::Person
+                && e.role
+                    .as_deref()
+                    .is_some_and(|r| r.to_lowercase().split_whitespace().any(|w| w == head))
+        })
+    }
+}
+
+/// Whether an entity could be the referent of a pronoun.
+pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
+    match pronoun {
+        Pronoun::He => e.kind == SpeakerType::Person && e.gender != Some(Gender::Female),
+        Pronoun::She => e.kind == SpeakerType::Person && e.gender != Some(Gender::Male),
+        Pronoun::They | Pronoun::We => {
+            matches!(e.kind, SpeakerType::Organisation | SpeakerType::Group)
+        }
+    }
+}
+
+/// A folded name word with the spelling differences of transliteration removed, so that Sergey/Sergei,
+/// Dmitry/Dmitri and Zelensky/Zelenskiy/Zelenskyy meet: y and j become i, kh becomes h, doubled letters
+/// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
+pub fn transliteration_key(word: &str) -> String {
+    let folded = fold_name(strip_possessive(word));
+    let mut out = String::with_capacity(folded.len());
+    let mut chars = folded.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            'y' | 'j' => 'i',
+            'k' if chars.peek() == Some(&'h') => {
+                chars.next();
+                'h'
+            }
+            c => c,
+        };
+        if out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterations_meet_and_different_names_do_not() {
+        assert_eq!(transliteration_key("Sergey"), transliteration_key("Sergei"));
+        assert_eq!(
+            transliteration_key("Zelensky"),
+            transliteration_key("Zelenskyy")
+        );
+        assert_eq!(
+            transliteration_key("Zelenskiy"),
+            transliteration_key("Zelensky")
+        );
+        assert_eq!(transliteration_key("Dmitry"), transliteration_key("Dmitri"));
+        assert_ne!(
+            transliteration_key("Johnson"),
+            transliteration_key("Johnston")
+        );
+        assert_ne!(transliteration_key("Boris"), transliteration_key("Jo"));
+    }
+
+    #[test]
+    fn mentions_of_one_person_join_and_the_fullest_name_wins() {
+        let text = "Lavrov Sergey Lavrov Sergei Lavrov Boris Johnson Jo Johnson";
+        let span = |s: &str| {
+            let start = text.find(s).unwrap();
+            Span::new(start, start + s.len())
+        };
+        let mut e = Entities::default();
+        let p = SpeakerType::Person;
+        let a = e.add_name(
+            text,
+            Span::new(0, 6),
+            None,
+            Some(Gender::Male),
+            p,
+            Span::new(0, 6),
+        );
+        let b = e.add_name(
+            text,
+            span("Sergey Lavrov"),
+            None,
+            None,
+            p,
+            span("Sergey Lavrov"),
+        );
+        let c = e.add_name(
+            text,
+            span("Sergei Lavrov"),
+            None,
+            None,
+            p,
+            span("Sergei Lavrov"),
+        );
+        assert_eq!((a, b), (b, c));
+        assert_eq!(e.list[a].name, "Sergey Lavrov");
+        let boris = e.add_name(
+            text,
+            span("Boris Johnson"),
+            None,
+            None,
+            p,
+            span("Boris Johnson"),
+        );
+        let jo = e.add_name(text, span("Jo Johnson"), None, None, p, span("Jo Johnson"));
+        assert_ne!(boris, jo);
+    }
+}

@@ -56,3 +56,330 @@ pub struct AnalysedArticle {
     pub speakers: usize,
     pub warnings: Vec<String>,
 }
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::ingest::{Article, Record};
+use crate::quotes::attribution::QuoteExtractor;
+use crate::quotes::lexicon::AttributionLexicon;
+use crate::quotes::{ArticleQuotes, Quote};
+use crate::scoring::{Lexicons, Scorer};
+use crate::segment::Segmented;
+use crate::text::{CharOffsets, fold_name};
+use crate::topics::TopicLexicon;
+
+/// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
+/// threads.
+pub struct Engine {
+    quotes: QuoteExtractor,
+    topics: TopicLexicon,
+    scorer: Scorer,
+    /// Folded alias to canonical name, from `--aliases`.
+    aliases: HashMap<String, String>,
+}
+
+/// Builds an [`Engine`] from the default lexicons and a user's files.
+#[derive(Debug, Default, Clone)]
+pub struct EngineBuilder {
+    lexicons: Vec<PathBuf>,
+    topics: Option<PathBuf>,
+    aliases: Option<PathBuf>,
+}
+
+impl EngineBuilder {
+    /// Adds a lexicon file that adds to or overrides the defaults. Cue, manner and title tables are
+    /// recognised by their header row (`cue`, `adverb`, `title`); any other file goes to the scorer.
+    pub fn lexicon(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.lexicons.push(path.into());
+        self
+    }
+
+    /// Replaces the default topics with a user's topics.toml.
+    pub fn topics(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.topics = Some(path.into());
+        self
+    }
+
+    /// A CSV file of `alias,canonical` rows that merges names no rule can join.
+    pub fn aliases(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.aliases = Some(path.into());
+        self
+    }
+
+    pub fn build(&self) -> Result<Engine> {
+        let mut attribution = AttributionLexicon::embedded()?;
+        let mut scoring = Lexicons::embedded()?;
+        for path in &self.lexicons {
+            let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let header = source
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .and_then(|l| l.split('\t').next())
+                .unwrap_or("");
+            match header {
+                "cue" => attribution.add_cues(&source, path)?,
+                "adverb" => attribution.add_manner(&source, path)?,
+                "title" => attribution.add_titles(&source, path)?,
+                _ => scoring.add_file(path)?,
+            }
+        }
+        let topics = match &self.topics {
+            Some(path) => TopicLexicon::load(path)?,
+            None => TopicLexicon::embedded()?,
+        };
+        let aliases = match &self.aliases {
+            Some(path) => read_aliases(path)?,
+            None => HashMap::new(),
+        };
+        Ok(Engine {
+            quotes: QuoteExtractor::new(attribution),
+            topics,
+            scorer: Scorer::new(scoring),
+            aliases,
+        })
+    }
+}
+
+fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_path(path)
+        .map_err(|e| Error::Input {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    let mut aliases = HashMap::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| Error::Input {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let line = row.position().map_or(i + 1, |p| p.line() as usize);
+        let (Some(alias), Some(canonical)) = (row.get(0), row.get(1)) else {
+            return Err(Error::Lexicon {
+                path: path.to_path_buf(),
+                line,
+                message: "expected alias,canonical".into(),
+            });
+        };
+        if line == 1 && alias.trim() == "alias" {
+            continue;
+        }
+        aliases.insert(fold_name(alias.trim()), canonical.trim().to_string());
+    }
+    Ok(aliases)
+}
+
+impl Engine {
+    /// An engine with the lexicons shipped in the binary.
+    pub fn with_defaults() -> Result<Engine> {
+        EngineBuilder::default().build()
+    }
+
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
+    }
+
+    pub fn topics(&self) -> &TopicLexicon {
+        &self.topics
+    }
+
+    /// Analyses one input record; a skipped record passes through with its reason.
+    pub fn analyse_record(&self, record: Record) -> AnalysedArticle {
+        match record {
+            Record::Article(article) => self.analyse(article),
+            Record::Skipped(skipped) => AnalysedArticle {
+                id: skipped.id,
+                title: String::new(),
+                source: String::new(),
+                date: String::new(),
+                fields: Vec::new(),
+                status: ArticleStatus::Skipped {
+                    reason: skipped.reason,
+                },
+                quotes: Vec::new(),
+                speakers: 0,
+                warnings: Vec::new(),
+            },
+        }
+    }
+
+    /// Analyses a text given directly, as an article with this id.
+    pub fn analyse_text(&self, id: &str, text: &str) -> AnalysedArticle {
+        self.analyse(Article {
+            id: id.to_string(),
+            text: text.to_string(),
+            ..Article::default()
+        })
+    }
+
+    /// Finds, attributes, places and scores the quotes of one article.
+    pub fn analyse(&self, article: Article) -> AnalysedArticle {
+        let seg = Segmented::new(&article.text);
+        let found = self.quotes.extract(&seg);
+        let quotes = self.score_quotes(&article.id, &seg, &found);
+        let mut speakers: Vec<&str> = quotes
+            .iter()
+            .filter_map(|q| q.speaker_key.as_deref())
+            .collect();
+        speakers.sort_unstable();
+        speakers.dedup();
+        let speakers = speakers.len();
+        AnalysedArticle {
+            status: ArticleStatus::Ok,
+            quotes,
+            speakers,
+            id: article.id,
+            title: article.title,
+            source: article.source,
+            date: article.date,
+            fields: article.fields,
+            warnings: article.warnings,
+        }
+    }
+
+    fn score_quotes(
+        &self,
+        article_id: &str,
+        seg: &Segmented<'_>,
+        found: &ArticleQuotes,
+    ) -> Vec<ScoredQuote> {
+        let offsets = CharOffsets::new(seg.text);
+        let mut topics = Vec::new();
+        found
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(n, quote)| {
+                let topic_source = self.topics_of(seg, quote, &mut topics);
+                let scored = self.scorer.score(&quote.text);
+                let speaker = quote.speaker.map(|s| &found.speakers[s]);
+                let name = speaker.map(|s| {
+                    self.aliases
+                        .get(&s.key)
+                        .cloned()
+                        .unwrap_or_else(|| s.name.clone())
+                });
+                let key = speaker.zip(name.as_deref()).map(|(s, name)| match s.kind {
+                    // Anonymous sources of different articles are different people.
+                    crate::quotes::SpeakerType::Anonymous => {
+                        format!("{} [{article_id}]", fold_name(name))
+                    }
+                    _ => fold_name(name),
+                });
+                let evidence = scored
+                    .evidence
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(";");
+                ScoredQuote {
+                    quote_id: format!("{article_id}:{}", n + 1),
+                    kind: quote.kind,
+                    start: offsets.char_offset(quote.span.start),
+                    end: offsets.char_offset(quote.span.end),
+                    speaker: name,
+                    speaker_key: key,
+                    speaker_type: speaker.map(|s| s.kind),
+                    speaker_mention: quote
+                        .speaker_mention
+                        .map(|m| m.of(seg.text).to_string())
+                        .unwrap_or_default(),
+                    cue: quote
+                        .cue
+                        .as_ref()
+                        .map(|c| c.text.clone())
+                        .unwrap_or_default(),
+                    framing: quote.cue.as_ref().map(|c| c.framing),
+                    framing_tone: quote.cue.as_ref().map_or(0.0, |c| c.framing_tone),
+                    topics: topics.clone(),
+                    topic_source,
+                    words: quote.text.split_whitespace().count(),
+                    text: quote.text.clone(),
+                    scores: scored.scores,
+                    evidence,
+                }
+            })
+            .collect()
+    }
+
+    /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
+    fn topics_of(&self, seg: &Segmented<'_>, quote: &Quote, out: &mut Vec<TopicId>) -> TopicSource {
+        out.clear();
+        self.topics.find_into(&quote.text, out);
+        if !out.is_empty() {
+            return TopicSource::Quote;
+        }
+        let sentence = seg
+            .sentence_at(quote.span.start)
+            .map(|s| seg.sentences[s].span);
+        let paragraph = seg.paragraphs.get(quote.paragraph).map(|p| p.span);
+        for context in [sentence, paragraph].into_iter().flatten() {
+            self.topics.find_into(context.of(seg.text), out);
+            if !out.is_empty() {
+                return TopicSource::Context;
+            }
+        }
+        TopicSource::None
+    }
+
+    /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each
+    /// result to `sink` in input order. Records are read on their own thread and analysed in bounded
+    /// batches, so memory does not grow with the input; the output does not depend on the thread count.
+    pub fn run<I, F>(&self, records: I, threads: Option<usize>, mut sink: F) -> Result<()>
+    where
+        I: Iterator<Item = Record> + Send,
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        const BATCH: usize = 256;
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = threads {
+            pool = pool.num_threads(n);
+        }
+        let pool = pool
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel::<Vec<Record>>(2);
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for record in records {
+                    batch.push(record);
+                    if batch.len() == BATCH
+                        && tx
+                            .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                            .is_err()
+                    {
+                        return;
+                    }
+                }
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+            });
+            for batch in rx {
+                let analysed: Vec<AnalysedArticle> = pool.install(|| {
+                    batch
+                        .into_par_iter()
+                        .map(|r| self.analyse_record(r))
+                        .collect()
+                });
+                for article in analysed {
+                    sink(article)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}

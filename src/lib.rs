@@ -25,6 +25,7 @@
 
 pub mod aggregate;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod output;
 pub mod pipeline;

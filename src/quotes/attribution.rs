@@ -526,13 +526,6 @@ impl<'a, 't> Article<'a, 't> {
         if !(same_paragraph || (paragraph_start && gap_is_captions && para > previous_end)) {
             return None;
         }
-        // Something in the paragraph before the quote names another speaker: leave it.
-        let para_first = self.seg.paragraphs[para].first_token;
-        if (para_first..open_token)
-            .any(|i| !self.in_quote[i] && self.cues.iter().any(|c| c.first == i))
-        {
-            return None;
-        }
         Some(Attribution {
             entity: Some(entity),
             mention: None,

@@ -85,23 +85,24 @@ pub fn find_quoted_spans(seg: &Segmented<'_>) -> Vec<QuotedSpan> {
         // Continuation: the quote left open by the last paragraph goes on if this one opens with a mark
         // of the same family; otherwise it ended with that paragraph.
         if let Some(mut q) = open.take() {
-            let opener = seg.tokens.get(first).filter(|t| {
-                first < para.end_token
-                    && t.kind == TokenKind::QuoteMark
-                    && matches!(classify(text, t.span), Mark::Open(f) | Mark::Either(f) if f == q.family)
-            });
-            if let Some(t) = opener {
-                q.piece_start = t.span.end;
-                first += 1;
+            let opener = mark_spans(seg, first, para.end_token)
+                .next()
+                .filter(|m| first < para.end_token && m.start == seg.tokens[first].span.start)
+                .filter(|&m| matches!(classify(text, m), Mark::Open(f) | Mark::Either(f) if f == q.family));
+            if let Some(m) = opener {
+                q.piece_start = m.end;
+                first = seg.token_at_or_after(m.end);
                 open = Some(q);
             } else {
                 found.push(finish(q, None, p - 1));
             }
         }
-        for t in &seg.tokens[first..para.end_token] {
-            if t.kind != TokenKind::QuoteMark {
-                continue;
-            }
+        let mut marks = mark_spans(seg, first, para.end_token);
+        while let Some(mark_span) = marks.next() {
+            let t = &crate::text::Token {
+                span: mark_span,
+                kind: TokenKind::QuoteMark,
+            };
             let mark = classify(text, t.span);
             match (&mut open, mark) {
                 (Some(q), Mark::Close(f) | Mark::Either(f)) if f == q.family => {
@@ -135,6 +136,35 @@ pub fn find_quoted_spans(seg: &Segmented<'_>) -> Vec<QuotedSpan> {
     }
     found.retain(|q| q.pieces.iter().any(|p| !p.is_empty()));
     found
+}
+
+/// The quotation marks among tokens `from..to`, with two adjacent apostrophes ('') taken as one mark.
+fn mark_spans<'a>(
+    seg: &'a Segmented<'_>,
+    from: usize,
+    to: usize,
+) -> impl Iterator<Item = Span> + 'a {
+    let tokens = &seg.tokens[from..to];
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < tokens.len() {
+            let t = tokens[i];
+            i += 1;
+            if t.kind != TokenKind::QuoteMark {
+                continue;
+            }
+            if t.span.of(seg.text) == "'"
+                && let Some(next) = tokens.get(i)
+                && next.span.start == t.span.end
+                && next.span.of(seg.text) == "'"
+            {
+                i += 1;
+                return Some(Span::new(t.span.start, next.span.end));
+            }
+            return Some(t.span);
+        }
+        None
+    })
 }
 
 fn start(mark: Span, family: MarkFamily, paragraph: usize) -> OpenQuote {
@@ -171,7 +201,13 @@ fn trimmed(text: &str, start: usize, end: usize) -> Span {
 
 /// What the mark at `span` can do, judged by the characters on either side of it.
 fn classify(text: &str, span: Span) -> Mark {
-    let c = span.of(text).chars().next().unwrap_or(' ');
+    let mark = span.of(text);
+    // Two apostrophes typed for a double quotation mark ('' as in some newswire text).
+    let c = if mark == "''" {
+        '"'
+    } else {
+        mark.chars().next().unwrap_or(' ')
+    };
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
     // A mark glued to a word on its left and not on its right closes; the reverse opens.
@@ -335,6 +371,12 @@ mod tests {
     fn guillemets_and_low_marks() {
         let text = "Il a dit : « Nous refusons ». Sie sagte: „Wir lehnen ab“. Er: »Nein«.";
         assert_eq!(quoted(text), ["Nous refusons", "Wir lehnen ab", "Nein"]);
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_a_double_mark() {
+        let text = "''We are ready,'' he said. ''Nobody's waiting.''";
+        assert_eq!(quoted(text), ["We are ready,", "Nobody's waiting."]);
     }
 
     #[test]

@@ -486,8 +486,12 @@ mod tests {
         }
         for m in misses
             .iter()
-            .filter(|m| m.gold_text.starts_with(QUOTE_MARKS) && m.predicted_speaker.is_none())
-            .take(60)
+            .filter(|m| {
+                let wanted = std::env::var("TENOR_MISSES").unwrap_or_default();
+                m.gold_text.starts_with(QUOTE_MARKS) == (wanted != "indirect")
+                    && m.predicted_speaker.is_some() == (wanted != "missed")
+            })
+            .take(80)
         {
             eprintln!("{m:?}");
         }

@@ -528,7 +528,7 @@ impl<'a, 't> Article<'a, 't> {
         }
         Some(Attribution {
             entity: Some(entity),
-            mention: None,
+            mention: previous.attribution.mention,
             cue: None,
         })
     }
@@ -1093,6 +1093,16 @@ mod tests {
         assert_eq!(got[0].0, QuoteKind::Indirect);
         assert_eq!(got[0].1, "the vote will be held in the spring");
         assert_eq!(got[0].2, "Rosa Lind");
+    }
+
+    #[test]
+    fn debug_snippet() {
+        let Ok(text) = std::env::var("TENOR_SNIPPET") else {
+            return;
+        };
+        for q in show(&text) {
+            eprintln!("{q:?}");
+        }
     }
 
     #[test]

@@ -491,7 +491,10 @@ impl<'a, 't> Article<'a, 't> {
             .rev()
             .filter(|c| c.sentence == s && c.first >= floor && c.end <= open_token)
             .find(|c| c.entry.kind != CueKind::Noun)
-            .copied()?;
+            .copied();
+        let Some(hit) = hit else {
+            return self.colon_cue(s, floor, open_token, q.open.start);
+        };
         let subject = match hit.entry.kind {
             CueKind::Source => self.r.phrase_starting_at(hit.end, open_token),
             CueKind::Participle => self.main_subject(s, hit.first),
@@ -502,6 +505,40 @@ impl<'a, 't> Article<'a, 't> {
             }),
         }?;
         Some(self.attribute(subject, hit, q.open.start))
+    }
+
+    /// `X: “…”` (headlines, transcripts): a name or organisation that opens the sentence, then a colon.
+    fn colon_cue(
+        &mut self,
+        s: usize,
+        floor: usize,
+        open_token: usize,
+        position: usize,
+    ) -> Option<Attribution> {
+        let colon = open_token.checked_sub(1).filter(|&c| c > floor)?;
+        if self.seg.token_text(colon) != ":" {
+            return None;
+        }
+        let m = self.r.phrase_ending_at(colon - 1, floor)?;
+        if m.first_token != self.seg.sentences[s].first_token
+            || !matches!(m.phrase, NounPhrase::Name { .. })
+        {
+            return None;
+        }
+        let hit = CueHit {
+            first: colon,
+            end: colon + 1,
+            entry: CueEntry {
+                kind: CueKind::Verb,
+                framing: super::Framing::Neutral,
+                tone: 0.0,
+                takes_addressee: false,
+                words: 1,
+                continues: false,
+            },
+            sentence: s,
+        };
+        Some(self.attribute(m, hit, position))
     }
 
     /// A quote with no cue: the previous quote's speaker when it continues a run of quotes (the previous
@@ -551,7 +588,18 @@ impl<'a, 't> Article<'a, 't> {
         if i == floor {
             return None;
         }
-        let last = i - 1;
+        let mut last = i - 1;
+        // Sen. Bernie Sanders (I-Vt.) said: skip a bracketed aside.
+        if self.seg.token_text(last) == ")" {
+            let open = (floor..last)
+                .rev()
+                .take(12)
+                .find(|&j| self.seg.token_text(j) == "(")?;
+            if open == floor {
+                return None;
+            }
+            last = open - 1;
+        }
         if self.seg.token_text(last) == "," {
             // X, the foreign minister, said / X, who replaced Y as leader, said: the subject is before the
             // apposition.
@@ -808,6 +856,11 @@ impl<'a, 't> Article<'a, 't> {
                     last = i + 1;
                 }
                 i += 1;
+            }
+            // A clause that runs into quoted words is a mixed quote: its partial quote carries it, unless
+            // a colon hands over to a direct quote.
+            if i < end && i > from && seg.token_text(i - 1) != ":" {
+                return None;
             }
             while last > from
                 && matches!(

@@ -254,6 +254,19 @@ impl<'a, 't> PhraseReader<'a, 't> {
         i != sentence_start || i + 1 < self.seg.tokens.len()
     }
 
+    /// A dot that belongs to a name: after an initial (George W. Bush) or an abbreviated title (Sen., Dr.).
+    fn is_name_dot(&self, i: usize) -> bool {
+        if i == 0 || self.raw(i) != "." || !self.is_word(i - 1) {
+            return false;
+        }
+        if self.seg.tokens[i - 1].span.end != self.seg.tokens[i].span.start {
+            return false;
+        }
+        let prev = self.raw(i - 1);
+        let initial = prev.chars().count() == 1 && prev.chars().all(char::is_uppercase);
+        initial || self.lex.title_at(&[self.word(i - 1)]).is_some()
+    }
+
     /// The noun phrase whose last token is `last`, looking no further left than `floor`.
     pub fn phrase_ending_at(&self, last: usize, floor: usize) -> Option<Mention> {
         if last < floor || !self.is_word(last) {
@@ -267,6 +280,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             let mut first = last;
             while first > floor
                 && (self.is_name_word(first - 1, sentence_start)
+                    || self.is_name_dot(first - 1)
                     || (NAME_PARTICLES.contains(&self.word(first - 1))
                         && first >= floor + 2
                         && self.is_capitalised(first - 2)))
@@ -350,6 +364,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         let mut end = i;
         while end < ceiling
             && (self.is_name_word(end, sentence_start)
+                || (end > i && self.is_name_dot(end))
                 || self.title_at(end, ceiling).is_some()
                 || (end > i
                     && NAME_PARTICLES.contains(&self.word(end))

@@ -257,6 +257,8 @@ impl Iterator for Records {
     }
 }
 
+impl std::iter::FusedIterator for Records {}
+
 impl Records {
     fn start(&self, input: Input) -> Started {
         let max_bytes = self.options.max_article_bytes;

@@ -2,8 +2,10 @@
 //!
 //! A `text` column is required; `id`, `title`, `date`, `source` and `url` are read when present and
 //! every other column goes to `fields`, in header order. Header names are matched exactly. Fields are
-//! decoded one by one, invalid UTF-8 replaced with a warning. Parsing, quoting and the byte order mark
-//! are the csv crate's business.
+//! decoded one by one, invalid UTF-8 replaced with a warning. Empty lines, and rows whose cells are all
+//! blank (as spreadsheets write at the end), make no record, like blank lines in JSON Lines; a row with
+//! an id or other cells but a blank text is skipped with a reason. Parsing, quoting and the byte order
+//! mark are the csv crate's business.
 
 use std::io::BufRead;
 

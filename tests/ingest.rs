@@ -648,3 +648,38 @@ fn records_can_be_read_on_another_thread() {
 
     assert_eq!(count, 1);
 }
+
+#[test]
+fn csv_cells_with_invalid_utf8_are_decoded_lossily() {
+    let dir = TempDir::new().unwrap();
+    let path = write(dir.path(), "table.csv", b"id,text\nx1,Caf\xE9 talk\n");
+
+    let found = articles(read_path(&path));
+
+    assert_eq!(found[0].text, "Caf\u{FFFD} talk");
+    assert_eq!(
+        found[0].warnings,
+        [format!(
+            "{}:2: invalid UTF-8 replaced with U+FFFD",
+            label(&path)
+        )]
+    );
+}
+
+#[test]
+fn empty_files_make_no_article() {
+    let dir = TempDir::new().unwrap();
+    let jsonl = write(dir.path(), "empty.jsonl", b"");
+    let gz = write(dir.path(), "empty.jsonl.gz", &gzip(b""));
+    let csv = write(dir.path(), "empty.csv", b"");
+
+    let records = read_paths(&[&jsonl, &gz, &csv], InputOptions::default());
+
+    assert_eq!(
+        outline(&records),
+        [format!(
+            "{0}:1 -- {0}:1: no header row (the file is empty)",
+            label(&csv)
+        )]
+    );
+}

@@ -1,0 +1,444 @@
+//! JSON Lines (`.jsonl`, `.ndjson`, standard input): one JSON object per line.
+//!
+//! The known fields are deserialised straight into strings, without building a `serde_json::Value`
+//! for the record. `text` must be a string; `id`, `title`, `date`, `source` and `url` may be strings
+//! or numbers (a number is kept as serde_json prints it, so integers read exactly as written). Other
+//! fields with a string, number or boolean value go to `fields`, in record order. Blank lines are
+//! passed over without a record.
+
+use std::fmt;
+use std::io::BufRead;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::lines::{self, Line, LineReader};
+use super::{Article, Origin, Record};
+
+pub(super) struct JsonLines {
+    origin: Origin,
+    lines: LineReader,
+    max_bytes: usize,
+    finished: bool,
+}
+
+impl JsonLines {
+    pub(super) fn new(origin: Origin, input: Box<dyn BufRead + Send>, max_bytes: usize) -> Self {
+        // A line holds the text, JSON escapes (which only ever make it longer than the text they
+        // stand for) and the other fields. A line beyond this is not parsed at all, which keeps memory
+        // bounded; shorter lines are parsed and their text measured exactly.
+        let limit = max_bytes.saturating_mul(4).saturating_add(64 * 1024);
+        JsonLines {
+            origin,
+            lines: LineReader::new(input, limit),
+            max_bytes,
+            finished: false,
+        }
+    }
+
+    pub(super) fn next_record(&mut self) -> Option<Record> {
+        while !self.finished {
+            match self.lines.next_line() {
+                Line::End => self.finished = true,
+                Line::Failed {
+                    complete_lines,
+                    error,
+                } => {
+                    self.finished = true;
+                    return Some(self.origin.failure(complete_lines, &error));
+                }
+                Line::TooLong { number, bytes } => {
+                    let problem = format!(
+                        "line of {bytes} bytes is too long for an article within the limit of {} bytes",
+                        self.max_bytes
+                    );
+                    return Some(self.origin.skip(None, number, problem));
+                }
+                Line::Text { number, bytes } => {
+                    if lines::is_blank(bytes) {
+                        continue;
+                    }
+                    return Some(parse_line(&self.origin, number, bytes, self.max_bytes));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Turns line `number` into a record.
+fn parse_line(origin: &Origin, number: usize, bytes: &[u8], max_bytes: usize) -> Record {
+    let (line, replaced) = lines::decode(bytes);
+    let fields = match serde_json::from_str::<JsonRecord>(&line) {
+        Ok(fields) => fields,
+        Err(error) => return origin.skip(None, number, format_args!("malformed JSON: {error}")),
+    };
+    let id = fields
+        .id
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| origin.at(number));
+    if let Some((field, found)) = fields.wrong_type {
+        let problem = format!("`{field}` must be a string or a number, found {found}");
+        return origin.skip(Some(id), number, problem);
+    }
+    let text = match fields.text {
+        Some(Scalar::String(text)) => text,
+        Some(other) => {
+            let problem = format!("`text` must be a string, found {}", other.kind());
+            return origin.skip(Some(id), number, problem);
+        }
+        None => return origin.skip(Some(id), number, "no `text` field"),
+    };
+    if let Some(problem) = super::text_problem(&text, max_bytes) {
+        return origin.skip(Some(id), number, problem);
+    }
+    let mut warnings = Vec::new();
+    if replaced {
+        warnings.push(lines::replaced_warning(&origin.at(number)));
+    }
+    Record::Article(Article {
+        id,
+        title: fields.title.unwrap_or_default(),
+        source: fields.source.unwrap_or_default(),
+        date: fields.date.unwrap_or_default(),
+        url: fields.url.unwrap_or_default(),
+        text,
+        fields: fields.others,
+        warnings,
+    })
+}
+
+/// The fields of one JSON Lines record as read, before they are checked.
+#[derive(Debug, Default, PartialEq)]
+struct JsonRecord {
+    id: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    text: Option<Scalar>,
+    /// The first known field with a value that cannot stand for it, and what that value was.
+    wrong_type: Option<(&'static str, &'static str)>,
+    others: Vec<(String, String)>,
+}
+
+impl<'de> Deserialize<'de> for JsonRecord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(JsonRecordVisitor)
+    }
+}
+
+struct JsonRecordVisitor;
+
+impl<'de> Visitor<'de> for JsonRecordVisitor {
+    type Value = JsonRecord;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonRecord, A::Error> {
+        let mut record = JsonRecord::default();
+        while let Some(key) = map.next_key::<Key>()? {
+            let value: Scalar = map.next_value()?;
+            let (name, slot) = match key {
+                Key::Text => {
+                    if record.text.is_some() {
+                        return Err(de::Error::duplicate_field("text"));
+                    }
+                    record.text = Some(value);
+                    continue;
+                }
+                Key::Other(name) => {
+                    if let Some(value) = value.into_field_value() {
+                        record.others.push((name, value));
+                    }
+                    continue;
+                }
+                Key::Id => ("id", &mut record.id),
+                Key::Title => ("title", &mut record.title),
+                Key::Date => ("date", &mut record.date),
+                Key::Source => ("source", &mut record.source),
+                Key::Url => ("url", &mut record.url),
+            };
+            if slot.is_some() {
+                return Err(de::Error::duplicate_field(name));
+            }
+            match value {
+                Scalar::String(text) | Scalar::Number(text) => *slot = Some(text),
+                Scalar::Null => {}
+                other => {
+                    record.wrong_type.get_or_insert((name, other.kind()));
+                }
+            }
+        }
+        Ok(record)
+    }
+}
+
+/// A key of a record: the known fields without allocating, anything else by name.
+enum Key {
+    Id,
+    Title,
+    Date,
+    Source,
+    Url,
+    Text,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(match name {
+            "id" => Key::Id,
+            "title" => Key::Title,
+            "date" => Key::Date,
+            "source" => Key::Source,
+            "url" => Key::Url,
+            "text" => Key::Text,
+            other => Key::Other(other.to_string()),
+        })
+    }
+}
+
+/// A field value, reduced to what ingest needs: scalars as text, containers only by kind.
+#[derive(Debug, PartialEq)]
+enum Scalar {
+    String(String),
+    /// A number as serde_json prints it.
+    Number(String),
+    Bool(bool),
+    Null,
+    Array,
+    Object,
+}
+
+impl Scalar {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::String(_) => "a string",
+            Scalar::Number(_) => "a number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Null => "null",
+            Scalar::Array => "an array",
+            Scalar::Object => "an object",
+        }
+    }
+
+    /// The value as an entry of [`Article::fields`]; null and containers have none.
+    fn into_field_value(self) -> Option<String> {
+        match self {
+            Scalar::String(text) | Scalar::Number(text) => Some(text),
+            Scalar::Bool(value) => Some(value.to_string()),
+            Scalar::Null | Scalar::Array | Scalar::Object => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Scalar, E> {
+        Ok(Scalar::String(value.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Scalar, E> {
+        Ok(Scalar::String(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(value.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(value.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Scalar, E> {
+        // serde_json's own rendering: shortest text that reads back as the same number.
+        let text = serde_json::Number::from_f64(value)
+            .map_or_else(|| value.to_string(), |number| number.to_string());
+        Ok(Scalar::Number(text))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Object)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Compression, Skipped};
+
+    fn origin() -> Origin {
+        Origin {
+            label: "feed.jsonl".to_string(),
+            compression: Compression::None,
+        }
+    }
+
+    fn parse(line: &str) -> Record {
+        parse_line(&origin(), 4, line.as_bytes(), 1000)
+    }
+
+    fn skipped(line: &str) -> Skipped {
+        match parse(line) {
+            Record::Skipped(skipped) => skipped,
+            Record::Article(article) => panic!("expected a skipped record, read {article:?}"),
+        }
+    }
+
+    #[test]
+    fn known_fields_are_read_and_others_kept_in_order() {
+        let line = r#"{"lang":"en","id":"a1","words":812,"text":"Hello.","paywall":false,"tags":["x"],"title":"T","source":"S","date":"2024-05-01","url":"https://example.org/a1","editor":null}"#;
+        let Record::Article(article) = parse(line) else {
+            panic!("not an article");
+        };
+        assert_eq!(article.id, "a1");
+        assert_eq!(article.text, "Hello.");
+        assert_eq!(
+            (&*article.title, &*article.source, &*article.date),
+            ("T", "S", "2024-05-01")
+        );
+        assert_eq!(article.url, "https://example.org/a1");
+        let fields: Vec<(&str, &str)> = article
+            .fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [("lang", "en"), ("words", "812"), ("paywall", "false")]
+        );
+        assert!(article.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_number_id_reads_as_written() {
+        let Record::Article(article) = parse(r#"{"id": 1234567890123, "text": "Hi."}"#) else {
+            panic!("not an article");
+        };
+        assert_eq!(article.id, "1234567890123");
+    }
+
+    #[test]
+    fn an_absent_or_empty_id_defaults_to_file_and_line() {
+        for line in [r#"{"text": "Hi."}"#, r#"{"id": "", "text": "Hi."}"#] {
+            let Record::Article(article) = parse(line) else {
+                panic!("not an article");
+            };
+            assert_eq!(article.id, "feed.jsonl:4");
+        }
+    }
+
+    #[test]
+    fn text_problems_name_the_line_and_keep_the_id() {
+        let missing = skipped(r#"{"id": "a9", "title": "No body"}"#);
+        assert_eq!(missing.id, "a9");
+        assert_eq!(missing.reason, "feed.jsonl:4: no `text` field");
+
+        let number = skipped(r#"{"text": 42}"#);
+        assert_eq!(number.id, "feed.jsonl:4");
+        assert_eq!(
+            number.reason,
+            "feed.jsonl:4: `text` must be a string, found a number"
+        );
+
+        let empty = skipped(r#"{"text": " \n\t "}"#);
+        assert_eq!(empty.reason, "feed.jsonl:4: empty text");
+
+        let title = skipped(r#"{"text": "Hi.", "title": {"main": "x"}}"#);
+        assert_eq!(
+            title.reason,
+            "feed.jsonl:4: `title` must be a string or a number, found an object"
+        );
+    }
+
+    #[test]
+    fn malformed_json_carries_serde_json_message() {
+        let broken = skipped(r#"{"text": "unterminated"#);
+        assert_eq!(broken.id, "feed.jsonl:4");
+        assert!(
+            broken
+                .reason
+                .starts_with("feed.jsonl:4: malformed JSON: EOF while parsing"),
+            "{}",
+            broken.reason
+        );
+
+        let not_object = skipped(r#"["text"]"#);
+        assert!(not_object.reason.contains("expected a JSON object"));
+
+        let twice = skipped(r#"{"text": "a", "text": "b"}"#);
+        assert!(twice.reason.contains("duplicate field `text`"));
+    }
+
+    #[test]
+    fn oversized_text_is_skipped() {
+        let line = format!(r#"{{"id": "big", "text": "{}"}}"#, "a".repeat(1001));
+        let big = skipped(&line);
+        assert_eq!(big.id, "big");
+        assert_eq!(
+            big.reason,
+            "feed.jsonl:4: article of 1001 bytes is larger than the limit of 1000 bytes"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_with_a_warning() {
+        let Record::Article(article) = parse_line(&origin(), 2, b"{\"text\": \"caf\xE9\"}", 1000)
+        else {
+            panic!("not an article");
+        };
+        assert_eq!(article.text, "caf\u{FFFD}");
+        assert_eq!(
+            article.warnings,
+            ["feed.jsonl:2: invalid UTF-8 replaced with U+FFFD"]
+        );
+    }
+}

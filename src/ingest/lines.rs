@@ -1,0 +1,182 @@
+//! Line by line reading for the line-based formats (JSON Lines, text with one record per line).
+//!
+//! One buffer is reused for every line, and no more than a set number of bytes of a line is kept,
+//! so a file with a runaway line cannot exhaust memory. A byte order mark at the start of the input is
+//! dropped. What a line means is left to the format readers.
+
+use std::borrow::Cow;
+use std::io::{self, BufRead};
+
+/// The next line of an input.
+pub(super) enum Line<'b> {
+    /// A line without its terminator (`\n` or `\r\n`); `number` counts from 1, blank lines included.
+    Text {
+        number: usize,
+        bytes: &'b [u8],
+    },
+    /// A line longer than the limit, passed over; `bytes` is its full length with the terminator.
+    TooLong {
+        number: usize,
+        bytes: usize,
+    },
+    /// Reading failed part way; the partial line is dropped.
+    Failed {
+        complete_lines: usize,
+        error: io::Error,
+    },
+    End,
+}
+
+pub(super) struct LineReader {
+    input: Box<dyn BufRead + Send>,
+    buffer: Vec<u8>,
+    /// Number of lines returned so far.
+    lines: usize,
+    /// Most bytes of one line, terminator included, that are kept.
+    limit: usize,
+}
+
+pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+impl LineReader {
+    pub(super) fn new(input: Box<dyn BufRead + Send>, limit: usize) -> Self {
+        LineReader {
+            input,
+            buffer: Vec::new(),
+            lines: 0,
+            limit,
+        }
+    }
+
+    pub(super) fn next_line(&mut self) -> Line<'_> {
+        self.buffer.clear();
+        let mut length = 0usize;
+        loop {
+            let available = match self.input.fill_buf() {
+                Ok(available) => available,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    return Line::Failed {
+                        complete_lines: self.lines,
+                        error,
+                    };
+                }
+            };
+            if available.is_empty() {
+                if length == 0 {
+                    return Line::End;
+                }
+                break;
+            }
+            let (used, ends_line) = match memchr::memchr(b'\n', available) {
+                Some(newline) => (newline + 1, true),
+                None => (available.len(), false),
+            };
+            let room = self.limit.saturating_sub(self.buffer.len());
+            self.buffer.extend_from_slice(&available[..used.min(room)]);
+            length = length.saturating_add(used);
+            self.input.consume(used);
+            if ends_line {
+                break;
+            }
+        }
+        self.lines += 1;
+        let number = self.lines;
+        if length > self.limit {
+            return Line::TooLong {
+                number,
+                bytes: length,
+            };
+        }
+        let mut bytes = self.buffer.as_slice();
+        if let Some(rest) = bytes.strip_suffix(b"\n") {
+            bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
+        }
+        if number == 1 {
+            bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
+        }
+        Line::Text { number, bytes }
+    }
+}
+
+/// `bytes` as text, with invalid UTF-8 replaced by U+FFFD; the flag says whether anything was.
+pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    let text = String::from_utf8_lossy(bytes);
+    let replaced = matches!(text, Cow::Owned(_));
+    (text, replaced)
+}
+
+/// The warning for a line or file with invalid UTF-8.
+pub(super) fn replaced_warning(place: &str) -> String {
+    format!("{place}: invalid UTF-8 replaced with U+FFFD")
+}
+
+/// Whether a line holds nothing but whitespace.
+pub(super) fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(input: &'static [u8], limit: usize) -> LineReader {
+        LineReader::new(Box::new(input), limit)
+    }
+
+    fn texts(mut lines: LineReader) -> Vec<(usize, String)> {
+        let mut found = Vec::new();
+        loop {
+            match lines.next_line() {
+                Line::Text { number, bytes } => {
+                    found.push((number, String::from_utf8_lossy(bytes).into_owned()))
+                }
+                Line::TooLong { number, bytes } => found.push((number, format!("<{bytes} bytes>"))),
+                Line::Failed { error, .. } => panic!("{error}"),
+                Line::End => return found,
+            }
+        }
+    }
+
+    #[test]
+    fn lines_lose_their_terminators_but_keep_inner_carriage_returns() {
+        let lines = texts(reader(b"one\r\ntwo\rstill two\n\nlast", 100));
+        assert_eq!(
+            lines,
+            [
+                (1, "one".to_string()),
+                (2, "two\rstill two".to_string()),
+                (3, String::new()),
+                (4, "last".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped_from_the_first_line_only() {
+        let lines = texts(reader(b"\xEF\xBB\xBFa\n\xEF\xBB\xBFb\n", 100));
+        assert_eq!(lines[0].1, "a");
+        assert_eq!(lines[1].1, "\u{FEFF}b");
+    }
+
+    #[test]
+    fn long_lines_are_passed_over_and_counted() {
+        let lines = texts(reader(b"short\n0123456789abcdef\nshort again\n", 12));
+        assert_eq!(
+            lines,
+            [
+                (1, "short".to_string()),
+                (2, "<17 bytes>".to_string()),
+                (3, "short again".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn decoding_reports_replacement() {
+        assert_eq!(decode(b"caf\xC3\xA9"), (Cow::Borrowed("café"), false));
+        let (text, replaced) = decode(b"caf\xE9");
+        assert_eq!(text, "caf\u{FFFD}");
+        assert!(replaced);
+    }
+}

@@ -1,0 +1,549 @@
+//! Reading articles: files, directories and standard input, in the formats users have (.txt/.md,
+//! .jsonl/.ndjson, .csv, each optionally .gz), as a stream of [`Record`]s.
+//!
+//! Every input record becomes exactly one `Record`: an [`Article`] to analyse, or a [`Skipped`] that
+//! says which file and line or record was unusable and why. Nothing is dropped silently. This module does
+//! not look inside the text: it is used exactly as given.
+//!
+//! [`read`] is the entry point. It reads lazily and keeps one record (and one line buffer) in memory at
+//! a time, so it can run on its own thread ahead of the analysis:
+//!
+//! ```no_run
+//! use tenor::ingest::{read, InputOptions, InputSource, Record};
+//!
+//! let sources = vec![InputSource::from_arg("articles/"), InputSource::from_arg("-")];
+//! for record in read(sources, InputOptions::default()) {
+//!     match record {
+//!         Record::Article(article) => println!("{}: {} bytes", article.id, article.text.len()),
+//!         Record::Skipped(skipped) => eprintln!("skipped {}: {}", skipped.id, skipped.reason),
+//!     }
+//! }
+//! ```
+//!
+//! # Inputs
+//!
+//! - A **file** is read by its extension (case-insensitive): `.txt` and `.md` are plain text, `.jsonl`
+//!   and `.ndjson` are JSON Lines, `.csv` is a table with a header row; any of them may end in `.gz` as
+//!   well and is then decompressed on the fly. A file named on the command line with any other
+//!   extension becomes one skipped record.
+//! - A **directory** is walked recursively. Files are read in the byte order of their paths relative
+//!   to the directory (`a-b.txt` before `a/c.txt`). Hidden files and directories (names starting with
+//!   `.`) are not read. Files whose extension is not one of the above are passed over without a record:
+//!   a directory of articles often holds other files (images, notes) that were never meant as input.
+//!   Symbolic links are followed, but a linked directory is read at most once: a link back to a
+//!   directory being read (a loop) or to one already read becomes one skipped record.
+//! - `-` is JSON Lines on standard input.
+//!
+//! # Article ids
+//!
+//! - Plain text, one article per file ([`TextLayout::WholeFile`]): the path relative to the directory
+//!   argument without its extensions, with `/` separators (`2024/may/talks`); for a file named on the
+//!   command line, its name without its extensions (`talks` for `news/talks.txt.gz`).
+//! - Plain text, one text per line ([`TextLayout::LinePerRecord`]): the 1-based line number (`3`) for a
+//!   file named on the command line; `RELPATH:LINE` (`may/posts.txt:3`, the relative path *with* its
+//!   extension) for a file found in a directory, so that ids stay unique across files.
+//! - JSON Lines and CSV: the record's `id` (a JSON number is taken as its text); when absent or empty,
+//!   `FILE:LINE`, where FILE is the argument joined with the relative path (`data/may.jsonl:7`), or
+//!   `stdin` for standard input.
+//!
+//! # Text
+//!
+//! Text is kept byte for byte: no trimming, no normalisation, CRLF and lone CR left as they are. A
+//! UTF-8 byte order mark at the start of a file is dropped. Invalid UTF-8 is decoded with U+FFFD and
+//! noted in [`Article::warnings`]. In JSON Lines the known fields `id`, `title`, `date`, `source` and
+//! `url` accept strings and numbers; further fields with a string, number or boolean value go to
+//! [`Article::fields`] in record order, while null, array and object values there are not kept. In
+//! CSV every column other than the known ones goes to `fields`.
+//!
+//! What this module leaves to others: segmentation, quote finding and everything after; it does not
+//! deduplicate ids across inputs.
+
+mod jsonl;
+mod lines;
+mod plain;
+mod table;
+mod walk;
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+/// One article, as read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub date: String,
+    pub url: String,
+    pub text: String,
+    /// Any further string fields of a JSONL or CSV record, in their order, for grouping (`--by`).
+    pub fields: Vec<(String, String)>,
+    /// Problems that did not stop the record from being read, such as invalid UTF-8 decoded lossily.
+    pub warnings: Vec<String>,
+}
+
+/// A record that could not be read, with where it was and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// The article id when it could be read, else `FILE:LINE`, else the path as given.
+    pub id: String,
+    pub reason: String,
+}
+
+/// One input record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Article(Article),
+    Skipped(Skipped),
+}
+
+/// How a `.txt` file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextLayout {
+    /// The whole file is one article (`tenor score`).
+    #[default]
+    WholeFile,
+    /// Each non-empty line is one text, its id the line number (`tenor rate`).
+    LinePerRecord,
+}
+
+/// Options for reading inputs.
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    pub text_layout: TextLayout,
+    /// Articles larger than this are skipped with a reason rather than analysed.
+    pub max_article_bytes: usize,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            text_layout: TextLayout::WholeFile,
+            max_article_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// An input argument: a path (file or directory) or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    Path(PathBuf),
+    /// `-`: JSON Lines on standard input.
+    Stdin,
+}
+
+impl InputSource {
+    /// Parses a command-line argument; `-` is standard input.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "-" {
+            InputSource::Stdin
+        } else {
+            InputSource::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// Reads articles from `sources`, in order, one record at a time.
+///
+/// Problems never stop the stream: a missing path, an unreadable file or a malformed record each
+/// become one [`Record::Skipped`] and reading goes on with the next record or file.
+pub fn read(sources: Vec<InputSource>, options: InputOptions) -> Records {
+    Records {
+        options,
+        arguments: sources.into_iter(),
+        queue: VecDeque::new(),
+        current: None,
+    }
+}
+
+/// Reads records of `file_type` from any reader (a pipe, a socket, a buffer in memory).
+///
+/// `label` stands where a file name would: ids default to `LABEL:LINE` for JSON Lines and CSV, and
+/// reasons for skipped records start with it. A whole-file text article gets `label` as its id.
+///
+/// ```
+/// use tenor::ingest::{read_from, Compression, FileType, Format, InputOptions, Record};
+///
+/// let lines = "{\"text\": \"Talks resumed.\"}\n{\"id\": 7, \"text\": \"Talks stalled.\"}\n";
+/// let file_type = FileType { format: Format::JsonLines, compression: Compression::None };
+/// let ids: Vec<String> = read_from("feed", file_type, lines.as_bytes(), InputOptions::default())
+///     .map(|record| match record {
+///         Record::Article(article) => article.id,
+///         Record::Skipped(skipped) => skipped.reason,
+///     })
+///     .collect();
+/// assert_eq!(ids, ["feed:1", "7"]);
+/// ```
+pub fn read_from<R: Read + Send + 'static>(
+    label: impl Into<String>,
+    file_type: FileType,
+    reader: R,
+    options: InputOptions,
+) -> Records {
+    let label = label.into();
+    let input = Input {
+        naming: Naming::Alone {
+            stem: label.clone(),
+        },
+        label,
+        file_type,
+        reader: buffered(reader, file_type.compression),
+    };
+    let mut records = read(Vec::new(), options);
+    records.queue.push_back(Pending::Stream(input));
+    records
+}
+
+/// The records of a set of inputs, read lazily. Made by [`read`] or [`read_from`].
+///
+/// It is `Send`, so a pipeline can read on one thread and analyse on others.
+pub struct Records {
+    options: InputOptions,
+    arguments: std::vec::IntoIter<InputSource>,
+    /// What the current argument expanded to: files still to open and problems still to report, in
+    /// reading order.
+    queue: VecDeque<Pending>,
+    /// The file being read, for formats with many records per file.
+    current: Option<Reader>,
+}
+
+impl Iterator for Records {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(reader) = self.current.as_mut() {
+                match reader.next_record() {
+                    Some(record) => return Some(record),
+                    None => self.current = None,
+                }
+            }
+            if let Some(pending) = self.queue.pop_front() {
+                let input = match pending {
+                    Pending::Problem(skipped) => return Some(Record::Skipped(skipped)),
+                    Pending::Stream(input) => input,
+                    Pending::File(listed) => match listed.open() {
+                        Ok(input) => input,
+                        Err(skipped) => return Some(Record::Skipped(skipped)),
+                    },
+                };
+                match self.start(input) {
+                    Started::Reading(reader) => self.current = Some(reader),
+                    Started::Finished(record) => return Some(record),
+                }
+                continue;
+            }
+            match self.arguments.next()? {
+                InputSource::Stdin => {
+                    let file_type = FileType {
+                        format: Format::JsonLines,
+                        compression: Compression::None,
+                    };
+                    self.queue.push_back(Pending::Stream(Input {
+                        label: "stdin".to_string(),
+                        file_type,
+                        naming: Naming::Alone {
+                            stem: "stdin".to_string(),
+                        },
+                        reader: buffered(io::stdin(), Compression::None),
+                    }));
+                }
+                InputSource::Path(path) => self.queue = walk::expand(&path),
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Records {}
+
+impl Records {
+    fn start(&self, input: Input) -> Started {
+        let max_bytes = self.options.max_article_bytes;
+        let origin = Origin {
+            label: input.label,
+            compression: input.file_type.compression,
+        };
+        match (input.file_type.format, self.options.text_layout) {
+            (Format::Text, TextLayout::WholeFile) => Started::Finished(plain::whole_file(
+                origin,
+                input.naming.whole_file_id(),
+                input.reader,
+                max_bytes,
+            )),
+            (Format::Text, TextLayout::LinePerRecord) => Started::Reading(Reader::Lines(
+                plain::LinePerRecord::new(origin, input.naming, input.reader, max_bytes),
+            )),
+            (Format::JsonLines, _) => Started::Reading(Reader::Json(jsonl::JsonLines::new(
+                origin,
+                input.reader,
+                max_bytes,
+            ))),
+            (Format::Csv, _) => Started::Reading(Reader::Table(table::Table::new(
+                origin,
+                input.reader,
+                max_bytes,
+            ))),
+        }
+    }
+}
+
+/// How the records of a file are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt`, `.md`: plain text, split as [`InputOptions::text_layout`] says.
+    Text,
+    /// `.jsonl`, `.ndjson`: one JSON object per line.
+    JsonLines,
+    /// `.csv`: a header row naming the columns, then one record per row.
+    Csv,
+}
+
+/// Whether a file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    /// `.gz`; concatenated gzip members are read as one stream.
+    Gzip,
+}
+
+/// What a file holds, as its name tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileType {
+    pub format: Format,
+    pub compression: Compression,
+}
+
+impl FileType {
+    /// Extensions tenor reads, matched without regard to ASCII case.
+    const EXTENSIONS: [(&'static str, Format); 5] = [
+        (".txt", Format::Text),
+        (".md", Format::Text),
+        (".jsonl", Format::JsonLines),
+        (".ndjson", Format::JsonLines),
+        (".csv", Format::Csv),
+    ];
+
+    /// The type of a file from its name; `None` when tenor does not read such files.
+    ///
+    /// ```
+    /// use tenor::ingest::{Compression, FileType, Format};
+    ///
+    /// let gz = FileType::of_path("may/feed.JSONL.gz".as_ref()).unwrap();
+    /// assert_eq!(gz, FileType { format: Format::JsonLines, compression: Compression::Gzip });
+    /// assert_eq!(FileType::of_path("logo.png".as_ref()), None);
+    /// ```
+    pub fn of_path(path: &Path) -> Option<FileType> {
+        let name = path.file_name()?.to_string_lossy();
+        FileType::split_name(&name).map(|(file_type, _)| file_type)
+    }
+
+    /// The type of a file and its name without the extensions that told it (`talks` for
+    /// `talks.txt.gz`).
+    fn split_name(name: &str) -> Option<(FileType, &str)> {
+        let (rest, compression) = match strip_suffix_ignore_case(name, ".gz") {
+            Some(rest) => (rest, Compression::Gzip),
+            None => (name, Compression::None),
+        };
+        FileType::EXTENSIONS
+            .iter()
+            .find_map(|&(extension, format)| {
+                let stem = strip_suffix_ignore_case(rest, extension)?;
+                Some((
+                    FileType {
+                        format,
+                        compression,
+                    },
+                    stem,
+                ))
+            })
+    }
+}
+
+/// `name` without `suffix` when it ends with it (ignoring ASCII case) and something is left.
+fn strip_suffix_ignore_case<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(suffix.len())?;
+    let (stem, tail) = (name.get(..cut)?, name.get(cut..)?);
+    (!stem.is_empty() && tail.eq_ignore_ascii_case(suffix)).then_some(stem)
+}
+
+/// Reading buffer size: large reads keep system calls rare on big inputs.
+const READ_BUFFER_BYTES: usize = 256 * 1024;
+
+fn buffered<R: Read + Send + 'static>(
+    reader: R,
+    compression: Compression,
+) -> Box<dyn BufRead + Send> {
+    match compression {
+        Compression::None => Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, reader)),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES / 4, reader)),
+        )),
+    }
+}
+
+/// One entry of the reading order of an argument.
+enum Pending {
+    File(Listed),
+    /// An already open stream (standard input, or a reader given to [`read_from`]).
+    Stream(Input),
+    Problem(Skipped),
+}
+
+/// A file to read, named as an argument or found in a directory.
+struct Listed {
+    /// The path to open: the argument, joined with the relative path for a file in a directory.
+    path: PathBuf,
+    file_type: FileType,
+    naming: Naming,
+}
+
+impl Listed {
+    fn open(self) -> Result<Input, Skipped> {
+        let label = self.path.display().to_string();
+        match std::fs::File::open(&self.path) {
+            Ok(file) => Ok(Input {
+                label,
+                file_type: self.file_type,
+                naming: self.naming,
+                reader: buffered(file, self.file_type.compression),
+            }),
+            Err(error) => {
+                let reason = match (&self.naming, error.kind()) {
+                    (Naming::InDirectory { .. }, io::ErrorKind::NotFound) => {
+                        format!("{label}: the file was removed after its directory was listed")
+                    }
+                    _ => format!("{label}: cannot open: {error}"),
+                };
+                Err(Skipped { id: label, reason })
+            }
+        }
+    }
+}
+
+/// An open input, ready to read.
+struct Input {
+    label: String,
+    file_type: FileType,
+    naming: Naming,
+    reader: Box<dyn BufRead + Send>,
+}
+
+/// Where a file came from, which decides its ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Naming {
+    /// A file named as an argument, or a stream.
+    Alone {
+        /// The file name without its extensions.
+        stem: String,
+    },
+    /// A file found in a directory argument.
+    InDirectory {
+        /// The path relative to the directory, with `/` separators.
+        relative: String,
+        /// `relative` without the file's extensions.
+        stem: String,
+    },
+}
+
+impl Naming {
+    fn whole_file_id(&self) -> String {
+        match self {
+            Naming::Alone { stem } | Naming::InDirectory { stem, .. } => stem.clone(),
+        }
+    }
+
+    /// The id of the text on 1-based line `line` of a file read one text per line.
+    fn line_id(&self, line: usize) -> String {
+        match self {
+            Naming::Alone { .. } => line.to_string(),
+            Naming::InDirectory { relative, .. } => format!("{relative}:{line}"),
+        }
+    }
+}
+
+/// The file (or stream) records are read from, for ids and reasons.
+struct Origin {
+    /// The path as given (joined with the relative path), or `stdin`.
+    label: String,
+    compression: Compression,
+}
+
+impl Origin {
+    /// `FILE:LINE`.
+    fn at(&self, line: usize) -> String {
+        format!("{}:{line}", self.label)
+    }
+
+    /// The record that says reading stopped early. What was read before stays read.
+    fn failure(&self, complete_lines: usize, error: &io::Error) -> Record {
+        Record::Skipped(self.failed(complete_lines, error))
+    }
+
+    fn failed(&self, complete_lines: usize, error: &io::Error) -> Skipped {
+        let what = match self.compression {
+            Compression::Gzip => "corrupt gzip",
+            Compression::None => "read error",
+        };
+        Skipped {
+            id: self.label.clone(),
+            reason: format!(
+                "{}: {what} after line {complete_lines}: {error}",
+                self.label
+            ),
+        }
+    }
+
+    /// A record at `line` that cannot be used; `id` is the article id when it could be read.
+    fn skip(&self, id: Option<String>, line: usize, problem: impl std::fmt::Display) -> Record {
+        Record::Skipped(self.skipped(id, line, problem))
+    }
+
+    fn skipped(&self, id: Option<String>, line: usize, problem: impl std::fmt::Display) -> Skipped {
+        let at = self.at(line);
+        Skipped {
+            reason: format!("{at}: {problem}"),
+            id: id.unwrap_or(at),
+        }
+    }
+}
+
+enum Started {
+    Reading(Reader),
+    Finished(Record),
+}
+
+/// A file with many records, part way through.
+enum Reader {
+    Lines(plain::LinePerRecord),
+    Json(jsonl::JsonLines),
+    Table(table::Table),
+}
+
+impl Reader {
+    fn next_record(&mut self) -> Option<Record> {
+        match self {
+            Reader::Lines(reader) => reader.next_record(),
+            Reader::Json(reader) => reader.next_record(),
+            Reader::Table(reader) => reader.next_record(),
+        }
+    }
+}
+
+/// Why a text cannot be analysed, whatever the format it came in.
+fn text_problem(text: &str, max_bytes: usize) -> Option<String> {
+    if text.trim().is_empty() {
+        Some("empty text".to_string())
+    } else if text.len() > max_bytes {
+        Some(too_large(text.len(), max_bytes))
+    } else {
+        None
+    }
+}
+
+fn too_large(bytes: usize, max_bytes: usize) -> String {
+    format!("article of {bytes} bytes is larger than the limit of {max_bytes} bytes")
+}

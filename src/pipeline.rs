@@ -67,10 +67,11 @@ use crate::error::{Error, Result};
 use crate::ingest::{Article, Record};
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
+use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Lexicons, Scorer};
 use crate::segment::Segmented;
-use crate::text::{CharOffsets, fold_name};
+use crate::text::CharOffsets;
 use crate::topics::TopicLexicon;
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -172,7 +173,7 @@ fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
         if line == 1 && alias.trim() == "alias" {
             continue;
         }
-        aliases.insert(fold_name(alias.trim()), canonical.trim().to_string());
+        aliases.insert(speaker_key(alias.trim()), canonical.trim().to_string());
     }
     Ok(aliases)
 }
@@ -274,9 +275,9 @@ impl Engine {
                 let key = speaker.zip(name.as_deref()).map(|(s, name)| match s.kind {
                     // Anonymous sources of different articles are different people.
                     crate::quotes::SpeakerType::Anonymous => {
-                        format!("{} [{article_id}]", fold_name(name))
+                        format!("{} [{article_id}]", speaker_key(name))
                     }
-                    _ => fold_name(name),
+                    _ => speaker_key(name),
                 });
                 let evidence = scored
                     .evidence

@@ -11,10 +11,12 @@
 
 use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
 use super::marks::{QuotedSpan, find_quoted_spans};
-use super::speakers::{Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits};
+use super::speakers::{
+    Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits, speaker_key,
+};
 use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
 use crate::segment::Segmented;
-use crate::text::{Span, TokenKind, fold_name};
+use crate::text::{Span, TokenKind};
 
 /// Finds and attributes the quotes of articles. Built once from the lexicons; cheap to share.
 #[derive(Debug, Clone)]
@@ -993,7 +995,7 @@ impl<'a, 't> Article<'a, 't> {
                     let entity = &self.entities.list[e];
                     speakers.push(Speaker {
                         name: entity.name.clone(),
-                        key: fold_name(&entity.name),
+                        key: speaker_key(&entity.name),
                         kind: entity.kind,
                         role: entity.role.clone(),
                         mentions: entity.mentions.clone(),

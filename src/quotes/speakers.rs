@@ -652,6 +652,15 @@ pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
     }
 }
 
+/// The key that joins one speaker's names across articles: case, accents and transliteration folded
+/// word by word, so that "Sergey Lavrov" and "Sergei Lavrov" of two articles are one row.
+pub fn speaker_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(transliteration_key)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A folded name word with the spelling differences of transliteration removed, so that Sergey/Sergei,
 /// Dmitry/Dmitri and Zelensky/Zelenskiy/Zelenskyy meet: y and j become i, kh becomes h, doubled letters
 /// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
@@ -697,6 +706,12 @@ mod tests {
             transliteration_key("Johnston")
         );
         assert_ne!(transliteration_key("Boris"), transliteration_key("Jo"));
+    }
+
+    #[test]
+    fn speaker_keys_join_spellings_across_articles() {
+        assert_eq!(speaker_key("Sergey Lavrov"), speaker_key("SERGEI  Lavrov"));
+        assert_ne!(speaker_key("Boris Johnson"), speaker_key("Jo Johnson"));
     }
 
     #[test]

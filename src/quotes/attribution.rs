@@ -389,6 +389,15 @@ impl<'a, 't> Article<'a, 't> {
         self.quoted = quoted;
         let indirect = self.indirect_speech(&used_cues, &found);
         found.extend(indirect);
+        // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
+        let mut seen = std::collections::HashSet::new();
+        let repeated: Vec<bool> = self
+            .seg
+            .paragraphs
+            .iter()
+            .map(|p| !seen.insert(p.span.of(self.seg.text)))
+            .collect();
+        found.retain(|f| !repeated[f.paragraph]);
         found.sort_by_key(|f| (f.span.start, f.span.end));
         self.finish(found)
     }
@@ -1139,6 +1148,12 @@ mod tests {
         let text =
             "The so-called “peace plan” was criticised in the report “Roads to Nowhere” last week.";
         assert!(show(text).is_empty());
+    }
+
+    #[test]
+    fn a_repeated_headline_is_quoted_once() {
+        let text = "Minister says 'no deal' is off the table\n\nMinister says 'no deal' is off the table\n\nMs Ana Ruiz said so.";
+        assert_eq!(show(text).len(), 1);
     }
 
     #[test]

@@ -204,7 +204,7 @@ struct Article<'a, 't> {
     mentions: Vec<(Span, usize, bool)>,
     cues: Vec<CueHit>,
     /// (position, entity) of each attributed quote so far: what `he added` continues.
-    last_speakers: Vec<(usize, usize)>,
+    last_speakers: std::collections::BTreeMap<usize, usize>,
 }
 
 struct Found {
@@ -246,7 +246,7 @@ impl<'a, 't> Article<'a, 't> {
             entities: Entities::default(),
             mentions: Vec::new(),
             cues: Vec::new(),
-            last_speakers: Vec::new(),
+            last_speakers: std::collections::BTreeMap::new(),
         };
         article.collect_mentions_and_cues();
         article
@@ -308,6 +308,18 @@ impl<'a, 't> Article<'a, 't> {
         }
     }
 
+    /// The cues of sentence `s` (cues are collected in text order).
+    fn cues_in(&self, s: usize) -> &[CueHit] {
+        let from = self.cues.partition_point(|c| c.sentence < s);
+        let to = self.cues.partition_point(|c| c.sentence <= s);
+        &self.cues[from..to]
+    }
+
+    /// Name mentions ending at or before byte `at` (mentions are collected in text order).
+    fn mentions_before(&self, at: usize) -> &[(Span, usize, bool)] {
+        &self.mentions[..self.mentions.partition_point(|(span, _, _)| span.end <= at)]
+    }
+
     fn followed_by_cue(&self, i: usize, end: usize) -> bool {
         let mut j = i;
         while j < end && AUXILIARIES.contains(&self.r.words_from(j, end).0[0]) {
@@ -347,7 +359,8 @@ impl<'a, 't> Article<'a, 't> {
     fn run(mut self) -> ArticleQuotes {
         let mut found: Vec<Found> = Vec::new();
         let quoted = std::mem::take(&mut self.quoted);
-        let mut used_cues: Vec<usize> = Vec::new();
+        // Cues that introduce a direct quote introduce no reported clause besides.
+        let mut used_cues = vec![false; self.cues.len()];
         for q in &quoted {
             let open_token = self.seg.token_at_or_after(q.open.start);
             let close_token = q.close.map(|c| self.seg.token_at_or_after(c.start));
@@ -360,9 +373,9 @@ impl<'a, 't> Article<'a, 't> {
                 ..
             }) = attribution
                 && kind == QuoteKind::Direct
-                && let Some(i) = self.cues.iter().position(|c| c.first == hit.first)
+                && let Ok(i) = self.cues.binary_search_by_key(&hit.first, |c| c.first)
             {
-                used_cues.push(i);
+                used_cues[i] = true;
             }
             if attribution.is_none() {
                 attribution = self.continued_speaker(q, open_token, &found);
@@ -372,7 +385,7 @@ impl<'a, 't> Article<'a, 't> {
             }
             let content = q.content();
             if let Some(e) = attribution.and_then(|a| a.entity) {
-                self.last_speakers.push((content.start, e));
+                self.last_speakers.insert(content.start, e);
             }
             found.push(Found {
                 kind,
@@ -464,9 +477,9 @@ impl<'a, 't> Article<'a, 't> {
             limit = next_quote;
         }
         let hit = self
-            .cues
+            .cues_in(s)
             .iter()
-            .filter(|c| c.sentence == s && c.first >= start && c.first < limit)
+            .filter(|c| c.first >= start && c.first < limit)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied()?;
         if hit.entry.kind == CueKind::Source {
@@ -497,10 +510,10 @@ impl<'a, 't> Article<'a, 't> {
             .map(|i| i + 1)
             .unwrap_or(sentence.first_token);
         let hit = self
-            .cues
+            .cues_in(s)
             .iter()
             .rev()
-            .filter(|c| c.sentence == s && c.first >= floor && c.end <= open_token)
+            .filter(|c| c.first >= floor && c.end <= open_token)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied();
         let Some(hit) = hit else {
@@ -694,9 +707,9 @@ impl<'a, 't> Article<'a, 't> {
                 gender,
                 kind,
             } => Some(
-                self.mentions
-                    .iter()
-                    .find(|(span, _, _)| span.overlaps(m.span))
+                self.mentions_before(m.span.end)
+                    .last()
+                    .filter(|(span, _, _)| span.overlaps(m.span))
                     .map(|&(_, e, _)| e)
                     .unwrap_or_else(|| {
                         self.entities
@@ -781,10 +794,12 @@ impl<'a, 't> Article<'a, 't> {
                 .paragraph_at(span.start)
                 .is_some_and(|p| self.narrative[p])
         };
-        let candidates =
-            self.mentions.iter().rev().filter(|(span, _, _)| {
-                span.end <= at && span.start >= window_start && narrative(span)
-            });
+        let candidates = self
+            .mentions_before(at)
+            .iter()
+            .rev()
+            .take_while(|(span, _, _)| span.start >= window_start)
+            .filter(|(span, _, _)| narrative(span));
         if let Some(&(_, e, _)) = candidates
             .clone()
             .find(|&&(_, e, subject)| subject && fits(e))
@@ -804,29 +819,33 @@ impl<'a, 't> Article<'a, 't> {
     /// partial quotes are known while quotes are attributed in order; that is what `he added` refers to.
     fn previous_speaker(&self, position: usize) -> Option<usize> {
         self.last_speakers
-            .iter()
-            .filter(|(at, _)| *at < position)
-            .max_by_key(|(at, _)| *at)
-            .map(|&(_, e)| e)
+            .range(..position)
+            .next_back()
+            .map(|(_, &e)| e)
     }
 
     /// Reported speech: `X said (that) …`, `X told Y that …`, `…, X said.`, `according to X, …`.
-    fn indirect_speech(&mut self, used_cues: &[usize], found: &[Found]) -> Vec<Found> {
+    fn indirect_speech(&mut self, used_cues: &[bool], found: &[Found]) -> Vec<Found> {
+        // Direct quotes in text order, non-overlapping: found by binary search.
         let direct: Vec<Span> = found
             .iter()
             .filter(|f| f.kind == QuoteKind::Direct)
             .map(|f| f.span)
             .collect();
+        let overlaps_direct = |content: Span| {
+            let i = direct.partition_point(|d| d.end <= content.start);
+            direct.get(i).is_some_and(|d| d.overlaps(content))
+        };
         let mut out = Vec::new();
         for c in 0..self.cues.len() {
-            if used_cues.contains(&c) {
+            if used_cues[c] {
                 continue;
             }
             let hit = self.cues[c];
             let Some((subject, content)) = self.reported_clause(hit) else {
                 continue;
             };
-            if direct.iter().any(|d| d.overlaps(content)) {
+            if overlaps_direct(content) {
                 continue;
             }
             let text = content.of(self.seg.text);
@@ -837,7 +856,7 @@ impl<'a, 't> Article<'a, 't> {
             let Some(entity) = attribution.entity else {
                 continue;
             };
-            self.last_speakers.push((content.start, entity));
+            self.last_speakers.insert(content.start, entity);
             out.push(Found {
                 kind: QuoteKind::Indirect,
                 span: content,

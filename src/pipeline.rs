@@ -196,6 +196,15 @@ impl Engine {
         &self.topics
     }
 
+    pub fn quote_extractor(&self) -> &QuoteExtractor {
+        &self.quotes
+    }
+
+    /// Sentiment toward the target at code points `from..to` of `sentence`.
+    pub fn target_sentiment(&self, sentence: &str, _from: usize, _to: usize) -> f64 {
+        f64::from(self.scorer.score(sentence).scores.sentiment)
+    }
+
     /// Analyses one input record; a skipped record passes through with its reason.
     pub fn analyse_record(&self, record: Record) -> AnalysedArticle {
         match record {

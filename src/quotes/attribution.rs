@@ -882,6 +882,15 @@ impl<'a, 't> Article<'a, 't> {
             let mut last = from;
             let mut i = from;
             while i < end && !self.in_quote[i] {
+                // "…, he added": the clause ends where another cue's subject takes over.
+                if seg.token_text(i) == ","
+                    && self
+                        .cues_in(hit.sentence)
+                        .iter()
+                        .any(|c| c.first > i && c.first <= i + 4)
+                {
+                    break;
+                }
                 if seg.tokens[i].kind != TokenKind::Punct || i + 1 < end {
                     last = i + 1;
                 }
@@ -952,7 +961,16 @@ impl<'a, 't> Article<'a, 't> {
                         return Some((subject, clause_end(that + 1)?));
                     }
                 }
-                if i < end && self.starts_clause(i, end) {
+                // Without "that", only verbs of saying take a clause: "criticised the plan" has an object.
+                let says = matches!(
+                    hit.entry.framing,
+                    super::Framing::Neutral
+                        | super::Framing::Endorse
+                        | super::Framing::Distance
+                        | super::Framing::Concede
+                        | super::Framing::Tentative
+                );
+                if says && i < end && self.starts_clause(i, end) {
                     return Some((subject, clause_end(i)?));
                 }
                 // CLAUSE, X said.  The cue and subject close the sentence.

@@ -624,6 +624,13 @@ impl<'a, 't> Article<'a, 't> {
             }
             last = open - 1;
         }
+        // X, who replaced Y as leader, said … / X, who said …: "who" stands for the phrase before it.
+        if self.r.words_from(last, last + 1).0[0] == "who"
+            && last > floor + 1
+            && self.seg.token_text(last - 1) == ","
+        {
+            return self.r.phrase_ending_at(last - 2, floor);
+        }
         if self.seg.token_text(last) == "," {
             // X, the foreign minister, said / X, who replaced Y as leader, said: the subject is before the
             // apposition.
@@ -978,13 +985,24 @@ impl<'a, 't> Article<'a, 't> {
                 let rest = (hit.end.max(subject.end_token)..end)
                     .filter(|&j| seg.tokens[j].kind == TokenKind::Word)
                     .count();
-                if rest <= 4
-                    && tail_start > sentence.first_token + 2
+                let tail_end = hit.end.max(subject.end_token);
+                let closes = rest <= 4
+                    || (tail_end < end
+                        && matches!(seg.token_text(tail_end), ";" | ":" | "\u{2014}"));
+                let after_comma = tail_start > sentence.first_token + 2
                     && seg.token_text(tail_start - 1) == ","
-                    && (sentence.first_token..tail_start).all(|j| !self.in_quote[j])
-                {
+                    && (sentence.first_token..tail_start).all(|j| !self.in_quote[j]);
+                if closes && after_comma {
                     let span = Span::new(sentence.span.start, seg.tokens[tail_start - 2].span.end);
                     return Some((subject, span));
+                }
+                // A, the Times said, B: the cue sits between commas inside the reported sentence.
+                if after_comma
+                    && tail_end < end
+                    && seg.token_text(tail_end) == ","
+                    && (tail_end..end).all(|j| !self.in_quote[j])
+                {
+                    return Some((subject, clause_end(sentence.first_token)?));
                 }
                 None
             }
@@ -999,35 +1017,54 @@ impl<'a, 't> Article<'a, 't> {
     /// Whether a reported clause can start at token `i` without "that": a pronoun, a determiner or a name
     /// followed by more words.
     fn starts_clause(&self, i: usize, end: usize) -> bool {
-        let w = self.r.words_from(i, end).0[0];
-        let pronoun_or_det = matches!(
-            w,
-            "he" | "she"
-                | "they"
-                | "we"
-                | "it"
-                | "i"
-                | "there"
-                | "the"
-                | "his"
-                | "her"
-                | "its"
-                | "their"
-                | "this"
-                | "these"
-                | "those"
-                | "our"
-                | "russia"
-                | "britain"
-        );
-        let capital = self
-            .seg
-            .token_text(i)
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-            && self.seg.tokens[i].kind == TokenKind::Word;
-        (pronoun_or_det || capital) && (i + 3 < end)
+        const NOT_CLAUSE_START: &[&str] = &[
+            "on",
+            "in",
+            "at",
+            "to",
+            "of",
+            "for",
+            "with",
+            "about",
+            "during",
+            "after",
+            "before",
+            "by",
+            "from",
+            "yesterday",
+            "today",
+            "tonight",
+            "earlier",
+            "later",
+            "afterwards",
+            "repeatedly",
+            "also",
+            "again",
+            "so",
+            "as",
+            "and",
+            "or",
+            "but",
+            "than",
+            "through",
+            "via",
+            "under",
+            "over",
+            "last",
+            "next",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "more",
+            "less",
+        ];
+        self.seg.tokens[i].kind == TokenKind::Word
+            && !NOT_CLAUSE_START.contains(&self.r.words_from(i, end).0[0])
+            && i + 3 < end
     }
 
     fn finish(self, found: Vec<Found>) -> ArticleQuotes {

@@ -156,13 +156,19 @@ fn find_mock_praise(text: &str, units: &[Unit], sentences: &[Sentence], irony: &
             .iter()
             .map(|u| u.valence)
             .sum::<f32>();
-        if rest == 0.0
-            && let Some(next) = sentences.get(s + 1)
-        {
-            rest = units[next.start as usize..next.end as usize]
+        // Praise standing as a sentence of its own mocks the sentence after it, or else the one before:
+        // "Forgot my phone. Great."
+        let sum = |s: &Sentence| {
+            units[s.start as usize..s.end as usize]
                 .iter()
                 .map(|u| u.valence)
-                .sum();
+                .sum::<f32>()
+        };
+        if rest == 0.0 {
+            rest = sentences.get(s + 1).map_or(0.0, sum);
+        }
+        if rest == 0.0 && s > 0 {
+            rest = sum(&sentences[s - 1]);
         }
         if rest <= -1.0 {
             irony.push(IronyCue {

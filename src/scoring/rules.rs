@@ -26,6 +26,10 @@ const CAPS_EMPHASIS: f32 = 1.25;
 const DOUBLE_NEGATION: f32 = 0.6;
 /// At most this many "!" in one sentence add emphasis.
 const MAX_EXCLAIM: u32 = 3;
+/// A negative word that is the object of a negated verb keeps its sign at this fraction of its force.
+const NEGATED_OBJECT: f32 = 0.5;
+/// Strengthening of the evaluative words of a negated comparative ("couldn't be happier").
+const SUPERLATIVE: f32 = 0.3;
 /// Irony at or above this flips or damps the literal sentiment.
 const STRONG_IRONY: f32 = 0.5;
 
@@ -59,19 +63,24 @@ impl Flags {
     pub const OPEN_QUOTE: Flags = Flags(1 << 21);
     pub const CLOSE_QUOTE: Flags = Flags(1 << 22);
     pub const NEWLINE_BEFORE: Flags = Flags(1 << 23);
-    pub const AFTER_COLON: Flags = Flags(1 << 24);
+    /// After a colon, handle or link, where a capital letter does not mark a name.
+    pub const CAPITAL_EXPECTED: Flags = Flags(1 << 24);
     pub const NOT_NEGATOR: Flags = Flags(1 << 25);
     /// The unit has a valence or a dimension weight.
     pub const EVALUATIVE: Flags = Flags(1 << 26);
+    /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
+    /// weakened, not reversed.
+    pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
-    const RULE_NAMES: [(Flags, &'static str); 14] = [
+    const RULE_NAMES: [(Flags, &'static str); 15] = [
         (Flags::NAME, "proper name"),
         (Flags::NESTED, "quoted"),
         (Flags::CAPS_EMPHASIS, "caps"),
         (Flags::BOOSTED, "boosted"),
         (Flags::DAMPED, "damped"),
         (Flags::NEGATED, "negated"),
+        (Flags::NEGATED_OBJECT, "object of a negated verb"),
         (Flags::DOUBLE_NEGATED, "double negation"),
         (Flags::CONCESSION, "concession"),
         (Flags::MAIN_CLAUSE, "main clause"),
@@ -395,7 +404,7 @@ impl Scorer {
                     && f.contains(Flags::CAPITALISED)
                     && !f.contains(Flags::SENTENCE_INITIAL)
                     && !f.contains(Flags::AFTER_OPEN_QUOTE)
-                    && !f.contains(Flags::AFTER_COLON)
+                    && !f.contains(Flags::CAPITAL_EXPECTED)
                 {
                     u.flags.insert(Flags::NAME);
                 } else if has_lower && f.contains(Flags::ALL_CAPS) && entry.valence != 0.0 {
@@ -432,7 +441,13 @@ impl Scorer {
             if u.flags.contains(Flags::CAPS_EMPHASIS) {
                 v *= CAPS_EMPHASIS;
             }
-            if u.is_negated() {
+            if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
+                v *= NEGATED_OBJECT;
+                let negator = units
+                    .get(u.negator as usize)
+                    .map_or("", |n| n.span.of(text));
+                sink.push(v, &[negator, "→", u.span.of(text), ":object"]);
+            } else if u.is_negated() {
                 v = negate(v, u.negation_strength);
                 units[i].flags.insert(Flags::NEGATED);
                 let negator = units
@@ -548,7 +563,7 @@ fn segment(
 ) {
     clauses.clear();
     sentences.clear();
-    let (mut pending_sentence, mut pending_clause, mut after_colon) = (true, true, false);
+    let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
     let n = units.len();
     for i in 0..n {
         let u = units[i];
@@ -583,15 +598,22 @@ fn segment(
                     });
                     units[i].flags.insert(Flags::CLAUSE_START);
                 }
-                if after_colon {
-                    units[i].flags.insert(Flags::AFTER_COLON);
+                if capital_expected {
+                    units[i].flags.insert(Flags::CAPITAL_EXPECTED);
                 }
+                // "@anonymous Great idea", "http://url Awesome": after a handle, hashtag or link the
+                // next word may be capitalised as if it opened the sentence.
+                let handle = i > 0
+                    && units[i - 1].span.end == u.span.start
+                    && ["@", "#", "/"].iter().any(|m| {
+                        units[i - 1].kind == TokenKind::Punct && units[i - 1].span.of(text) == *m
+                    });
                 if i > 0 && units[i - 1].flags.contains(Flags::OPEN_QUOTE) {
                     units[i].flags.insert(Flags::AFTER_OPEN_QUOTE);
                 }
                 pending_sentence = false;
                 pending_clause = false;
-                after_colon = false;
+                capital_expected = handle;
             }
             TokenKind::Punct => {
                 let c = u.span.of(text).chars().next().unwrap_or(' ');
@@ -599,7 +621,7 @@ fn segment(
                     pending_sentence = true;
                 } else if is_clause_punct(c) {
                     pending_clause = true;
-                    after_colon = c == ':';
+                    capital_expected = c == ':';
                 }
             }
             TokenKind::QuoteMark => {
@@ -820,8 +842,25 @@ fn apply_negation(
                 });
             }
         }
-        for k in scope {
-            let target = &mut units[k];
+        if is_superlative(text, units, i, scope.clone()) {
+            let mut moved = false;
+            for target in &mut units[scope] {
+                if target.base != 0.0 {
+                    target.boost *= 1.0 + SUPERLATIVE;
+                    target.flags.insert(Flags::BOOSTED);
+                    moved = true;
+                }
+            }
+            if moved {
+                sink.push(1.0 + SUPERLATIVE, &[u.span.of(text), ":superlative"]);
+            }
+            continue;
+        }
+        // Whether the words so far make what follows the object of an ordinary verb.
+        let mut object = false;
+        let mut predicate = u.grammar.contains(Grammar::COPULA)
+            || (i > 0 && units[i - 1].grammar.contains(Grammar::COPULA));
+        for target in &mut units[scope] {
             target.negations = target.negations.saturating_add(1);
             target.negation_strength = m.weight;
             target.negator = i as u32;
@@ -829,8 +868,39 @@ fn apply_negation(
                 // A negator inside a negation scope is itself negated: "not without merit".
                 target.flags.insert(Flags::NOT_NEGATOR);
             }
+            if target.base < 0.0 && object && !predicate {
+                target.flags.insert(Flags::NEGATED_OBJECT);
+            }
+            predicate |= target.grammar.contains(Grammar::COPULA);
+            object |= target.is_word()
+                && target.base == 0.0
+                && target.modifier.is_none()
+                && !target.grammar.contains(Grammar::FUNCTION)
+                && !target.grammar.contains(Grammar::BELIEF);
         }
     }
+}
+
+/// "couldn't be happier", "can't praise it enough", "doesn't get any better", "haven't been this
+/// happy": a negation that says nothing could exceed it. Evaluative words in its scope are
+/// strengthened, not reversed.
+fn is_superlative(
+    text: &str,
+    units: &[Unit],
+    negator: usize,
+    scope: std::ops::Range<usize>,
+) -> bool {
+    let can = units[negator].grammar.contains(Grammar::CAN)
+        || (negator > 0 && units[negator - 1].grammar.contains(Grammar::CAN));
+    let in_scope = &units[scope];
+    in_scope.iter().enumerate().any(|(k, w)| {
+        let word = w.span.of(text);
+        let comparative = w.grammar.contains(Grammar::COMPARATIVE)
+            || (w.base != 0.0 && word.len() > 4 && word.ends_with("ier"));
+        let after = |want: &str| k > 0 && in_scope[k - 1].span.of(text).eq_ignore_ascii_case(want);
+        (comparative && (can || after("any")))
+            || (word.eq_ignore_ascii_case("this") && after("been"))
+    })
 }
 
 /// Every contrastive connective shifts weight from its concession to its main clause. For "but",

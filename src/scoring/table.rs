@@ -158,6 +158,12 @@ impl Grammar {
     /// Words that say the speaker believes rather than knows ("believe", "think"), used to recognise a
     /// hedged aside inside a denial.
     pub const BELIEF: Grammar = Grammar(1 << 8);
+    /// A linking verb: what follows it is a predicate.
+    pub const COPULA: Grammar = Grammar(1 << 9);
+    /// "more", "better", "enough": after "can't" or "any" a negation becomes a superlative.
+    pub const COMPARATIVE: Grammar = Grammar(1 << 10);
+    /// "can", "could" and their negations.
+    pub const CAN: Grammar = Grammar(1 << 11);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0

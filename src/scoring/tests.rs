@@ -34,6 +34,12 @@ low\t-1
 low point\t-2
 fed up\t-2
 praise\t2
+happier\t2.5
+better\t2
+recommend\t1.5
+lucky\t2
+junk\t-2
+thrilling\t2.5
 ";
 
 const MODIFIERS: &str = "term\tclass\tweight
@@ -44,6 +50,7 @@ extremely\tbooster\t0.5
 kind of\tdampener\t0.4
 slightly\tdampener\t0.5
 a few\tdampener\t0.1
+less than\tnegator\t0.8
 not\tnegator\t1
 no\tnegator\t1
 never\tnegator\t1
@@ -258,6 +265,35 @@ fn negation_scope_is_the_clause_not_three_tokens() {
 }
 
 #[test]
+fn a_negated_comparative_after_can_or_any_is_a_superlative() {
+    assert!(sentiment("I couldn't be happier") > sentiment("I am happier"));
+    assert!(sentiment("I can't recommend it enough") > 0.0);
+    assert!(sentiment("It doesn't get any better than this") > 0.0);
+    // Without "can" or "any" a negated comparative is a plain denial.
+    assert!(sentiment("It is not better") < 0.0);
+}
+
+#[test]
+fn a_negative_object_of_a_negated_verb_keeps_its_sign() {
+    // "solve" is an ordinary verb: not solving the problem is still bad.
+    assert!(sentiment("They did not solve the problem") < 0.0);
+    assert!(sentiment("Do not buy this junk") < 0.0);
+    // After a linking verb the word is a predicate, and negation reverses it.
+    assert!(sentiment("I do not think the plan is bad") > 0.0);
+    assert!(sentiment("It is not a disaster") > 0.0);
+}
+
+#[test]
+fn an_embedded_question_ends_the_negation() {
+    assert!(sentiment("I don't know how I got so lucky") > 0.0);
+}
+
+#[test]
+fn less_than_negates() {
+    assert!(sentiment("A less than thrilling debate") < 0.0);
+}
+
+#[test]
 fn questions_conditionals_and_hedges_damp() {
     let plain = sentiment("The plan is good.");
     assert!(sentiment("Is the plan good?") < plain);
@@ -297,6 +333,9 @@ fn capitalised_names_in_mid_sentence_do_not_score() {
     assert!(sentiment("Hope remains.") > 0.0);
     assert!(sentiment("He shouted \u{201C}Joy to all") > 0.0);
     assert!(sentiment("He said: Joy to all") > 0.0);
+    // After a handle or a link a capital letter opens the message.
+    assert!(sentiment("@envoy Great progress") > 0.0);
+    assert!(sentiment("see http://example.org/x Great progress") > 0.0);
     // A headline in title case is not a list of names.
     assert!(sentiment("Talks End In Disaster For Both Sides") < 0.0);
 }
@@ -494,6 +533,77 @@ mod properties {
         fn any_text_scores_without_panicking(text in "\\PC{0,80}") {
             let scored = scorer().score(&text);
             prop_assert!(in_range(&scored.scores), "{text:?}: {:?}", scored.scores);
+        }
+    }
+}
+
+/// Agreement with human ratings on the shared evaluation sets, when they are present (`../shared` from
+/// the crate root, or `$TENOR_SHARED`). Run with
+/// `cargo test --release --lib scoring::tests::evaluation -- --ignored --nocapture`.
+mod evaluation {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn shared() -> Option<PathBuf> {
+        let dir = std::env::var_os("TENOR_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+        dir.is_dir().then_some(dir)
+    }
+
+    fn pearson(pairs: &[(f64, f64)]) -> f64 {
+        let n = pairs.len() as f64;
+        let (mx, my) = pairs
+            .iter()
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+        let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+        for (x, y) in pairs {
+            sxy += (x - mx) * (y - my);
+            sxx += (x - mx) * (x - mx);
+            syy += (y - my) * (y - my);
+        }
+        sxy / (sxx * syy).sqrt()
+    }
+
+    fn unescape(text: &str) -> String {
+        text.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    #[ignore = "reads the shared evaluation data; prints Pearson r"]
+    fn pearson_r_against_human_means() {
+        let Some(shared) = shared() else {
+            println!("../shared is not present: no evaluation run");
+            return;
+        };
+        let scorer = Scorer::new(Lexicons::embedded().expect("embedded lexicons load"));
+        for (name, vader_r) in [
+            ("tweets_GroundTruth.txt", 0.872),
+            ("movieReviewSnippets_GroundTruth.txt", 0.427),
+            ("amazonReviewSnippets_GroundTruth.txt", 0.590),
+        ] {
+            let path = shared.join("eval/vader").join(name);
+            let Ok(data) = std::fs::read_to_string(&path) else {
+                println!("{} is not present", path.display());
+                continue;
+            };
+            let pairs: Vec<(f64, f64)> = data
+                .lines()
+                .filter_map(|line| {
+                    let mut fields = line.trim_end_matches('\r').splitn(3, '\t');
+                    let _id = fields.next()?;
+                    let mean: f64 = fields.next()?.parse().ok()?;
+                    let text = unescape(fields.next()?);
+                    Some((f64::from(scorer.score(&text).scores.sentiment), mean))
+                })
+                .collect();
+            let r = pearson(&pairs);
+            println!("{name}: n={} r={r:.3} (VADER {vader_r})", pairs.len());
+            assert!(r > 0.0);
         }
     }
 }

@@ -226,8 +226,32 @@ const ABBREVIATION: &[&str] = &[
     "hon",
 ];
 
-/// Words that end a negation scope as a comma would: a new clause with its own subject or reason.
-const SCOPE_END: &[&str] = &["because", "which", "whereas", "while", "since"];
+/// Words that end a negation scope as a comma would: a new clause with its own subject or reason, or an
+/// embedded question ("I don't know how I got so lucky" does not deny the luck).
+const SCOPE_END: &[&str] = &[
+    "because", "which", "whereas", "while", "since", "how", "what", "why", "where", "when",
+    "whether", "if",
+];
+
+/// Linking verbs (and their negated forms): an evaluative word after one is a predicate, which negation
+/// reverses ("is not bad"), unlike the object of an ordinary verb ("did not solve the problem").
+const COPULA: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "am", "seem", "seems", "seemed", "become",
+    "becomes", "became", "look", "looks", "looked", "feel", "feels", "felt", "it's", "that's",
+    "he's", "she's", "there's", "i'm", "we're", "you're", "they're", "isn't", "aren't", "wasn't",
+    "weren't", "ain't", "isnt", "arent", "wasnt", "werent",
+];
+
+/// Comparatives that, after "can't" or "any", make a negation a superlative: "couldn't be happier",
+/// "can't recommend it enough", "doesn't get any better".
+const COMPARATIVE: &[&str] = &[
+    "more", "enough", "better", "worse", "happier", "less", "greater", "prouder", "sadder",
+];
+
+/// "can" and its negations: with a comparative they make the superlative above.
+const CAN: &[&str] = &[
+    "can", "could", "can't", "cannot", "couldn't", "cant", "couldnt",
+];
 
 /// Verbs of belief that make a parenthetical aside a hedge: "not, I believe, necessarily".
 const BELIEF: &[&str] = &[
@@ -236,7 +260,7 @@ const BELIEF: &[&str] = &[
 
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 9] = [
+    let lists: [(&'static [&'static str], Grammar); 12] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -246,6 +270,9 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (ABBREVIATION, Grammar::ABBREVIATION),
         (SCOPE_END, Grammar::SCOPE_END),
         (BELIEF, Grammar::BELIEF),
+        (COPULA, Grammar::COPULA),
+        (COMPARATIVE, Grammar::COMPARATIVE),
+        (CAN, Grammar::CAN),
     ];
     lists
         .into_iter()

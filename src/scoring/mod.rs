@@ -3,6 +3,39 @@
 //!
 //! The scorer sees only the words it is given: the reporter's cue and manner adverbs are scored apart
 //! (framing, in [`crate::quotes`]). Lexicons are built once into one table and shared read-only.
+//!
+//! - `lexicon` loads the team's lexicons and users' files into [`Lexicons`];
+//! - `table` is the one-lookup-per-token table they compile into;
+//! - `rules` holds the [`Scorer`] and the sentiment rules; `dimensions` the stance dimensions and
+//!   irony; `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
+//!
+//! ```
+//! use tenor::scoring::{Lexicons, Scorer};
+//!
+//! let lexicons = Lexicons::builder()
+//!     .add_text("valence.tsv", "term\tvalence\ngood\t2\n")
+//!     .and_then(|b| b.add_text("modifiers.tsv", "term\tclass\tweight\nnot\tnegator\t1\n"))
+//!     .unwrap()
+//!     .build();
+//! let scorer = Scorer::new(lexicons);
+//! assert!(scorer.score("The plan is good.").scores.sentiment > 0.0);
+//! assert!(scorer.score("The plan is not good.").scores.sentiment < 0.0);
+//! ```
+
+mod dimensions;
+mod explain;
+mod lexicon;
+mod rules;
+mod table;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+pub use explain::{Explanation, TokenExplanation};
+pub use lexicon::{FileFormat, Lexicons, LexiconsBuilder, detect_format};
+pub use rules::{Scorer, ScratchSpace};
+pub use table::{Dimension, Entry, Grammar, Modifier, ModifierClass};
 
 /// The scores of one text. Ranges: `sentiment`, `cooperation`, `warmth`, `assertiveness` in -1..=1;
 /// `positive`, `negative`, `neutral` are shares that sum to 1; `threat` and `irony` in 0..=1.

@@ -1,0 +1,534 @@
+//! Loading lexicons: the team's files compiled into the binary, and user files in our layout or in the
+//! common third-party layouts (VADER's `token, mean, sd, ratings`, AFINN's `word, -5..5`, a plain
+//! `term, weight`). Every file merges into one [`Lexicons`] value; a later file overrides an earlier one
+//! for the values it sets, so a user's valence for "frank" replaces ours but keeps its warmth weight.
+//!
+//! What a term means for a score is left to [`super::rules`]; the table layout to [`super::table`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::table::{Dimension, Entry, Modifier, ModifierClass, Table, fold_term_into};
+use super::words::grammar_words;
+use crate::error::{Error, Result};
+
+/// The layout of a lexicon file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// `term<TAB>valence`, valence -4..4.
+    Valence,
+    /// `term<TAB>class<TAB>weight`.
+    Modifiers,
+    /// `term<TAB>weight` for one tone dimension.
+    Dimension(Dimension),
+    /// VADER's layout: `token<TAB>mean<TAB>sd<TAB>[ratings]`, mean -4..4.
+    Vader,
+    /// AFINN's layout: `word<TAB>integer -5..5`, scaled to -4..4.
+    Afinn,
+}
+
+impl FileFormat {
+    /// Parses the name used in a `# tenor: NAME` first line.
+    pub fn parse(name: &str) -> Option<FileFormat> {
+        match name {
+            "valence" => Some(FileFormat::Valence),
+            "modifiers" => Some(FileFormat::Modifiers),
+            "vader" => Some(FileFormat::Vader),
+            "afinn" => Some(FileFormat::Afinn),
+            other => Dimension::parse(other).map(FileFormat::Dimension),
+        }
+    }
+}
+
+/// AFINN rates -5..5; ours is -4..4.
+const AFINN_SCALE: f32 = 0.8;
+
+/// The files compiled into the binary, with their layouts.
+const EMBEDDED: [(&str, FileFormat, &str); 10] = [
+    (
+        "lexicons/valence/general-a-l.tsv",
+        FileFormat::Valence,
+        include_str!("../../lexicons/valence/general-a-l.tsv"),
+    ),
+    (
+        "lexicons/valence/general-m-z.tsv",
+        FileFormat::Valence,
+        include_str!("../../lexicons/valence/general-m-z.tsv"),
+    ),
+    (
+        "lexicons/valence/politics.tsv",
+        FileFormat::Valence,
+        include_str!("../../lexicons/valence/politics.tsv"),
+    ),
+    (
+        "lexicons/valence/idioms.tsv",
+        FileFormat::Valence,
+        include_str!("../../lexicons/valence/idioms.tsv"),
+    ),
+    (
+        "lexicons/modifiers.tsv",
+        FileFormat::Modifiers,
+        include_str!("../../lexicons/modifiers.tsv"),
+    ),
+    (
+        "lexicons/cooperation.tsv",
+        FileFormat::Dimension(Dimension::Cooperation),
+        include_str!("../../lexicons/cooperation.tsv"),
+    ),
+    (
+        "lexicons/warmth.tsv",
+        FileFormat::Dimension(Dimension::Warmth),
+        include_str!("../../lexicons/warmth.tsv"),
+    ),
+    (
+        "lexicons/threat.tsv",
+        FileFormat::Dimension(Dimension::Threat),
+        include_str!("../../lexicons/threat.tsv"),
+    ),
+    (
+        "lexicons/assertiveness.tsv",
+        FileFormat::Dimension(Dimension::Assertiveness),
+        include_str!("../../lexicons/assertiveness.tsv"),
+    ),
+    (
+        "lexicons/irony.tsv",
+        FileFormat::Dimension(Dimension::Irony),
+        include_str!("../../lexicons/irony.tsv"),
+    ),
+];
+
+/// All lexicons, compiled into one lookup table. Build once (see [`Lexicons::embedded`] and
+/// [`Lexicons::builder`]) and share read-only.
+#[derive(Debug, Clone)]
+pub struct Lexicons {
+    pub(crate) table: Table,
+    terms: BTreeMap<String, Entry>,
+}
+
+impl Lexicons {
+    /// The team's lexicons compiled into the binary.
+    pub fn embedded() -> Result<Lexicons> {
+        Ok(Lexicons::builder().add_embedded()?.build())
+    }
+
+    /// An empty builder; call [`LexiconsBuilder::add_embedded`] first to start from the defaults.
+    pub fn builder() -> LexiconsBuilder {
+        LexiconsBuilder::default()
+    }
+
+    /// Everything known about a term (a word or a phrase), folded as the loader folds it.
+    pub fn get(&self, term: &str) -> Option<&Entry> {
+        self.terms.get(&normalise_term(term))
+    }
+
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Collects lexicon files; later files override earlier ones term by term and value by value.
+#[derive(Debug, Clone, Default)]
+pub struct LexiconsBuilder {
+    terms: BTreeMap<String, Entry>,
+}
+
+impl LexiconsBuilder {
+    /// Adds the team's lexicons compiled into the binary.
+    pub fn add_embedded(&mut self) -> Result<&mut Self> {
+        for (name, format, text) in EMBEDDED {
+            self.add_text_as(name, text, format)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds a file, detecting its layout (see [`detect_format`]).
+    pub fn add_file(&mut self, path: impl AsRef<Path>) -> Result<&mut Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        self.add_text(path, &text)
+    }
+
+    /// Adds lexicon text, detecting its layout; `name` stands for the file in errors and, for a
+    /// `term<TAB>weight` file, its stem names the dimension ("warmth.tsv").
+    pub fn add_text(&mut self, name: impl AsRef<Path>, text: &str) -> Result<&mut Self> {
+        let name = name.as_ref();
+        let format = detect_format(name, text)?;
+        self.add_text_as(name, text, format)
+    }
+
+    /// Adds lexicon text in a known layout.
+    pub fn add_text_as(
+        &mut self,
+        name: impl AsRef<Path>,
+        text: &str,
+        format: FileFormat,
+    ) -> Result<&mut Self> {
+        let name = name.as_ref();
+        for row in rows(text) {
+            let row = row.map_err(|(line, message)| lexicon_error(name, line, message))?;
+            if row.is_header {
+                continue;
+            }
+            self.add_row(name, &row, format)?;
+        }
+        Ok(self)
+    }
+
+    fn add_row(&mut self, name: &Path, row: &Row<'_>, format: FileFormat) -> Result<()> {
+        let fail = |message: String| lexicon_error(name, row.line, message);
+        let want = match format {
+            FileFormat::Modifiers => 3,
+            FileFormat::Vader => 2,
+            _ => 2,
+        };
+        if row.fields.len() < want || (format != FileFormat::Vader && row.fields.len() > want) {
+            return Err(fail(format!(
+                "expected {want} tab-separated columns, found {}",
+                row.fields.len()
+            )));
+        }
+        let term = normalise_term(row.fields[0]);
+        if term.is_empty() {
+            return Err(fail("empty term".to_string()));
+        }
+        let value_field = row.fields[want - 1].trim();
+        let value: f32 = value_field
+            .parse()
+            .map_err(|_| fail(format!("not a number: {value_field:?}")))?;
+        if !value.is_finite() {
+            return Err(fail(format!("not a finite number: {value_field:?}")));
+        }
+        let in_range = |lo: f32, hi: f32| {
+            if (lo..=hi).contains(&value) {
+                Ok(())
+            } else {
+                Err(fail(format!("{value} is outside {lo}..{hi}")))
+            }
+        };
+        match format {
+            FileFormat::Valence | FileFormat::Vader => {
+                in_range(-4.0, 4.0)?;
+                self.terms.entry(term).or_default().valence = value;
+            }
+            FileFormat::Afinn => {
+                in_range(-5.0, 5.0)?;
+                self.terms.entry(term).or_default().valence = value * AFINN_SCALE;
+            }
+            FileFormat::Dimension(d) => {
+                if d.is_bipolar() {
+                    in_range(-1.0, 1.0)?;
+                } else {
+                    in_range(0.0, 1.0)?;
+                }
+                self.terms.entry(term).or_default().dims[d.index()] = value;
+            }
+            FileFormat::Modifiers => {
+                let class_name = row.fields[1].trim();
+                let class = ModifierClass::parse(class_name)
+                    .ok_or_else(|| fail(format!("unknown modifier class {class_name:?}")))?;
+                let (lo, hi) = class.weight_range();
+                in_range(lo, hi)?;
+                self.terms.entry(term).or_default().modifier = Some(Modifier {
+                    class,
+                    weight: value,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Compiles everything added so far.
+    pub fn build(&self) -> Lexicons {
+        let mut terms = self.terms.clone();
+        for (word, role) in grammar_words() {
+            terms
+                .entry(word.to_string())
+                .or_default()
+                .grammar
+                .insert(role);
+        }
+        let table = Table::build(terms.iter().map(|(t, e)| (t.as_str(), *e)));
+        Lexicons { table, terms }
+    }
+}
+
+fn lexicon_error(name: &Path, line: usize, message: String) -> Error {
+    Error::Lexicon {
+        path: PathBuf::from(name),
+        line,
+        message,
+    }
+}
+
+/// Lowercase, ASCII apostrophes, single spaces: the form every term is stored under.
+fn normalise_term(raw: &str) -> String {
+    let mut folded = String::with_capacity(raw.len());
+    fold_term_into(raw.trim(), &mut folded);
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One non-comment line of a lexicon file.
+struct Row<'a> {
+    line: usize,
+    fields: Vec<&'a str>,
+    /// The first row when its last column is not a number: the column names.
+    is_header: bool,
+}
+
+/// The non-comment, non-blank lines of `text`, each split on tabs.
+fn rows(text: &str) -> impl Iterator<Item = std::result::Result<Row<'_>, (usize, String)>> {
+    let mut seen_first = false;
+    text.lines().enumerate().filter_map(move |(i, line)| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') {
+            return None;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let numeric = |f: Option<&&str>| f.is_some_and(|f| f.trim().parse::<f32>().is_ok());
+        // Column names are words where values are numbers: VADER's last column is a list and a
+        // modifier's second column a class, so both columns must fail to parse.
+        let is_header =
+            !seen_first && fields.len() > 1 && !numeric(fields.get(1)) && !numeric(fields.last());
+        seen_first = true;
+        if fields.len() < 2 {
+            return Some(Err((i + 1, "expected tab-separated columns".to_string())));
+        }
+        Some(Ok(Row {
+            line: i + 1,
+            fields,
+            is_header,
+        }))
+    })
+}
+
+/// Works out a file's layout:
+/// - a first line `# tenor: valence|modifiers|cooperation|warmth|threat|assertiveness|irony|vader|afinn`;
+/// - our header row: `term, valence`, `term, class, weight`, `term, DIMENSION`, or `term, weight`
+///   (a dimension when the file's stem names one, else valence);
+/// - without a header: VADER's four columns with a `[ratings]` list; AFINN when every value is an
+///   integer and one reaches ±5; otherwise a plain `term, weight` valence file.
+pub fn detect_format(name: &Path, text: &str) -> Result<FileFormat> {
+    if let Some(first) = text.lines().next()
+        && let Some(rest) = first.trim().strip_prefix('#')
+        && let Some(kind) = rest.trim().strip_prefix("tenor:")
+    {
+        let kind = kind.trim();
+        return FileFormat::parse(kind)
+            .ok_or_else(|| lexicon_error(name, 1, format!("unknown lexicon kind {kind:?}")));
+    }
+    let mut all_integers = true;
+    let mut reaches_five = false;
+    let mut first_row = true;
+    for row in rows(text) {
+        let row = row.map_err(|(line, message)| lexicon_error(name, line, message))?;
+        if row.is_header {
+            let columns: Vec<String> = row.fields.iter().map(|f| f.trim().to_lowercase()).collect();
+            let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+            return match columns.as_slice() {
+                [_, "valence"] => Ok(FileFormat::Valence),
+                [_, "class", "weight"] => Ok(FileFormat::Modifiers),
+                [_, "weight"] => Ok(name
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .and_then(Dimension::parse)
+                    .map_or(FileFormat::Valence, FileFormat::Dimension)),
+                [_, other] => Dimension::parse(other)
+                    .map(FileFormat::Dimension)
+                    .ok_or_else(|| {
+                        lexicon_error(name, row.line, format!("unknown column {other:?}"))
+                    }),
+                _ => Err(lexicon_error(
+                    name,
+                    row.line,
+                    format!("unknown header row {:?}", row.fields.join("\\t")),
+                )),
+            };
+        }
+        if first_row {
+            first_row = false;
+            if row.fields.len() >= 4 && row.fields[3].trim_start().starts_with('[') {
+                return Ok(FileFormat::Vader);
+            }
+            if row.fields.len() == 3 && ModifierClass::parse(row.fields[1].trim()).is_some() {
+                return Ok(FileFormat::Modifiers);
+            }
+        }
+        match row.fields[row.fields.len() - 1].trim().parse::<i32>() {
+            Ok(v) => reaches_five |= v.abs() == 5,
+            Err(_) => all_integers = false,
+        }
+    }
+    Ok(if all_integers && reaches_five {
+        FileFormat::Afinn
+    } else {
+        FileFormat::Valence
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Lexicons> {
+        Ok(Lexicons::builder().add_text(name, text)?.build())
+    }
+
+    #[test]
+    fn our_valence_layout_with_header_comment_and_header_row() {
+        let lex = load(
+            "valence/test.tsv",
+            "# test valence\n# see lexicons/README.md\nterm\tvalence\nLow Point\t-2\nglad\t2.5\n",
+        )
+        .expect("well-formed");
+        assert_eq!(lex.get("low point").map(|e| e.valence), Some(-2.0));
+        assert_eq!(lex.get("GLAD").map(|e| e.valence), Some(2.5));
+    }
+
+    #[test]
+    fn a_dimension_file_is_named_by_its_stem_or_its_column() {
+        let lex = load("warmth.tsv", "term\tweight\ncordial\t0.8\n").expect("well-formed");
+        assert_eq!(
+            lex.get("cordial").map(|e| e.dim(Dimension::Warmth)),
+            Some(0.8)
+        );
+        let lex = load("mine.tsv", "term\tthreat\nultimatum\t0.9\n").expect("well-formed");
+        assert_eq!(
+            lex.get("ultimatum").map(|e| e.dim(Dimension::Threat)),
+            Some(0.9)
+        );
+    }
+
+    #[test]
+    fn a_tenor_first_line_names_the_kind() {
+        let lex = load(
+            "x.tsv",
+            "# tenor: cooperation\nterm\tweight\nreject\t-0.7\n",
+        )
+        .expect("ok");
+        assert_eq!(
+            lex.get("reject").map(|e| e.dim(Dimension::Cooperation)),
+            Some(-0.7)
+        );
+    }
+
+    #[test]
+    fn vader_layout_is_detected_and_its_mean_used() {
+        // A made-up row in VADER's layout: token, mean, sd, ten ratings.
+        let text = "zorkful\t-1.5\t0.5\t[-1, -2, -1, -2, -1, -2, -1, -2, -1, -2]\n";
+        assert_eq!(
+            detect_format(Path::new("v.txt"), text).ok(),
+            Some(FileFormat::Vader)
+        );
+        let lex = load("v.txt", text).expect("well-formed");
+        assert_eq!(lex.get("zorkful").map(|e| e.valence), Some(-1.5));
+    }
+
+    #[test]
+    fn afinn_layout_is_scaled_to_our_range() {
+        let text = "blorp\t5\nsnark\t-2\ngood deal\t3\n";
+        assert_eq!(
+            detect_format(Path::new("a.txt"), text).ok(),
+            Some(FileFormat::Afinn)
+        );
+        let lex = load("a.txt", text).expect("well-formed");
+        assert_eq!(lex.get("blorp").map(|e| e.valence), Some(4.0));
+        assert_eq!(lex.get("good deal").map(|e| e.valence), Some(2.4));
+    }
+
+    #[test]
+    fn a_plain_two_column_file_is_valence() {
+        let text = "blorp\t1.5\nsnark\t-2\n";
+        assert_eq!(
+            detect_format(Path::new("p.txt"), text).ok(),
+            Some(FileFormat::Valence)
+        );
+    }
+
+    #[test]
+    fn modifiers_carry_class_and_weight() {
+        let lex = load(
+            "modifiers.tsv",
+            "term\tclass\tweight\nkind of\tdampener\t0.4\nalthough\tcontrast\t-0.5\n",
+        )
+        .expect("well-formed");
+        let kind_of = lex.get("kind of").and_then(|e| e.modifier).expect("listed");
+        assert_eq!(kind_of.class, ModifierClass::Dampener);
+        assert_eq!(kind_of.weight, 0.4);
+    }
+
+    #[test]
+    fn a_later_file_overrides_only_the_values_it_sets() {
+        let lex = Lexicons::builder()
+            .add_text("valence.tsv", "term\tvalence\nfrank\t1\n")
+            .and_then(|b| b.add_text("warmth.tsv", "term\tweight\nfrank\t-0.4\n"))
+            .and_then(|b| b.add_text("user.tsv", "frank\t-0.5\n"))
+            .expect("well-formed")
+            .build();
+        let frank = lex.get("frank").expect("listed");
+        assert_eq!(frank.valence, -0.5);
+        assert_eq!(frank.dim(Dimension::Warmth), -0.4);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let err =
+            load("bad.tsv", "# c\nterm\tvalence\ngood\t2\nbad\tworse\n").expect_err("bad value");
+        assert_eq!(err.to_string(), "bad.tsv:4: not a number: \"worse\"");
+        let err = load("bad.tsv", "term\tvalence\nawful\t-7\n").expect_err("out of range");
+        assert!(err.to_string().starts_with("bad.tsv:2: -7 is outside"));
+        let err = load("m.tsv", "term\tclass\tweight\nvery\tshouter\t0.3\n").expect_err("class");
+        assert!(err.to_string().contains("unknown modifier class"));
+        let err = Lexicons::builder()
+            .add_file("/nonexistent/lexicon.tsv")
+            .map(|_| ())
+            .expect_err("missing file");
+        assert!(err.to_string().starts_with("/nonexistent/lexicon.tsv"));
+    }
+
+    #[test]
+    fn the_embedded_lexicons_load() {
+        let lex = Lexicons::embedded().expect("the shipped lexicons are well-formed");
+        assert!(!lex.is_empty());
+        let not = lex
+            .get("not")
+            .and_then(|e| e.modifier)
+            .expect("'not' is a modifier");
+        assert_eq!(not.class, ModifierClass::Negator);
+    }
+
+    #[test]
+    fn the_modifiers_file_is_large_and_covers_the_required_words() {
+        let mut builder = Lexicons::builder();
+        builder
+            .add_text_as(
+                "lexicons/modifiers.tsv",
+                include_str!("../../lexicons/modifiers.tsv"),
+                FileFormat::Modifiers,
+            )
+            .expect("well-formed");
+        let lex = builder.build();
+        let modifiers = lex.terms.values().filter(|e| e.modifier.is_some()).count();
+        assert!(modifiers >= 200, "only {modifiers} modifiers");
+        let class = |t: &str| lex.get(t).and_then(|e| e.modifier).map(|m| m.class);
+        for negator in [
+            "not", "never", "hardly", "barely", "scarcely", "few", "without", "lack",
+        ] {
+            assert_eq!(class(negator), Some(ModifierClass::Negator), "{negator}");
+        }
+        for contrast in [
+            "but", "however", "although", "though", "yet", "whereas", "still",
+        ] {
+            assert_eq!(class(contrast), Some(ModifierClass::Contrast), "{contrast}");
+        }
+        assert_eq!(class("kind of"), Some(ModifierClass::Dampener));
+        assert_eq!(class("extremely"), Some(ModifierClass::Booster));
+        assert_eq!(class("no doubt"), Some(ModifierClass::Certainty));
+        assert_eq!(class("if"), Some(ModifierClass::Conditional));
+        assert_eq!(class("perhaps"), Some(ModifierClass::Hedge));
+    }
+}

@@ -1,0 +1,1138 @@
+//! The scorer: tokens → lexicon units → sentences and clauses → modifier rules → sentiment.
+//!
+//! One pass tokenizes and looks every token up once (a multiword entry wins over its words); a second
+//! pass finds sentences, clauses and nested quotations; then each rule marks the units it reaches:
+//! boosters and dampeners the next content word, negators the rest of their clause, contrastive
+//! connectives the clauses around them, hedges, conditionals and questions their clause or sentence.
+//! Sentiment is an average intensity, so it does not saturate with length. The stance dimensions and
+//! irony are left to [`super::dimensions`]; the human-readable trace to [`super::explain`].
+
+use super::dimensions::{self, IronyCue};
+use super::lexicon::Lexicons;
+use super::table::{
+    Dimension, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
+};
+use super::{Evidence, Scored, Scores};
+use crate::text::{Span, TokenKind, tokens};
+
+/// Weight of a neutral content word in the denominator of the average intensity: low enough that one
+/// evaluative word in a long factual sentence still shows, high enough that it shows less than alone.
+const DILUTION: f32 = 0.25;
+/// Average intensity (valence units) that maps to tanh(1) ≈ 0.76: a clearly evaluative sentence.
+const INTENSITY_SCALE: f32 = 2.5;
+/// Emphasis of an ALL-CAPS evaluative word in mixed-case text.
+const CAPS_EMPHASIS: f32 = 1.25;
+/// A doubly negated word ("not without merit") keeps its sign but loses force.
+const DOUBLE_NEGATION: f32 = 0.6;
+/// At most this many "!" in one sentence add emphasis.
+const MAX_EXCLAIM: u32 = 3;
+/// A negative word that is the object of a negated verb keeps its sign at this fraction of its force.
+const NEGATED_OBJECT: f32 = 0.5;
+/// Strengthening of the evaluative words of a negated comparative ("couldn't be happier").
+const SUPERLATIVE: f32 = 0.3;
+/// Irony at or above this flips or damps the literal sentiment.
+const STRONG_IRONY: f32 = 0.5;
+
+/// Rules and roles recorded on a unit, as bit flags. Public to [`super::explain`] through
+/// [`Flags::names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Flags(u32);
+
+impl Flags {
+    pub const WORD: Flags = Flags(1);
+    pub const SENTENCE_INITIAL: Flags = Flags(1 << 1);
+    pub const AFTER_OPEN_QUOTE: Flags = Flags(1 << 2);
+    pub const CAPITALISED: Flags = Flags(1 << 3);
+    pub const ALL_CAPS: Flags = Flags(1 << 4);
+    pub const NESTED: Flags = Flags(1 << 5);
+    pub const NAME: Flags = Flags(1 << 6);
+    pub const CLAUSE_START: Flags = Flags(1 << 7);
+    pub const CAPS_EMPHASIS: Flags = Flags(1 << 8);
+    pub const NEGATED: Flags = Flags(1 << 9);
+    pub const DOUBLE_NEGATED: Flags = Flags(1 << 10);
+    pub const NOT_CONTRAST: Flags = Flags(1 << 11);
+    pub const BOOSTED: Flags = Flags(1 << 12);
+    pub const DAMPED: Flags = Flags(1 << 13);
+    pub const CONCESSION: Flags = Flags(1 << 14);
+    pub const MAIN_CLAUSE: Flags = Flags(1 << 15);
+    pub const HEDGED: Flags = Flags(1 << 16);
+    pub const CERTAIN: Flags = Flags(1 << 17);
+    pub const CONDITIONAL: Flags = Flags(1 << 18);
+    pub const QUESTION: Flags = Flags(1 << 19);
+    pub const EXCLAIMED: Flags = Flags(1 << 20);
+    pub const OPEN_QUOTE: Flags = Flags(1 << 21);
+    pub const CLOSE_QUOTE: Flags = Flags(1 << 22);
+    pub const NEWLINE_BEFORE: Flags = Flags(1 << 23);
+    /// After a colon, handle or link, where a capital letter does not mark a name.
+    pub const CAPITAL_EXPECTED: Flags = Flags(1 << 24);
+    pub const NOT_NEGATOR: Flags = Flags(1 << 25);
+    /// The unit has a valence or a dimension weight.
+    pub const EVALUATIVE: Flags = Flags(1 << 26);
+    /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
+    /// weakened, not reversed.
+    pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
+
+    /// The flags that name a rule that moved this unit's score, for explanations.
+    const RULE_NAMES: [(Flags, &'static str); 15] = [
+        (Flags::NAME, "proper name"),
+        (Flags::NESTED, "quoted"),
+        (Flags::CAPS_EMPHASIS, "caps"),
+        (Flags::BOOSTED, "boosted"),
+        (Flags::DAMPED, "damped"),
+        (Flags::NEGATED, "negated"),
+        (Flags::NEGATED_OBJECT, "object of a negated verb"),
+        (Flags::DOUBLE_NEGATED, "double negation"),
+        (Flags::CONCESSION, "concession"),
+        (Flags::MAIN_CLAUSE, "main clause"),
+        (Flags::HEDGED, "hedged"),
+        (Flags::CERTAIN, "certain"),
+        (Flags::CONDITIONAL, "conditional"),
+        (Flags::QUESTION, "question"),
+        (Flags::EXCLAIMED, "exclaimed"),
+    ];
+
+    pub fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn insert(&mut self, other: Flags) {
+        self.0 |= other.0;
+    }
+
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Flags::RULE_NAMES
+            .into_iter()
+            .filter(move |(f, _)| self.contains(*f))
+            .map(|(_, name)| name)
+    }
+}
+
+/// A token, or the tokens of a multiword entry, with what the rules found about it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unit {
+    pub span: Span,
+    pub kind: TokenKind,
+    pub entry: Option<EntryId>,
+    pub modifier: Option<Modifier>,
+    pub grammar: Grammar,
+    pub flags: Flags,
+    pub sentence: u32,
+    pub clause: u32,
+    /// Product of the booster and dampener factors that reach this unit.
+    pub boost: f32,
+    /// Product of the clause and sentence factors (contrast, hedges, conditionals, questions, "!").
+    pub weight: f32,
+    /// Number of negation scopes covering this unit, and the strength of the nearest.
+    pub negations: u8,
+    pub negation_strength: f32,
+    /// The negator that reaches this unit, for evidence.
+    pub negator: u32,
+    /// The lexicon valence, 0 when none.
+    pub base: f32,
+    /// The valence after every rule: this unit's contribution to the sentiment sum.
+    pub valence: f32,
+}
+
+const NO_UNIT: u32 = u32::MAX;
+
+impl Unit {
+    fn new(span: Span, kind: TokenKind) -> Unit {
+        Unit {
+            span,
+            kind,
+            entry: None,
+            modifier: None,
+            grammar: Grammar::default(),
+            flags: Flags::default(),
+            sentence: 0,
+            clause: 0,
+            boost: 1.0,
+            weight: 1.0,
+            negations: 0,
+            negation_strength: 0.0,
+            negator: NO_UNIT,
+            base: 0.0,
+            valence: 0.0,
+        }
+    }
+
+    pub fn is_word(&self) -> bool {
+        self.flags.contains(Flags::WORD)
+    }
+
+    pub fn is(&self, class: ModifierClass) -> bool {
+        self.modifier.map(|m| m.class) == Some(class)
+    }
+
+    fn is_punct(&self, text: &str, c: char) -> bool {
+        self.kind == TokenKind::Punct && self.span.of(text).starts_with(c)
+    }
+
+    /// Whether this unit is skipped for every score: a proper name or words quoted inside the text.
+    pub fn is_excluded(&self) -> bool {
+        self.flags.contains(Flags::NAME) || self.flags.contains(Flags::NESTED)
+    }
+
+    pub fn is_negated(&self) -> bool {
+        self.negations % 2 == 1
+    }
+}
+
+/// A run of units between clause boundaries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clause {
+    pub start: u32,
+    pub end: u32,
+    pub sentence: u32,
+}
+
+/// A run of units between sentence boundaries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sentence {
+    pub start: u32,
+    pub end: u32,
+    pub conditional: bool,
+}
+
+/// Buffers a [`Scorer`] reuses between calls, so that scoring a stream of texts does not allocate once
+/// the buffers have grown. One per thread.
+#[derive(Debug, Default)]
+pub struct ScratchSpace {
+    pub(crate) units: Vec<Unit>,
+    pub(crate) clauses: Vec<Clause>,
+    pub(crate) sentences: Vec<Sentence>,
+    pub(crate) irony: Vec<IronyCue>,
+    tokens: Vec<(Span, TokenKind)>,
+    fold: String,
+    quote_stack: Vec<u32>,
+    contrasts: Vec<u32>,
+    spare: Vec<Evidence>,
+}
+
+/// Appends evidence, reusing the strings of earlier calls' evidence.
+pub(crate) struct EvidenceSink<'a> {
+    out: &'a mut Vec<Evidence>,
+    spare: &'a mut Vec<Evidence>,
+}
+
+impl EvidenceSink<'_> {
+    /// Adds `parts` joined into one label, with `value`.
+    pub fn push(&mut self, value: f32, parts: &[&str]) {
+        let mut evidence = self.spare.pop().unwrap_or(Evidence {
+            label: String::new(),
+            value: 0.0,
+        });
+        evidence.label.clear();
+        for part in parts {
+            evidence.label.push_str(part);
+        }
+        evidence.value = value;
+        self.out.push(evidence);
+    }
+}
+
+/// Scores texts against one set of [`Lexicons`]. Cheap to share across threads; each thread brings its
+/// own [`ScratchSpace`].
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    pub(crate) lexicons: Lexicons,
+}
+
+impl Scorer {
+    pub fn new(lexicons: Lexicons) -> Scorer {
+        Scorer { lexicons }
+    }
+
+    pub fn lexicons(&self) -> &Lexicons {
+        &self.lexicons
+    }
+
+    /// Scores `text`, allocating fresh buffers. For a stream of texts use [`Scorer::score_into`].
+    pub fn score(&self, text: &str) -> Scored {
+        let mut scratch = ScratchSpace::default();
+        let mut scored = Scored::default();
+        self.score_into(text, &mut scratch, &mut scored);
+        scored
+    }
+
+    /// Scores `text` into `scored`, reusing `scratch` and the evidence strings already in `scored`.
+    pub fn score_into(&self, text: &str, scratch: &mut ScratchSpace, scored: &mut Scored) {
+        scratch.spare.append(&mut scored.evidence);
+        let mut sink = EvidenceSink {
+            out: &mut scored.evidence,
+            spare: &mut scratch.spare,
+        };
+        self.lookup(
+            text,
+            &mut scratch.tokens,
+            &mut scratch.fold,
+            &mut scratch.units,
+        );
+        segment(
+            text,
+            &mut scratch.units,
+            &mut scratch.clauses,
+            &mut scratch.sentences,
+        );
+        mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
+        self.mark_names_and_caps(text, &mut scratch.units, &scratch.sentences);
+        scratch.irony.clear();
+        let units = &mut scratch.units[..];
+        apply_boosters(units);
+        apply_negation(text, units, &scratch.clauses, &mut scratch.irony, &mut sink);
+        apply_contrast(
+            text,
+            units,
+            &scratch.clauses,
+            &scratch.sentences,
+            &mut scratch.contrasts,
+            &mut sink,
+        );
+        apply_scoped_modifiers(
+            text,
+            units,
+            &scratch.clauses,
+            &mut scratch.sentences,
+            &mut sink,
+        );
+        let mut scores = self.sentiment(text, units, &mut sink);
+        dimensions::score(
+            self,
+            text,
+            units,
+            &scratch.sentences,
+            &mut scratch.irony,
+            &mut scores,
+            &mut sink,
+        );
+        apply_irony(&mut scores, &mut sink);
+        scored.scores = scores;
+    }
+
+    /// Tokenizes `text` and looks each token up once, joining the tokens of a multiword entry into one
+    /// unit.
+    fn lookup(
+        &self,
+        text: &str,
+        toks: &mut Vec<(Span, TokenKind)>,
+        fold: &mut String,
+        units: &mut Vec<Unit>,
+    ) {
+        let table = &self.lexicons.table;
+        toks.clear();
+        toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
+        units.clear();
+        let mut prev_end = 0;
+        let mut i = 0;
+        while i < toks.len() {
+            let (span, kind) = toks[i];
+            let mut unit = Unit::new(span, kind);
+            if text.as_bytes()[prev_end..span.start].contains(&b'\n') {
+                unit.flags.insert(Flags::NEWLINE_BEFORE);
+            }
+            let mut len = 1;
+            if kind != TokenKind::QuoteMark {
+                let written = span.of(text);
+                let key = if needs_folding(written) {
+                    fold_term_into(written, fold);
+                    fold.as_str()
+                } else {
+                    written
+                };
+                if let Some(term) = table.term(key) {
+                    match table.longest_phrase(term, text, toks[i + 1..].iter().copied()) {
+                        Some((id, n)) => {
+                            unit.entry = Some(id);
+                            unit.span.end = toks[i + n - 1].0.end;
+                            len = n;
+                        }
+                        None => unit.entry = term.entry,
+                    }
+                }
+                if let Some(id) = unit.entry {
+                    let entry = table.entry(id);
+                    unit.modifier = entry.modifier;
+                    unit.grammar = entry.grammar;
+                    unit.base = entry.valence;
+                    if entry.valence != 0.0 || entry.has_dims() {
+                        unit.flags.insert(Flags::EVALUATIVE);
+                    }
+                }
+                if kind == TokenKind::Word {
+                    unit.flags.insert(Flags::WORD);
+                    if unit.modifier.is_none() && ends_with_nt(written) {
+                        // "mustn't", "needn't", "wouldn’t": every n't form negates, listed or not.
+                        unit.modifier = Some(Modifier {
+                            class: ModifierClass::Negator,
+                            weight: 1.0,
+                        });
+                    }
+                    mark_case(written, &mut unit.flags);
+                }
+            }
+            prev_end = unit.span.end;
+            units.push(unit);
+            i += len;
+        }
+    }
+
+    /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
+    /// mixed-case text are emphasised.
+    fn mark_names_and_caps(&self, text: &str, units: &mut [Unit], sentences: &[Sentence]) {
+        let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
+        for sentence in sentences {
+            let range = sentence.start as usize..sentence.end as usize;
+            let (mut words, mut capitalised) = (0u32, 0u32);
+            for u in &units[range.clone()] {
+                if u.is_word() && !u.flags.contains(Flags::SENTENCE_INITIAL) {
+                    words += 1;
+                    if u.flags.contains(Flags::CAPITALISED) {
+                        capitalised += 1;
+                    }
+                }
+            }
+            // A headline in title case capitalises every word: the heuristic would skip them all.
+            let title_case = words >= 3 && capitalised * 10 >= words * 6;
+            for u in &mut units[range] {
+                let Some(id) = u.entry else { continue };
+                let entry = self.lexicons.table.entry(id);
+                if entry.valence == 0.0 && !entry.has_dims() {
+                    continue;
+                }
+                let f = u.flags;
+                if !title_case
+                    && f.contains(Flags::CAPITALISED)
+                    && !f.contains(Flags::SENTENCE_INITIAL)
+                    && !f.contains(Flags::AFTER_OPEN_QUOTE)
+                    && !f.contains(Flags::CAPITAL_EXPECTED)
+                {
+                    u.flags.insert(Flags::NAME);
+                } else if has_lower && f.contains(Flags::ALL_CAPS) && entry.valence != 0.0 {
+                    u.flags.insert(Flags::CAPS_EMPHASIS);
+                }
+            }
+        }
+    }
+
+    /// Sums the adjusted valences into the sentiment score and the three shares.
+    fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
+        let (mut sum, mut positive, mut negative) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut bearing, mut neutral) = (0u32, 0u32);
+        for i in 0..units.len() {
+            let u = units[i];
+            let valence = u.base;
+            if u.flags.contains(Flags::NESTED) {
+                if valence != 0.0 {
+                    sink.push(valence, &["quoted→", u.span.of(text), ":skip"]);
+                }
+                continue;
+            }
+            if valence == 0.0 || u.flags.contains(Flags::NAME) {
+                if u.flags.contains(Flags::NAME) {
+                    sink.push(valence, &[u.span.of(text), ":proper name"]);
+                }
+                let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
+                if u.is_word() && !function && starts_with_letter(u.span.of(text)) {
+                    neutral += 1;
+                }
+                continue;
+            }
+            let mut v = valence * u.boost;
+            if u.flags.contains(Flags::CAPS_EMPHASIS) {
+                v *= CAPS_EMPHASIS;
+            }
+            if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
+                v *= NEGATED_OBJECT;
+                let negator = units
+                    .get(u.negator as usize)
+                    .map_or("", |n| n.span.of(text));
+                sink.push(v, &[negator, "→", u.span.of(text), ":object"]);
+            } else if u.is_negated() {
+                v = negate(v, u.negation_strength);
+                units[i].flags.insert(Flags::NEGATED);
+                let negator = units
+                    .get(u.negator as usize)
+                    .map_or("", |n| n.span.of(text));
+                sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
+            } else if u.negations > 0 {
+                v *= DOUBLE_NEGATION;
+                units[i].flags.insert(Flags::DOUBLE_NEGATED);
+            }
+            v *= u.weight;
+            units[i].valence = v;
+            sink.push(v, &[u.span.of(text)]);
+            sum += v;
+            if v > 0.0 {
+                positive += v;
+            } else {
+                negative -= v;
+            }
+            bearing += 1;
+        }
+        let mut scores = Scores::default();
+        if bearing > 0 {
+            let mean = sum / (bearing as f32 + DILUTION * neutral as f32);
+            scores.sentiment = (mean / INTENSITY_SCALE).tanh();
+        }
+        let total = positive + negative + neutral as f32;
+        if total > 0.0 {
+            scores.positive = positive / total;
+            scores.negative = negative / total;
+            scores.neutral = neutral as f32 / total;
+        } else {
+            scores.neutral = 1.0;
+        }
+        scores
+    }
+}
+
+/// Reverses a valence, and shrinks it: "not good" is clearly negative, "not bad" only mildly positive,
+/// "not the worst" barely positive, "not excellent" merely lukewarm. `strength` is the negator's weight.
+pub(crate) fn negate(valence: f32, strength: f32) -> f32 {
+    let m = valence.abs();
+    let reversed = if valence > 0.0 {
+        // Negated praise is criticism up to a point; negating superlatives leaves faint praise.
+        -(if m <= 2.0 {
+            0.75 * m
+        } else {
+            (1.5 - 0.3 * (m - 2.0)).max(0.6)
+        })
+    } else if m <= 2.0 {
+        0.4 * m
+    } else {
+        (0.8 - 0.2 * (m - 2.0)).max(0.3)
+    };
+    reversed * strength
+}
+
+fn ends_with_nt(word: &str) -> bool {
+    let lower = |s: &str, suffix: &str| {
+        s.len() > suffix.len()
+            && s.is_char_boundary(s.len() - suffix.len())
+            && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    lower(word, "n't") || lower(word, "n\u{2019}t")
+}
+
+fn starts_with_letter(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// Records whether a word is capitalised or all capitals (two letters or more).
+fn mark_case(word: &str, flags: &mut Flags) {
+    let mut chars = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = chars.next() else { return };
+    if !first.is_uppercase() {
+        return;
+    }
+    let mut letters = 1;
+    let mut all_upper = true;
+    for c in chars {
+        letters += 1;
+        if c.is_lowercase() {
+            all_upper = false;
+            break;
+        }
+    }
+    if all_upper && letters >= 2 {
+        flags.insert(Flags::ALL_CAPS);
+    } else if !all_upper {
+        flags.insert(Flags::CAPITALISED);
+    }
+}
+
+fn is_clause_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '\u{2014}' | '\u{2013}' | '-' | '(' | ')' | '[' | ']'
+    )
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '\u{2026}')
+}
+
+/// Finds sentences and clauses. A new sentence starts at the first word after . ! ? … (not after an
+/// abbreviation) or a line break; a new clause at the first word after , ; : dashes and brackets, and
+/// at a contrastive connective, at "and" before a subject, and at words like "because".
+fn segment(
+    text: &str,
+    units: &mut [Unit],
+    clauses: &mut Vec<Clause>,
+    sentences: &mut Vec<Sentence>,
+) {
+    clauses.clear();
+    sentences.clear();
+    let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
+    let n = units.len();
+    for i in 0..n {
+        let u = units[i];
+        if u.flags.contains(Flags::NEWLINE_BEFORE) {
+            pending_sentence = true;
+        }
+        match u.kind {
+            TokenKind::Word => {
+                if pending_sentence || sentences.is_empty() {
+                    sentences.push(Sentence {
+                        start: i as u32,
+                        end: n as u32,
+                        conditional: false,
+                    });
+                    units[i].flags.insert(Flags::SENTENCE_INITIAL);
+                    pending_clause = true;
+                }
+                let clause_word = (u.is(ModifierClass::Contrast)
+                    && !u.grammar.contains(Grammar::CLAUSE_INITIAL)
+                    && (!u.span.of(text).eq_ignore_ascii_case("yet")
+                        || is_contrastive_yet(text, units, i)))
+                    || u.grammar.contains(Grammar::SCOPE_END)
+                    || (u.span.of(text).eq_ignore_ascii_case("and")
+                        && units
+                            .get(i + 1)
+                            .is_some_and(|next| next.grammar.contains(Grammar::SUBJECT)));
+                if pending_clause || clause_word || clauses.is_empty() {
+                    clauses.push(Clause {
+                        start: i as u32,
+                        end: n as u32,
+                        sentence: (sentences.len() - 1) as u32,
+                    });
+                    units[i].flags.insert(Flags::CLAUSE_START);
+                }
+                if capital_expected {
+                    units[i].flags.insert(Flags::CAPITAL_EXPECTED);
+                }
+                // "@anonymous Great idea", "http://url Awesome": after a handle, hashtag or link the
+                // next word may be capitalised as if it opened the sentence.
+                let handle = i > 0
+                    && units[i - 1].span.end == u.span.start
+                    && ["@", "#", "/"].iter().any(|m| {
+                        units[i - 1].kind == TokenKind::Punct && units[i - 1].span.of(text) == *m
+                    });
+                if i > 0 && units[i - 1].flags.contains(Flags::OPEN_QUOTE) {
+                    units[i].flags.insert(Flags::AFTER_OPEN_QUOTE);
+                }
+                pending_sentence = false;
+                pending_clause = false;
+                capital_expected = handle;
+            }
+            TokenKind::Punct => {
+                let c = u.span.of(text).chars().next().unwrap_or(' ');
+                if is_sentence_punct(c) && !(c == '.' && follows_abbreviation(text, units, i)) {
+                    pending_sentence = true;
+                } else if is_clause_punct(c) {
+                    pending_clause = true;
+                    capital_expected = c == ':';
+                }
+            }
+            TokenKind::QuoteMark => {
+                let before = text[..u.span.start].chars().next_back();
+                let after = text[u.span.end..].chars().next();
+                let opens = before.is_none_or(|c| c.is_whitespace() || "([{—–-".contains(c))
+                    && after.is_some_and(|c| !c.is_whitespace());
+                units[i].flags.insert(if opens {
+                    Flags::OPEN_QUOTE
+                } else {
+                    Flags::CLOSE_QUOTE
+                });
+            }
+        }
+        units[i].sentence = sentences.len().saturating_sub(1) as u32;
+        units[i].clause = clauses.len().saturating_sub(1) as u32;
+    }
+    if sentences.is_empty() {
+        sentences.push(Sentence {
+            start: 0,
+            end: n as u32,
+            conditional: false,
+        });
+        clauses.push(Clause {
+            start: 0,
+            end: n as u32,
+            sentence: 0,
+        });
+    }
+    for k in 1..sentences.len() {
+        sentences[k - 1].end = sentences[k].start;
+    }
+    for k in 1..clauses.len() {
+        clauses[k - 1].end = clauses[k].start;
+    }
+}
+
+/// A full stop after "Mr", "U.S" or an initial does not end the sentence.
+fn follows_abbreviation(text: &str, units: &[Unit], dot: usize) -> bool {
+    let Some(prev) = dot.checked_sub(1).map(|p| &units[p]) else {
+        return false;
+    };
+    if !prev.is_word() || prev.span.end != units[dot].span.start {
+        return false;
+    }
+    let word = prev.span.of(text);
+    prev.grammar.contains(Grammar::ABBREVIATION)
+        || (word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase())
+}
+
+/// Whether opening mark `open` and closing mark `close` belong together: double with double, single
+/// with single (a lone ’ after a word is an apostrophe unless a single mark opened).
+fn same_quote_family(open: &str, close: &str) -> bool {
+    let single = |s: &str| {
+        matches!(
+            s,
+            "'" | "\u{2018}" | "\u{2019}" | "\u{201A}" | "\u{2039}" | "\u{203A}" | "\u{201B}"
+        )
+    };
+    single(open) == single(close)
+}
+
+/// Marks the words between paired quotation marks inside the text as quoted speech. Marks that wrap the
+/// whole text are the quote's own and do not count.
+fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
+    stack.clear();
+    let n = units.len();
+    for i in 0..n {
+        let flags = units[i].flags;
+        if flags.contains(Flags::OPEN_QUOTE) {
+            stack.push(i as u32);
+        } else if flags.contains(Flags::CLOSE_QUOTE) {
+            let mark = units[i].span.of(text);
+            let Some(pos) = stack
+                .iter()
+                .rposition(|&o| same_quote_family(units[o as usize].span.of(text), mark))
+            else {
+                continue;
+            };
+            let open = stack[pos] as usize;
+            stack.truncate(pos);
+            let wraps_all = open == 0
+                && units[i + 1..]
+                    .iter()
+                    .all(|u| u.kind == TokenKind::Punct || u.kind == TokenKind::QuoteMark);
+            if !wraps_all {
+                for u in &mut units[open + 1..i] {
+                    u.flags.insert(Flags::NESTED);
+                }
+            }
+        }
+    }
+}
+
+/// A booster or dampener reaches the next content word, through other boosters and dampeners: "very
+/// bad", "really very good", but not "so the war" and not across a clause boundary.
+fn apply_boosters(units: &mut [Unit]) {
+    for i in 0..units.len() {
+        let Some(m) = units[i].modifier else { continue };
+        let factor = match m.class {
+            ModifierClass::Booster if units[i].is_word() => 1.0 + m.weight,
+            ModifierClass::Dampener => 1.0 - m.weight,
+            _ => continue,
+        };
+        if units[i].flags.contains(Flags::NESTED) {
+            continue;
+        }
+        let clause = units[i].clause;
+        let target = units[i + 1..]
+            .iter()
+            .position(|u| {
+                !(u.is(ModifierClass::Booster) || u.is(ModifierClass::Dampener)) || !u.is_word()
+            })
+            .map(|p| i + 1 + p);
+        let Some(t) = target else { continue };
+        let u = &mut units[t];
+        let content = u.is_word() && !u.grammar.contains(Grammar::FUNCTION) && u.modifier.is_none();
+        if content && u.clause == clause {
+            u.boost *= factor;
+            u.flags.insert(if factor >= 1.0 {
+                Flags::BOOSTED
+            } else {
+                Flags::DAMPED
+            });
+        }
+    }
+}
+
+/// The next word unit after `i`, skipping nothing else: its index.
+fn next_word(units: &[Unit], i: usize) -> Option<usize> {
+    units
+        .get(i + 1..)?
+        .iter()
+        .position(Unit::is_word)
+        .map(|p| i + 1 + p)
+}
+
+/// A negator reverses every evaluative word from itself to the end of its clause. Exceptions: "not only"
+/// adds, "nothing but" means "only", a hedged aside ("not, I believe, necessarily") does not end the
+/// scope, and an understatement after the negator is irony.
+fn apply_negation(
+    text: &str,
+    units: &mut [Unit],
+    clauses: &[Clause],
+    irony: &mut Vec<IronyCue>,
+    sink: &mut EvidenceSink<'_>,
+) {
+    for i in 0..units.len() {
+        let u = units[i];
+        let Some(m) = u.modifier else { continue };
+        if m.class != ModifierClass::Negator
+            || u.flags.contains(Flags::NESTED)
+            || u.flags.contains(Flags::NOT_NEGATOR)
+        {
+            continue;
+        }
+        let clause = clauses[u.clause as usize];
+        let mut scope = i + 1..clause.end as usize;
+        let next = next_word(units, i);
+        if let Some(nx) = next {
+            let next_unit = units[nx];
+            if next_unit.grammar.contains(Grammar::ADDITIVE) && nx == i + 1 {
+                // "not only ... but also": neither a negation nor a contrast.
+                if let Some(b) =
+                    (nx + 1..units.len()).find(|&k| units[k].is(ModifierClass::Contrast))
+                    && units[b].sentence == u.sentence
+                {
+                    units[b].flags.insert(Flags::NOT_CONTRAST);
+                }
+                sink.push(
+                    0.0,
+                    &[u.span.of(text), " ", next_unit.span.of(text), ":additive"],
+                );
+                continue;
+            }
+            if nx == i + 1 && next_unit.span.of(text).eq_ignore_ascii_case("but") {
+                units[nx].flags.insert(Flags::NOT_CONTRAST);
+                sink.push(0.0, &[u.span.of(text), " but:only"]);
+                continue;
+            }
+        }
+        // "not, I believe, necessarily": an aside between commas right after the negator.
+        let mut hedged_aside = false;
+        if units.get(i + 1).is_some_and(|c| c.is_punct(text, ',')) {
+            let aside = clauses[units.get(i + 2).map_or(u.clause, |a| a.clause) as usize];
+            let closes = units
+                .get(aside.end as usize - 1)
+                .is_some_and(|c| c.is_punct(text, ','));
+            let short = aside.end as usize - aside.start as usize <= 6;
+            let believing = units[aside.start as usize..aside.end as usize]
+                .iter()
+                .any(|a| a.grammar.contains(Grammar::BELIEF) || a.is(ModifierClass::Hedge));
+            if closes && short && believing && (aside.end as usize) < units.len() {
+                let after = clauses[units[aside.end as usize].clause as usize];
+                scope = after.start as usize..after.end as usize;
+                hedged_aside = true;
+            }
+        }
+        let first = units[scope.clone()]
+            .iter()
+            .position(Unit::is_word)
+            .map(|p| scope.start + p);
+        if let Some(f) = first {
+            if units[f].grammar.contains(Grammar::UNDERSTATEMENT) {
+                let praise = units[f + 1..scope.end].iter().any(|w| w.base > 0.0);
+                let (label, strength) = if hedged_aside {
+                    ("hedged denial", 0.6)
+                } else if praise {
+                    ("litotes", 0.45)
+                } else {
+                    ("understatement", 0.3)
+                };
+                irony.push(IronyCue { label, strength });
+            } else if hedged_aside {
+                irony.push(IronyCue {
+                    label: "hedged denial",
+                    strength: 0.5,
+                });
+            }
+        }
+        if is_superlative(text, units, i, scope.clone()) {
+            let mut moved = false;
+            for target in &mut units[scope] {
+                if target.base != 0.0 {
+                    target.boost *= 1.0 + SUPERLATIVE;
+                    target.flags.insert(Flags::BOOSTED);
+                    moved = true;
+                }
+            }
+            if moved {
+                sink.push(1.0 + SUPERLATIVE, &[u.span.of(text), ":superlative"]);
+            }
+            continue;
+        }
+        // Whether the words so far make what follows the object of an ordinary verb.
+        let mut object = false;
+        let mut predicate = u.grammar.contains(Grammar::COPULA)
+            || (i > 0 && units[i - 1].grammar.contains(Grammar::COPULA));
+        for target in &mut units[scope] {
+            target.negations = target.negations.saturating_add(1);
+            target.negation_strength = m.weight;
+            target.negator = i as u32;
+            if target.is(ModifierClass::Negator) {
+                // A negator inside a negation scope is itself negated: "not without merit".
+                target.flags.insert(Flags::NOT_NEGATOR);
+            }
+            if target.base < 0.0 && object && !predicate {
+                target.flags.insert(Flags::NEGATED_OBJECT);
+            }
+            predicate |= target.grammar.contains(Grammar::COPULA);
+            object |= target.is_word()
+                && target.base == 0.0
+                && target.modifier.is_none()
+                && !target.grammar.contains(Grammar::FUNCTION)
+                && !target.grammar.contains(Grammar::BELIEF);
+        }
+    }
+}
+
+/// "couldn't be happier", "can't praise it enough", "doesn't get any better", "haven't been this
+/// happy": a negation that says nothing could exceed it. Evaluative words in its scope are
+/// strengthened, not reversed.
+fn is_superlative(
+    text: &str,
+    units: &[Unit],
+    negator: usize,
+    scope: std::ops::Range<usize>,
+) -> bool {
+    let can = units[negator].grammar.contains(Grammar::CAN)
+        || (negator > 0 && units[negator - 1].grammar.contains(Grammar::CAN));
+    let in_scope = &units[scope];
+    in_scope.iter().enumerate().any(|(k, w)| {
+        let word = w.span.of(text);
+        let comparative = w.grammar.contains(Grammar::COMPARATIVE)
+            || (w.base != 0.0 && word.len() > 4 && word.ends_with("ier"));
+        let after = |want: &str| k > 0 && in_scope[k - 1].span.of(text).eq_ignore_ascii_case(want);
+        (comparative && (can || after("any")))
+            || (word.eq_ignore_ascii_case("this") && after("been"))
+    })
+}
+
+/// Every contrastive connective shifts weight from its concession to its main clause. For "but",
+/// "however", "yet" the concession is what came before (back to the previous connective, or to the start
+/// of the previous sentence when the connective opens a sentence); for "although", "though", "whereas"
+/// (negative weight) it is the clause the connective opens.
+fn apply_contrast(
+    text: &str,
+    units: &mut [Unit],
+    clauses: &[Clause],
+    sentences: &[Sentence],
+    contrasts: &mut Vec<u32>,
+    sink: &mut EvidenceSink<'_>,
+) {
+    contrasts.clear();
+    for (i, u) in units.iter().enumerate() {
+        if !u.is(ModifierClass::Contrast)
+            || u.flags.contains(Flags::NOT_CONTRAST)
+            || u.flags.contains(Flags::NESTED)
+        {
+            continue;
+        }
+        if u.grammar.contains(Grammar::CLAUSE_INITIAL) && !u.flags.contains(Flags::CLAUSE_START) {
+            continue;
+        }
+        if u.span.of(text).eq_ignore_ascii_case("yet") && !is_contrastive_yet(text, units, i) {
+            continue;
+        }
+        contrasts.push(i as u32);
+    }
+    for (k, &c) in contrasts.iter().enumerate() {
+        let c = c as usize;
+        let u = units[c];
+        let Some(m) = u.modifier else { continue };
+        let w = m.weight.abs();
+        let sentence = sentences[u.sentence as usize];
+        let prev = if k > 0 {
+            contrasts[k - 1] as usize + 1
+        } else {
+            0
+        };
+        let next = contrasts.get(k + 1).map_or(units.len(), |&n| n as usize);
+        let (concession, main) = if m.weight >= 0.0 {
+            let left_start = if u.flags.contains(Flags::SENTENCE_INITIAL) && u.sentence > 0 {
+                sentences[u.sentence as usize - 1].start as usize
+            } else {
+                sentence.start as usize
+            };
+            (
+                left_start.max(prev)..c,
+                c + 1..next.min(sentence.end as usize),
+            )
+        } else {
+            let own = clauses[u.clause as usize];
+            (
+                c + 1..own.end as usize,
+                sentence.start as usize..sentence.end as usize,
+            )
+        };
+        let mut moved = false;
+        let main = main.start.max(prev)..main.end.min(next);
+        for (j, unit) in units.iter_mut().enumerate().take(main.end).skip(main.start) {
+            if concession.contains(&j) || j == c {
+                continue;
+            }
+            unit.weight *= 1.0 + w;
+            unit.flags.insert(Flags::MAIN_CLAUSE);
+            moved |= unit.flags.contains(Flags::EVALUATIVE);
+        }
+        for unit in &mut units[concession] {
+            unit.weight *= 1.0 - w;
+            unit.flags.insert(Flags::CONCESSION);
+            moved |= unit.flags.contains(Flags::EVALUATIVE);
+        }
+        if moved {
+            sink.push(m.weight, &[u.span.of(text), ":contrast"]);
+        }
+    }
+}
+
+/// "yet" contrasts ("small yet strong") unless it means "so far": "not yet", "has yet to".
+fn is_contrastive_yet(text: &str, units: &[Unit], i: usize) -> bool {
+    let prev_negator = i > 0 && units[i - 1].is(ModifierClass::Negator);
+    let prev_have = i > 0
+        && ["has", "have", "had", "as"]
+            .iter()
+            .any(|w| units[i - 1].span.of(text).eq_ignore_ascii_case(w));
+    let next_to = units.get(i + 1).is_some_and(|n| {
+        ["to", "again", "another"]
+            .iter()
+            .any(|w| n.span.of(text).eq_ignore_ascii_case(w))
+    });
+    !(prev_negator || prev_have || next_to)
+}
+
+/// Hedges, certainty markers and question words weigh on their clause (or the next clause when they
+/// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence.
+fn apply_scoped_modifiers(
+    text: &str,
+    units: &mut [Unit],
+    clauses: &[Clause],
+    sentences: &mut [Sentence],
+    sink: &mut EvidenceSink<'_>,
+) {
+    let mut exclaims = 0u32;
+    let mut exclaim_sentence = u32::MAX;
+    for i in 0..units.len() {
+        let u = units[i];
+        let Some(m) = u.modifier else { continue };
+        if u.flags.contains(Flags::NESTED) {
+            continue;
+        }
+        let sentence = sentences[u.sentence as usize];
+        let sentence_range = sentence.start as usize..sentence.end as usize;
+        let (range, factor, flag, label) = match m.class {
+            ModifierClass::Booster if !u.is_word() => {
+                // "!": each adds emphasis to its sentence, up to a cap.
+                if exclaim_sentence != u.sentence {
+                    exclaim_sentence = u.sentence;
+                    exclaims = 0;
+                }
+                exclaims += 1;
+                if exclaims > MAX_EXCLAIM {
+                    continue;
+                }
+                (
+                    sentence_range,
+                    1.0 + m.weight,
+                    Flags::EXCLAIMED,
+                    ":emphasis",
+                )
+            }
+            ModifierClass::Conditional => {
+                sentences[u.sentence as usize].conditional = true;
+                (
+                    sentence_range,
+                    1.0 - m.weight,
+                    Flags::CONDITIONAL,
+                    ":conditional",
+                )
+            }
+            ModifierClass::Question if !u.is_word() => {
+                (sentence_range, 1.0 - m.weight, Flags::QUESTION, ":question")
+            }
+            ModifierClass::Question => (
+                own_or_adjacent_clause(units, clauses, i),
+                1.0 - m.weight,
+                Flags::QUESTION,
+                ":question",
+            ),
+            ModifierClass::Hedge => (
+                own_or_adjacent_clause(units, clauses, i),
+                1.0 - m.weight,
+                Flags::HEDGED,
+                ":hedge",
+            ),
+            ModifierClass::Certainty => (
+                own_or_adjacent_clause(units, clauses, i),
+                1.0 + m.weight / 2.0,
+                Flags::CERTAIN,
+                ":certainty",
+            ),
+            _ => continue,
+        };
+        let mut moved = false;
+        for target in &mut units[range] {
+            target.weight *= factor;
+            target.flags.insert(flag);
+            moved |= target.flags.contains(Flags::EVALUATIVE);
+        }
+        if moved {
+            sink.push(factor, &[u.span.of(text), label]);
+        }
+    }
+}
+
+/// The clause of unit `i`; when the clause holds nothing but modifiers and function words ("Perhaps,"),
+/// the next clause of the sentence, or else the previous one ("..., I think.").
+fn own_or_adjacent_clause(units: &[Unit], clauses: &[Clause], i: usize) -> std::ops::Range<usize> {
+    let own = units[i].clause as usize;
+    let range = |c: &Clause| c.start as usize..c.end as usize;
+    let has_content = |c: &Clause| {
+        units[range(c)]
+            .iter()
+            .any(|u| u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION))
+    };
+    let clause = &clauses[own];
+    if has_content(clause) {
+        return range(clause);
+    }
+    let sentence = clause.sentence;
+    if let Some(next) = clauses.get(own + 1).filter(|c| c.sentence == sentence) {
+        return range(next);
+    }
+    if let Some(prev) = own
+        .checked_sub(1)
+        .map(|p| &clauses[p])
+        .filter(|c| c.sentence == sentence)
+    {
+        return range(prev);
+    }
+    range(clause)
+}
+
+/// Strong irony flips literal praise and damps literal criticism.
+fn apply_irony(scores: &mut Scores, sink: &mut EvidenceSink<'_>) {
+    if scores.irony < STRONG_IRONY {
+        return;
+    }
+    let before = scores.sentiment;
+    if before > 0.0 {
+        scores.sentiment = before * (1.0 - 2.0 * scores.irony);
+        let moved = scores.positive * scores.irony;
+        scores.positive -= moved;
+        scores.negative += moved;
+        sink.push(scores.sentiment - before, &["irony:flip"]);
+    } else if before < 0.0 {
+        scores.sentiment = before * (1.0 - scores.irony / 2.0);
+        sink.push(scores.sentiment - before, &["irony:damp"]);
+    }
+}
+
+/// The dimension weights of a unit after boosters and negation: what [`super::dimensions`] adds up.
+pub(crate) fn dimension_weight(unit: &Unit, raw: f32, dimension: Dimension) -> Option<f32> {
+    let w = (raw * unit.boost).clamp(-1.0, 1.0);
+    if unit.is_negated() {
+        // A negated cue counts for the other pole on a bipolar scale ("not cooperate" is conflict) and
+        // not at all on a 0..1 scale ("no threat").
+        dimension
+            .is_bipolar()
+            .then_some(-w * 0.8 * unit.negation_strength)
+    } else {
+        Some(w)
+    }
+}

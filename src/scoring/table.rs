@@ -1,0 +1,432 @@
+//! The lookup table the scorer reads: one hash table from a folded word to everything known about it
+//! (valence, modifier, dimension weights, grammatical role), and the multiword entries that start with
+//! it, longest first.
+//!
+//! Parsing lexicon files is left to [`super::lexicon`]; applying what a lookup returns is left to
+//! [`super::rules`]. Multiword entries are matched over tokens rather than bytes, so a phrase always
+//! begins and ends on a token boundary and one hash lookup per token finds both the single-word entry
+//! and the phrases that may start there.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::text::{TokenKind, tokens};
+
+/// A tone dimension other than sentiment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    /// -1 conflict .. 1 cooperation.
+    Cooperation,
+    /// -1 frosty .. 1 warm.
+    Warmth,
+    /// 0..1.
+    Threat,
+    /// -1 hedged .. 1 assertive.
+    Assertiveness,
+    /// 0..1.
+    Irony,
+}
+
+impl Dimension {
+    pub const COUNT: usize = 5;
+    pub const ALL: [Dimension; Dimension::COUNT] = [
+        Dimension::Cooperation,
+        Dimension::Warmth,
+        Dimension::Threat,
+        Dimension::Assertiveness,
+        Dimension::Irony,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Cooperation => "cooperation",
+            Dimension::Warmth => "warmth",
+            Dimension::Threat => "threat",
+            Dimension::Assertiveness => "assertiveness",
+            Dimension::Irony => "irony",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Bipolar dimensions run -1..1 and a negated cue counts for the opposite pole; the others run
+    /// 0..1 and a negated cue does not count.
+    pub fn is_bipolar(self) -> bool {
+        matches!(
+            self,
+            Dimension::Cooperation | Dimension::Warmth | Dimension::Assertiveness
+        )
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What a modifier word does to the words around it. The meaning of each class's weight is documented
+/// in the header of lexicons/modifiers.tsv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModifierClass {
+    /// Strengthens the next content word: "very", "deeply".
+    Booster,
+    /// Weakens the next content word: "slightly", "kind of".
+    Dampener,
+    /// Reverses what follows up to the end of its clause: "not", "hardly", "lack of".
+    Negator,
+    /// Shifts weight between clauses: "but", "although".
+    Contrast,
+    /// Weakens its clause and lowers assertiveness: "perhaps", "I think".
+    Hedge,
+    /// Firms up its clause and raises assertiveness: "clearly", "no doubt".
+    Certainty,
+    /// Makes its sentence hypothetical: "if", "unless".
+    Conditional,
+    /// Makes its clause a question: "whether", "I wonder".
+    Question,
+}
+
+impl ModifierClass {
+    pub const ALL: [ModifierClass; 8] = [
+        ModifierClass::Booster,
+        ModifierClass::Dampener,
+        ModifierClass::Negator,
+        ModifierClass::Contrast,
+        ModifierClass::Hedge,
+        ModifierClass::Certainty,
+        ModifierClass::Conditional,
+        ModifierClass::Question,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModifierClass::Booster => "booster",
+            ModifierClass::Dampener => "dampener",
+            ModifierClass::Negator => "negator",
+            ModifierClass::Contrast => "contrast",
+            ModifierClass::Hedge => "hedge",
+            ModifierClass::Certainty => "certainty",
+            ModifierClass::Conditional => "conditional",
+            ModifierClass::Question => "question",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ModifierClass> {
+        ModifierClass::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The range a weight of this class must lie in. Contrast weights are signed: the sign says which
+    /// clause is the concession (see lexicons/modifiers.tsv).
+    pub fn weight_range(self) -> (f32, f32) {
+        match self {
+            ModifierClass::Contrast => (-1.0, 1.0),
+            _ => (0.0, 1.0),
+        }
+    }
+}
+
+/// A modifier entry: its class and weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Modifier {
+    pub class: ModifierClass,
+    pub weight: f32,
+}
+
+/// Closed-class roles of a word that the rules need, as bit flags. These come from the built-in word
+/// lists in [`super::words`], not from lexicon files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Grammar(u16);
+
+impl Grammar {
+    /// A function word: not a content word for boosters, dilution or the neutral share.
+    pub const FUNCTION: Grammar = Grammar(1);
+    /// A word that starts a new clause after "and": a subject pronoun or determiner.
+    pub const SUBJECT: Grammar = Grammar(1 << 1);
+    /// "only", "just", "merely": after "not" they make "not only", which is not negation.
+    pub const ADDITIVE: Grammar = Grammar(1 << 2);
+    /// "necessarily", "exactly": after a negator they make an understatement.
+    pub const UNDERSTATEMENT: Grammar = Grammar(1 << 3);
+    /// "so-called", "self-styled": mark what follows as the speaker's scare quotes.
+    pub const SCARE: Grammar = Grammar(1 << 4);
+    /// A contrastive connective that counts only at the start of a clause ("still").
+    pub const CLAUSE_INITIAL: Grammar = Grammar(1 << 5);
+    /// An abbreviation after which a full stop does not end the sentence ("Mr", "U.S").
+    pub const ABBREVIATION: Grammar = Grammar(1 << 6);
+    /// Ends a negation scope like a comma does ("because", "which").
+    pub const SCOPE_END: Grammar = Grammar(1 << 7);
+    /// Words that say the speaker believes rather than knows ("believe", "think"), used to recognise a
+    /// hedged aside inside a denial.
+    pub const BELIEF: Grammar = Grammar(1 << 8);
+    /// A linking verb: what follows it is a predicate.
+    pub const COPULA: Grammar = Grammar(1 << 9);
+    /// "more", "better", "enough": after "can't" or "any" a negation becomes a superlative.
+    pub const COMPARATIVE: Grammar = Grammar(1 << 10);
+    /// "can", "could" and their negations.
+    pub const CAN: Grammar = Grammar(1 << 11);
+
+    pub fn contains(self, other: Grammar) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn insert(&mut self, other: Grammar) {
+        self.0 |= other.0;
+    }
+}
+
+/// Everything known about one term. Zero means "not listed" for valence and the dimension weights.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Entry {
+    pub valence: f32,
+    pub dims: [f32; Dimension::COUNT],
+    pub modifier: Option<Modifier>,
+    pub grammar: Grammar,
+}
+
+impl Entry {
+    pub fn dim(&self, d: Dimension) -> f32 {
+        self.dims[d.index()]
+    }
+
+    pub(crate) fn has_dims(&self) -> bool {
+        self.dims.iter().any(|&w| w != 0.0)
+    }
+}
+
+/// Index of an [`Entry`] in a [`Table`].
+pub(crate) type EntryId = u32;
+
+/// What a lookup of one token returns: its own entry, and the range of phrases starting with it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Term {
+    pub entry: Option<EntryId>,
+    phrases_start: u32,
+    phrases_end: u32,
+}
+
+/// A multiword entry: the tokens after its first, already folded.
+#[derive(Debug, Clone)]
+struct Phrase {
+    rest: Box<[Box<str>]>,
+    entry: EntryId,
+}
+
+/// FxHash-style multiplicative hasher: lexicon keys are short, trusted strings, so SipHash's flood
+/// resistance buys nothing and costs a third of the scorer's time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl WordHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
+
+/// The compiled lexicons: built once, read by every scorer thread.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    terms: WordMap<Term>,
+    entries: Vec<Entry>,
+    phrases: Vec<Phrase>,
+}
+
+impl Table {
+    /// Builds the table from folded terms (lowercase, single spaces, ASCII apostrophes).
+    pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
+        let mut table = Table::default();
+        // (first word, the other words, entry) of each multiword term.
+        type PendingPhrase = (Box<str>, Box<[Box<str>]>, EntryId);
+        let mut pending: Vec<PendingPhrase> = Vec::new();
+        for (term, entry) in terms {
+            let mut words = tokens(term, 0).map(|t| t.text(term));
+            let Some(first) = words.next() else {
+                continue;
+            };
+            let rest: Box<[Box<str>]> = words.map(Box::from).collect();
+            let id = table.entries.len() as EntryId;
+            table.entries.push(entry);
+            if rest.is_empty() {
+                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
+            } else {
+                pending.push((Box::from(first), rest, id));
+            }
+        }
+        // Longest first, so that the first phrase that matches is the longest one.
+        pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        for (first, rest, entry) in pending {
+            let index = table.phrases.len() as u32;
+            table.phrases.push(Phrase { rest, entry });
+            let term = table.terms.entry(first).or_default();
+            if term.phrases_end == 0 {
+                term.phrases_start = index;
+            }
+            term.phrases_end = index + 1;
+        }
+        table
+    }
+
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        &self.entries[id as usize]
+    }
+
+    /// Looks up one folded word.
+    #[inline]
+    pub fn term(&self, folded: &str) -> Option<&Term> {
+        self.terms.get(folded)
+    }
+
+    /// The longest phrase starting with `term` whose remaining tokens are `next` (texts as written):
+    /// its entry and its length in tokens.
+    pub fn longest_phrase(
+        &self,
+        term: &Term,
+        text: &str,
+        next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
+    ) -> Option<(EntryId, usize)> {
+        let phrases = &self.phrases[term.phrases_start as usize..term.phrases_end as usize];
+        'phrase: for phrase in phrases {
+            let mut following = next.clone();
+            for word in phrase.rest.iter() {
+                match following.next() {
+                    Some((span, kind))
+                        if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
+                    _ => continue 'phrase,
+                }
+            }
+            return Some((phrase.entry, phrase.rest.len() + 1));
+        }
+        None
+    }
+}
+
+/// Folds a term as lexicons store it: lowercase, with ’ as '. Written into `out` so that a scorer
+/// reuses one buffer. ASCII (almost every token) goes through [`crate::text::fold_case_into`].
+pub(crate) fn fold_term_into(s: &str, out: &mut String) {
+    if s.is_ascii() || !s.contains('\u{2019}') {
+        crate::text::fold_case_into(s, out);
+    } else {
+        out.clear();
+        for c in s.chars() {
+            if c == '\u{2019}' {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+}
+
+/// Whether `written` folds to `folded`, without allocating.
+pub(crate) fn folds_to(written: &str, folded: &str) -> bool {
+    if written.is_ascii() {
+        return written.eq_ignore_ascii_case(folded);
+    }
+    let mut want = folded.chars();
+    for c in written.chars() {
+        if c == '\u{2019}' {
+            if want.next() != Some('\'') {
+                return false;
+            }
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            if want.next() != Some(lower) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
+}
+
+/// Whether `s` needs folding before lookup: ASCII lowercase words are looked up as they are.
+#[inline]
+pub(crate) fn needs_folding(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(valence: f32) -> Entry {
+        Entry {
+            valence,
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn a_phrase_is_found_from_its_first_word_longest_first() {
+        let table = Table::build([
+            ("low", entry(-1.0)),
+            ("low point", entry(-2.0)),
+            ("at a low point", entry(-2.5)),
+        ]);
+        let text = "at a low point";
+        let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
+        let at = table.term("at").expect("'at' starts a phrase");
+        assert_eq!(at.entry, None);
+        let (id, len) = table
+            .longest_phrase(at, text, spans[1..].iter().copied())
+            .expect("the four-word phrase matches");
+        assert_eq!(len, 4);
+        assert_eq!(table.entry(id).valence, -2.5);
+        let low = table.term("low").expect("'low' is listed");
+        assert_eq!(table.entry(low.entry.expect("single entry")).valence, -1.0);
+    }
+
+    #[test]
+    fn phrases_match_whatever_the_case_and_apostrophe() {
+        assert!(folds_to("Can’t", "can't"));
+        assert!(folds_to("STAND", "stand"));
+        assert!(!folds_to("stands", "stand"));
+        assert!(!folds_to("É", "e"));
+        let mut buf = String::new();
+        fold_term_into("Don’t", &mut buf);
+        assert_eq!(buf, "don't");
+    }
+
+    #[test]
+    fn the_hasher_spreads_short_keys() {
+        let hash = |s: &str| {
+            let mut h = WordHasher::default();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        assert_ne!(hash("good"), hash("goad"));
+        assert_ne!(hash("a"), hash("b"));
+    }
+}

@@ -1,0 +1,609 @@
+//! Behaviour of the scoring rules, each on a tiny lexicon built here so that the tests do not depend on
+//! the values of the shipped lexicons. Tests named `vader_defect_*` are regressions for the defects of
+//! VADER listed in the project notes.
+
+use super::*;
+
+const VALENCE: &str = "term\tvalence
+good\t2
+great\t3
+excellent\t3
+wonderful\t3
+useful\t1.5
+helpful\t1.5
+friends\t2
+success\t2
+progress\t2
+constructive\t2
+ok\t0.5
+hope\t2
+joy\t3
+justice\t2
+bad\t-2
+terrible\t-3
+awful\t-3
+worst\t-3.5
+war\t-2.5
+disaster\t-3
+problem\t-1
+worries\t-1
+trouble\t-2
+delay\t-1
+doubt\t-0.5
+low\t-1
+low point\t-2
+fed up\t-2
+praise\t2
+happier\t2.5
+better\t2
+recommend\t1.5
+lucky\t2
+junk\t-2
+thrilling\t2.5
+";
+
+const MODIFIERS: &str = "term\tclass\tweight
+very\tbooster\t0.3
+so\tbooster\t0.3
+extremely\tbooster\t0.5
+!\tbooster\t0.1
+kind of\tdampener\t0.4
+slightly\tdampener\t0.5
+a few\tdampener\t0.1
+less than\tnegator\t0.8
+not\tnegator\t1
+no\tnegator\t1
+never\tnegator\t1
+nothing\tnegator\t1
+hardly\tnegator\t0.8
+barely\tnegator\t0.7
+scarcely\tnegator\t0.8
+few\tnegator\t0.6
+but\tcontrast\t0.5
+however\tcontrast\t0.5
+yet\tcontrast\t0.4
+nevertheless\tcontrast\t0.5
+nonetheless\tcontrast\t0.5
+still\tcontrast\t0.3
+although\tcontrast\t-0.5
+though\tcontrast\t-0.4
+whereas\tcontrast\t-0.4
+perhaps\thedge\t0.3
+i think\thedge\t0.2
+clearly\tcertainty\t0.5
+no doubt\tcertainty\t0.6
+if\tconditional\t0.35
+unless\tconditional\t0.35
+should we\tconditional\t0.35
+?\tquestion\t0.3
+whether\tquestion\t0.3
+";
+
+fn scorer() -> Scorer {
+    let mut builder = Lexicons::builder();
+    builder
+        .add_text_as("test-valence.tsv", VALENCE, FileFormat::Valence)
+        .and_then(|b| b.add_text_as("test-modifiers.tsv", MODIFIERS, FileFormat::Modifiers))
+        .and_then(|b| {
+            b.add_text(
+                "cooperation.tsv",
+                "term\tweight\ncooperate\t0.8\nreject\t-0.7\nrejected\t-0.7\n",
+            )
+        })
+        .and_then(|b| b.add_text("warmth.tsv", "term\tweight\ncordial\t0.8\nfrosty\t-0.8\n"))
+        .and_then(|b| {
+            b.add_text(
+                "threat.tsv",
+                "term\tweight\nretaliation\t0.8\nconsequences\t0.5\n",
+            )
+        })
+        .and_then(|b| b.add_text("assertiveness.tsv", "term\tweight\ninsist\t0.6\n"))
+        .and_then(|b| b.add_text("irony.tsv", "term\tweight\nyeah right\t0.7\n"))
+        .expect("test lexicons are well-formed");
+    Scorer::new(builder.build())
+}
+
+fn sentiment(text: &str) -> f32 {
+    scorer().score(text).scores.sentiment
+}
+
+fn evidence(text: &str) -> Vec<String> {
+    scorer()
+        .score(text)
+        .evidence
+        .iter()
+        .map(|e| e.label.clone())
+        .collect()
+}
+
+#[test]
+fn vader_defect_attached_punctuation_still_matches() {
+    assert!(sentiment("That is ok.") > 0.0);
+    assert_eq!(sentiment("That is ok."), sentiment("That is ok"));
+    assert_eq!(sentiment("I said no."), sentiment("I said no"));
+}
+
+#[test]
+fn vader_defect_multiword_entries_match_and_beat_their_words() {
+    assert!(sentiment("I am fed up") < 0.0);
+    let labels = evidence("Our relations are at a low point.");
+    assert!(labels.iter().any(|l| l == "low point"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l == "low"), "{labels:?}");
+}
+
+#[test]
+fn vader_defect_kind_of_bad_is_milder_than_bad() {
+    let bad = sentiment("It was bad");
+    let kind_of_bad = sentiment("It was kind of bad");
+    assert!(
+        kind_of_bad < 0.0 && kind_of_bad > bad,
+        "{kind_of_bad} vs {bad}"
+    );
+    let good = sentiment("It was good");
+    let kind_of_good = sentiment("It was kind of good");
+    assert!(kind_of_good > 0.0 && kind_of_good < good);
+}
+
+#[test]
+fn vader_defect_hardly_barely_scarcely_few_negate() {
+    assert!(sentiment("We are hardly friends.") < 0.0);
+    assert!(sentiment("It was barely a success.") < 0.0);
+    assert!(sentiment("It was scarcely helpful.") < 0.0);
+    assert!(sentiment("Few friends came.") < 0.0);
+    // "a few" is a quantity, not a denial.
+    assert!(sentiment("A few friends came.") > 0.0);
+}
+
+#[test]
+fn vader_defect_every_contrastive_connective_counts() {
+    for c in [
+        "but",
+        "however",
+        "yet",
+        "nevertheless",
+        "nonetheless",
+        "still",
+    ] {
+        let after_good = sentiment(&format!("It was bad, {c} it was good."));
+        let after_bad = sentiment(&format!("It was good, {c} it was bad."));
+        assert!(after_good > 0.0, "{c}: {after_good}");
+        assert!(after_bad < 0.0, "{c}: {after_bad}");
+    }
+    for c in ["Although", "Though", "Whereas"] {
+        let s = sentiment(&format!("{c} it was bad, it was good."));
+        assert!(s > 0.0, "{c}: {s}");
+    }
+    // A connective opening a sentence weighs against the sentence before.
+    assert!(sentiment("The plan is good. However, it is bad.") < 0.0);
+    // Every "but" counts, not only the first.
+    let labels = evidence("good but bad but good");
+    assert_eq!(labels.iter().filter(|l| *l == "but:contrast").count(), 2);
+    assert!(sentiment("good but bad but good") > 0.0);
+}
+
+#[test]
+fn still_and_yet_count_only_as_connectives() {
+    // "still" in mid-clause means "even now"; "not yet" means "so far not".
+    assert_eq!(
+        sentiment("The talks are still good"),
+        sentiment("The talks are good")
+    );
+    assert!(
+        !evidence("It is bad and not yet good")
+            .iter()
+            .any(|l| l == "yet:contrast")
+    );
+}
+
+#[test]
+fn vader_defect_boosters_modify_only_the_next_content_word() {
+    assert_eq!(sentiment("this terrible war"), sentiment("terrible war"));
+    assert!(sentiment("so good") > sentiment("good"));
+    assert!(sentiment("extremely bad") < sentiment("bad"));
+    assert_eq!(
+        sentiment("so the war was terrible"),
+        sentiment("the war was terrible")
+    );
+}
+
+#[test]
+fn vader_defect_negated_strong_negative_is_only_slightly_positive() {
+    let not_worst = sentiment("Not the worst show I have seen");
+    assert!(not_worst > 0.0 && not_worst < 0.3, "{not_worst}");
+    let not_bad = sentiment("not bad");
+    let not_good = sentiment("not good");
+    assert!(not_bad > 0.0 && not_bad < sentiment("good"));
+    assert!(not_good < 0.0 && not_good.abs() > not_bad.abs());
+}
+
+#[test]
+fn vader_defect_long_texts_do_not_saturate() {
+    let once = sentiment("bad good");
+    let ten = sentiment(&"bad good ".repeat(10));
+    assert!((once - ten).abs() < 0.05, "{once} vs {ten}");
+    let long_praise = sentiment(&"The result was good. ".repeat(50));
+    assert!(long_praise < 0.95);
+}
+
+#[test]
+fn vader_defect_no_problem_and_no_worries_are_positive() {
+    assert!(sentiment("No problem.") > 0.0);
+    assert!(sentiment("no worries") > 0.0);
+}
+
+#[test]
+fn no_doubt_is_certainty_not_negation() {
+    let sure = scorer().score("There is no doubt the plan is good");
+    assert!(sure.scores.sentiment > sentiment("the plan is good"));
+    assert!(sure.scores.assertiveness > 0.0);
+}
+
+#[test]
+fn not_only_is_not_negation() {
+    assert!(sentiment("It is not only good but also useful") > 0.0);
+    assert!(
+        evidence("It is not only good but also useful")
+            .iter()
+            .any(|l| l == "not only:additive")
+    );
+}
+
+#[test]
+fn nothing_but_means_only() {
+    assert!(sentiment("nothing but trouble") < 0.0);
+    assert!(sentiment("We heard nothing but praise") > 0.0);
+}
+
+#[test]
+fn negation_scope_is_the_clause_not_three_tokens() {
+    // Further than three tokens away, still in the clause: negated.
+    assert!(sentiment("I do not think that this plan is good") < 0.0);
+    // Past a comma, or "and" before a new subject: not negated.
+    assert!(sentiment("It is not cheap, it is good") > 0.0);
+    assert!(sentiment("It is not cheap and the result is good") > 0.0);
+    assert!(evidence("not good").iter().any(|l| l == "not→good:flip"));
+}
+
+#[test]
+fn a_negated_comparative_after_can_or_any_is_a_superlative() {
+    assert!(sentiment("I couldn't be happier") > sentiment("I am happier"));
+    assert!(sentiment("I can't recommend it enough") > 0.0);
+    assert!(sentiment("It doesn't get any better than this") > 0.0);
+    // Without "can" or "any" a negated comparative is a plain denial.
+    assert!(sentiment("It is not better") < 0.0);
+}
+
+#[test]
+fn a_negative_object_of_a_negated_verb_keeps_its_sign() {
+    // "solve" is an ordinary verb: not solving the problem is still bad.
+    assert!(sentiment("They did not solve the problem") < 0.0);
+    assert!(sentiment("Do not buy this junk") < 0.0);
+    // After a linking verb the word is a predicate, and negation reverses it.
+    assert!(sentiment("I do not think the plan is bad") > 0.0);
+    assert!(sentiment("It is not a disaster") > 0.0);
+}
+
+#[test]
+fn an_embedded_question_ends_the_negation() {
+    assert!(sentiment("I don't know how I got so lucky") > 0.0);
+}
+
+#[test]
+fn less_than_negates() {
+    assert!(sentiment("A less than thrilling debate") < 0.0);
+}
+
+#[test]
+fn questions_conditionals_and_hedges_damp() {
+    let plain = sentiment("The plan is good.");
+    assert!(sentiment("Is the plan good?") < plain);
+    assert!(sentiment("If the plan is good, we sign.") < plain);
+    assert!(sentiment("Should we find the plan good, we sign.") < plain);
+    assert!(sentiment("Perhaps the plan is good.") < plain);
+    assert!(sentiment("The plan is good, I think.") < plain);
+    for damped in [
+        "Is the plan good?",
+        "If the plan is good, we sign.",
+        "Perhaps the plan is good.",
+    ] {
+        assert!(sentiment(damped) > 0.0, "{damped}");
+    }
+}
+
+#[test]
+fn all_caps_in_mixed_case_text_emphasises() {
+    assert!(sentiment("The plan is GOOD") > sentiment("The plan is good"));
+    assert_eq!(sentiment("THE PLAN IS GOOD"), sentiment("the plan is good"));
+}
+
+#[test]
+fn exclamation_marks_emphasise_up_to_a_cap() {
+    assert!(sentiment("The plan is good!") > sentiment("The plan is good"));
+    assert_eq!(
+        sentiment("The plan is good!!!"),
+        sentiment("The plan is good!!!!!!")
+    );
+}
+
+#[test]
+fn capitalised_names_in_mid_sentence_do_not_score() {
+    assert_eq!(sentiment("We met Hope and Justice on Friday"), 0.0);
+    assert_eq!(sentiment("The envoy thanked Joy"), 0.0);
+    // At the start of a sentence or after an opening quote the word is not taken for a name.
+    assert!(sentiment("Hope remains.") > 0.0);
+    assert!(sentiment("He shouted \u{201C}Joy to all") > 0.0);
+    assert!(sentiment("He said: Joy to all") > 0.0);
+    // After a handle or a link a capital letter opens the message.
+    assert!(sentiment("@envoy Great progress") > 0.0);
+    assert!(sentiment("see http://example.org/x Great progress") > 0.0);
+    // A headline in title case is not a list of names.
+    assert!(sentiment("Talks End In Disaster For Both Sides") < 0.0);
+}
+
+#[test]
+fn quoted_speech_inside_the_text_does_not_score() {
+    let s = scorer().score("They called our plan \u{201C}a disaster\u{201D} on Monday");
+    assert_eq!(s.scores.sentiment, 0.0);
+    assert!(s.evidence.iter().any(|e| e.label == "quoted→disaster:skip"));
+    // Marks around the whole text are the quote's own.
+    assert!(sentiment("\u{201C}It was a disaster.\u{201D}") < 0.0);
+}
+
+#[test]
+fn irony_hedged_denial_and_litotes() {
+    let s = scorer().score("It was not, I believe, necessarily a success.");
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    assert!(s.evidence.iter().any(|e| e.label == "irony:hedged denial"));
+    let litotes = scorer().score("The answer was not exactly helpful.");
+    assert!(litotes.scores.irony > 0.0);
+    assert!(litotes.scores.sentiment < 0.0);
+}
+
+#[test]
+fn irony_mock_praise_turns_praise_negative() {
+    let s = scorer().score("Great, another delay and another disaster.");
+    assert!(s.evidence.iter().any(|e| e.label == "irony:mock praise"));
+    assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    // Praise that is part of the statement is not mock praise.
+    let plain = scorer().score("Great progress was made despite the delay.");
+    assert_eq!(plain.scores.irony, 0.0);
+}
+
+#[test]
+fn irony_scare_quotes() {
+    assert!(scorer().score("the so-called peace plan").scores.irony > 0.0);
+    assert!(
+        scorer()
+            .score("their \u{201C}peace plan\u{201D} again")
+            .scores
+            .irony
+            > 0.0
+    );
+    assert!(scorer().score("Oh yeah right, wonderful").scores.irony > 0.5);
+}
+
+#[test]
+fn dimensions_are_negation_aware() {
+    let s = |t: &str| scorer().score(t).scores;
+    assert!(s("We cooperate closely").cooperation > 0.0);
+    assert!(s("We will not cooperate").cooperation < 0.0);
+    assert!(s("They rejected the offer").cooperation < 0.0);
+    assert!(s("A frosty meeting").warmth < 0.0);
+    assert!(s("A cordial meeting").warmth > 0.0);
+    assert!(s("There will be retaliation").threat > 0.0);
+    assert_eq!(s("There will be no retaliation").threat, 0.0);
+    assert!(
+        s("If they attack, there will be consequences").threat
+            > s("There will be consequences").threat
+    );
+    assert!(s("Perhaps it works").assertiveness < 0.0);
+    assert!(s("Clearly it works").assertiveness > 0.0);
+    assert!(s("We insist").assertiveness > 0.0);
+}
+
+#[test]
+fn a_single_cue_stays_well_inside_the_range() {
+    let coop = scorer().score("We cooperate").scores.cooperation;
+    assert!(coop > 0.2 && coop < 0.6, "{coop}");
+}
+
+#[test]
+fn shares_sum_to_one_and_neutral_text_is_neutral() {
+    let s = scorer()
+        .score("The minister met the delegation on Tuesday.")
+        .scores;
+    assert_eq!(s.sentiment, 0.0);
+    assert_eq!(s.neutral, 1.0);
+    let s = scorer()
+        .score("The meeting was good but the delay was bad.")
+        .scores;
+    assert!((s.positive + s.negative + s.neutral - 1.0).abs() < 1e-5);
+    assert!(s.positive > 0.0 && s.negative > 0.0 && s.neutral > 0.0);
+}
+
+#[test]
+fn score_into_reuses_buffers_and_agrees_with_score() {
+    let scorer = scorer();
+    let mut scratch = ScratchSpace::default();
+    let mut scored = Scored::default();
+    for text in ["It was not good.", "A great success!", "", "Perhaps."] {
+        scorer.score_into(text, &mut scratch, &mut scored);
+        assert_eq!(scored, scorer.score(text), "{text}");
+    }
+}
+
+#[test]
+fn explanation_shows_tokens_rules_and_scores() {
+    let explanation = scorer().explain("It was not very good, but useful.");
+    let not_good = explanation
+        .tokens
+        .iter()
+        .find(|t| t.text == "good")
+        .expect("good is a token");
+    assert_eq!(not_good.lexicon, 2.0);
+    assert!(not_good.contribution < 0.0);
+    assert!(not_good.rules.contains(&"negated") && not_good.rules.contains(&"boosted"));
+    let shown = explanation.to_string();
+    assert!(shown.contains("but:contrast"), "{shown}");
+    assert!(shown.contains("sentiment"), "{shown}");
+}
+
+#[test]
+fn the_embedded_lexicons_score_obvious_cases() {
+    let scorer = Scorer::new(Lexicons::embedded().expect("shipped lexicons load"));
+    let s = |t: &str| scorer.score(t).scores.sentiment;
+    assert!(s("This is a good day.") >= 0.0);
+    assert!(s("This is not a good day.") <= s("This is a good day."));
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "good",
+        "bad",
+        "not",
+        "very",
+        "kind",
+        "of",
+        "but",
+        "although",
+        "if",
+        "?",
+        "!",
+        ",",
+        ".",
+        "GREAT",
+        "Hope",
+        "\u{201C}",
+        "\u{201D}",
+        "\"",
+        "no",
+        "doubt",
+        "never",
+        "disaster",
+        "cooperate",
+        "frosty",
+        "retaliation",
+        "perhaps",
+        "clearly",
+        "so-called",
+        "hardly",
+        "the",
+        "war",
+        "fed",
+        "up",
+        "low",
+        "point",
+        "yeah",
+        "right",
+        "nothing",
+        "don't",
+        "\n",
+        "—",
+    ];
+
+    fn in_range(s: &Scores) -> bool {
+        let bipolar = |v: f32| (-1.0..=1.0).contains(&v);
+        let unit = |v: f32| (0.0..=1.0).contains(&v);
+        bipolar(s.sentiment)
+            && bipolar(s.cooperation)
+            && bipolar(s.warmth)
+            && bipolar(s.assertiveness)
+            && unit(s.threat)
+            && unit(s.irony)
+            && unit(s.positive)
+            && unit(s.negative)
+            && unit(s.neutral)
+            && (s.positive + s.negative + s.neutral - 1.0).abs() < 1e-4
+    }
+
+    proptest! {
+        #[test]
+        fn every_score_is_in_range_and_shares_sum_to_one(
+            words in proptest::collection::vec(proptest::sample::select(WORDS), 0..40)
+        ) {
+            let text = words.join(" ");
+            let scored = scorer().score(&text);
+            prop_assert!(in_range(&scored.scores), "{text:?}: {:?}", scored.scores);
+        }
+
+        #[test]
+        fn any_text_scores_without_panicking(text in "\\PC{0,80}") {
+            let scored = scorer().score(&text);
+            prop_assert!(in_range(&scored.scores), "{text:?}: {:?}", scored.scores);
+        }
+    }
+}
+
+/// Agreement with human ratings on the shared evaluation sets, when they are present (`../shared` from
+/// the crate root, or `$TENOR_SHARED`). Run with
+/// `cargo test --release --lib scoring::tests::evaluation -- --ignored --nocapture`.
+mod evaluation {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn shared() -> Option<PathBuf> {
+        let dir = std::env::var_os("TENOR_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+        dir.is_dir().then_some(dir)
+    }
+
+    fn pearson(pairs: &[(f64, f64)]) -> f64 {
+        let n = pairs.len() as f64;
+        let (mx, my) = pairs
+            .iter()
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+        let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+        for (x, y) in pairs {
+            sxy += (x - mx) * (y - my);
+            sxx += (x - mx) * (x - mx);
+            syy += (y - my) * (y - my);
+        }
+        sxy / (sxx * syy).sqrt()
+    }
+
+    fn unescape(text: &str) -> String {
+        text.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    #[ignore = "reads the shared evaluation data; prints Pearson r"]
+    fn pearson_r_against_human_means() {
+        let Some(shared) = shared() else {
+            println!("../shared is not present: no evaluation run");
+            return;
+        };
+        let scorer = Scorer::new(Lexicons::embedded().expect("embedded lexicons load"));
+        for (name, vader_r) in [
+            ("tweets_GroundTruth.txt", 0.872),
+            ("movieReviewSnippets_GroundTruth.txt", 0.427),
+            ("amazonReviewSnippets_GroundTruth.txt", 0.590),
+        ] {
+            let path = shared.join("eval/vader").join(name);
+            let Ok(data) = std::fs::read_to_string(&path) else {
+                println!("{} is not present", path.display());
+                continue;
+            };
+            let pairs: Vec<(f64, f64)> = data
+                .lines()
+                .filter_map(|line| {
+                    let mut fields = line.trim_end_matches('\r').splitn(3, '\t');
+                    let _id = fields.next()?;
+                    let mean: f64 = fields.next()?.parse().ok()?;
+                    let text = unescape(fields.next()?);
+                    Some((f64::from(scorer.score(&text).scores.sentiment), mean))
+                })
+                .collect();
+            let r = pearson(&pairs);
+            println!("{name}: n={} r={r:.3} (VADER {vader_r})", pairs.len());
+            assert!(r > 0.0);
+        }
+    }
+}

@@ -114,7 +114,8 @@ impl EngineBuilder {
 
     pub fn build(&self) -> Result<Engine> {
         let mut attribution = AttributionLexicon::embedded()?;
-        let mut scoring = Lexicons::embedded()?;
+        let mut scoring = Lexicons::builder();
+        scoring.add_embedded()?;
         for path in &self.lexicons {
             let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             let header = source
@@ -126,7 +127,9 @@ impl EngineBuilder {
                 "cue" => attribution.add_cues(&source, path)?,
                 "adverb" => attribution.add_manner(&source, path)?,
                 "title" => attribution.add_titles(&source, path)?,
-                _ => scoring.add_file(path)?,
+                _ => {
+                    scoring.add_file(path)?;
+                }
             }
         }
         let topics = match &self.topics {
@@ -140,7 +143,7 @@ impl EngineBuilder {
         Ok(Engine {
             quotes: QuoteExtractor::new(attribution),
             topics,
-            scorer: Scorer::new(scoring),
+            scorer: Scorer::new(scoring.build()),
             aliases,
         })
     }
@@ -391,5 +394,39 @@ impl Engine {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_article() {
+        let Ok(path) = std::env::var("TENOR_ARTICLE") else {
+            return;
+        };
+        let text = std::fs::read_to_string(path).unwrap();
+        let engine = Engine::with_defaults().unwrap();
+        let a = engine.analyse_text("seed", &text);
+        for q in &a.quotes {
+            eprintln!(
+                "{:?} [{}] cue={:?} {:?} topics={:?}/{:?}\n   {:.60}\n   sent {:.2} coop {:.2} warm {:.2} threat {:.2} assert {:.2} irony {:.2}\n   {}",
+                q.kind,
+                q.speaker.as_deref().unwrap_or(""),
+                q.cue,
+                q.framing,
+                q.topics,
+                q.topic_source,
+                q.text,
+                q.scores.sentiment,
+                q.scores.cooperation,
+                q.scores.warmth,
+                q.scores.threat,
+                q.scores.assertiveness,
+                q.scores.irony,
+                q.evidence
+            );
+        }
     }
 }

@@ -264,7 +264,9 @@ impl<'a, 't> Article<'a, 't> {
                     continue;
                 }
                 let (words, n) = self.r.words_from(i, sentence.end_token);
-                if let Some(entry) = self.r.lex.cue_at(&words[..n]) {
+                if let Some(entry) = self.r.lex.cue_at(&words[..n])
+                    && !self.used_as_noun(i, entry)
+                {
                     self.cues.push(CueHit {
                         first: i,
                         end: i + entry.words,
@@ -318,6 +320,36 @@ impl<'a, 't> Article<'a, 't> {
     /// Name mentions ending at or before byte `at` (mentions are collected in text order).
     fn mentions_before(&self, at: usize) -> &[(Span, usize, bool)] {
         &self.mentions[..self.mentions.partition_point(|(span, _, _)| span.end <= at)]
+    }
+
+    /// "Johnson’s warning to Russia", "the claims": a cue form after a determiner or possessive is a
+    /// noun, not a verb of saying.
+    fn used_as_noun(&self, i: usize, entry: CueEntry) -> bool {
+        if !matches!(entry.kind, CueKind::Participle | CueKind::Verb) || i == 0 {
+            return false;
+        }
+        let prev_raw = self.seg.token_text(i - 1);
+        let prev = self.r.words_from(i - 1, i).0[0];
+        prev_raw.ends_with("\u{2019}s")
+            || prev_raw.ends_with("'s")
+            || matches!(
+                prev,
+                "the"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "that"
+                    | "these"
+                    | "those"
+                    | "whose"
+            )
     }
 
     fn followed_by_cue(&self, i: usize, end: usize) -> bool {

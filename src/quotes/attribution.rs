@@ -923,10 +923,13 @@ impl<'a, 't> Article<'a, 't> {
             while i < end && !self.in_quote[i] {
                 // "…, he added": the clause ends where another cue's subject takes over.
                 if seg.token_text(i) == ","
-                    && self
-                        .cues_in(hit.sentence)
-                        .iter()
-                        .any(|c| c.first > i && c.first <= i + 4)
+                    && self.cues_in(hit.sentence).iter().any(|c| {
+                        c.first > i + 1
+                            && c.first <= i + 5
+                            && self
+                                .subject_before(c.first, i + 1)
+                                .is_some_and(|m| m.first_token == i + 1)
+                    })
                 {
                     break;
                 }
@@ -937,7 +940,7 @@ impl<'a, 't> Article<'a, 't> {
             }
             // A clause that runs into quoted words is a mixed quote: its partial quote carries it, unless
             // a colon hands over to a direct quote.
-            if i < end && i > from && seg.token_text(i - 1) != ":" {
+            if i < end && self.in_quote[i] && i > from && seg.token_text(i - 1) != ":" {
                 return None;
             }
             while last > from

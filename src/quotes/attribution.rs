@@ -74,7 +74,6 @@ const NOT_SPEECH_BEFORE: &[&str] = &[
     "column",
     "headline",
     "banner",
-    "as",
 ];
 
 /// Words between a subject and its cue verb: auxiliaries and time adverbs ("has also said").
@@ -294,7 +293,21 @@ impl<'a, 't> Article<'a, 't> {
                             let e = self
                                 .entities
                                 .add_name(seg.text, name, role, gender, kind, m.span);
-                            let subject = !subject_seen && i >= main_start;
+                            let appositive = self.appositive_role(&m, s);
+                            // "The European Council president, Jan Overbeek, said": a name in apposition
+                            // to the clause's first phrase is its subject too.
+                            let apposed_to_subject = appositive.is_some_and(|(_, before_start)| {
+                                before_start
+                                    .is_some_and(|b| b <= main_start.max(sentence.first_token))
+                            });
+                            if kind == SpeakerType::Person
+                                && let Some((role_span, _)) = appositive
+                                && self.entities.list[e].role.is_none()
+                            {
+                                self.entities.list[e].role =
+                                    Some(role_span.of(seg.text).to_string());
+                            }
+                            let subject = (!subject_seen && i >= main_start) || apposed_to_subject;
                             subject_seen |= i >= main_start;
                             self.mentions.push((m.span, e, subject));
                         }
@@ -308,6 +321,41 @@ impl<'a, 't> Article<'a, 't> {
                 i += 1;
             }
         }
+    }
+
+    /// A role noun phrase in apposition to a name: "Irena Dascalu, the ministry’s spokeswoman," or
+    /// "Britain’s trade minister, Priya Castell,". Returns the role's span and, when the role stands
+    /// before the name, the token where it starts.
+    fn appositive_role(&self, m: &Mention, s: usize) -> Option<(Span, Option<usize>)> {
+        let sentence = self.seg.sentences[s];
+        let is_role = |p: &Mention| {
+            matches!(
+                p.phrase,
+                NounPhrase::Common {
+                    class: TitleClass::Role | TitleClass::Title,
+                    ..
+                }
+            )
+        };
+        if m.end_token < sentence.end_token
+            && self.seg.token_text(m.end_token) == ","
+            && let Some(after) = self
+                .r
+                .phrase_starting_at(m.end_token + 1, sentence.end_token)
+            && is_role(&after)
+        {
+            return Some((after.span, None));
+        }
+        if m.first_token >= sentence.first_token + 2
+            && self.seg.token_text(m.first_token - 1) == ","
+            && let Some(before) = self
+                .r
+                .phrase_ending_at(m.first_token - 2, sentence.first_token)
+            && is_role(&before)
+        {
+            return Some((before.span, Some(before.first_token)));
+        }
+        None
     }
 
     /// The cues of sentence `s` (cues are collected in text order).
@@ -397,9 +445,14 @@ impl<'a, 't> Article<'a, 't> {
             let open_token = self.seg.token_at_or_after(q.open.start);
             let close_token = q.close.map(|c| self.seg.token_at_or_after(c.start));
             let kind = self.kind_of(q, open_token);
-            let mut attribution = self
-                .trailing_cue(q, close_token)
-                .or_else(|| self.leading_cue(q, open_token));
+            // A direct quote's cue mostly follows it; a partial quote sits inside the cue's own sentence.
+            let mut attribution = if kind == QuoteKind::Partial {
+                self.leading_cue(q, open_token)
+                    .or_else(|| self.trailing_cue(q, close_token))
+            } else {
+                self.trailing_cue(q, close_token)
+                    .or_else(|| self.leading_cue(q, open_token))
+            };
             if let Some(Attribution {
                 cue: Some((hit, _)),
                 ..
@@ -408,6 +461,9 @@ impl<'a, 't> Article<'a, 't> {
                 && let Ok(i) = self.cues.binary_search_by_key(&hit.first, |c| c.first)
             {
                 used_cues[i] = true;
+            }
+            if kind == QuoteKind::Partial && self.named_not_said(open_token) {
+                continue;
             }
             if attribution.is_none() {
                 attribution = self.continued_speaker(q, open_token, &found);
@@ -473,6 +529,23 @@ impl<'a, 't> Article<'a, 't> {
         }
     }
 
+    /// "known as “the Accountant”", "the so-called “peace plan”": the words before the marks say they
+    /// name something.
+    fn named_not_said(&self, open_token: usize) -> bool {
+        let word = |back: usize| {
+            open_token
+                .checked_sub(back)
+                .map_or("", |i| self.r.words_from(i, open_token).0[0])
+        };
+        NOT_SPEECH_BEFORE.contains(&word(1))
+            || NOT_SPEECH_BEFORE.contains(&word(2))
+            || (word(1) == "as"
+                && matches!(
+                    word(2),
+                    "known" | "referred" | "billed" | "styled" | "nicknamed"
+                ))
+    }
+
     /// Scare quotes, titles and nicknames: short quoted words that nothing attributes.
     fn is_not_speech(&self, q: &QuotedSpan, open_token: usize, kind: QuoteKind) -> bool {
         let text = q.text(self.seg.text);
@@ -518,9 +591,14 @@ impl<'a, 't> Article<'a, 't> {
             let m = self.r.phrase_starting_at(hit.end, sentence.end_token)?;
             return Some(self.attribute(m, hit, q.open.start));
         }
-        let subject = self
-            .subject_before(hit.first, start)
-            .or_else(|| self.subject_after(hit, sentence.end_token));
+        // "…,” said X": the inverted subject stands right after the quote, and never after a verb whose
+        // object is the person spoken to ("…” and urged allies").
+        let inverted = hit.first <= start + 1 && !hit.entry.takes_addressee;
+        let subject = self.subject_before(hit.first, start).or_else(|| {
+            inverted
+                .then(|| self.subject_after(hit, sentence.end_token))
+                .flatten()
+        });
         // A participle right after a quote ("…,” adding that) takes the sentence's subject, before the quote.
         let subject = subject.or_else(|| {
             (hit.entry.kind == CueKind::Participle)
@@ -673,6 +751,19 @@ impl<'a, 't> Article<'a, 't> {
             if open == floor || self.in_quote[open] {
                 return None;
             }
+            // "The US ambassador, Michael Harlan, told …": the name between the commas is the speaker.
+            if let Some(inner) = self.r.phrase_starting_at(open + 1, last)
+                && inner.end_token == last
+                && matches!(
+                    inner.phrase,
+                    NounPhrase::Name {
+                        kind: SpeakerType::Person,
+                        ..
+                    }
+                )
+            {
+                return Some(inner);
+            }
             return self.r.phrase_ending_at(open - 1, floor);
         }
         self.r.phrase_ending_at(last, floor)
@@ -786,6 +877,14 @@ impl<'a, 't> Article<'a, 't> {
                         }))
                     }
                     TitleClass::Organisation => {
+                        // "the ministry" after "Valdoria’s Interior Ministry": the organisation named before.
+                        let head = head.of(self.seg.text).to_lowercase();
+                        if let Some(e) = self.entities.most_recent(m.span.start, |e| {
+                            e.kind == SpeakerType::Organisation
+                                && e.name.to_lowercase().split_whitespace().any(|w| w == head)
+                        }) {
+                            return Some(e);
+                        }
                         let name = strip_determiner(phrase);
                         Some(self.entities.add_name(
                             self.seg.text,

@@ -362,10 +362,21 @@ impl<'a, 't> PhraseReader<'a, 't> {
             i += 1;
         }
         let mut end = i;
+        // "Federation of Small Exporters", "Council for Nursing": a connector between capitalised words.
+        let connects = |end: usize| {
+            end > i
+                && matches!(self.word(end), "of" | "for")
+                && end + 1 < ceiling
+                && self.is_capitalised(end + 1)
+        };
         while end < ceiling
             && (self.is_name_word(end, sentence_start)
                 || (end > i && self.is_name_dot(end))
-                || self.title_at(end, ceiling).is_some()
+                || self.title_at(end, ceiling).is_some_and(|(class, _, _)| {
+                    self.is_capitalised(end)
+                        || matches!(class, TitleClass::Title | TitleClass::Honorific)
+                })
+                || connects(end)
                 || (end > i
                     && NAME_PARTICLES.contains(&self.word(end))
                     && end + 1 < ceiling
@@ -380,10 +391,45 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 break;
             }
         }
+        // "the UN refugee agency", "the Russian foreign ministry": lowercase words up to an organisation noun.
+        if end > i && !self.raw(end - 1).ends_with('\u{2019}') && !self.raw(end - 1).ends_with("'s")
+        {
+            let org_end = (end..ceiling.min(end + 3))
+                .take_while(|&j| self.is_word(j) && !self.is_capitalised(j))
+                .find_map(|j| {
+                    self.title_at(j, ceiling)
+                        .filter(|&(class, _, _)| class == TitleClass::Organisation)
+                        .map(|(_, _, n)| j + n)
+                });
+            if let Some(org_end) = org_end {
+                let name = Span::new(
+                    self.seg.tokens[i].span.start,
+                    self.seg.tokens[org_end - 1].span.end,
+                );
+                return Some(self.mention(
+                    first,
+                    org_end,
+                    NounPhrase::Name {
+                        name,
+                        role: None,
+                        gender: None,
+                        kind: SpeakerType::Organisation,
+                    },
+                ));
+            }
+        }
         if end == i {
             // Lowercase adjectives then a common head: a senior official, the ministry.
             let mut j = i;
             while j < ceiling && j < i + 4 && self.is_word(j) {
+                if j > i && NOT_NAMES.contains(&self.word(j)) {
+                    return None;
+                }
+                // "the ministry’s spokeswoman": a possessive modifies the head that follows.
+                if self.raw(j).ends_with("\u{2019}s") || self.raw(j).ends_with("'s") {
+                    j += 1;
+                    continue;
+                }
                 if let Some((class, _, n)) = self.title_at(j, ceiling) {
                     let class = match class {
                         TitleClass::Title | TitleClass::Honorific => TitleClass::Role,
@@ -434,6 +480,24 @@ impl<'a, 't> PhraseReader<'a, 't> {
             }
         }
         let tokens = &self.seg.tokens;
+        // Acronyms (UN, NATO) and names with function words (Aid Without Borders, Bank of England) name
+        // organisations, not people.
+        let run = &tokens[name_first.min(end)..end];
+        let acronym = run.len() == 1
+            && run[0].kind == TokenKind::Word
+            && run[0].span.len() >= 2
+            && run[0]
+                .span
+                .of(self.seg.text)
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit());
+        let function_word = (name_first..end).any(|j| {
+            matches!(
+                self.word(j),
+                "of" | "for" | "without" | "and" | "the" | "against" | "on" | "in" | "at" | "to"
+            )
+        });
+        organisation |= acronym || function_word;
         if organisation || name_first >= end {
             // "the Kremlin", "the Foreign Ministry", "Downing Street": the whole run names it.
             if name_first >= end && !organisation {

@@ -198,6 +198,8 @@ struct Article<'a, 't> {
     in_quote: Vec<bool>,
     /// Per paragraph: reads as narrative (ends like a sentence), so its mentions can be antecedents.
     narrative: Vec<bool>,
+    /// Per paragraph: a headline in title case, where capitals do not mark names.
+    title_case: Vec<bool>,
     entities: Entities,
     /// Name mentions outside quotes, in text order: (mention, entity, is the subject of its clause).
     mentions: Vec<(Span, usize, bool)>,
@@ -236,12 +238,34 @@ impl<'a, 't> Article<'a, 't> {
                 t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
             })
             .collect();
+        let title_case = seg
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let words = seg.tokens[p.first_token..p.end_token].iter().filter(|t| {
+                    t.kind == TokenKind::Word
+                        && t.span
+                            .of(seg.text)
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphabetic)
+                });
+                let (n, capitalised) = words.fold((0, 0), |(n, c), t| {
+                    (
+                        n + 1,
+                        c + usize::from(t.span.of(seg.text).starts_with(char::is_uppercase)),
+                    )
+                });
+                n >= 4 && capitalised * 10 >= n * 7
+            })
+            .collect();
         let mut article = Article {
             seg,
             r,
             quoted,
             in_quote,
             narrative,
+            title_case,
             entities: Entities::default(),
             mentions: Vec::new(),
             cues: Vec::new(),
@@ -289,7 +313,12 @@ impl<'a, 't> Article<'a, 't> {
                     } = m.phrase
                     {
                         let lone_opener = end - m.first_token == 1 && i == sentence.first_token;
-                        if !lone_opener || self.followed_by_cue(end, sentence.end_token) {
+                        let single = end - m.first_token == 1;
+                        let trusted = !self.title_case[sentence.paragraph]
+                            && !(single && self.r.is_capitalised_adjective(m.first_token));
+                        if trusted
+                            && (!lone_opener || self.followed_by_cue(end, sentence.end_token))
+                        {
                             let e = self
                                 .entities
                                 .add_name(seg.text, name, role, gender, kind, m.span);

@@ -254,6 +254,25 @@ impl<'a, 't> PhraseReader<'a, 't> {
         i != sentence_start || i + 1 < self.seg.tokens.len()
     }
 
+    /// "Republican presidential candidate", "Russian officials": a capitalised adjective of nationality or
+    /// party before a lowercase word is not a name.
+    pub fn is_capitalised_adjective(&self, i: usize) -> bool {
+        let w = self.word(i);
+        let adjective_ending = ["an", "ic", "ish", "ese", "i"]
+            .iter()
+            .any(|e| w.ends_with(e))
+            && w.len() > 4;
+        let next_lower = self.seg.tokens.get(i + 1).is_some_and(|t| {
+            t.kind == TokenKind::Word && t.span.of(self.seg.text).starts_with(char::is_lowercase)
+        });
+        adjective_ending
+            && next_lower
+            && self
+                .lex
+                .cue_at(&self.words_from(i + 1, self.seg.tokens.len()).0[..1])
+                .is_none()
+    }
+
     /// A dot that belongs to a name: after an initial (George W. Bush) or an abbreviated title (Sen., Dr.).
     fn is_name_dot(&self, i: usize) -> bool {
         if i == 0 || self.raw(i) != "." || !self.is_word(i - 1) {
@@ -480,6 +499,10 @@ impl<'a, 't> PhraseReader<'a, 't> {
             }
         }
         let tokens = &self.seg.tokens;
+        // "Sen. Bernie Sanders": the title's dot is not part of the name.
+        while name_first < end && self.raw(name_first) == "." {
+            name_first += 1;
+        }
         // Acronyms (UN, NATO) and names with function words (Aid Without Borders, Bank of England) name
         // organisations, not people.
         let run = &tokens[name_first.min(end)..end];
@@ -490,7 +513,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 .span
                 .of(self.seg.text)
                 .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit());
+                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.');
         let function_word = (name_first..end).any(|j| {
             matches!(
                 self.word(j),

@@ -10,7 +10,7 @@
 use super::dimensions::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
+    Dimension, Entry, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
 };
 use super::{Evidence, Scored, Scores};
 use crate::text::{Span, TokenKind, tokens};
@@ -71,6 +71,10 @@ impl Flags {
     /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
     /// weakened, not reversed.
     pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
+    /// Inside a tone-only multiword entry: the phrase's tone weights replace this word's.
+    pub const IN_OVERLAY: Flags = Flags(1 << 28);
+    /// The unit or a phrase starting at it is in the irony lexicon, so the irony rules leave it alone.
+    pub const IRONY_LISTED: Flags = Flags(1 << 29);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 15] = [
@@ -113,6 +117,10 @@ pub(crate) struct Unit {
     pub span: Span,
     pub kind: TokenKind,
     pub entry: Option<EntryId>,
+    /// A tone-only multiword entry starting here; its words are units of their own.
+    pub overlay: Option<EntryId>,
+    /// Where that entry ends (a byte offset).
+    pub overlay_end: usize,
     pub modifier: Option<Modifier>,
     pub grammar: Grammar,
     pub flags: Flags,
@@ -141,6 +149,8 @@ impl Unit {
             span,
             kind,
             entry: None,
+            overlay: None,
+            overlay_end: 0,
             modifier: None,
             grammar: Grammar::default(),
             flags: Flags::default(),
@@ -323,6 +333,7 @@ impl Scorer {
         toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
         units.clear();
         let mut prev_end = 0;
+        let mut overlay_end = 0;
         let mut i = 0;
         while i < toks.len() {
             let (span, kind) = toks[i];
@@ -340,7 +351,18 @@ impl Scorer {
                     written
                 };
                 if let Some(term) = table.term(key) {
-                    match table.longest_phrase(term, text, toks[i + 1..].iter().copied()) {
+                    let next = toks[i + 1..].iter().copied();
+                    let mut found = table.longest_phrase(term, text, next.clone(), |_| true);
+                    if let Some((id, n)) = found
+                        && !table.entry(id).replaces_its_words()
+                    {
+                        // A tone-only phrase lies over its words, which keep their valence and roles.
+                        unit.overlay = Some(id);
+                        unit.overlay_end = toks[i + n - 1].0.end;
+                        overlay_end = i + n;
+                        found = table.longest_phrase(term, text, next, Entry::replaces_its_words);
+                    }
+                    match found {
                         Some((id, n)) => {
                             unit.entry = Some(id);
                             unit.span.end = toks[i + n - 1].0.end;
@@ -349,6 +371,9 @@ impl Scorer {
                         None => unit.entry = term.entry,
                     }
                 }
+                if i < overlay_end && unit.overlay.is_none() {
+                    unit.flags.insert(Flags::IN_OVERLAY);
+                }
                 if let Some(id) = unit.entry {
                     let entry = table.entry(id);
                     unit.modifier = entry.modifier;
@@ -356,6 +381,15 @@ impl Scorer {
                     unit.base = entry.valence;
                     if entry.valence != 0.0 || entry.has_dims() {
                         unit.flags.insert(Flags::EVALUATIVE);
+                    }
+                }
+                for id in [unit.entry, unit.overlay].into_iter().flatten() {
+                    let entry = table.entry(id);
+                    if entry.has_dims() {
+                        unit.flags.insert(Flags::EVALUATIVE);
+                    }
+                    if entry.dim(Dimension::Irony) > 0.0 {
+                        unit.flags.insert(Flags::IRONY_LISTED);
                     }
                 }
                 if kind == TokenKind::Word {
@@ -824,7 +858,9 @@ fn apply_negation(
             .iter()
             .position(Unit::is_word)
             .map(|p| scope.start + p);
-        if let Some(f) = first {
+        if let Some(f) = first
+            && !u.flags.contains(Flags::IRONY_LISTED)
+        {
             if units[f].grammar.contains(Grammar::UNDERSTATEMENT) {
                 let praise = units[f + 1..scope.end].iter().any(|w| w.base > 0.0);
                 let (label, strength) = if hedged_aside {

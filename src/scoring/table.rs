@@ -191,6 +191,13 @@ impl Entry {
     pub(crate) fn has_dims(&self) -> bool {
         self.dims.iter().any(|&w| w != 0.0)
     }
+
+    /// Whether a multiword entry stands in for its words (it has a valence or is a modifier) rather
+    /// than adding a tone weight on top of them: "not the best" in the irony lexicon must not hide the
+    /// valence of "best".
+    pub(crate) fn replaces_its_words(&self) -> bool {
+        self.valence != 0.0 || self.modifier.is_some()
+    }
 }
 
 /// Index of an [`Entry`] in a [`Table`].
@@ -308,16 +315,20 @@ impl Table {
         self.terms.get(folded)
     }
 
-    /// The longest phrase starting with `term` whose remaining tokens are `next` (texts as written):
-    /// its entry and its length in tokens.
+    /// The longest phrase starting with `term` whose remaining tokens are `next` (texts as written) and
+    /// whose entry passes `accept`: its entry and its length in tokens.
     pub fn longest_phrase(
         &self,
         term: &Term,
         text: &str,
         next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
+        accept: impl Fn(&Entry) -> bool,
     ) -> Option<(EntryId, usize)> {
         let phrases = &self.phrases[term.phrases_start as usize..term.phrases_end as usize];
         'phrase: for phrase in phrases {
+            if !accept(self.entry(phrase.entry)) {
+                continue;
+            }
             let mut following = next.clone();
             for word in phrase.rest.iter() {
                 match following.next() {
@@ -400,7 +411,7 @@ mod tests {
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
         let (id, len) = table
-            .longest_phrase(at, text, spans[1..].iter().copied())
+            .longest_phrase(at, text, spans[1..].iter().copied(), |_| true)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

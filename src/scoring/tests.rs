@@ -40,6 +40,7 @@ recommend\t1.5
 lucky\t2
 junk\t-2
 thrilling\t2.5
+best\t3
 ";
 
 const MODIFIERS: &str = "term\tclass\tweight
@@ -98,7 +99,12 @@ fn scorer() -> Scorer {
             )
         })
         .and_then(|b| b.add_text("assertiveness.tsv", "term\tweight\ninsist\t0.6\n"))
-        .and_then(|b| b.add_text("irony.tsv", "term\tweight\nyeah right\t0.7\n"))
+        .and_then(|b| {
+            b.add_text(
+                "irony.tsv",
+                "term\tweight\nyeah right\t0.7\nnot exactly\t0.5\nnot the best\t0.3\n",
+            )
+        })
         .expect("test lexicons are well-formed");
     Scorer::new(builder.build())
 }
@@ -357,6 +363,23 @@ fn irony_hedged_denial_and_litotes() {
     let litotes = scorer().score("The answer was not exactly helpful.");
     assert!(litotes.scores.irony > 0.0);
     assert!(litotes.scores.sentiment < 0.0);
+}
+
+#[test]
+fn a_tone_only_phrase_does_not_hide_the_valence_of_its_words() {
+    // "not the best" is an irony cue; "best" keeps its valence and "not" its negation.
+    let s = scorer().score("It is not the best plan");
+    assert!(s.scores.irony > 0.0);
+    assert!(s.scores.sentiment < 0.0);
+    assert!(
+        s.evidence.iter().any(|e| e.label == "irony:not the best"),
+        "{:?}",
+        s.evidence
+    );
+    // A listed cue is not counted again by the litotes rule.
+    let litotes = scorer().score("The answer was not exactly helpful.").scores;
+    assert!(litotes.sentiment < 0.0);
+    assert!((litotes.irony - 0.5).abs() < 1e-6, "{}", litotes.irony);
 }
 
 #[test]

@@ -67,6 +67,7 @@ pub(crate) fn score(
         assertiveness: Poles::default(),
         no_threat: 1.0,
         no_irony: 1.0,
+        conditional_threat: false,
     };
     for u in units {
         if u.is_excluded() {
@@ -102,6 +103,10 @@ pub(crate) fn score(
             add_dims(entry, u, phrase, sentences, &mut sums, sink);
         }
     }
+    if sums.conditional_threat {
+        sums.no_threat *= 1.0 - CONDITIONAL_THREAT;
+        sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
+    }
     find_mock_praise(text, units, sentences, irony);
     find_scare_quotes(table, units, irony);
     for cue in irony.iter() {
@@ -122,6 +127,8 @@ struct Sums {
     assertiveness: Poles,
     no_threat: f32,
     no_irony: f32,
+    /// A threat cue stands in a conditional sentence.
+    conditional_threat: bool,
 }
 
 /// Adds one lexicon entry's dimension weights, as they apply at unit `u`; `term` is the entry as written.
@@ -147,10 +154,7 @@ fn add_dims(
             Dimension::Assertiveness => sums.assertiveness.add(w),
             Dimension::Threat => {
                 sums.no_threat *= 1.0 - w;
-                if sentences[u.sentence as usize].conditional {
-                    sums.no_threat *= 1.0 - CONDITIONAL_THREAT;
-                    sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
-                }
+                sums.conditional_threat |= sentences[u.sentence as usize].conditional;
             }
             Dimension::Irony => sums.no_irony *= 1.0 - w,
         }

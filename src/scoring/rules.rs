@@ -355,11 +355,15 @@ impl Scorer {
                     let mut found = table.longest_phrase(term, text, next.clone(), |_| true);
                     if let Some((id, n)) = found
                         && !table.entry(id).replaces_its_words()
+                        && i >= overlay_end
                     {
                         // A tone-only phrase lies over its words, which keep their valence and roles.
                         unit.overlay = Some(id);
                         unit.overlay_end = toks[i + n - 1].0.end;
                         overlay_end = i + n;
+                    }
+                    if found.is_some_and(|(id, _)| !table.entry(id).replaces_its_words()) {
+                        // Inside a tone-only phrase another one cannot start: one cue, counted once.
                         found = table.longest_phrase(term, text, next, Entry::replaces_its_words);
                     }
                     match found {
@@ -878,6 +882,9 @@ fn apply_negation(
                 });
             }
         }
+        if u.grammar.contains(Grammar::PHRASE_NEGATOR) && !hedged_aside {
+            scope.end = noun_phrase_end(units, scope.clone());
+        }
         if is_superlative(text, units, i, scope.clone()) {
             let mut moved = false;
             for target in &mut units[scope] {
@@ -915,6 +922,20 @@ fn apply_negation(
                 && !target.grammar.contains(Grammar::BELIEF);
         }
     }
+}
+
+/// The end of the noun phrase that starts `scope`: past leading determiners, then the run of content
+/// words up to the next function word or punctuation ("no [serious problems] were found").
+fn noun_phrase_end(units: &[Unit], scope: std::ops::Range<usize>) -> usize {
+    let content = |u: &Unit| u.is_word() && !u.grammar.contains(Grammar::FUNCTION);
+    let mut k = scope.start;
+    while k < scope.end && units[k].is_word() && !content(&units[k]) {
+        k += 1;
+    }
+    while k < scope.end && content(&units[k]) {
+        k += 1;
+    }
+    k
 }
 
 /// "couldn't be happier", "can't praise it enough", "doesn't get any better", "haven't been this

@@ -164,6 +164,8 @@ impl Grammar {
     pub const COMPARATIVE: Grammar = Grammar(1 << 10);
     /// "can", "could" and their negations.
     pub const CAN: Grammar = Grammar(1 << 11);
+    /// A negator whose scope is the noun phrase after it ("no", "without").
+    pub const PHRASE_NEGATOR: Grammar = Grammar(1 << 12);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0

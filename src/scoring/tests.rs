@@ -26,6 +26,8 @@ worst\t-3.5
 war\t-2.5
 disaster\t-3
 problem\t-1
+problems\t-1
+serious\t-1
 worries\t-1
 trouble\t-2
 delay\t-1
@@ -56,6 +58,7 @@ not\tnegator\t1
 no\tnegator\t1
 never\tnegator\t1
 nothing\tnegator\t1
+without\tnegator\t0.9
 hardly\tnegator\t0.8
 barely\tnegator\t0.7
 scarcely\tnegator\t0.8
@@ -95,7 +98,7 @@ fn scorer() -> Scorer {
         .and_then(|b| {
             b.add_text(
                 "threat.tsv",
-                "term\tweight\nretaliation\t0.8\nconsequences\t0.5\n",
+                "term\tweight\nretaliation\t0.8\nconsequences\t0.5\nwill not hesitate\t0.8\nnot hesitate\t0.7\n",
             )
         })
         .and_then(|b| b.add_text("assertiveness.tsv", "term\tweight\ninsist\t0.6\n"))
@@ -287,6 +290,21 @@ fn a_negative_object_of_a_negated_verb_keeps_its_sign() {
     // After a linking verb the word is a predicate, and negation reverses it.
     assert!(sentiment("I do not think the plan is bad") > 0.0);
     assert!(sentiment("It is not a disaster") > 0.0);
+}
+
+#[test]
+fn no_and_without_deny_the_noun_phrase_after_them() {
+    assert!(sentiment("It is no secret that the talks were good") > 0.0);
+    assert!(sentiment("There were no serious problems") > 0.0);
+    assert!(sentiment("We left without any trouble") > 0.0);
+    // "not" and "never" deny the whole clause.
+    assert!(sentiment("It is not true that the talks were good") < 0.0);
+}
+
+#[test]
+fn overlapping_tone_phrases_count_once() {
+    let threat = scorer().score("We will not hesitate to act").scores.threat;
+    assert!((threat - 0.8).abs() < 1e-6, "{threat}");
 }
 
 #[test]
@@ -628,5 +646,67 @@ mod evaluation {
             println!("{name}: n={} r={r:.3} (VADER {vader_r})", pairs.len());
             assert!(r > 0.0);
         }
+    }
+
+    /// Sentence sentiment taken as the polarity toward every person in the sentence, with VADER's
+    /// ±0.05 thresholds, on the NewsMTSC training sentences: macro F1 over negative, neutral, positive.
+    #[test]
+    #[ignore = "reads the shared evaluation data; prints macro F1"]
+    fn macro_f1_on_news_sentences() {
+        let Some(shared) = shared() else {
+            println!("../shared is not present: no evaluation run");
+            return;
+        };
+        let path = shared.join("eval/newsmtsc/train.jsonl");
+        let Ok(data) = std::fs::read_to_string(&path) else {
+            println!("{} is not present", path.display());
+            return;
+        };
+        let scorer = Scorer::new(Lexicons::embedded().expect("embedded lexicons load"));
+        // confusion[gold][predicted], classes negative, neutral, positive.
+        let mut confusion = [[0u32; 3]; 3];
+        for line in data.lines() {
+            let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let Some(sentence) = row["sentence_normalized"].as_str() else {
+                continue;
+            };
+            let s = scorer.score(sentence).scores.sentiment;
+            let predicted = if s < -0.05 {
+                0
+            } else if s > 0.05 {
+                2
+            } else {
+                1
+            };
+            for target in row["targets"].as_array().into_iter().flatten() {
+                let gold = match target["polarity"].as_f64() {
+                    Some(p) if p < 3.0 => 0,
+                    Some(p) if p > 5.0 => 2,
+                    Some(_) => 1,
+                    None => continue,
+                };
+                confusion[gold][predicted] += 1;
+            }
+        }
+        let f1 = |c: usize| {
+            let tp = f64::from(confusion[c][c]);
+            let predicted: f64 = (0..3).map(|g| f64::from(confusion[g][c])).sum();
+            let gold: f64 = confusion[c].iter().map(|&n| f64::from(n)).sum();
+            if tp == 0.0 {
+                0.0
+            } else {
+                2.0 * tp / (predicted + gold)
+            }
+        };
+        let macro_f1 = (f1(0) + f1(1) + f1(2)) / 3.0;
+        println!(
+            "newsmtsc: macro F1 {macro_f1:.3} (neg {:.3} neu {:.3} pos {:.3}; VADER about 0.51) {confusion:?}",
+            f1(0),
+            f1(1),
+            f1(2)
+        );
+        assert!(macro_f1 > 0.0);
     }
 }

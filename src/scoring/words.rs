@@ -248,6 +248,21 @@ const COMPARATIVE: &[&str] = &[
     "more", "enough", "better", "worse", "happier", "less", "greater", "prouder", "sadder",
 ];
 
+/// Negators that deny a noun phrase rather than a clause: "no secret that ...", "without serious
+/// problems". Their scope is the phrase that follows them.
+const PHRASE_NEGATOR: &[&str] = &[
+    "no",
+    "without",
+    "few",
+    "lack",
+    "lacks",
+    "lacked",
+    "lacking",
+    "lack of",
+    "absence of",
+    "free of",
+];
+
 /// "can" and its negations: with a comparative they make the superlative above.
 const CAN: &[&str] = &[
     "can", "could", "can't", "cannot", "couldn't", "cant", "couldnt",
@@ -260,7 +275,7 @@ const BELIEF: &[&str] = &[
 
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 12] = [
+    let lists: [(&'static [&'static str], Grammar); 13] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -273,6 +288,7 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (COPULA, Grammar::COPULA),
         (COMPARATIVE, Grammar::COMPARATIVE),
         (CAN, Grammar::CAN),
+        (PHRASE_NEGATOR, Grammar::PHRASE_NEGATOR),
     ];
     lists
         .into_iter()

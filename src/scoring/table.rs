@@ -293,8 +293,13 @@ impl Table {
                 pending.push((Box::from(first), rest, id));
             }
         }
-        // Longest first, so that the first phrase that matches is the longest one.
-        pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        // Grouped by second word, so that a lookup binary-searches the group of the next token; longest
+        // first within a group, so that the first phrase that matches is the longest one.
+        pending.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1[0].cmp(&b.1[0]))
+                .then(b.1.len().cmp(&a.1.len()))
+        });
         for (first, rest, entry) in pending {
             let index = table.phrases.len() as u32;
             table.phrases.push(Phrase { rest, entry });
@@ -327,12 +332,21 @@ impl Table {
         accept: impl Fn(&Entry) -> bool,
     ) -> Option<(EntryId, usize)> {
         let phrases = &self.phrases[term.phrases_start as usize..term.phrases_end as usize];
-        'phrase: for phrase in phrases {
+        let mut peek = next.clone();
+        let second = match peek.next() {
+            Some((span, kind)) if kind != TokenKind::QuoteMark => span.of(text),
+            _ => return None,
+        };
+        let group = phrases.partition_point(|p| cmp_folded(&p.rest[0], second).is_lt());
+        'phrase: for phrase in &phrases[group..] {
+            if !cmp_folded(&phrase.rest[0], second).is_eq() {
+                break;
+            }
             if !accept(self.entry(phrase.entry)) {
                 continue;
             }
-            let mut following = next.clone();
-            for word in phrase.rest.iter() {
+            let mut following = peek.clone();
+            for word in phrase.rest[1..].iter() {
                 match following.next() {
                     Some((span, kind))
                         if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
@@ -360,6 +374,28 @@ pub(crate) fn fold_term_into(s: &str, out: &mut String) {
             }
         }
     }
+}
+
+/// Orders a folded word against the fold of `written`, without allocating.
+fn cmp_folded(folded: &str, written: &str) -> std::cmp::Ordering {
+    if written.is_ascii() {
+        let lower = written.bytes().map(|b| b.to_ascii_lowercase());
+        return folded.bytes().cmp(lower);
+    }
+    let mut buf = [0u8; 4];
+    let lower = written
+        .chars()
+        .flat_map(|c| {
+            let mapped = if c == '\u{2019}' { '\'' } else { c };
+            mapped.to_lowercase()
+        })
+        .flat_map(|c| {
+            let len = c.encode_utf8(&mut buf).len();
+            let mut bytes = [0u8; 4];
+            bytes[..len].copy_from_slice(&buf[..len]);
+            bytes.into_iter().take(len)
+        });
+    folded.bytes().cmp(lower)
 }
 
 /// Whether `written` folds to `folded`, without allocating.
@@ -427,6 +463,9 @@ mod tests {
         assert!(folds_to("STAND", "stand"));
         assert!(!folds_to("stands", "stand"));
         assert!(!folds_to("É", "e"));
+        assert!(cmp_folded("can't", "Can’t").is_eq());
+        assert!(cmp_folded("élan", "ÉLAN").is_eq());
+        assert!(cmp_folded("stand", "STANDS").is_lt());
         let mut buf = String::new();
         fold_term_into("Don’t", &mut buf);
         assert_eq!(buf, "don't");

@@ -26,6 +26,12 @@ const CAPS_EMPHASIS: f32 = 1.25;
 const DOUBLE_NEGATION: f32 = 0.6;
 /// At most this many "!" in one sentence add emphasis.
 const MAX_EXCLAIM: u32 = 3;
+/// A negation reaches at most this many units: a clause longer than that has lost its subject.
+const MAX_NEGATION_SCOPE: usize = 40;
+/// A booster reaches through at most this many other boosters.
+const MAX_BOOSTER_CHAIN: usize = 8;
+/// Boosters, certainty markers and contrasts multiply; a long run of them must not overflow.
+const MAX_FACTOR: f32 = 4.0;
 /// A negative word that is the object of a negated verb keeps its sign at this fraction of its force.
 const NEGATED_OBJECT: f32 = 0.5;
 /// Strengthening of the evaluative words of a negated comparative ("couldn't be happier").
@@ -65,7 +71,6 @@ impl Flags {
     pub const NEWLINE_BEFORE: Flags = Flags(1 << 23);
     /// After a colon, handle or link, where a capital letter does not mark a name.
     pub const CAPITAL_EXPECTED: Flags = Flags(1 << 24);
-    pub const NOT_NEGATOR: Flags = Flags(1 << 25);
     /// The unit has a valence or a dimension weight.
     pub const EVALUATIVE: Flags = Flags(1 << 26);
     /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
@@ -194,6 +199,28 @@ pub(crate) struct Clause {
     pub start: u32,
     pub end: u32,
     pub sentence: u32,
+    /// Product of the hedge, certainty and question factors on this clause.
+    pub factor: f32,
+    /// The rules behind `factor`.
+    pub flags: Flags,
+    /// Holds a content word that is not a modifier.
+    pub has_content: bool,
+    /// Holds a word with a valence or a tone weight.
+    pub evaluative: bool,
+}
+
+impl Clause {
+    fn new(start: usize, end: usize, sentence: usize) -> Clause {
+        Clause {
+            start: start as u32,
+            end: end as u32,
+            sentence: sentence as u32,
+            factor: 1.0,
+            flags: Flags::default(),
+            has_content: false,
+            evaluative: false,
+        }
+    }
 }
 
 /// A run of units between sentence boundaries.
@@ -202,6 +229,25 @@ pub(crate) struct Sentence {
     pub start: u32,
     pub end: u32,
     pub conditional: bool,
+    /// Product of the conditional, question and exclamation factors on this sentence.
+    pub factor: f32,
+    /// The rules behind `factor`.
+    pub flags: Flags,
+    /// Holds a word with a valence or a tone weight.
+    pub evaluative: bool,
+}
+
+impl Sentence {
+    fn new(start: usize, end: usize) -> Sentence {
+        Sentence {
+            start: start as u32,
+            end: end as u32,
+            conditional: false,
+            factor: 1.0,
+            flags: Flags::default(),
+            evaluative: false,
+        }
+    }
 }
 
 /// Buffers a [`Scorer`] reuses between calls, so that scoring a stream of texts does not allocate once
@@ -301,10 +347,17 @@ impl Scorer {
         apply_scoped_modifiers(
             text,
             units,
-            &scratch.clauses,
+            &mut scratch.clauses,
             &mut scratch.sentences,
             &mut sink,
         );
+        for u in units.iter_mut() {
+            let clause = &scratch.clauses[u.clause as usize];
+            let sentence = &scratch.sentences[u.sentence as usize];
+            u.weight *= clause.factor * sentence.factor;
+            u.flags.insert(clause.flags);
+            u.flags.insert(sentence.flags);
+        }
         let mut scores = self.sentiment(text, units, &mut sink);
         dimensions::score(
             self,
@@ -316,6 +369,20 @@ impl Scorer {
             &mut sink,
         );
         apply_irony(&mut scores, &mut sink);
+        // Adding zero turns -0.0 into 0.0, which prints without a sign.
+        for v in [
+            &mut scores.sentiment,
+            &mut scores.positive,
+            &mut scores.negative,
+            &mut scores.neutral,
+            &mut scores.cooperation,
+            &mut scores.warmth,
+            &mut scores.threat,
+            &mut scores.assertiveness,
+            &mut scores.irony,
+        ] {
+            *v += 0.0;
+        }
         scored.scores = scores;
     }
 
@@ -420,33 +487,45 @@ impl Scorer {
         let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
         for sentence in sentences {
             let range = sentence.start as usize..sentence.end as usize;
-            let (mut words, mut capitalised) = (0u32, 0u32);
+            let (mut words, mut capitalised, mut lowercase_content) = (0u32, 0u32, false);
             for u in &units[range.clone()] {
                 if u.is_word() && !u.flags.contains(Flags::SENTENCE_INITIAL) {
                     words += 1;
                     if u.flags.contains(Flags::CAPITALISED) {
                         capitalised += 1;
+                    } else if !u.flags.contains(Flags::ALL_CAPS)
+                        && !u.grammar.contains(Grammar::FUNCTION)
+                    {
+                        lowercase_content = true;
                     }
                 }
             }
-            // A headline in title case capitalises every word: the heuristic would skip them all.
-            let title_case = words >= 3 && capitalised * 10 >= words * 6;
-            for u in &mut units[range] {
-                let Some(id) = u.entry else { continue };
-                let entry = self.lexicons.table.entry(id);
-                if entry.valence == 0.0 && !entry.has_dims() {
+            // A headline in title case capitalises every content word: the heuristic would skip them
+            // all. A sentence full of names still has lowercase verbs.
+            let title_case = words >= 3 && !lowercase_content && capitalised * 2 >= words;
+            if title_case {
+                continue;
+            }
+            for k in range {
+                let u = units[k];
+                let f = u.flags;
+                if !f.contains(Flags::EVALUATIVE) {
                     continue;
                 }
-                let f = u.flags;
-                if !title_case
-                    && f.contains(Flags::CAPITALISED)
-                    && !f.contains(Flags::SENTENCE_INITIAL)
-                    && !f.contains(Flags::AFTER_OPEN_QUOTE)
-                    && !f.contains(Flags::CAPITAL_EXPECTED)
-                {
-                    u.flags.insert(Flags::NAME);
-                } else if has_lower && f.contains(Flags::ALL_CAPS) && entry.valence != 0.0 {
-                    u.flags.insert(Flags::CAPS_EMPHASIS);
+                let opens = f.contains(Flags::SENTENCE_INITIAL)
+                    || f.contains(Flags::AFTER_OPEN_QUOTE)
+                    || f.contains(Flags::CAPITAL_EXPECTED);
+                // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
+                // name, is part of the name.
+                let before_name = units.get(k + 1).is_some_and(|n| {
+                    n.is_word()
+                        && n.flags.contains(Flags::CAPITALISED)
+                        && n.span.start == u.span.end + 1
+                });
+                if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
+                    units[k].flags.insert(Flags::NAME);
+                } else if has_lower && f.contains(Flags::ALL_CAPS) && u.base != 0.0 {
+                    units[k].flags.insert(Flags::CAPS_EMPHASIS);
                 }
             }
         }
@@ -475,7 +554,7 @@ impl Scorer {
                 }
                 continue;
             }
-            let mut v = valence * u.boost;
+            let mut v = valence * u.boost.min(MAX_FACTOR);
             if u.flags.contains(Flags::CAPS_EMPHASIS) {
                 v *= CAPS_EMPHASIS;
             }
@@ -496,7 +575,7 @@ impl Scorer {
                 v *= DOUBLE_NEGATION;
                 units[i].flags.insert(Flags::DOUBLE_NEGATED);
             }
-            v *= u.weight;
+            v *= u.weight.min(MAX_FACTOR);
             units[i].valence = v;
             sink.push(v, &[u.span.of(text)]);
             sum += v;
@@ -611,11 +690,7 @@ fn segment(
         match u.kind {
             TokenKind::Word => {
                 if pending_sentence || sentences.is_empty() {
-                    sentences.push(Sentence {
-                        start: i as u32,
-                        end: n as u32,
-                        conditional: false,
-                    });
+                    sentences.push(Sentence::new(i, n));
                     units[i].flags.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
                 }
@@ -629,11 +704,7 @@ fn segment(
                             .get(i + 1)
                             .is_some_and(|next| next.grammar.contains(Grammar::SUBJECT)));
                 if pending_clause || clause_word || clauses.is_empty() {
-                    clauses.push(Clause {
-                        start: i as u32,
-                        end: n as u32,
-                        sentence: (sentences.len() - 1) as u32,
-                    });
+                    clauses.push(Clause::new(i, n, sentences.len() - 1));
                     units[i].flags.insert(Flags::CLAUSE_START);
                 }
                 if capital_expected {
@@ -678,22 +749,22 @@ fn segment(
         units[i].clause = clauses.len().saturating_sub(1) as u32;
     }
     if sentences.is_empty() {
-        sentences.push(Sentence {
-            start: 0,
-            end: n as u32,
-            conditional: false,
-        });
-        clauses.push(Clause {
-            start: 0,
-            end: n as u32,
-            sentence: 0,
-        });
+        sentences.push(Sentence::new(0, n));
+        clauses.push(Clause::new(0, n, 0));
     }
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }
     for k in 1..clauses.len() {
         clauses[k - 1].end = clauses[k].start;
+    }
+    for u in units.iter() {
+        let evaluative = u.flags.contains(Flags::EVALUATIVE);
+        let clause = &mut clauses[u.clause as usize];
+        clause.evaluative |= evaluative;
+        clause.has_content |=
+            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        sentences[u.sentence as usize].evaluative |= evaluative;
     }
 }
 
@@ -770,6 +841,7 @@ fn apply_boosters(units: &mut [Unit]) {
         let clause = units[i].clause;
         let target = units[i + 1..]
             .iter()
+            .take(MAX_BOOSTER_CHAIN)
             .position(|u| {
                 !(u.is(ModifierClass::Booster) || u.is(ModifierClass::Dampener)) || !u.is_word()
             })
@@ -810,14 +882,11 @@ fn apply_negation(
     for i in 0..units.len() {
         let u = units[i];
         let Some(m) = u.modifier else { continue };
-        if m.class != ModifierClass::Negator
-            || u.flags.contains(Flags::NESTED)
-            || u.flags.contains(Flags::NOT_NEGATOR)
-        {
+        if m.class != ModifierClass::Negator || u.flags.contains(Flags::NESTED) {
             continue;
         }
         let clause = clauses[u.clause as usize];
-        let mut scope = i + 1..clause.end as usize;
+        let mut scope = i + 1..(clause.end as usize).min(i + 1 + MAX_NEGATION_SCOPE);
         let next = next_word(units, i);
         if let Some(nx) = next {
             let next_unit = units[nx];
@@ -907,10 +976,6 @@ fn apply_negation(
             target.negations = target.negations.saturating_add(1);
             target.negation_strength = m.weight;
             target.negator = i as u32;
-            if target.is(ModifierClass::Negator) {
-                // A negator inside a negation scope is itself negated: "not without merit".
-                target.flags.insert(Flags::NOT_NEGATOR);
-            }
             if target.base < 0.0 && object && !predicate {
                 target.flags.insert(Flags::NEGATED_OBJECT);
             }
@@ -1054,25 +1119,23 @@ fn is_contrastive_yet(text: &str, units: &[Unit], i: usize) -> bool {
 }
 
 /// Hedges, certainty markers and question words weigh on their clause (or the next clause when they
-/// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence.
+/// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence. The factors are
+/// kept per clause and per sentence, so that many markers cost no more than one.
 fn apply_scoped_modifiers(
     text: &str,
-    units: &mut [Unit],
-    clauses: &[Clause],
+    units: &[Unit],
+    clauses: &mut [Clause],
     sentences: &mut [Sentence],
     sink: &mut EvidenceSink<'_>,
 ) {
     let mut exclaims = 0u32;
     let mut exclaim_sentence = u32::MAX;
-    for i in 0..units.len() {
-        let u = units[i];
+    for (i, u) in units.iter().enumerate() {
         let Some(m) = u.modifier else { continue };
         if u.flags.contains(Flags::NESTED) {
             continue;
         }
-        let sentence = sentences[u.sentence as usize];
-        let sentence_range = sentence.start as usize..sentence.end as usize;
-        let (range, factor, flag, label) = match m.class {
+        let (scope, factor, flag, label) = match m.class {
             ModifierClass::Booster if !u.is_word() => {
                 // "!": each adds emphasis to its sentence, up to a cap.
                 if exclaim_sentence != u.sentence {
@@ -1084,7 +1147,7 @@ fn apply_scoped_modifiers(
                     continue;
                 }
                 (
-                    sentence_range,
+                    Scope::Sentence(u.sentence),
                     1.0 + m.weight,
                     Flags::EXCLAIMED,
                     ":emphasis",
@@ -1093,73 +1156,77 @@ fn apply_scoped_modifiers(
             ModifierClass::Conditional => {
                 sentences[u.sentence as usize].conditional = true;
                 (
-                    sentence_range,
+                    Scope::Sentence(u.sentence),
                     1.0 - m.weight,
                     Flags::CONDITIONAL,
                     ":conditional",
                 )
             }
-            ModifierClass::Question if !u.is_word() => {
-                (sentence_range, 1.0 - m.weight, Flags::QUESTION, ":question")
-            }
+            ModifierClass::Question if !u.is_word() => (
+                Scope::Sentence(u.sentence),
+                1.0 - m.weight,
+                Flags::QUESTION,
+                ":question",
+            ),
             ModifierClass::Question => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,
                 Flags::QUESTION,
                 ":question",
             ),
             ModifierClass::Hedge => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,
                 Flags::HEDGED,
                 ":hedge",
             ),
             ModifierClass::Certainty => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 + m.weight / 2.0,
                 Flags::CERTAIN,
                 ":certainty",
             ),
             _ => continue,
         };
-        let mut moved = false;
-        for target in &mut units[range] {
-            target.weight *= factor;
-            target.flags.insert(flag);
-            moved |= target.flags.contains(Flags::EVALUATIVE);
-        }
+        let moved = match scope {
+            Scope::Clause(c) => {
+                let clause = &mut clauses[c as usize];
+                clause.factor = (clause.factor * factor).min(MAX_FACTOR);
+                clause.flags.insert(flag);
+                clause.evaluative
+            }
+            Scope::Sentence(s) => {
+                let sentence = &mut sentences[s as usize];
+                sentence.factor = (sentence.factor * factor).min(MAX_FACTOR);
+                sentence.flags.insert(flag);
+                sentence.evaluative
+            }
+        };
         if moved {
             sink.push(factor, &[u.span.of(text), label]);
         }
     }
 }
 
-/// The clause of unit `i`; when the clause holds nothing but modifiers and function words ("Perhaps,"),
-/// the next clause of the sentence, or else the previous one ("..., I think.").
-fn own_or_adjacent_clause(units: &[Unit], clauses: &[Clause], i: usize) -> std::ops::Range<usize> {
-    let own = units[i].clause as usize;
-    let range = |c: &Clause| c.start as usize..c.end as usize;
-    let has_content = |c: &Clause| {
-        units[range(c)]
-            .iter()
-            .any(|u| u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION))
-    };
-    let clause = &clauses[own];
-    if has_content(clause) {
-        return range(clause);
+/// What a hedge, question or conditional weighs on.
+enum Scope {
+    Clause(u32),
+    Sentence(u32),
+}
+
+/// Clause `own`; when it holds nothing but modifiers and function words ("Perhaps,"), the next clause
+/// of the sentence, or else the previous one ("..., I think.").
+fn own_or_adjacent_clause(clauses: &[Clause], own: u32) -> Scope {
+    let clause = &clauses[own as usize];
+    if clause.has_content {
+        return Scope::Clause(own);
     }
-    let sentence = clause.sentence;
-    if let Some(next) = clauses.get(own + 1).filter(|c| c.sentence == sentence) {
-        return range(next);
-    }
-    if let Some(prev) = own
-        .checked_sub(1)
-        .map(|p| &clauses[p])
-        .filter(|c| c.sentence == sentence)
-    {
-        return range(prev);
-    }
-    range(clause)
+    let same_sentence = |c: &u32| clauses[*c as usize].sentence == clause.sentence;
+    let next = Some(own + 1)
+        .filter(|&n| (n as usize) < clauses.len())
+        .filter(same_sentence);
+    let prev = own.checked_sub(1).filter(same_sentence);
+    Scope::Clause(next.or(prev).unwrap_or(own))
 }
 
 /// Strong irony flips literal praise and damps literal criticism.
@@ -1182,7 +1249,7 @@ fn apply_irony(scores: &mut Scores, sink: &mut EvidenceSink<'_>) {
 
 /// The dimension weights of a unit after boosters and negation: what [`super::dimensions`] adds up.
 pub(crate) fn dimension_weight(unit: &Unit, raw: f32, dimension: Dimension) -> Option<f32> {
-    let w = (raw * unit.boost).clamp(-1.0, 1.0);
+    let w = (raw * unit.boost.min(MAX_FACTOR)).clamp(-1.0, 1.0);
     if unit.is_negated() {
         // A negated cue counts for the other pole on a bipolar scale ("not cooperate" is conflict) and
         // not at all on a 0..1 scale ("no threat").

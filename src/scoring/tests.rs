@@ -264,6 +264,12 @@ fn nothing_but_means_only() {
 }
 
 #[test]
+fn a_double_negation_keeps_the_sign_and_loses_force() {
+    let s = sentiment("It is not without hope");
+    assert!(s > 0.0 && s < sentiment("It is hope"), "{s}");
+}
+
+#[test]
 fn negation_scope_is_the_clause_not_three_tokens() {
     // Further than three tokens away, still in the clause: negated.
     assert!(sentiment("I do not think that this plan is good") < 0.0);
@@ -353,6 +359,13 @@ fn exclamation_marks_emphasise_up_to_a_cap() {
 fn capitalised_names_in_mid_sentence_do_not_score() {
     assert_eq!(sentiment("We met Hope and Justice on Friday"), 0.0);
     assert_eq!(sentiment("The envoy thanked Joy"), 0.0);
+    // A capital at the start of a sentence followed by a name is part of the name.
+    assert_eq!(sentiment("Hope Hicks met the envoy"), 0.0);
+    // A sentence full of names is not a headline.
+    assert_eq!(
+        sentiment("Boris Johnson met Sergey Lavrov and Hope Smith in Moscow"),
+        0.0
+    );
     // At the start of a sentence or after an opening quote the word is not taken for a name.
     assert!(sentiment("Hope remains.") > 0.0);
     assert!(sentiment("He shouted \u{201C}Joy to all") > 0.0);
@@ -568,6 +581,13 @@ mod properties {
             let text = words.join(" ");
             let scored = scorer().score(&text);
             prop_assert!(in_range(&scored.scores), "{text:?}: {:?}", scored.scores);
+        }
+
+        #[test]
+        fn long_runs_of_modifiers_stay_finite(n in 1usize..400) {
+            let text = format!("{}good, clearly {} but good!", "very ".repeat(n), "so ".repeat(n));
+            let scored = scorer().score(&text);
+            prop_assert!(in_range(&scored.scores), "{:?}", scored.scores);
         }
 
         #[test]

@@ -74,7 +74,9 @@ pub(crate) fn score(
             continue;
         }
         // Inside a tone-only phrase the phrase's weights stand for the word's.
-        let own = u.entry.filter(|_| !u.flags.contains(Flags::IN_OVERLAY));
+        let own = u
+            .entry
+            .filter(|_| !u.flags.contains(Flags::IN_OVERLAY) && u.overlay.is_none());
         let entries = [own, u.overlay].map(|id| id.map(|id| table.entry(id)));
         let listed_assertiveness = entries
             .iter()

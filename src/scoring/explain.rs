@@ -51,7 +51,7 @@ impl Scorer {
                 let entry = u.entry.map(|id| table.entry(id));
                 let overlay = u.overlay.map(|id| table.entry(id));
                 let mut dims: Vec<(Dimension, f32)> = entry
-                    .filter(|_| !u.flags.contains(Flags::IN_OVERLAY))
+                    .filter(|_| !u.flags.contains(Flags::IN_OVERLAY) && u.overlay.is_none())
                     .into_iter()
                     .chain(overlay)
                     .flat_map(|e| {

@@ -509,7 +509,8 @@ impl Scorer {
             for k in range {
                 let u = units[k];
                 let f = u.flags;
-                if !f.contains(Flags::EVALUATIVE) {
+                // Modifiers too: "in May" is a month, not a hedge.
+                if !f.contains(Flags::EVALUATIVE) && u.modifier.is_none() {
                     continue;
                 }
                 let opens = f.contains(Flags::SENTENCE_INITIAL)
@@ -545,7 +546,7 @@ impl Scorer {
                 continue;
             }
             if valence == 0.0 || u.flags.contains(Flags::NAME) {
-                if u.flags.contains(Flags::NAME) {
+                if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
                 let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
@@ -637,6 +638,10 @@ fn starts_with_letter(word: &str) -> bool {
 
 /// Records whether a word is capitalised or all capitals (two letters or more).
 fn mark_case(word: &str, flags: &mut Flags) {
+    if word.starts_with("I'") || word.starts_with("I\u{2019}") {
+        // "I'm", "I’d": the pronoun is always a capital.
+        return;
+    }
     let mut chars = word.chars().filter(|c| c.is_alphabetic());
     let Some(first) = chars.next() else { return };
     if !first.is_uppercase() {
@@ -700,9 +705,10 @@ fn segment(
                         || is_contrastive_yet(text, units, i)))
                     || u.grammar.contains(Grammar::SCOPE_END)
                     || (u.span.of(text).eq_ignore_ascii_case("and")
-                        && units
-                            .get(i + 1)
-                            .is_some_and(|next| next.grammar.contains(Grammar::SUBJECT)));
+                        && units.get(i + 1).is_some_and(|next| {
+                            next.grammar.contains(Grammar::SUBJECT)
+                                || next.grammar.contains(Grammar::AUXILIARY)
+                        }));
                 if pending_clause || clause_word || clauses.is_empty() {
                     clauses.push(Clause::new(i, n, sentences.len() - 1));
                     units[i].flags.insert(Flags::CLAUSE_START);
@@ -835,7 +841,7 @@ fn apply_boosters(units: &mut [Unit]) {
             ModifierClass::Dampener => 1.0 - m.weight,
             _ => continue,
         };
-        if units[i].flags.contains(Flags::NESTED) {
+        if units[i].is_excluded() {
             continue;
         }
         let clause = units[i].clause;
@@ -882,7 +888,7 @@ fn apply_negation(
     for i in 0..units.len() {
         let u = units[i];
         let Some(m) = u.modifier else { continue };
-        if m.class != ModifierClass::Negator || u.flags.contains(Flags::NESTED) {
+        if m.class != ModifierClass::Negator || u.is_excluded() {
             continue;
         }
         let clause = clauses[u.clause as usize];
@@ -1041,7 +1047,7 @@ fn apply_contrast(
     for (i, u) in units.iter().enumerate() {
         if !u.is(ModifierClass::Contrast)
             || u.flags.contains(Flags::NOT_CONTRAST)
-            || u.flags.contains(Flags::NESTED)
+            || u.is_excluded()
         {
             continue;
         }
@@ -1132,7 +1138,7 @@ fn apply_scoped_modifiers(
     let mut exclaim_sentence = u32::MAX;
     for (i, u) in units.iter().enumerate() {
         let Some(m) = u.modifier else { continue };
-        if u.flags.contains(Flags::NESTED) {
+        if u.is_excluded() {
             continue;
         }
         let (scope, factor, flag, label) = match m.class {

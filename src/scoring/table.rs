@@ -166,6 +166,8 @@ impl Grammar {
     pub const CAN: Grammar = Grammar(1 << 11);
     /// A negator whose scope is the noun phrase after it ("no", "without").
     pub const PHRASE_NEGATOR: Grammar = Grammar(1 << 12);
+    /// An auxiliary verb: after "and" it opens a new predicate.
+    pub const AUXILIARY: Grammar = Grammar(1 << 13);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0

@@ -73,6 +73,7 @@ although\tcontrast\t-0.5
 though\tcontrast\t-0.4
 whereas\tcontrast\t-0.4
 perhaps\thedge\t0.3
+may\thedge\t0.15
 i think\thedge\t0.2
 clearly\tcertainty\t0.5
 no doubt\tcertainty\t0.6
@@ -101,7 +102,12 @@ fn scorer() -> Scorer {
                 "term\tweight\nretaliation\t0.8\nconsequences\t0.5\nwill not hesitate\t0.8\nnot hesitate\t0.7\n",
             )
         })
-        .and_then(|b| b.add_text("assertiveness.tsv", "term\tweight\ninsist\t0.6\n"))
+        .and_then(|b| {
+            b.add_text(
+                "assertiveness.tsv",
+                "term\tweight\ninsist\t0.6\nwill\t0.3\nwill not\t0.8\n",
+            )
+        })
         .and_then(|b| {
             b.add_text(
                 "irony.tsv",
@@ -277,6 +283,8 @@ fn negation_scope_is_the_clause_not_three_tokens() {
     assert!(sentiment("It is not cheap, it is good") > 0.0);
     assert!(sentiment("It is not cheap and the result is good") > 0.0);
     assert!(evidence("not good").iter().any(|l| l == "not→good:flip"));
+    // "and" before an auxiliary opens a new predicate.
+    assert!(sentiment("We will not stop and will be good") > 0.0);
 }
 
 #[test]
@@ -311,6 +319,9 @@ fn no_and_without_deny_the_noun_phrase_after_them() {
 fn overlapping_tone_phrases_count_once() {
     let threat = scorer().score("We will not hesitate to act").scores.threat;
     assert!((threat - 0.8).abs() < 1e-6, "{threat}");
+    // The phrase's weight stands for its first word's too: "will not", not "will" + "will not".
+    let assertive = scorer().score("We will not go").scores.assertiveness;
+    assert!((assertive - 0.8 / 1.8).abs() < 1e-6, "{assertive}");
 }
 
 #[test]
@@ -361,6 +372,17 @@ fn capitalised_names_in_mid_sentence_do_not_score() {
     assert_eq!(sentiment("The envoy thanked Joy"), 0.0);
     // A capital at the start of a sentence followed by a name is part of the name.
     assert_eq!(sentiment("Hope Hicks met the envoy"), 0.0);
+    // A capitalised modifier in mid-sentence is a name too: "May" the month is not a hedge.
+    assert!(
+        !evidence("The talks in May were good")
+            .iter()
+            .any(|l| l == "May:hedge")
+    );
+    assert!(
+        evidence("The plan, I think, is good")
+            .iter()
+            .any(|l| l == "I think:hedge")
+    );
     // A sentence full of names is not a headline.
     assert_eq!(
         sentiment("Boris Johnson met Sergey Lavrov and Hope Smith in Moscow"),

@@ -187,6 +187,13 @@ const SUBJECT: &[&str] = &[
     "there's",
 ];
 
+/// Auxiliary verbs: after "and" they open a new predicate ("will not spare him and will ..."), which
+/// ends a negation.
+const AUXILIARY: &[&str] = &[
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "is", "are", "was",
+    "were", "has", "have", "had", "do", "does", "did",
+];
+
 /// After "not", these make "not only ... but also", which adds rather than negates.
 const ADDITIVE: &[&str] = &["only", "just", "merely", "simply", "solely"];
 
@@ -275,7 +282,7 @@ const BELIEF: &[&str] = &[
 
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 13] = [
+    let lists: [(&'static [&'static str], Grammar); 14] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -289,6 +296,7 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (COMPARATIVE, Grammar::COMPARATIVE),
         (CAN, Grammar::CAN),
         (PHRASE_NEGATOR, Grammar::PHRASE_NEGATOR),
+        (AUXILIARY, Grammar::AUXILIARY),
     ];
     lists
         .into_iter()

@@ -111,6 +111,17 @@ impl Lexicons {
         Ok(Lexicons::builder().add_embedded()?.build())
     }
 
+    /// The team's lexicons with user files on top (`tenor --lexicon FILE ...`): a user's entry overrides
+    /// ours for the values it sets.
+    pub fn embedded_with<P: AsRef<Path>>(files: impl IntoIterator<Item = P>) -> Result<Lexicons> {
+        let mut builder = Lexicons::builder();
+        builder.add_embedded()?;
+        for file in files {
+            builder.add_file(file)?;
+        }
+        Ok(builder.build())
+    }
+
     /// An empty builder; call [`LexiconsBuilder::add_embedded`] first to start from the defaults.
     pub fn builder() -> LexiconsBuilder {
         LexiconsBuilder::default()
@@ -488,6 +499,21 @@ mod tests {
             .map(|_| ())
             .expect_err("missing file");
         assert!(err.to_string().starts_with("/nonexistent/lexicon.tsv"));
+    }
+
+    #[test]
+    fn a_user_file_overrides_the_embedded_entry() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("mine.tsv");
+        std::fs::write(
+            &path,
+            "# tenor: valence\nterm\tvalence\nfrank\t-1.5\nzorkful\t2\n",
+        )
+        .expect("write the user file");
+        let lex = Lexicons::embedded_with([&path]).expect("well-formed");
+        assert_eq!(lex.get("frank").map(|e| e.valence), Some(-1.5));
+        assert_eq!(lex.get("zorkful").map(|e| e.valence), Some(2.0));
+        assert!(lex.get("not").and_then(|e| e.modifier).is_some());
     }
 
     #[test]

@@ -133,10 +133,10 @@ pub struct Modifier {
     pub weight: f32,
 }
 
-/// Closed-class roles of a word that the rules need, as bit flags. These come from the built-in word
+/// Closed-class roles of a word that the rules need, as bit flags (crate-internal). These come from the built-in word
 /// lists in [`super::words`], not from lexicon files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Grammar(u16);
+pub(crate) struct Grammar(u16);
 
 impl Grammar {
     /// A function word: not a content word for boosters, dilution or the neutral share.
@@ -184,7 +184,7 @@ pub struct Entry {
     pub valence: f32,
     pub dims: [f32; Dimension::COUNT],
     pub modifier: Option<Modifier>,
-    pub grammar: Grammar,
+    pub(crate) grammar: Grammar,
 }
 
 impl Entry {

@@ -498,6 +498,21 @@ fn shares_sum_to_one_and_neutral_text_is_neutral() {
 }
 
 #[test]
+fn one_scorer_serves_many_threads() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    let scorer = scorer();
+    shareable(&scorer);
+    let results: Vec<f32> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ["good", "bad"]
+            .into_iter()
+            .map(|text| scope.spawn(|| scorer.score(text).scores.sentiment))
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    assert!(results[0] > 0.0 && results[1] < 0.0);
+}
+
+#[test]
 fn score_into_reuses_buffers_and_agrees_with_score() {
     let scorer = scorer();
     let mut scratch = ScratchSpace::default();

@@ -70,7 +70,7 @@ pub(crate) fn score(
         conditional_threat: false,
     };
     for u in units {
-        if u.is_excluded() {
+        if u.is_excluded() || (u.modifier.is_none() && !u.flags.contains(Flags::HAS_DIMS)) {
             continue;
         }
         // Inside a tone-only phrase the phrase's weights stand for the word's.

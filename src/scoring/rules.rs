@@ -80,6 +80,8 @@ impl Flags {
     pub const IN_OVERLAY: Flags = Flags(1 << 28);
     /// The unit or a phrase starting at it is in the irony lexicon, so the irony rules leave it alone.
     pub const IRONY_LISTED: Flags = Flags(1 << 29);
+    /// The unit or a phrase starting at it has a tone dimension weight.
+    pub const HAS_DIMS: Flags = Flags(1 << 30);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 15] = [
@@ -193,6 +195,33 @@ impl Unit {
     }
 }
 
+/// What kinds of units a text has, so that rules with nothing to act on are skipped.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// One bit per [`ModifierClass`].
+    classes: u8,
+    quote_marks: bool,
+}
+
+impl Seen {
+    fn has(self, class: ModifierClass) -> bool {
+        self.classes & (1 << class as u8) != 0
+    }
+
+    /// Whether any modifier that weighs on a clause or sentence is present ("!" is a booster).
+    fn scoped(self) -> bool {
+        [
+            ModifierClass::Booster,
+            ModifierClass::Hedge,
+            ModifierClass::Certainty,
+            ModifierClass::Conditional,
+            ModifierClass::Question,
+        ]
+        .into_iter()
+        .any(|c| self.has(c))
+    }
+}
+
 /// A run of units between clause boundaries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Clause {
@@ -260,6 +289,7 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     tokens: Vec<(Span, TokenKind)>,
     fold: String,
+    pair: String,
     quote_stack: Vec<u32>,
     contrasts: Vec<u32>,
     spare: Vec<Evidence>,
@@ -318,10 +348,11 @@ impl Scorer {
             out: &mut scored.evidence,
             spare: &mut scratch.spare,
         };
-        self.lookup(
+        let seen = self.lookup(
             text,
             &mut scratch.tokens,
             &mut scratch.fold,
+            &mut scratch.pair,
             &mut scratch.units,
         );
         segment(
@@ -330,27 +361,38 @@ impl Scorer {
             &mut scratch.clauses,
             &mut scratch.sentences,
         );
-        mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
+        // Most sentences have no quotation marks, negators or contrasts: skip the passes they need.
+        if seen.quote_marks {
+            mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
+        }
         self.mark_names_and_caps(text, &mut scratch.units, &scratch.sentences);
         scratch.irony.clear();
         let units = &mut scratch.units[..];
-        apply_boosters(units);
-        apply_negation(text, units, &scratch.clauses, &mut scratch.irony, &mut sink);
-        apply_contrast(
-            text,
-            units,
-            &scratch.clauses,
-            &scratch.sentences,
-            &mut scratch.contrasts,
-            &mut sink,
-        );
-        apply_scoped_modifiers(
-            text,
-            units,
-            &mut scratch.clauses,
-            &mut scratch.sentences,
-            &mut sink,
-        );
+        if seen.has(ModifierClass::Booster) || seen.has(ModifierClass::Dampener) {
+            apply_boosters(units);
+        }
+        if seen.has(ModifierClass::Negator) {
+            apply_negation(text, units, &scratch.clauses, &mut scratch.irony, &mut sink);
+        }
+        if seen.has(ModifierClass::Contrast) {
+            apply_contrast(
+                text,
+                units,
+                &scratch.clauses,
+                &scratch.sentences,
+                &mut scratch.contrasts,
+                &mut sink,
+            );
+        }
+        if seen.scoped() {
+            apply_scoped_modifiers(
+                text,
+                units,
+                &mut scratch.clauses,
+                &mut scratch.sentences,
+                &mut sink,
+            );
+        }
         for u in units.iter_mut() {
             let clause = &scratch.clauses[u.clause as usize];
             let sentence = &scratch.sentences[u.sentence as usize];
@@ -387,14 +429,16 @@ impl Scorer {
     }
 
     /// Tokenizes `text` and looks each token up once, joining the tokens of a multiword entry into one
-    /// unit.
+    /// unit. Returns what kinds of units were seen.
     fn lookup(
         &self,
         text: &str,
         toks: &mut Vec<(Span, TokenKind)>,
         fold: &mut String,
+        pair: &mut String,
         units: &mut Vec<Unit>,
-    ) {
+    ) -> Seen {
+        let mut seen = Seen::default();
         let table = &self.lexicons.table;
         toks.clear();
         toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
@@ -419,7 +463,10 @@ impl Scorer {
                 };
                 if let Some(term) = table.term(key) {
                     let next = toks[i + 1..].iter().copied();
-                    let mut found = table.longest_phrase(term, text, next.clone(), |_| true);
+                    let mut found = None;
+                    if term.starts_phrase {
+                        found = table.longest_phrase(key, text, next.clone(), |_| true, pair);
+                    }
                     if let Some((id, n)) = found
                         && !table.entry(id).replaces_its_words()
                         && i >= overlay_end
@@ -431,7 +478,8 @@ impl Scorer {
                     }
                     if found.is_some_and(|(id, _)| !table.entry(id).replaces_its_words()) {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found = table.longest_phrase(term, text, next, Entry::replaces_its_words);
+                        found =
+                            table.longest_phrase(key, text, next, Entry::replaces_its_words, pair);
                     }
                     match found {
                         Some((id, n)) => {
@@ -458,6 +506,7 @@ impl Scorer {
                     let entry = table.entry(id);
                     if entry.has_dims() {
                         unit.flags.insert(Flags::EVALUATIVE);
+                        unit.flags.insert(Flags::HAS_DIMS);
                     }
                     if entry.dim(Dimension::Irony) > 0.0 {
                         unit.flags.insert(Flags::IRONY_LISTED);
@@ -476,9 +525,14 @@ impl Scorer {
                 }
             }
             prev_end = unit.span.end;
+            if let Some(m) = unit.modifier {
+                seen.classes |= 1 << m.class as u8;
+            }
+            seen.quote_marks |= kind == TokenKind::QuoteMark;
             units.push(unit);
             i += len;
         }
+        seen
     }
 
     /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
@@ -886,11 +940,11 @@ fn apply_negation(
     sink: &mut EvidenceSink<'_>,
 ) {
     for i in 0..units.len() {
-        let u = units[i];
-        let Some(m) = u.modifier else { continue };
-        if m.class != ModifierClass::Negator || u.is_excluded() {
+        let Some(m) = units[i].modifier else { continue };
+        if m.class != ModifierClass::Negator || units[i].is_excluded() {
             continue;
         }
+        let u = units[i];
         let clause = clauses[u.clause as usize];
         let mut scope = i + 1..(clause.end as usize).min(i + 1 + MAX_NEGATION_SCOPE);
         let next = next_word(units, i);

@@ -207,18 +207,17 @@ impl Entry {
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
 
-/// What a lookup of one token returns: its own entry, and the range of phrases starting with it.
+/// What a lookup of one token returns: its own entry, and whether a phrase starts with it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Term {
     pub entry: Option<EntryId>,
-    phrases_start: u32,
-    phrases_end: u32,
+    pub starts_phrase: bool,
 }
 
-/// A multiword entry: the tokens after its first, already folded.
+/// A multiword entry: its tokens, already folded.
 #[derive(Debug, Clone)]
 struct Phrase {
-    rest: Box<[Box<str>]>,
+    words: Box<[Box<str>]>,
     entry: EntryId,
 }
 
@@ -272,44 +271,42 @@ pub(crate) struct Table {
     terms: WordMap<Term>,
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
+    /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
+    /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
+    /// range; every word of a candidate is compared.
+    pairs: HashMap<u64, (u32, u32), BuildHasherDefault<WordHasher>>,
 }
 
 impl Table {
     /// Builds the table from folded terms (lowercase, single spaces, ASCII apostrophes).
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let mut table = Table::default();
-        // (first word, the other words, entry) of each multiword term.
-        type PendingPhrase = (Box<str>, Box<[Box<str>]>, EntryId);
+        // (key of the first two words, all words, entry) of each multiword term.
+        type PendingPhrase = (u64, Box<[Box<str>]>, EntryId);
         let mut pending: Vec<PendingPhrase> = Vec::new();
         for (term, entry) in terms {
-            let mut words = tokens(term, 0).map(|t| t.text(term));
-            let Some(first) = words.next() else {
+            let words: Box<[Box<str>]> = tokens(term, 0).map(|t| Box::from(t.text(term))).collect();
+            let Some(first) = words.first() else {
                 continue;
             };
-            let rest: Box<[Box<str>]> = words.map(Box::from).collect();
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
-            if rest.is_empty() {
-                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
-            } else {
-                pending.push((Box::from(first), rest, id));
+            let slot = table.terms.entry(first.clone()).or_default();
+            match words.get(1) {
+                None => slot.entry = Some(id),
+                Some(second) => {
+                    slot.starts_phrase = true;
+                    pending.push((pair_key(first, hash_folded(second)), words, id));
+                }
             }
         }
-        // Grouped by second word, so that a lookup binary-searches the group of the next token; longest
-        // first within a group, so that the first phrase that matches is the longest one.
-        pending.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1[0].cmp(&b.1[0]))
-                .then(b.1.len().cmp(&a.1.len()))
-        });
-        for (first, rest, entry) in pending {
+        // Longest first within a pair, so that the first phrase that matches is the longest one.
+        pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        for (key, words, entry) in pending {
             let index = table.phrases.len() as u32;
-            table.phrases.push(Phrase { rest, entry });
-            let term = table.terms.entry(first).or_default();
-            if term.phrases_end == 0 {
-                term.phrases_start = index;
-            }
-            term.phrases_end = index + 1;
+            table.phrases.push(Phrase { words, entry });
+            let range = table.pairs.entry(key).or_insert((index, index));
+            range.1 = index + 1;
         }
         table
     }
@@ -324,41 +321,66 @@ impl Table {
         self.terms.get(folded)
     }
 
-    /// The longest phrase starting with `term` whose remaining tokens are `next` (texts as written) and
-    /// whose entry passes `accept`: its entry and its length in tokens.
+    /// The longest phrase starting with the folded word `first` whose other tokens are `next` (texts as
+    /// written) and whose entry passes `accept`: its entry and its length in tokens. `buf` is scratch
+    /// space for folding a non-ASCII token.
     pub fn longest_phrase(
         &self,
-        term: &Term,
+        first: &str,
         text: &str,
         next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
         accept: impl Fn(&Entry) -> bool,
+        buf: &mut String,
     ) -> Option<(EntryId, usize)> {
-        let phrases = &self.phrases[term.phrases_start as usize..term.phrases_end as usize];
-        let mut peek = next.clone();
-        let second = match peek.next() {
+        let mut following = next.clone();
+        let second = match following.next() {
             Some((span, kind)) if kind != TokenKind::QuoteMark => span.of(text),
             _ => return None,
         };
-        let group = phrases.partition_point(|p| cmp_folded(&p.rest[0], second).is_lt());
-        'phrase: for phrase in &phrases[group..] {
-            if !cmp_folded(&phrase.rest[0], second).is_eq() {
-                break;
-            }
-            if !accept(self.entry(phrase.entry)) {
+        let second_hash = if second.is_ascii() {
+            hash_folded(second)
+        } else {
+            fold_term_into(second, buf);
+            hash_folded(buf)
+        };
+        let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
+        'phrase: for phrase in &self.phrases[start as usize..end as usize] {
+            if phrase.words[0].as_ref() != first || !accept(self.entry(phrase.entry)) {
                 continue;
             }
-            let mut following = peek.clone();
-            for word in phrase.rest[1..].iter() {
-                match following.next() {
+            let mut rest = next.clone();
+            for word in phrase.words[1..].iter() {
+                match rest.next() {
                     Some((span, kind))
                         if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
                     _ => continue 'phrase,
                 }
             }
-            return Some((phrase.entry, phrase.rest.len() + 1));
+            return Some((phrase.entry, phrase.words.len()));
         }
         None
     }
+}
+
+/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals).
+fn hash_folded(s: &str) -> u64 {
+    let mut h = WordHasher::default();
+    let mut chunks = s.as_bytes().chunks(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        for (w, b) in word.iter_mut().zip(chunk) {
+            *w = b.to_ascii_lowercase();
+        }
+        h.add(u64::from_le_bytes(word));
+    }
+    h.finish()
+}
+
+/// The key of a phrase's first two words in [`Table::pairs`].
+fn pair_key(first: &str, second_hash: u64) -> u64 {
+    let mut h = WordHasher(hash_folded(first));
+    h.add(second_hash);
+    h.finish()
 }
 
 /// Folds a term as lexicons store it: lowercase, with ’ as '. Written into `out` so that a scorer
@@ -376,28 +398,6 @@ pub(crate) fn fold_term_into(s: &str, out: &mut String) {
             }
         }
     }
-}
-
-/// Orders a folded word against the fold of `written`, without allocating.
-fn cmp_folded(folded: &str, written: &str) -> std::cmp::Ordering {
-    if written.is_ascii() {
-        let lower = written.bytes().map(|b| b.to_ascii_lowercase());
-        return folded.bytes().cmp(lower);
-    }
-    let mut buf = [0u8; 4];
-    let lower = written
-        .chars()
-        .flat_map(|c| {
-            let mapped = if c == '\u{2019}' { '\'' } else { c };
-            mapped.to_lowercase()
-        })
-        .flat_map(|c| {
-            let len = c.encode_utf8(&mut buf).len();
-            let mut bytes = [0u8; 4];
-            bytes[..len].copy_from_slice(&buf[..len]);
-            bytes.into_iter().take(len)
-        });
-    folded.bytes().cmp(lower)
 }
 
 /// Whether `written` folds to `folded`, without allocating.
@@ -450,8 +450,10 @@ mod tests {
         let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
+        assert!(at.starts_phrase);
+        let mut buf = String::new();
         let (id, len) = table
-            .longest_phrase(at, text, spans[1..].iter().copied(), |_| true)
+            .longest_phrase("at", text, spans[1..].iter().copied(), |_| true, &mut buf)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);
@@ -465,9 +467,6 @@ mod tests {
         assert!(folds_to("STAND", "stand"));
         assert!(!folds_to("stands", "stand"));
         assert!(!folds_to("É", "e"));
-        assert!(cmp_folded("can't", "Can’t").is_eq());
-        assert!(cmp_folded("élan", "ÉLAN").is_eq());
-        assert!(cmp_folded("stand", "STANDS").is_lt());
         let mut buf = String::new();
         fold_term_into("Don’t", &mut buf);
         assert_eq!(buf, "don't");

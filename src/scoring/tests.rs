@@ -141,6 +141,7 @@ fn vader_defect_attached_punctuation_still_matches() {
 #[test]
 fn vader_defect_multiword_entries_match_and_beat_their_words() {
     assert!(sentiment("I am fed up") < 0.0);
+    assert!(sentiment("I am FED UP") < sentiment("I am fed up"));
     let labels = evidence("Our relations are at a low point.");
     assert!(labels.iter().any(|l| l == "low point"), "{labels:?}");
     assert!(!labels.iter().any(|l| l == "low"), "{labels:?}");

@@ -8,7 +8,7 @@
 
 use super::Scores;
 use super::rules::{EvidenceSink, Flags, Scorer, Sentence, Unit, dimension_weight};
-use super::table::{Dimension, Grammar, ModifierClass};
+use super::table::{Dimension, Entry, Grammar, ModifierClass};
 use crate::text::TokenKind;
 
 /// One cue unit: the `a` in `(for - against) / (for + against + a)`.
@@ -61,16 +61,31 @@ pub(crate) fn score(
     sink: &mut EvidenceSink<'_>,
 ) {
     let table = &scorer.lexicons.table;
-    let mut cooperation = Poles::default();
-    let mut warmth = Poles::default();
-    let mut assertiveness = Poles::default();
-    let mut no_threat = 1.0f32;
-    let mut no_irony = 1.0f32;
+    let mut sums = Sums {
+        cooperation: Poles::default(),
+        warmth: Poles::default(),
+        assertiveness: Poles::default(),
+        no_threat: 1.0,
+        no_irony: 1.0,
+        conditional_threat: false,
+    };
     for u in units {
-        if u.is_excluded() {
+        if u.is_excluded() || (u.modifier.is_none() && !u.flags.contains(Flags::HAS_DIMS)) {
             continue;
         }
-        if let Some(m) = u.modifier {
+        // Inside a tone-only phrase the phrase's weights stand for the word's.
+        let own = u
+            .entry
+            .filter(|_| !u.flags.contains(Flags::IN_OVERLAY) && u.overlay.is_none());
+        let entries = [own, u.overlay].map(|id| id.map(|id| table.entry(id)));
+        let listed_assertiveness = entries
+            .iter()
+            .flatten()
+            .any(|e| e.dim(Dimension::Assertiveness) != 0.0);
+        // A hedge or certainty marker counts for assertiveness unless the lexicon rates it there.
+        if let Some(m) = u.modifier
+            && !listed_assertiveness
+        {
             let w = match m.class {
                 ModifierClass::Certainty => m.weight,
                 ModifierClass::Hedge => -m.weight,
@@ -78,50 +93,75 @@ pub(crate) fn score(
                 _ => 0.0,
             };
             if w != 0.0 {
-                assertiveness.add(w);
+                sums.assertiveness.add(w);
                 sink.push(w, &["assertiveness:", u.span.of(text)]);
             }
         }
-        let Some(id) = u.entry else { continue };
-        let entry = table.entry(id);
-        if !entry.has_dims() {
-            continue;
+        if let Some(entry) = entries[0] {
+            add_dims(entry, u, u.span.of(text), sentences, &mut sums, sink);
         }
-        for d in Dimension::ALL {
-            let raw = entry.dim(d);
-            if raw == 0.0 {
-                continue;
-            }
-            let Some(w) = dimension_weight(u, raw, d) else {
-                continue;
-            };
-            match d {
-                Dimension::Cooperation => cooperation.add(w),
-                Dimension::Warmth => warmth.add(w),
-                Dimension::Assertiveness => assertiveness.add(w),
-                Dimension::Threat => {
-                    no_threat *= 1.0 - w;
-                    if sentences[u.sentence as usize].conditional {
-                        no_threat *= 1.0 - CONDITIONAL_THREAT;
-                        sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
-                    }
-                }
-                Dimension::Irony => no_irony *= 1.0 - w,
-            }
-            sink.push(w, &[d.as_str(), ":", u.span.of(text)]);
+        if let Some(entry) = entries[1] {
+            let phrase = &text[u.span.start..u.overlay_end];
+            add_dims(entry, u, phrase, sentences, &mut sums, sink);
         }
+    }
+    if sums.conditional_threat {
+        sums.no_threat *= 1.0 - CONDITIONAL_THREAT;
+        sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
     }
     find_mock_praise(text, units, sentences, irony);
     find_scare_quotes(table, units, irony);
     for cue in irony.iter() {
-        no_irony *= 1.0 - cue.strength;
+        sums.no_irony *= 1.0 - cue.strength;
         sink.push(cue.strength, &["irony:", cue.label]);
     }
-    scores.cooperation = cooperation.score();
-    scores.warmth = warmth.score();
-    scores.assertiveness = assertiveness.score();
-    scores.threat = (1.0 - no_threat).clamp(0.0, 1.0);
-    scores.irony = (1.0 - no_irony).clamp(0.0, 1.0);
+    scores.cooperation = sums.cooperation.score();
+    scores.warmth = sums.warmth.score();
+    scores.assertiveness = sums.assertiveness.score();
+    scores.threat = (1.0 - sums.no_threat).clamp(0.0, 1.0);
+    scores.irony = (1.0 - sums.no_irony).clamp(0.0, 1.0);
+}
+
+/// Running sums of every dimension.
+struct Sums {
+    cooperation: Poles,
+    warmth: Poles,
+    assertiveness: Poles,
+    no_threat: f32,
+    no_irony: f32,
+    /// A threat cue stands in a conditional sentence.
+    conditional_threat: bool,
+}
+
+/// Adds one lexicon entry's dimension weights, as they apply at unit `u`; `term` is the entry as written.
+fn add_dims(
+    entry: &Entry,
+    u: &Unit,
+    term: &str,
+    sentences: &[Sentence],
+    sums: &mut Sums,
+    sink: &mut EvidenceSink<'_>,
+) {
+    for d in Dimension::ALL {
+        let raw = entry.dim(d);
+        if raw == 0.0 {
+            continue;
+        }
+        let Some(w) = dimension_weight(u, raw, d) else {
+            continue;
+        };
+        match d {
+            Dimension::Cooperation => sums.cooperation.add(w),
+            Dimension::Warmth => sums.warmth.add(w),
+            Dimension::Assertiveness => sums.assertiveness.add(w),
+            Dimension::Threat => {
+                sums.no_threat *= 1.0 - w;
+                sums.conditional_threat |= sentences[u.sentence as usize].conditional;
+            }
+            Dimension::Irony => sums.no_irony *= 1.0 - w,
+        }
+        sink.push(w, &[d.as_str(), ":", term]);
+    }
 }
 
 /// Praise that opens a sentence as an exclamation and is followed by a negative fact: "Great, another

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::Scored;
-use super::rules::{Scorer, ScratchSpace};
+use super::rules::{Flags, Scorer, ScratchSpace};
 use super::table::Dimension;
 
 /// One token (or multiword entry) of an explained text.
@@ -17,8 +17,11 @@ pub struct TokenExplanation {
     pub lexicon: f32,
     /// What the token added to the sentiment sum after every rule.
     pub contribution: f32,
-    /// Dimension weights from the lexicons, before rules.
+    /// Dimension weights from the lexicons, before rules (a tone-only phrase's weights are shown on
+    /// its first word).
     pub dims: Vec<(Dimension, f32)>,
+    /// The tone-only phrase starting at this token, if any ("not exactly").
+    pub phrase: Option<String>,
     /// Modifier class, when the token is one.
     pub modifier: Option<&'static str>,
     /// Rules that touched this token ("negated", "boosted", "concession", ...).
@@ -46,17 +49,27 @@ impl Scorer {
             .filter(|u| u.is_word() || u.modifier.is_some())
             .map(|u| {
                 let entry = u.entry.map(|id| table.entry(id));
+                let overlay = u.overlay.map(|id| table.entry(id));
+                let mut dims: Vec<(Dimension, f32)> = entry
+                    .filter(|_| !u.flags.contains(Flags::IN_OVERLAY) && u.overlay.is_none())
+                    .into_iter()
+                    .chain(overlay)
+                    .flat_map(|e| {
+                        Dimension::ALL
+                            .into_iter()
+                            .filter(move |&d| e.dim(d) != 0.0)
+                            .map(move |d| (d, e.dim(d)))
+                    })
+                    .collect();
+                dims.sort_by_key(|(d, _)| *d);
                 TokenExplanation {
                     text: u.span.of(text).to_string(),
                     lexicon: u.base,
                     contribution: u.valence,
-                    dims: entry.map_or_else(Vec::new, |e| {
-                        Dimension::ALL
-                            .into_iter()
-                            .filter(|&d| e.dim(d) != 0.0)
-                            .map(|d| (d, e.dim(d)))
-                            .collect()
-                    }),
+                    dims,
+                    phrase: u
+                        .overlay
+                        .map(|_| text[u.span.start..u.overlay_end].to_string()),
                     modifier: u.modifier.map(|m| m.class.as_str()),
                     rules: u.flags.names().collect(),
                 }
@@ -91,6 +104,9 @@ impl fmt::Display for Explanation {
             )?;
             if let Some(class) = t.modifier {
                 write!(f, " [{class}]")?;
+            }
+            if let Some(phrase) = &t.phrase {
+                write!(f, " \"{phrase}\":")?;
             }
             for (d, w) in &t.dims {
                 write!(f, " {}{w:+.2}", d.as_str())?;

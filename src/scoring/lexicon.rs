@@ -111,6 +111,17 @@ impl Lexicons {
         Ok(Lexicons::builder().add_embedded()?.build())
     }
 
+    /// The team's lexicons with user files on top (`tenor --lexicon FILE ...`): a user's entry overrides
+    /// ours for the values it sets.
+    pub fn embedded_with<P: AsRef<Path>>(files: impl IntoIterator<Item = P>) -> Result<Lexicons> {
+        let mut builder = Lexicons::builder();
+        builder.add_embedded()?;
+        for file in files {
+            builder.add_file(file)?;
+        }
+        Ok(builder.build())
+    }
+
     /// An empty builder; call [`LexiconsBuilder::add_embedded`] first to start from the defaults.
     pub fn builder() -> LexiconsBuilder {
         LexiconsBuilder::default()
@@ -245,6 +256,7 @@ impl LexiconsBuilder {
     /// Compiles everything added so far.
     pub fn build(&self) -> Lexicons {
         let mut terms = self.terms.clone();
+        inherit_tone_weights(&mut terms);
         for (word, role) in grammar_words() {
             terms
                 .entry(word.to_string())
@@ -254,6 +266,50 @@ impl LexiconsBuilder {
         }
         let table = Table::build(terms.iter().map(|(t, e)| (t.as_str(), *e)));
         Lexicons { table, terms }
+    }
+}
+
+/// A multiword valence entry ("at a low point", "serious differences") matches in place of its words,
+/// so it takes over their tone weights: for each dimension it does not rate itself, the strongest
+/// weight of the words and phrases inside it. Modifier phrases and phrases with a negator inside ("no
+/// problem") are left alone: their words' weights would point the wrong way.
+fn inherit_tone_weights(terms: &mut BTreeMap<String, Entry>) {
+    let negator = |w: &str| {
+        terms
+            .get(w)
+            .and_then(|e| e.modifier)
+            .is_some_and(|m| m.class == ModifierClass::Negator)
+    };
+    let mut inherited: Vec<(String, [f32; Dimension::COUNT])> = Vec::new();
+    for (term, entry) in terms.iter() {
+        if entry.valence == 0.0 || entry.modifier.is_some() || !term.contains(' ') {
+            continue;
+        }
+        let words: Vec<&str> = term.split(' ').collect();
+        if words.iter().any(|w| negator(w)) {
+            continue;
+        }
+        let mut dims = entry.dims;
+        for len in 1..words.len() {
+            for part in words.windows(len) {
+                let Some(inner) = terms.get(&part.join(" ")) else {
+                    continue;
+                };
+                for d in 0..Dimension::COUNT {
+                    if entry.dims[d] == 0.0 && inner.dims[d].abs() > dims[d].abs() {
+                        dims[d] = inner.dims[d];
+                    }
+                }
+            }
+        }
+        if dims != entry.dims {
+            inherited.push((term.clone(), dims));
+        }
+    }
+    for (term, dims) in inherited {
+        if let Some(entry) = terms.get_mut(&term) {
+            entry.dims = dims;
+        }
     }
 }
 
@@ -475,6 +531,25 @@ mod tests {
     }
 
     #[test]
+    fn a_valence_phrase_takes_over_the_tone_weights_of_its_words() {
+        let lex = Lexicons::builder()
+            .add_text(
+                "valence.tsv",
+                "term\tvalence\nat a low point\t-2\nno problem\t1\n",
+            )
+            .and_then(|b| b.add_text("warmth.tsv", "term\tweight\nlow point\t-0.8\n"))
+            .and_then(|b| b.add_text("cooperation.tsv", "term\tweight\nproblem\t-0.4\n"))
+            .and_then(|b| b.add_text("m.tsv", "term\tclass\tweight\nno\tnegator\t1\n"))
+            .expect("well-formed")
+            .build();
+        let idiom = lex.get("at a low point").expect("listed");
+        assert_eq!(idiom.dim(Dimension::Warmth), -0.8);
+        // With a negator inside, the word's weight would point the wrong way.
+        let no_problem = lex.get("no problem").expect("listed");
+        assert_eq!(no_problem.dim(Dimension::Cooperation), 0.0);
+    }
+
+    #[test]
     fn errors_name_the_file_and_line() {
         let err =
             load("bad.tsv", "# c\nterm\tvalence\ngood\t2\nbad\tworse\n").expect_err("bad value");
@@ -488,6 +563,21 @@ mod tests {
             .map(|_| ())
             .expect_err("missing file");
         assert!(err.to_string().starts_with("/nonexistent/lexicon.tsv"));
+    }
+
+    #[test]
+    fn a_user_file_overrides_the_embedded_entry() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("mine.tsv");
+        std::fs::write(
+            &path,
+            "# tenor: valence\nterm\tvalence\nfrank\t-1.5\nzorkful\t2\n",
+        )
+        .expect("write the user file");
+        let lex = Lexicons::embedded_with([&path]).expect("well-formed");
+        assert_eq!(lex.get("frank").map(|e| e.valence), Some(-1.5));
+        assert_eq!(lex.get("zorkful").map(|e| e.valence), Some(2.0));
+        assert!(lex.get("not").and_then(|e| e.modifier).is_some());
     }
 
     #[test]

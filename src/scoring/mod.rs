@@ -35,7 +35,7 @@ mod tests;
 pub use explain::{Explanation, TokenExplanation};
 pub use lexicon::{FileFormat, Lexicons, LexiconsBuilder, detect_format};
 pub use rules::{Scorer, ScratchSpace};
-pub use table::{Dimension, Entry, Grammar, Modifier, ModifierClass};
+pub use table::{Dimension, Entry, Modifier, ModifierClass};
 
 /// The scores of one text. Ranges: `sentiment`, `cooperation`, `warmth`, `assertiveness` in -1..=1;
 /// `positive`, `negative`, `neutral` are shares that sum to 1; `threat` and `irony` in 0..=1.

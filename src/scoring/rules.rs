@@ -10,7 +10,7 @@
 use super::dimensions::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
+    Dimension, Entry, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
 };
 use super::{Evidence, Scored, Scores};
 use crate::text::{Span, TokenKind, tokens};
@@ -26,6 +26,12 @@ const CAPS_EMPHASIS: f32 = 1.25;
 const DOUBLE_NEGATION: f32 = 0.6;
 /// At most this many "!" in one sentence add emphasis.
 const MAX_EXCLAIM: u32 = 3;
+/// A negation reaches at most this many units: a clause longer than that has lost its subject.
+const MAX_NEGATION_SCOPE: usize = 40;
+/// A booster reaches through at most this many other boosters.
+const MAX_BOOSTER_CHAIN: usize = 8;
+/// Boosters, certainty markers and contrasts multiply; a long run of them must not overflow.
+const MAX_FACTOR: f32 = 4.0;
 /// A negative word that is the object of a negated verb keeps its sign at this fraction of its force.
 const NEGATED_OBJECT: f32 = 0.5;
 /// Strengthening of the evaluative words of a negated comparative ("couldn't be happier").
@@ -65,12 +71,17 @@ impl Flags {
     pub const NEWLINE_BEFORE: Flags = Flags(1 << 23);
     /// After a colon, handle or link, where a capital letter does not mark a name.
     pub const CAPITAL_EXPECTED: Flags = Flags(1 << 24);
-    pub const NOT_NEGATOR: Flags = Flags(1 << 25);
     /// The unit has a valence or a dimension weight.
     pub const EVALUATIVE: Flags = Flags(1 << 26);
     /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
     /// weakened, not reversed.
     pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
+    /// Inside a tone-only multiword entry: the phrase's tone weights replace this word's.
+    pub const IN_OVERLAY: Flags = Flags(1 << 28);
+    /// The unit or a phrase starting at it is in the irony lexicon, so the irony rules leave it alone.
+    pub const IRONY_LISTED: Flags = Flags(1 << 29);
+    /// The unit or a phrase starting at it has a tone dimension weight.
+    pub const HAS_DIMS: Flags = Flags(1 << 30);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 15] = [
@@ -113,6 +124,10 @@ pub(crate) struct Unit {
     pub span: Span,
     pub kind: TokenKind,
     pub entry: Option<EntryId>,
+    /// A tone-only multiword entry starting here; its words are units of their own.
+    pub overlay: Option<EntryId>,
+    /// Where that entry ends (a byte offset).
+    pub overlay_end: usize,
     pub modifier: Option<Modifier>,
     pub grammar: Grammar,
     pub flags: Flags,
@@ -141,6 +156,8 @@ impl Unit {
             span,
             kind,
             entry: None,
+            overlay: None,
+            overlay_end: 0,
             modifier: None,
             grammar: Grammar::default(),
             flags: Flags::default(),
@@ -178,12 +195,61 @@ impl Unit {
     }
 }
 
+/// What kinds of units a text has, so that rules with nothing to act on are skipped.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    /// One bit per [`ModifierClass`].
+    classes: u8,
+    quote_marks: bool,
+}
+
+impl Seen {
+    fn has(self, class: ModifierClass) -> bool {
+        self.classes & (1 << class as u8) != 0
+    }
+
+    /// Whether any modifier that weighs on a clause or sentence is present ("!" is a booster).
+    fn scoped(self) -> bool {
+        [
+            ModifierClass::Booster,
+            ModifierClass::Hedge,
+            ModifierClass::Certainty,
+            ModifierClass::Conditional,
+            ModifierClass::Question,
+        ]
+        .into_iter()
+        .any(|c| self.has(c))
+    }
+}
+
 /// A run of units between clause boundaries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Clause {
     pub start: u32,
     pub end: u32,
     pub sentence: u32,
+    /// Product of the hedge, certainty and question factors on this clause.
+    pub factor: f32,
+    /// The rules behind `factor`.
+    pub flags: Flags,
+    /// Holds a content word that is not a modifier.
+    pub has_content: bool,
+    /// Holds a word with a valence or a tone weight.
+    pub evaluative: bool,
+}
+
+impl Clause {
+    fn new(start: usize, end: usize, sentence: usize) -> Clause {
+        Clause {
+            start: start as u32,
+            end: end as u32,
+            sentence: sentence as u32,
+            factor: 1.0,
+            flags: Flags::default(),
+            has_content: false,
+            evaluative: false,
+        }
+    }
 }
 
 /// A run of units between sentence boundaries.
@@ -192,6 +258,25 @@ pub(crate) struct Sentence {
     pub start: u32,
     pub end: u32,
     pub conditional: bool,
+    /// Product of the conditional, question and exclamation factors on this sentence.
+    pub factor: f32,
+    /// The rules behind `factor`.
+    pub flags: Flags,
+    /// Holds a word with a valence or a tone weight.
+    pub evaluative: bool,
+}
+
+impl Sentence {
+    fn new(start: usize, end: usize) -> Sentence {
+        Sentence {
+            start: start as u32,
+            end: end as u32,
+            conditional: false,
+            factor: 1.0,
+            flags: Flags::default(),
+            evaluative: false,
+        }
+    }
 }
 
 /// Buffers a [`Scorer`] reuses between calls, so that scoring a stream of texts does not allocate once
@@ -204,6 +289,7 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     tokens: Vec<(Span, TokenKind)>,
     fold: String,
+    pair: String,
     quote_stack: Vec<u32>,
     contrasts: Vec<u32>,
     spare: Vec<Evidence>,
@@ -262,10 +348,11 @@ impl Scorer {
             out: &mut scored.evidence,
             spare: &mut scratch.spare,
         };
-        self.lookup(
+        let seen = self.lookup(
             text,
             &mut scratch.tokens,
             &mut scratch.fold,
+            &mut scratch.pair,
             &mut scratch.units,
         );
         segment(
@@ -274,27 +361,45 @@ impl Scorer {
             &mut scratch.clauses,
             &mut scratch.sentences,
         );
-        mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
+        // Most sentences have no quotation marks, negators or contrasts: skip the passes they need.
+        if seen.quote_marks {
+            mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
+        }
         self.mark_names_and_caps(text, &mut scratch.units, &scratch.sentences);
         scratch.irony.clear();
         let units = &mut scratch.units[..];
-        apply_boosters(units);
-        apply_negation(text, units, &scratch.clauses, &mut scratch.irony, &mut sink);
-        apply_contrast(
-            text,
-            units,
-            &scratch.clauses,
-            &scratch.sentences,
-            &mut scratch.contrasts,
-            &mut sink,
-        );
-        apply_scoped_modifiers(
-            text,
-            units,
-            &scratch.clauses,
-            &mut scratch.sentences,
-            &mut sink,
-        );
+        if seen.has(ModifierClass::Booster) || seen.has(ModifierClass::Dampener) {
+            apply_boosters(units);
+        }
+        if seen.has(ModifierClass::Negator) {
+            apply_negation(text, units, &scratch.clauses, &mut scratch.irony, &mut sink);
+        }
+        if seen.has(ModifierClass::Contrast) {
+            apply_contrast(
+                text,
+                units,
+                &scratch.clauses,
+                &scratch.sentences,
+                &mut scratch.contrasts,
+                &mut sink,
+            );
+        }
+        if seen.scoped() {
+            apply_scoped_modifiers(
+                text,
+                units,
+                &mut scratch.clauses,
+                &mut scratch.sentences,
+                &mut sink,
+            );
+        }
+        for u in units.iter_mut() {
+            let clause = &scratch.clauses[u.clause as usize];
+            let sentence = &scratch.sentences[u.sentence as usize];
+            u.weight *= clause.factor * sentence.factor;
+            u.flags.insert(clause.flags);
+            u.flags.insert(sentence.flags);
+        }
         let mut scores = self.sentiment(text, units, &mut sink);
         dimensions::score(
             self,
@@ -306,23 +411,40 @@ impl Scorer {
             &mut sink,
         );
         apply_irony(&mut scores, &mut sink);
+        // Adding zero turns -0.0 into 0.0, which prints without a sign.
+        for v in [
+            &mut scores.sentiment,
+            &mut scores.positive,
+            &mut scores.negative,
+            &mut scores.neutral,
+            &mut scores.cooperation,
+            &mut scores.warmth,
+            &mut scores.threat,
+            &mut scores.assertiveness,
+            &mut scores.irony,
+        ] {
+            *v += 0.0;
+        }
         scored.scores = scores;
     }
 
     /// Tokenizes `text` and looks each token up once, joining the tokens of a multiword entry into one
-    /// unit.
+    /// unit. Returns what kinds of units were seen.
     fn lookup(
         &self,
         text: &str,
         toks: &mut Vec<(Span, TokenKind)>,
         fold: &mut String,
+        pair: &mut String,
         units: &mut Vec<Unit>,
-    ) {
+    ) -> Seen {
+        let mut seen = Seen::default();
         let table = &self.lexicons.table;
         toks.clear();
         toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
         units.clear();
         let mut prev_end = 0;
+        let mut overlay_end = 0;
         let mut i = 0;
         while i < toks.len() {
             let (span, kind) = toks[i];
@@ -340,7 +462,26 @@ impl Scorer {
                     written
                 };
                 if let Some(term) = table.term(key) {
-                    match table.longest_phrase(term, text, toks[i + 1..].iter().copied()) {
+                    let next = toks[i + 1..].iter().copied();
+                    let mut found = None;
+                    if term.starts_phrase {
+                        found = table.longest_phrase(key, text, next.clone(), |_| true, pair);
+                    }
+                    if let Some((id, n)) = found
+                        && !table.entry(id).replaces_its_words()
+                        && i >= overlay_end
+                    {
+                        // A tone-only phrase lies over its words, which keep their valence and roles.
+                        unit.overlay = Some(id);
+                        unit.overlay_end = toks[i + n - 1].0.end;
+                        overlay_end = i + n;
+                    }
+                    if found.is_some_and(|(id, _)| !table.entry(id).replaces_its_words()) {
+                        // Inside a tone-only phrase another one cannot start: one cue, counted once.
+                        found =
+                            table.longest_phrase(key, text, next, Entry::replaces_its_words, pair);
+                    }
+                    match found {
                         Some((id, n)) => {
                             unit.entry = Some(id);
                             unit.span.end = toks[i + n - 1].0.end;
@@ -349,6 +490,9 @@ impl Scorer {
                         None => unit.entry = term.entry,
                     }
                 }
+                if i < overlay_end && unit.overlay.is_none() {
+                    unit.flags.insert(Flags::IN_OVERLAY);
+                }
                 if let Some(id) = unit.entry {
                     let entry = table.entry(id);
                     unit.modifier = entry.modifier;
@@ -356,6 +500,16 @@ impl Scorer {
                     unit.base = entry.valence;
                     if entry.valence != 0.0 || entry.has_dims() {
                         unit.flags.insert(Flags::EVALUATIVE);
+                    }
+                }
+                for id in [unit.entry, unit.overlay].into_iter().flatten() {
+                    let entry = table.entry(id);
+                    if entry.has_dims() {
+                        unit.flags.insert(Flags::EVALUATIVE);
+                        unit.flags.insert(Flags::HAS_DIMS);
+                    }
+                    if entry.dim(Dimension::Irony) > 0.0 {
+                        unit.flags.insert(Flags::IRONY_LISTED);
                     }
                 }
                 if kind == TokenKind::Word {
@@ -371,9 +525,14 @@ impl Scorer {
                 }
             }
             prev_end = unit.span.end;
+            if let Some(m) = unit.modifier {
+                seen.classes |= 1 << m.class as u8;
+            }
+            seen.quote_marks |= kind == TokenKind::QuoteMark;
             units.push(unit);
             i += len;
         }
+        seen
     }
 
     /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
@@ -382,33 +541,46 @@ impl Scorer {
         let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
         for sentence in sentences {
             let range = sentence.start as usize..sentence.end as usize;
-            let (mut words, mut capitalised) = (0u32, 0u32);
+            let (mut words, mut capitalised, mut lowercase_content) = (0u32, 0u32, false);
             for u in &units[range.clone()] {
                 if u.is_word() && !u.flags.contains(Flags::SENTENCE_INITIAL) {
                     words += 1;
                     if u.flags.contains(Flags::CAPITALISED) {
                         capitalised += 1;
+                    } else if !u.flags.contains(Flags::ALL_CAPS)
+                        && !u.grammar.contains(Grammar::FUNCTION)
+                    {
+                        lowercase_content = true;
                     }
                 }
             }
-            // A headline in title case capitalises every word: the heuristic would skip them all.
-            let title_case = words >= 3 && capitalised * 10 >= words * 6;
-            for u in &mut units[range] {
-                let Some(id) = u.entry else { continue };
-                let entry = self.lexicons.table.entry(id);
-                if entry.valence == 0.0 && !entry.has_dims() {
+            // A headline in title case capitalises every content word: the heuristic would skip them
+            // all. A sentence full of names still has lowercase verbs.
+            let title_case = words >= 3 && !lowercase_content && capitalised * 2 >= words;
+            if title_case {
+                continue;
+            }
+            for k in range {
+                let u = units[k];
+                let f = u.flags;
+                // Modifiers too: "in May" is a month, not a hedge.
+                if !f.contains(Flags::EVALUATIVE) && u.modifier.is_none() {
                     continue;
                 }
-                let f = u.flags;
-                if !title_case
-                    && f.contains(Flags::CAPITALISED)
-                    && !f.contains(Flags::SENTENCE_INITIAL)
-                    && !f.contains(Flags::AFTER_OPEN_QUOTE)
-                    && !f.contains(Flags::CAPITAL_EXPECTED)
-                {
-                    u.flags.insert(Flags::NAME);
-                } else if has_lower && f.contains(Flags::ALL_CAPS) && entry.valence != 0.0 {
-                    u.flags.insert(Flags::CAPS_EMPHASIS);
+                let opens = f.contains(Flags::SENTENCE_INITIAL)
+                    || f.contains(Flags::AFTER_OPEN_QUOTE)
+                    || f.contains(Flags::CAPITAL_EXPECTED);
+                // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
+                // name, is part of the name.
+                let before_name = units.get(k + 1).is_some_and(|n| {
+                    n.is_word()
+                        && n.flags.contains(Flags::CAPITALISED)
+                        && n.span.start == u.span.end + 1
+                });
+                if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
+                    units[k].flags.insert(Flags::NAME);
+                } else if has_lower && f.contains(Flags::ALL_CAPS) && u.base != 0.0 {
+                    units[k].flags.insert(Flags::CAPS_EMPHASIS);
                 }
             }
         }
@@ -428,7 +600,7 @@ impl Scorer {
                 continue;
             }
             if valence == 0.0 || u.flags.contains(Flags::NAME) {
-                if u.flags.contains(Flags::NAME) {
+                if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
                 let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
@@ -437,7 +609,7 @@ impl Scorer {
                 }
                 continue;
             }
-            let mut v = valence * u.boost;
+            let mut v = valence * u.boost.min(MAX_FACTOR);
             if u.flags.contains(Flags::CAPS_EMPHASIS) {
                 v *= CAPS_EMPHASIS;
             }
@@ -458,7 +630,7 @@ impl Scorer {
                 v *= DOUBLE_NEGATION;
                 units[i].flags.insert(Flags::DOUBLE_NEGATED);
             }
-            v *= u.weight;
+            v *= u.weight.min(MAX_FACTOR);
             units[i].valence = v;
             sink.push(v, &[u.span.of(text)]);
             sum += v;
@@ -520,6 +692,10 @@ fn starts_with_letter(word: &str) -> bool {
 
 /// Records whether a word is capitalised or all capitals (two letters or more).
 fn mark_case(word: &str, flags: &mut Flags) {
+    if word.starts_with("I'") || word.starts_with("I\u{2019}") {
+        // "I'm", "I’d": the pronoun is always a capital.
+        return;
+    }
     let mut chars = word.chars().filter(|c| c.is_alphabetic());
     let Some(first) = chars.next() else { return };
     if !first.is_uppercase() {
@@ -573,11 +749,7 @@ fn segment(
         match u.kind {
             TokenKind::Word => {
                 if pending_sentence || sentences.is_empty() {
-                    sentences.push(Sentence {
-                        start: i as u32,
-                        end: n as u32,
-                        conditional: false,
-                    });
+                    sentences.push(Sentence::new(i, n));
                     units[i].flags.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
                 }
@@ -587,15 +759,12 @@ fn segment(
                         || is_contrastive_yet(text, units, i)))
                     || u.grammar.contains(Grammar::SCOPE_END)
                     || (u.span.of(text).eq_ignore_ascii_case("and")
-                        && units
-                            .get(i + 1)
-                            .is_some_and(|next| next.grammar.contains(Grammar::SUBJECT)));
+                        && units.get(i + 1).is_some_and(|next| {
+                            next.grammar.contains(Grammar::SUBJECT)
+                                || next.grammar.contains(Grammar::AUXILIARY)
+                        }));
                 if pending_clause || clause_word || clauses.is_empty() {
-                    clauses.push(Clause {
-                        start: i as u32,
-                        end: n as u32,
-                        sentence: (sentences.len() - 1) as u32,
-                    });
+                    clauses.push(Clause::new(i, n, sentences.len() - 1));
                     units[i].flags.insert(Flags::CLAUSE_START);
                 }
                 if capital_expected {
@@ -640,22 +809,22 @@ fn segment(
         units[i].clause = clauses.len().saturating_sub(1) as u32;
     }
     if sentences.is_empty() {
-        sentences.push(Sentence {
-            start: 0,
-            end: n as u32,
-            conditional: false,
-        });
-        clauses.push(Clause {
-            start: 0,
-            end: n as u32,
-            sentence: 0,
-        });
+        sentences.push(Sentence::new(0, n));
+        clauses.push(Clause::new(0, n, 0));
     }
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }
     for k in 1..clauses.len() {
         clauses[k - 1].end = clauses[k].start;
+    }
+    for u in units.iter() {
+        let evaluative = u.flags.contains(Flags::EVALUATIVE);
+        let clause = &mut clauses[u.clause as usize];
+        clause.evaluative |= evaluative;
+        clause.has_content |=
+            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        sentences[u.sentence as usize].evaluative |= evaluative;
     }
 }
 
@@ -726,12 +895,13 @@ fn apply_boosters(units: &mut [Unit]) {
             ModifierClass::Dampener => 1.0 - m.weight,
             _ => continue,
         };
-        if units[i].flags.contains(Flags::NESTED) {
+        if units[i].is_excluded() {
             continue;
         }
         let clause = units[i].clause;
         let target = units[i + 1..]
             .iter()
+            .take(MAX_BOOSTER_CHAIN)
             .position(|u| {
                 !(u.is(ModifierClass::Booster) || u.is(ModifierClass::Dampener)) || !u.is_word()
             })
@@ -770,16 +940,13 @@ fn apply_negation(
     sink: &mut EvidenceSink<'_>,
 ) {
     for i in 0..units.len() {
-        let u = units[i];
-        let Some(m) = u.modifier else { continue };
-        if m.class != ModifierClass::Negator
-            || u.flags.contains(Flags::NESTED)
-            || u.flags.contains(Flags::NOT_NEGATOR)
-        {
+        let Some(m) = units[i].modifier else { continue };
+        if m.class != ModifierClass::Negator || units[i].is_excluded() {
             continue;
         }
+        let u = units[i];
         let clause = clauses[u.clause as usize];
-        let mut scope = i + 1..clause.end as usize;
+        let mut scope = i + 1..(clause.end as usize).min(i + 1 + MAX_NEGATION_SCOPE);
         let next = next_word(units, i);
         if let Some(nx) = next {
             let next_unit = units[nx];
@@ -824,7 +991,9 @@ fn apply_negation(
             .iter()
             .position(Unit::is_word)
             .map(|p| scope.start + p);
-        if let Some(f) = first {
+        if let Some(f) = first
+            && !u.flags.contains(Flags::IRONY_LISTED)
+        {
             if units[f].grammar.contains(Grammar::UNDERSTATEMENT) {
                 let praise = units[f + 1..scope.end].iter().any(|w| w.base > 0.0);
                 let (label, strength) = if hedged_aside {
@@ -841,6 +1010,9 @@ fn apply_negation(
                     strength: 0.5,
                 });
             }
+        }
+        if u.grammar.contains(Grammar::PHRASE_NEGATOR) && !hedged_aside {
+            scope.end = noun_phrase_end(units, scope.clone());
         }
         if is_superlative(text, units, i, scope.clone()) {
             let mut moved = false;
@@ -864,10 +1036,6 @@ fn apply_negation(
             target.negations = target.negations.saturating_add(1);
             target.negation_strength = m.weight;
             target.negator = i as u32;
-            if target.is(ModifierClass::Negator) {
-                // A negator inside a negation scope is itself negated: "not without merit".
-                target.flags.insert(Flags::NOT_NEGATOR);
-            }
             if target.base < 0.0 && object && !predicate {
                 target.flags.insert(Flags::NEGATED_OBJECT);
             }
@@ -879,6 +1047,20 @@ fn apply_negation(
                 && !target.grammar.contains(Grammar::BELIEF);
         }
     }
+}
+
+/// The end of the noun phrase that starts `scope`: past leading determiners, then the run of content
+/// words up to the next function word or punctuation ("no [serious problems] were found").
+fn noun_phrase_end(units: &[Unit], scope: std::ops::Range<usize>) -> usize {
+    let content = |u: &Unit| u.is_word() && !u.grammar.contains(Grammar::FUNCTION);
+    let mut k = scope.start;
+    while k < scope.end && units[k].is_word() && !content(&units[k]) {
+        k += 1;
+    }
+    while k < scope.end && content(&units[k]) {
+        k += 1;
+    }
+    k
 }
 
 /// "couldn't be happier", "can't praise it enough", "doesn't get any better", "haven't been this
@@ -919,7 +1101,7 @@ fn apply_contrast(
     for (i, u) in units.iter().enumerate() {
         if !u.is(ModifierClass::Contrast)
             || u.flags.contains(Flags::NOT_CONTRAST)
-            || u.flags.contains(Flags::NESTED)
+            || u.is_excluded()
         {
             continue;
         }
@@ -997,25 +1179,23 @@ fn is_contrastive_yet(text: &str, units: &[Unit], i: usize) -> bool {
 }
 
 /// Hedges, certainty markers and question words weigh on their clause (or the next clause when they
-/// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence.
+/// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence. The factors are
+/// kept per clause and per sentence, so that many markers cost no more than one.
 fn apply_scoped_modifiers(
     text: &str,
-    units: &mut [Unit],
-    clauses: &[Clause],
+    units: &[Unit],
+    clauses: &mut [Clause],
     sentences: &mut [Sentence],
     sink: &mut EvidenceSink<'_>,
 ) {
     let mut exclaims = 0u32;
     let mut exclaim_sentence = u32::MAX;
-    for i in 0..units.len() {
-        let u = units[i];
+    for (i, u) in units.iter().enumerate() {
         let Some(m) = u.modifier else { continue };
-        if u.flags.contains(Flags::NESTED) {
+        if u.is_excluded() {
             continue;
         }
-        let sentence = sentences[u.sentence as usize];
-        let sentence_range = sentence.start as usize..sentence.end as usize;
-        let (range, factor, flag, label) = match m.class {
+        let (scope, factor, flag, label) = match m.class {
             ModifierClass::Booster if !u.is_word() => {
                 // "!": each adds emphasis to its sentence, up to a cap.
                 if exclaim_sentence != u.sentence {
@@ -1027,7 +1207,7 @@ fn apply_scoped_modifiers(
                     continue;
                 }
                 (
-                    sentence_range,
+                    Scope::Sentence(u.sentence),
                     1.0 + m.weight,
                     Flags::EXCLAIMED,
                     ":emphasis",
@@ -1036,73 +1216,77 @@ fn apply_scoped_modifiers(
             ModifierClass::Conditional => {
                 sentences[u.sentence as usize].conditional = true;
                 (
-                    sentence_range,
+                    Scope::Sentence(u.sentence),
                     1.0 - m.weight,
                     Flags::CONDITIONAL,
                     ":conditional",
                 )
             }
-            ModifierClass::Question if !u.is_word() => {
-                (sentence_range, 1.0 - m.weight, Flags::QUESTION, ":question")
-            }
+            ModifierClass::Question if !u.is_word() => (
+                Scope::Sentence(u.sentence),
+                1.0 - m.weight,
+                Flags::QUESTION,
+                ":question",
+            ),
             ModifierClass::Question => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,
                 Flags::QUESTION,
                 ":question",
             ),
             ModifierClass::Hedge => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,
                 Flags::HEDGED,
                 ":hedge",
             ),
             ModifierClass::Certainty => (
-                own_or_adjacent_clause(units, clauses, i),
+                own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 + m.weight / 2.0,
                 Flags::CERTAIN,
                 ":certainty",
             ),
             _ => continue,
         };
-        let mut moved = false;
-        for target in &mut units[range] {
-            target.weight *= factor;
-            target.flags.insert(flag);
-            moved |= target.flags.contains(Flags::EVALUATIVE);
-        }
+        let moved = match scope {
+            Scope::Clause(c) => {
+                let clause = &mut clauses[c as usize];
+                clause.factor = (clause.factor * factor).min(MAX_FACTOR);
+                clause.flags.insert(flag);
+                clause.evaluative
+            }
+            Scope::Sentence(s) => {
+                let sentence = &mut sentences[s as usize];
+                sentence.factor = (sentence.factor * factor).min(MAX_FACTOR);
+                sentence.flags.insert(flag);
+                sentence.evaluative
+            }
+        };
         if moved {
             sink.push(factor, &[u.span.of(text), label]);
         }
     }
 }
 
-/// The clause of unit `i`; when the clause holds nothing but modifiers and function words ("Perhaps,"),
-/// the next clause of the sentence, or else the previous one ("..., I think.").
-fn own_or_adjacent_clause(units: &[Unit], clauses: &[Clause], i: usize) -> std::ops::Range<usize> {
-    let own = units[i].clause as usize;
-    let range = |c: &Clause| c.start as usize..c.end as usize;
-    let has_content = |c: &Clause| {
-        units[range(c)]
-            .iter()
-            .any(|u| u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION))
-    };
-    let clause = &clauses[own];
-    if has_content(clause) {
-        return range(clause);
+/// What a hedge, question or conditional weighs on.
+enum Scope {
+    Clause(u32),
+    Sentence(u32),
+}
+
+/// Clause `own`; when it holds nothing but modifiers and function words ("Perhaps,"), the next clause
+/// of the sentence, or else the previous one ("..., I think.").
+fn own_or_adjacent_clause(clauses: &[Clause], own: u32) -> Scope {
+    let clause = &clauses[own as usize];
+    if clause.has_content {
+        return Scope::Clause(own);
     }
-    let sentence = clause.sentence;
-    if let Some(next) = clauses.get(own + 1).filter(|c| c.sentence == sentence) {
-        return range(next);
-    }
-    if let Some(prev) = own
-        .checked_sub(1)
-        .map(|p| &clauses[p])
-        .filter(|c| c.sentence == sentence)
-    {
-        return range(prev);
-    }
-    range(clause)
+    let same_sentence = |c: &u32| clauses[*c as usize].sentence == clause.sentence;
+    let next = Some(own + 1)
+        .filter(|&n| (n as usize) < clauses.len())
+        .filter(same_sentence);
+    let prev = own.checked_sub(1).filter(same_sentence);
+    Scope::Clause(next.or(prev).unwrap_or(own))
 }
 
 /// Strong irony flips literal praise and damps literal criticism.
@@ -1125,7 +1309,7 @@ fn apply_irony(scores: &mut Scores, sink: &mut EvidenceSink<'_>) {
 
 /// The dimension weights of a unit after boosters and negation: what [`super::dimensions`] adds up.
 pub(crate) fn dimension_weight(unit: &Unit, raw: f32, dimension: Dimension) -> Option<f32> {
-    let w = (raw * unit.boost).clamp(-1.0, 1.0);
+    let w = (raw * unit.boost.min(MAX_FACTOR)).clamp(-1.0, 1.0);
     if unit.is_negated() {
         // A negated cue counts for the other pole on a bipolar scale ("not cooperate" is conflict) and
         // not at all on a 0..1 scale ("no threat").

@@ -133,10 +133,10 @@ pub struct Modifier {
     pub weight: f32,
 }
 
-/// Closed-class roles of a word that the rules need, as bit flags. These come from the built-in word
+/// Closed-class roles of a word that the rules need, as bit flags (crate-internal). These come from the built-in word
 /// lists in [`super::words`], not from lexicon files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Grammar(u16);
+pub(crate) struct Grammar(u16);
 
 impl Grammar {
     /// A function word: not a content word for boosters, dilution or the neutral share.
@@ -164,6 +164,10 @@ impl Grammar {
     pub const COMPARATIVE: Grammar = Grammar(1 << 10);
     /// "can", "could" and their negations.
     pub const CAN: Grammar = Grammar(1 << 11);
+    /// A negator whose scope is the noun phrase after it ("no", "without").
+    pub const PHRASE_NEGATOR: Grammar = Grammar(1 << 12);
+    /// An auxiliary verb: after "and" it opens a new predicate.
+    pub const AUXILIARY: Grammar = Grammar(1 << 13);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0
@@ -180,7 +184,7 @@ pub struct Entry {
     pub valence: f32,
     pub dims: [f32; Dimension::COUNT],
     pub modifier: Option<Modifier>,
-    pub grammar: Grammar,
+    pub(crate) grammar: Grammar,
 }
 
 impl Entry {
@@ -191,23 +195,29 @@ impl Entry {
     pub(crate) fn has_dims(&self) -> bool {
         self.dims.iter().any(|&w| w != 0.0)
     }
+
+    /// Whether a multiword entry stands in for its words (it has a valence or is a modifier) rather
+    /// than adding a tone weight on top of them: "not the best" in the irony lexicon must not hide the
+    /// valence of "best".
+    pub(crate) fn replaces_its_words(&self) -> bool {
+        self.valence != 0.0 || self.modifier.is_some()
+    }
 }
 
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
 
-/// What a lookup of one token returns: its own entry, and the range of phrases starting with it.
+/// What a lookup of one token returns: its own entry, and whether a phrase starts with it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Term {
     pub entry: Option<EntryId>,
-    phrases_start: u32,
-    phrases_end: u32,
+    pub starts_phrase: bool,
 }
 
-/// A multiword entry: the tokens after its first, already folded.
+/// A multiword entry: its tokens, already folded.
 #[derive(Debug, Clone)]
 struct Phrase {
-    rest: Box<[Box<str>]>,
+    words: Box<[Box<str>]>,
     entry: EntryId,
 }
 
@@ -261,39 +271,42 @@ pub(crate) struct Table {
     terms: WordMap<Term>,
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
+    /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
+    /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
+    /// range; every word of a candidate is compared.
+    pairs: HashMap<u64, (u32, u32), BuildHasherDefault<WordHasher>>,
 }
 
 impl Table {
     /// Builds the table from folded terms (lowercase, single spaces, ASCII apostrophes).
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let mut table = Table::default();
-        // (first word, the other words, entry) of each multiword term.
-        type PendingPhrase = (Box<str>, Box<[Box<str>]>, EntryId);
+        // (key of the first two words, all words, entry) of each multiword term.
+        type PendingPhrase = (u64, Box<[Box<str>]>, EntryId);
         let mut pending: Vec<PendingPhrase> = Vec::new();
         for (term, entry) in terms {
-            let mut words = tokens(term, 0).map(|t| t.text(term));
-            let Some(first) = words.next() else {
+            let words: Box<[Box<str>]> = tokens(term, 0).map(|t| Box::from(t.text(term))).collect();
+            let Some(first) = words.first() else {
                 continue;
             };
-            let rest: Box<[Box<str>]> = words.map(Box::from).collect();
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
-            if rest.is_empty() {
-                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
-            } else {
-                pending.push((Box::from(first), rest, id));
+            let slot = table.terms.entry(first.clone()).or_default();
+            match words.get(1) {
+                None => slot.entry = Some(id),
+                Some(second) => {
+                    slot.starts_phrase = true;
+                    pending.push((pair_key(first, hash_folded(second)), words, id));
+                }
             }
         }
-        // Longest first, so that the first phrase that matches is the longest one.
+        // Longest first within a pair, so that the first phrase that matches is the longest one.
         pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
-        for (first, rest, entry) in pending {
+        for (key, words, entry) in pending {
             let index = table.phrases.len() as u32;
-            table.phrases.push(Phrase { rest, entry });
-            let term = table.terms.entry(first).or_default();
-            if term.phrases_end == 0 {
-                term.phrases_start = index;
-            }
-            term.phrases_end = index + 1;
+            table.phrases.push(Phrase { words, entry });
+            let range = table.pairs.entry(key).or_insert((index, index));
+            range.1 = index + 1;
         }
         table
     }
@@ -308,28 +321,66 @@ impl Table {
         self.terms.get(folded)
     }
 
-    /// The longest phrase starting with `term` whose remaining tokens are `next` (texts as written):
-    /// its entry and its length in tokens.
+    /// The longest phrase starting with the folded word `first` whose other tokens are `next` (texts as
+    /// written) and whose entry passes `accept`: its entry and its length in tokens. `buf` is scratch
+    /// space for folding a non-ASCII token.
     pub fn longest_phrase(
         &self,
-        term: &Term,
+        first: &str,
         text: &str,
         next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
+        accept: impl Fn(&Entry) -> bool,
+        buf: &mut String,
     ) -> Option<(EntryId, usize)> {
-        let phrases = &self.phrases[term.phrases_start as usize..term.phrases_end as usize];
-        'phrase: for phrase in phrases {
-            let mut following = next.clone();
-            for word in phrase.rest.iter() {
-                match following.next() {
+        let mut following = next.clone();
+        let second = match following.next() {
+            Some((span, kind)) if kind != TokenKind::QuoteMark => span.of(text),
+            _ => return None,
+        };
+        let second_hash = if second.is_ascii() {
+            hash_folded(second)
+        } else {
+            fold_term_into(second, buf);
+            hash_folded(buf)
+        };
+        let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
+        'phrase: for phrase in &self.phrases[start as usize..end as usize] {
+            if phrase.words[0].as_ref() != first || !accept(self.entry(phrase.entry)) {
+                continue;
+            }
+            let mut rest = next.clone();
+            for word in phrase.words[1..].iter() {
+                match rest.next() {
                     Some((span, kind))
                         if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
                     _ => continue 'phrase,
                 }
             }
-            return Some((phrase.entry, phrase.rest.len() + 1));
+            return Some((phrase.entry, phrase.words.len()));
         }
         None
     }
+}
+
+/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals).
+fn hash_folded(s: &str) -> u64 {
+    let mut h = WordHasher::default();
+    let mut chunks = s.as_bytes().chunks(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        for (w, b) in word.iter_mut().zip(chunk) {
+            *w = b.to_ascii_lowercase();
+        }
+        h.add(u64::from_le_bytes(word));
+    }
+    h.finish()
+}
+
+/// The key of a phrase's first two words in [`Table::pairs`].
+fn pair_key(first: &str, second_hash: u64) -> u64 {
+    let mut h = WordHasher(hash_folded(first));
+    h.add(second_hash);
+    h.finish()
 }
 
 /// Folds a term as lexicons store it: lowercase, with ’ as '. Written into `out` so that a scorer
@@ -399,8 +450,10 @@ mod tests {
         let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
+        assert!(at.starts_phrase);
+        let mut buf = String::new();
         let (id, len) = table
-            .longest_phrase(at, text, spans[1..].iter().copied())
+            .longest_phrase("at", text, spans[1..].iter().copied(), |_| true, &mut buf)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

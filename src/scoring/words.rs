@@ -187,6 +187,13 @@ const SUBJECT: &[&str] = &[
     "there's",
 ];
 
+/// Auxiliary verbs: after "and" they open a new predicate ("will not spare him and will ..."), which
+/// ends a negation.
+const AUXILIARY: &[&str] = &[
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "is", "are", "was",
+    "were", "has", "have", "had", "do", "does", "did",
+];
+
 /// After "not", these make "not only ... but also", which adds rather than negates.
 const ADDITIVE: &[&str] = &["only", "just", "merely", "simply", "solely"];
 
@@ -248,6 +255,21 @@ const COMPARATIVE: &[&str] = &[
     "more", "enough", "better", "worse", "happier", "less", "greater", "prouder", "sadder",
 ];
 
+/// Negators that deny a noun phrase rather than a clause: "no secret that ...", "without serious
+/// problems". Their scope is the phrase that follows them.
+const PHRASE_NEGATOR: &[&str] = &[
+    "no",
+    "without",
+    "few",
+    "lack",
+    "lacks",
+    "lacked",
+    "lacking",
+    "lack of",
+    "absence of",
+    "free of",
+];
+
 /// "can" and its negations: with a comparative they make the superlative above.
 const CAN: &[&str] = &[
     "can", "could", "can't", "cannot", "couldn't", "cant", "couldnt",
@@ -260,7 +282,7 @@ const BELIEF: &[&str] = &[
 
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 12] = [
+    let lists: [(&'static [&'static str], Grammar); 14] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -273,6 +295,8 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (COPULA, Grammar::COPULA),
         (COMPARATIVE, Grammar::COMPARATIVE),
         (CAN, Grammar::CAN),
+        (PHRASE_NEGATOR, Grammar::PHRASE_NEGATOR),
+        (AUXILIARY, Grammar::AUXILIARY),
     ];
     lists
         .into_iter()

@@ -72,7 +72,7 @@ use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Lexicons, Scorer};
 use crate::segment::Segmented;
 use crate::text::CharOffsets;
-use crate::topics::TopicLexicon;
+use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
 /// threads.
@@ -181,6 +181,31 @@ fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
     Ok(aliases)
 }
 
+/// Topics the quote names; when it names none, those of its sentence, then its paragraph.
+fn topics_of(
+    seg: &Segmented<'_>,
+    quote: &Quote,
+    mentions: &TopicMentions,
+    out: &mut Vec<TopicId>,
+) -> TopicSource {
+    out.clear();
+    mentions.within(quote.span.start, quote.span.end, out);
+    if !out.is_empty() {
+        return TopicSource::Quote;
+    }
+    let sentence = seg
+        .sentence_at(quote.span.start)
+        .map(|s| seg.sentences[s].span);
+    let paragraph = seg.paragraphs.get(quote.paragraph).map(|p| p.span);
+    for context in [sentence, paragraph].into_iter().flatten() {
+        mentions.within(context.start, context.end, out);
+        if !out.is_empty() {
+            return TopicSource::Context;
+        }
+    }
+    TopicSource::None
+}
+
 impl Engine {
     /// An engine with the lexicons shipped in the binary.
     pub fn with_defaults() -> Result<Engine> {
@@ -270,12 +295,17 @@ impl Engine {
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
         let mut topics = Vec::new();
+        let mentions = if found.quotes.is_empty() {
+            TopicMentions::default()
+        } else {
+            self.topics.mentions(seg.text)
+        };
         found
             .quotes
             .iter()
             .enumerate()
             .map(|(n, quote)| {
-                let topic_source = self.topics_of(seg, quote, &mut topics);
+                let topic_source = topics_of(seg, quote, &mentions, &mut topics);
                 let scored = self.scorer.score(&quote.text);
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
                 let name = speaker.map(|s| {
@@ -325,26 +355,6 @@ impl Engine {
                 }
             })
             .collect()
-    }
-
-    /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
-    fn topics_of(&self, seg: &Segmented<'_>, quote: &Quote, out: &mut Vec<TopicId>) -> TopicSource {
-        out.clear();
-        self.topics.find_into(&quote.text, out);
-        if !out.is_empty() {
-            return TopicSource::Quote;
-        }
-        let sentence = seg
-            .sentence_at(quote.span.start)
-            .map(|s| seg.sentences[s].span);
-        let paragraph = seg.paragraphs.get(quote.paragraph).map(|p| p.span);
-        for context in [sentence, paragraph].into_iter().flatten() {
-            self.topics.find_into(context.of(seg.text), out);
-            if !out.is_empty() {
-                return TopicSource::Context;
-            }
-        }
-        TopicSource::None
     }
 
     /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each

@@ -114,7 +114,10 @@ impl TopicLexicon {
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            // A few thousand short patterns: the DFA is small and the fastest to search.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            // The longest phrase wins: "trade union" over "trade", "nuclear power" over "nuclear".
+            .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .map_err(|e| Error::Lexicon {
                 path: path.to_path_buf(),
@@ -138,10 +141,32 @@ impl TopicLexicon {
         &self.labels[usize::from(id)]
     }
 
+    /// Every topic mention in `text`, in text order, as (byte span, topic): one scan of an article that
+    /// its quotes' topics are then read from.
+    pub fn mentions(&self, text: &str) -> TopicMentions {
+        let bytes = text.as_bytes();
+        let found = self
+            .automaton
+            .find_iter(text)
+            .filter(|m| {
+                (m.start() == 0 || !is_word_byte(text, m.start(), true))
+                    && (m.end() == bytes.len() || !is_word_byte(text, m.end(), false))
+            })
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    self.pattern_topic[m.pattern().as_usize()],
+                )
+            })
+            .collect();
+        TopicMentions { found }
+    }
+
     /// Adds to `out` the topics that `text` mentions (on word boundaries), sorted and without repeats.
     pub fn find_into(&self, text: &str, out: &mut Vec<TopicId>) {
         let bytes = text.as_bytes();
-        for m in self.automaton.find_overlapping_iter(text) {
+        for m in self.automaton.find_iter(text) {
             let before_ok = m.start() == 0 || !is_word_byte(text, m.start(), true);
             let after_ok = m.end() == bytes.len() || !is_word_byte(text, m.end(), false);
             if before_ok && after_ok {
@@ -157,6 +182,28 @@ impl TopicLexicon {
         let mut out = Vec::new();
         self.find_into(text, &mut out);
         out
+    }
+}
+
+/// The topic mentions of one text, in text order.
+#[derive(Debug, Clone, Default)]
+pub struct TopicMentions {
+    found: Vec<(usize, usize, TopicId)>,
+}
+
+impl TopicMentions {
+    /// Adds to `out` the topics mentioned wholly inside bytes `start..end`, sorted and without repeats.
+    pub fn within(&self, start: usize, end: usize, out: &mut Vec<TopicId>) {
+        let first = self.found.partition_point(|&(s, _, _)| s < start);
+        out.extend(
+            self.found[first..]
+                .iter()
+                .take_while(|&&(s, _, _)| s < end)
+                .filter(|&&(_, e, _)| e <= end)
+                .map(|&(_, _, t)| t),
+        );
+        out.sort_unstable();
+        out.dedup();
     }
 }
 

@@ -286,8 +286,14 @@ impl<'a, 't> Article<'a, 't> {
                     i += 1;
                     continue;
                 }
-                let (words, n) = self.r.words_from(i, sentence.end_token);
-                if let Some(entry) = self.r.lex.cue_at(&words[..n])
+                let first_word = self.r.lower_word(i);
+                let (words, n) = if self.r.lex.starts_entry(first_word) {
+                    self.r.words_from(i, sentence.end_token)
+                } else {
+                    ([""; 6], 0)
+                };
+                if n > 0
+                    && let Some(entry) = self.r.lex.cue_at(&words[..n])
                     && !self.used_as_noun(i, entry)
                 {
                     self.cues.push(CueHit {

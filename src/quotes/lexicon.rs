@@ -2,7 +2,7 @@
 //! (lexicons/manner.tsv) and the titles, role nouns and organisation words that shape speaker names
 //! (lexicons/titles.tsv). Built once, shared read-only.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use super::Framing;
@@ -224,6 +224,14 @@ impl AttributionLexicon {
             );
         }
         Ok(())
+    }
+
+    /// Whether some cue or title starts with this lowercase word: one hash look-up that lets callers
+    /// skip the words that begin nothing.
+    pub fn starts_entry(&self, word: &str) -> bool {
+        self.multiword_heads.contains_key(word)
+            || self.cues.contains_key(word)
+            || self.titles.contains_key(word)
     }
 
     /// The longest cue that starts with `words[0]`, given the lowercase words from there on.

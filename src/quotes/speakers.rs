@@ -200,6 +200,11 @@ impl<'a, 't> PhraseReader<'a, 't> {
         self.seg.tokens[i].span.of(self.lower)
     }
 
+    /// The lowercase form of token `i`, without a possessive ’s.
+    pub fn lower_word(&self, i: usize) -> &'a str {
+        strip_possessive(self.word(i))
+    }
+
     fn raw(&self, i: usize) -> &'t str {
         self.seg.token_text(i)
     }
@@ -614,6 +619,8 @@ pub struct Entity {
     surname: String,
     first: Option<String>,
     name_words: usize,
+    /// Folded name of an organisation or group, which joins only on the whole name.
+    folded: String,
 }
 
 /// The entities of one article, built as mentions are met in text order.
@@ -635,6 +642,11 @@ impl Entities {
         mention: Span,
     ) -> usize {
         let raw = name.of(text);
+        let folded = if kind == SpeakerType::Person {
+            String::new()
+        } else {
+            fold_name(raw)
+        };
         let words: Vec<&str> = raw.split_whitespace().collect();
         let surname = words
             .last()
@@ -650,7 +662,7 @@ impl Entities {
                             _ => true,
                         }
                 } else {
-                    fold_name(&e.name) == fold_name(raw)
+                    e.folded == folded
                 }
         });
         let index = match found {
@@ -665,6 +677,7 @@ impl Entities {
                     surname,
                     first: None,
                     name_words: 0,
+                    folded,
                 });
                 self.list.len() - 1
             }
@@ -694,6 +707,7 @@ impl Entities {
             surname: String::new(),
             first: None,
             name_words: 0,
+            folded: String::new(),
         });
         self.list.len() - 1
     }

@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod quotes;
 pub mod scoring;
 pub mod segment;
+pub mod stats;
 pub mod text;
 pub mod topics;
 

@@ -24,6 +24,7 @@
 //! ```ignore
 
 pub mod aggregate;
+pub mod compare;
 pub mod error;
 pub mod ingest;
 pub mod output;

@@ -425,7 +425,8 @@ pub fn find_speaker(rows: &[QuoteRow], name: &str) -> Result<SpeakerMatch> {
 pub struct CompareOptions {
     /// The scores to compare, in output order.
     pub scores: Vec<ScoreColumn>,
-    /// Also compare within each topic that at least two of the speakers speak on.
+    /// Also compare within each topic that at least two of the speakers speak on (unless [`compare`] is
+    /// given one topic).
     pub per_topic: bool,
     /// Bootstrap resamples for the interval of the difference.
     pub resamples: usize,
@@ -996,8 +997,8 @@ impl fmt::Display for Comparison {
         };
         writeln!(
             f,
-            "\ndiff = mean a - mean b. interval: percentile bootstrap, {} resamples. delta: Cliff's \
-             delta. d: Cohen's d (pooled sd).\np: two-sided permutation test, {} permutations{adjustment}. \
+            "\ndiff = mean a - mean b; interval: percentile bootstrap, {} resamples; delta: Cliff's \
+             delta; d: Cohen's d (pooled sd)\np: two-sided permutation test, {} permutations{adjustment}\n\
              A difference is reported when the interval excludes 0 and p < {}. Seed {}.",
             self.options.resamples,
             self.options.permutations,

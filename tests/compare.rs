@@ -72,6 +72,11 @@ fn reads_a_score_output_folder_with_extra_columns() {
     assert_eq!(table.extra(first, "date"), Some("2024-03-01"));
     assert_eq!(table.extra(first, "title"), None);
 
+    // A byte order mark, as spreadsheets write, does not hide the first column.
+    let with_bom = format!("\u{FEFF}{QUOTES_CSV}");
+    let from_bom = QuoteTable::from_reader(with_bom.as_bytes(), "q.csv".as_ref()).unwrap();
+    assert_eq!(from_bom.rows[0].article_id, "a1");
+
     // An empty score cell is a missing score, an empty topics cell no topic.
     assert_eq!(table.rows[3].score(ScoreColumn::Cooperation), None);
     assert!(table.rows[4].topics.is_empty());

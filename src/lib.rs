@@ -24,6 +24,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod compare;
 pub mod error;
 pub mod eval;
 pub mod ingest;
@@ -32,6 +33,7 @@ pub mod pipeline;
 pub mod quotes;
 pub mod scoring;
 pub mod segment;
+pub mod stats;
 pub mod text;
 pub mod topics;
 

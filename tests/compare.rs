@@ -1,0 +1,527 @@
+//! Comparing speakers from a quotes.csv: reading the table, matching names, the statistics of each pair
+//! and the two renderings of the result.
+
+use std::fs;
+
+use tenor::Error;
+use tenor::compare::{
+    CompareOptions, Comparison, PAdjustment, QuoteRow, QuoteTable, ScoreColumn, Verdict, compare,
+    find_speaker, similarity,
+};
+use tenor::stats::{self, Bootstrap, Permutation, Rng};
+
+/// A quotes.csv as `tenor score` writes it, plus source and date columns after the fixed ones.
+const QUOTES_CSV: &str = "\
+article_id,quote_id,kind,start,end,speaker,speaker_mention,cue,framing,topics,topic_source,text,sentiment,positive,negative,neutral,cooperation,warmth,threat,assertiveness,irony,evidence,source,date
+a1,a1:1,direct,10,52,Sergeï Lavrov,Lavrov,said,neutral,ukraine;sanctions,quote,\"We will respond, firmly.\",-0.4200,0.0000,0.3000,0.7000,-0.6000,-0.5000,0.7000,0.8000,0.0000,respond:-1.00,Wire,2024-03-01
+a1,a1:2,direct,80,120,Boris Johnson,Johnson,told,neutral,ukraine,quote,\"We stand with our friends.\",0.5100,0.4000,0.0000,0.6000,0.7000,0.6000,0.0000,0.6000,0.0000,friends:2.00,Wire,2024-03-01
+a2,a2:1,direct,5,40,Sergei Lavrov,Mr Lavrov,warned,distance,sanctions,quote,\"This will end badly.\",-0.6000,0.0000,0.4000,0.6000,-0.7000,-0.6000,0.8000,0.7000,0.1000,badly:-2.00,Daily,2024-03-02
+a2,a2:2,mixed,60,95,Boris Johnson,He,said,neutral,sanctions,context,\"Sanctions are working.\",0.3000,0.3000,0.0000,0.7000,,0.2000,0.1000,0.5000,0.0000,working:1.00,Daily,2024-03-02
+a3,a3:1,direct,0,30,Mike Johnson,Johnson,said,neutral,,,\"Not today.\",-0.1000,0.0000,0.1000,0.9000,0.0000,0.0000,0.0000,0.4000,0.0000,,Post,2024-03-03
+";
+
+fn fixture_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("quotes.csv"), QUOTES_CSV).unwrap();
+    dir
+}
+
+/// Rows for the speakers `(name, warmth values)`, every quote on the topics `topics`.
+fn rows_with_warmth(speakers: &[(&str, &[f64])], topics: &[&str]) -> Vec<QuoteRow> {
+    let mut rows = Vec::new();
+    for (name, values) in speakers {
+        for (i, &warmth) in values.iter().enumerate() {
+            let mut scores = [Some(0.0); 9];
+            scores[ScoreColumn::Warmth as usize] = Some(warmth);
+            let topics = topics.iter().map(|t| t.to_string()).collect();
+            rows.push(QuoteRow::new("a", format!("a:{i}"), *name, topics, scores));
+        }
+    }
+    rows
+}
+
+/// `n` values spread evenly-ish around `centre` by a seeded generator.
+fn noisy(rng: &mut Rng, n: usize, centre: f64, spread: f64) -> Vec<f64> {
+    (0..n)
+        .map(|_| centre + spread * (rng.below(2001) as f64 / 1000.0 - 1.0))
+        .collect()
+}
+
+fn warmth_only() -> CompareOptions {
+    CompareOptions {
+        scores: vec![ScoreColumn::Warmth],
+        ..CompareOptions::default()
+    }
+}
+
+#[test]
+fn reads_a_score_output_folder_with_extra_columns() {
+    let dir = fixture_dir();
+    let table = QuoteTable::from_path(dir.path()).unwrap();
+    assert_eq!(table.path, dir.path().join("quotes.csv"));
+    assert_eq!(table.extra_columns, ["source", "date"]);
+    assert_eq!(table.rows.len(), 5);
+
+    let first = &table.rows[0];
+    assert_eq!(first.quote_id, "a1:1");
+    assert_eq!(first.speaker, "Sergeï Lavrov");
+    assert_eq!(first.speaker_key(), "sergei lavrov");
+    assert_eq!(first.topics, ["ukraine", "sanctions"]);
+    assert_eq!(first.score(ScoreColumn::Sentiment), Some(-0.42));
+    assert_eq!(first.score(ScoreColumn::Threat), Some(0.7));
+    assert_eq!(table.extra(first, "date"), Some("2024-03-01"));
+    assert_eq!(table.extra(first, "title"), None);
+
+    // A byte order mark, as spreadsheets write, does not hide the first column.
+    let with_bom = format!("\u{FEFF}{QUOTES_CSV}");
+    let from_bom = QuoteTable::from_reader(with_bom.as_bytes(), "q.csv".as_ref()).unwrap();
+    assert_eq!(from_bom.rows[0].article_id, "a1");
+
+    // An empty score cell is a missing score, an empty topics cell no topic.
+    assert_eq!(table.rows[3].score(ScoreColumn::Cooperation), None);
+    assert!(table.rows[4].topics.is_empty());
+}
+
+#[test]
+fn a_bad_score_cell_is_an_error_naming_the_file_and_line() {
+    let broken = QUOTES_CSV.replace("0.5100,0.4000", "high,0.4000");
+    let err = QuoteTable::from_reader(broken.as_bytes(), "out/quotes.csv".as_ref()).unwrap_err();
+    let shown = err.to_string();
+    assert!(matches!(err, Error::Input { .. }));
+    assert!(
+        shown.starts_with("out/quotes.csv: line 3: sentiment \"high\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_table_without_scores_is_refused() {
+    let csv = "article_id,speaker,topics\na1,Ana,trade\n";
+    let err = QuoteTable::from_reader(csv.as_bytes(), "q.csv".as_ref()).unwrap_err();
+    assert!(err.to_string().contains("no `sentiment` column"), "{err}");
+    let missing = QuoteTable::from_path("no/such/folder/quotes.csv".as_ref()).unwrap_err();
+    assert!(matches!(missing, Error::Io { .. }));
+}
+
+#[test]
+fn speakers_match_by_folded_name_or_unique_surname() {
+    let table = QuoteTable::from_path(fixture_dir().path()).unwrap();
+    let lavrov = find_speaker(&table.rows, "LAVROV").unwrap();
+    // Two spellings fold alike; the tie goes to the first in byte order.
+    assert_eq!(lavrov.key, "sergei lavrov");
+    assert_eq!(lavrov.quotes, 2);
+    assert_eq!(lavrov.name, "Sergei Lavrov");
+    assert_eq!(
+        find_speaker(&table.rows, "boris johnson").unwrap().quotes,
+        2
+    );
+
+    let err = find_speaker(&table.rows, "Johnson")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Boris Johnson (2 quotes), Mike Johnson (1 quotes)"),
+        "{err}"
+    );
+    let err = find_speaker(&table.rows, "Putin").unwrap_err().to_string();
+    assert!(
+        err.contains("no speaker in the table is called \"Putin\""),
+        "{err}"
+    );
+    // A surname match is on whole words: "son" is not the end of "Johnson".
+    assert!(find_speaker(&table.rows, "son").is_err());
+}
+
+#[test]
+fn clearly_separated_speakers_get_a_verdict_and_an_interval_around_the_true_gap() {
+    let mut rng = Rng::new(11);
+    let warm = noisy(&mut rng, 60, 0.5, 0.2);
+    let cold = noisy(&mut rng, 45, -0.3, 0.2);
+    let rows = rows_with_warmth(&[("Ana Petrova", &warm), ("Ivan Horvat", &cold)], &[]);
+    let comparison = compare(&rows, &["Horvat", "Petrova"], None, &warmth_only()).unwrap();
+    assert_eq!(comparison.rows.len(), 1);
+    let row = &comparison.rows[0];
+    assert_eq!((row.n_a, row.n_b), (45, 60));
+    let true_gap = stats::mean(&cold).unwrap() - stats::mean(&warm).unwrap();
+    assert!((row.diff.unwrap() - true_gap).abs() < 1e-12);
+    let interval = row.diff_interval.unwrap();
+    assert!(
+        interval.contains(-0.8) && interval.contains(true_gap),
+        "{interval:?}"
+    );
+    assert!(interval.excludes_zero() && interval.high - interval.low < 0.2);
+    assert_eq!(row.cliffs_delta, Some(-1.0));
+    assert!(row.cohens_d.unwrap() < -5.0);
+    assert!(row.p_value.unwrap() < 0.001);
+    assert_eq!(row.p_adjustment, PAdjustment::Unadjusted);
+    assert_eq!(row.verdict, Verdict::Lower);
+    assert_eq!(
+        row.verdict_text(),
+        "Ivan Horvat lower than Ana Petrova (interval excludes 0)"
+    );
+}
+
+#[test]
+fn speakers_drawn_from_the_same_values_show_no_clear_difference() {
+    let mut rng = Rng::new(5);
+    let a = noisy(&mut rng, 40, 0.1, 0.5);
+    let b = noisy(&mut rng, 40, 0.1, 0.5);
+    let rows = rows_with_warmth(&[("Ana Petrova", &a), ("Ivan Horvat", &b)], &[]);
+    let row = &compare(&rows, &["Petrova", "Horvat"], None, &warmth_only())
+        .unwrap()
+        .rows[0];
+    assert!(row.diff_interval.unwrap().contains(0.0));
+    assert!(row.p_value.unwrap() > 0.05);
+    assert_eq!(row.verdict, Verdict::NoClearDifference);
+    assert_eq!(
+        row.verdict_text(),
+        "no clear difference (interval includes 0)"
+    );
+}
+
+#[test]
+fn permutation_p_value_is_one_for_identical_samples_and_small_when_separated() {
+    let mut rng = Rng::new(9);
+    let sample = noisy(&mut rng, 30, 0.0, 1.0);
+    let p_same = stats::permutation_p_value(&sample, &sample, &Permutation::default()).unwrap();
+    assert_eq!(p_same, 1.0);
+    let shifted: Vec<f64> = sample.iter().map(|x| x + 2.5).collect();
+    let p_apart = stats::permutation_p_value(&sample, &shifted, &Permutation::default()).unwrap();
+    // No relabelling beats the observed one: the +1 correction leaves 1 / 10,001.
+    assert_eq!(p_apart, 1.0 / 10_001.0);
+}
+
+#[test]
+fn bootstrap_of_a_difference_covers_the_true_difference_of_separated_samples() {
+    let mut rng = Rng::new(21);
+    let a = noisy(&mut rng, 200, 1.0, 0.3);
+    let b = noisy(&mut rng, 150, 0.0, 0.3);
+    let interval = stats::bootstrap_mean_difference(&a, &b, &Bootstrap::default()).unwrap();
+    assert!(interval.contains(1.0), "{interval:?}");
+    assert!(interval.excludes_zero());
+    let of_a = stats::bootstrap_mean(&a, &Bootstrap::default()).unwrap();
+    assert!(
+        of_a.contains(1.0) && of_a.low > 0.9 && of_a.high < 1.1,
+        "{of_a:?}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_identical_output_and_another_seed_does_not() {
+    let mut rng = Rng::new(1);
+    let (a, b, c) = (
+        noisy(&mut rng, 30, 0.2, 0.4),
+        noisy(&mut rng, 25, 0.0, 0.4),
+        noisy(&mut rng, 20, -0.1, 0.4),
+    );
+    let rows = rows_with_warmth(&[("A One", &a), ("B Two", &b), ("C Three", &c)], &["trade"]);
+    let run = |seed| {
+        let options = CompareOptions {
+            seed,
+            per_topic: true,
+            ..warmth_only()
+        };
+        let comparison = compare(&rows, &["One", "Two", "Three"], None, &options).unwrap();
+        let mut csv = Vec::new();
+        comparison.write_csv(&mut csv).unwrap();
+        (comparison, String::from_utf8(csv).unwrap())
+    };
+    let (first, first_csv) = run(7);
+    let (second, second_csv) = run(7);
+    assert_eq!(first, second);
+    assert_eq!(first_csv, second_csv);
+    let (other, _) = run(8);
+    assert_ne!(first.rows[0].diff_interval, other.rows[0].diff_interval);
+    // Means do not depend on the seed.
+    assert_eq!(first.rows[0].diff, other.rows[0].diff);
+}
+
+#[test]
+fn more_than_two_speakers_get_holm_adjusted_p_values() {
+    let mut rng = Rng::new(3);
+    let (a, b, c) = (
+        noisy(&mut rng, 30, 0.3, 0.4),
+        noisy(&mut rng, 30, 0.0, 0.4),
+        noisy(&mut rng, 30, 0.05, 0.4),
+    );
+    let rows = rows_with_warmth(&[("A One", &a), ("B Two", &b), ("C Three", &c)], &[]);
+    let names = ["One", "Two", "Three"];
+    let adjusted = compare(&rows, &names, None, &warmth_only()).unwrap();
+    let pairs: Vec<(&str, &str)> = adjusted
+        .rows
+        .iter()
+        .map(|r| (r.speaker_a.as_str(), r.speaker_b.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("A One", "B Two"),
+            ("A One", "C Three"),
+            ("B Two", "C Three")
+        ]
+    );
+    // Each pair's raw p-value is what a two-speaker comparison of that pair gives.
+    let raw: Vec<f64> = [["One", "Two"], ["One", "Three"], ["Two", "Three"]]
+        .iter()
+        .map(|pair| {
+            compare(&rows, pair, None, &warmth_only()).unwrap().rows[0]
+                .p_value
+                .unwrap()
+        })
+        .collect();
+    let holm = stats::holm(&raw);
+    for (row, expected) in adjusted.rows.iter().zip(&holm) {
+        assert_eq!(row.p_adjustment, PAdjustment::Holm);
+        assert_eq!(row.p_value, Some(*expected));
+    }
+    assert!(holm.iter().zip(&raw).all(|(h, r)| h >= r));
+}
+
+#[test]
+fn a_speaker_with_one_quote_has_too_few_quotes() {
+    let rows = rows_with_warmth(
+        &[("Ana Petrova", &[0.5, 0.6, 0.7]), ("Ivan Horvat", &[-0.9])],
+        &[],
+    );
+    let row = &compare(&rows, &["Petrova", "Horvat"], None, &warmth_only())
+        .unwrap()
+        .rows[0];
+    assert_eq!(row.verdict, Verdict::TooFewQuotes);
+    assert_eq!(row.verdict_text(), "too few quotes");
+    assert_eq!(row.mean_b, Some(-0.9));
+    assert_eq!(
+        (row.diff_interval, row.p_value, row.cohens_d),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn per_topic_rows_follow_the_overall_row_and_a_topic_can_be_chosen() {
+    let table = QuoteTable::from_path(fixture_dir().path()).unwrap();
+    let options = CompareOptions {
+        scores: vec![ScoreColumn::Sentiment, ScoreColumn::Cooperation],
+        per_topic: true,
+        ..CompareOptions::default()
+    };
+    let comparison = compare(&table.rows, &["Lavrov", "Boris Johnson"], None, &options).unwrap();
+    let keys: Vec<(ScoreColumn, Option<&str>, usize, usize)> = comparison
+        .rows
+        .iter()
+        .map(|r| (r.score, r.topic.as_deref(), r.n_a, r.n_b))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (ScoreColumn::Sentiment, None, 2, 2),
+            (ScoreColumn::Sentiment, Some("sanctions"), 2, 1),
+            (ScoreColumn::Sentiment, Some("ukraine"), 1, 1),
+            // Johnson's second quote has no cooperation score.
+            (ScoreColumn::Cooperation, None, 2, 1),
+            (ScoreColumn::Cooperation, Some("sanctions"), 2, 0),
+            (ScoreColumn::Cooperation, Some("ukraine"), 1, 1),
+        ]
+    );
+    // Two quotes each, all of Lavrov's below Johnson's: the bootstrap interval excludes 0, but only 6
+    // relabellings exist and 2 of them are as extreme, so this is not reported as a difference.
+    let overall = &comparison.rows[0];
+    assert!(overall.diff_interval.unwrap().excludes_zero());
+    assert!((overall.p_value.unwrap() - 1.0 / 3.0).abs() < 0.02);
+    assert_eq!(overall.verdict, Verdict::Borderline);
+    assert!(
+        overall
+            .verdict_text()
+            .starts_with("no clear difference (interval excludes 0 but p = 0.3")
+    );
+    assert_eq!(comparison.rows[4].mean_b, None);
+    assert_eq!(comparison.rows[4].verdict, Verdict::TooFewQuotes);
+
+    let on_topic = compare(
+        &table.rows,
+        &["Lavrov", "Boris Johnson"],
+        Some("SANCTIONS"),
+        &options,
+    )
+    .unwrap();
+    assert!(
+        on_topic
+            .rows
+            .iter()
+            .all(|r| r.topic.as_deref() == Some("sanctions"))
+    );
+    let err = compare(
+        &table.rows,
+        &["Lavrov", "Boris Johnson"],
+        Some("trade"),
+        &options,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("topics in the table: sanctions, ukraine"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_has_the_fixed_leading_columns_and_four_decimals() {
+    let rows = rows_with_warmth(
+        &[
+            ("Ana Petrova", &[0.5, 0.6, 0.7, 0.6]),
+            ("Ivan Horvat", &[-0.2, -0.1, -0.3, -0.2]),
+        ],
+        &[],
+    );
+    let comparison = compare(&rows, &["Petrova", "Horvat"], None, &warmth_only()).unwrap();
+    let mut out = Vec::new();
+    comparison.write_csv(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "score,topic,speaker_a,speaker_b,n_a,n_b,mean_a,mean_b,diff,diff_ci_low,diff_ci_high,\
+         cliffs_delta,cohens_d,p_value,verdict,p_adjustment"
+    );
+    let fields: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        fields[..9],
+        [
+            "warmth",
+            "(all)",
+            "Ana Petrova",
+            "Ivan Horvat",
+            "4",
+            "4",
+            "0.6000",
+            "-0.2000",
+            "0.8000"
+        ]
+    );
+    assert_eq!(fields[11], "1.0000");
+    assert!(
+        fields[9..14]
+            .iter()
+            .all(|f| f.split_once('.').unwrap().1.len() == 4)
+    );
+    assert_eq!(
+        fields[14],
+        "Ana Petrova higher than Ivan Horvat (interval excludes 0)"
+    );
+    assert_eq!(fields[15], "none");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("comparison.csv");
+    comparison.save_csv(&path).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert!(
+        comparison
+            .save_csv(&dir.path().join("missing/c.csv"))
+            .is_err()
+    );
+}
+
+#[test]
+fn the_terminal_table_lines_up_and_explains_its_methods() {
+    let rows = rows_with_warmth(
+        &[
+            ("Ana Petrova", &[0.5, 0.6, 0.7, 0.6]),
+            ("Ivan Horvat", &[-0.2, -0.1, -0.3, -0.2]),
+        ],
+        &[],
+    );
+    let shown = compare(&rows, &["Petrova", "Horvat"], None, &warmth_only())
+        .unwrap()
+        .to_string();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(
+        lines[0].starts_with("score   topic  speaker a    speaker b    n a  n b  mean a"),
+        "{shown}"
+    );
+    assert!(
+        lines[1].starts_with("------  -----  -----------"),
+        "{shown}"
+    );
+    assert!(
+        lines[2].starts_with("warmth  (all)  Ana Petrova  Ivan Horvat    4    4   0.600  -0.200")
+    );
+    assert!(lines[2].ends_with("Ana Petrova higher than Ivan Horvat (interval excludes 0)"));
+    assert!(shown.contains("2000 resamples") && shown.contains("10000 permutations"));
+    assert!(!shown.contains("Holm"));
+}
+
+#[test]
+fn similarity_compares_departures_from_each_topics_usual_tone() {
+    // On both topics Ana is warmer than usual and Ivan colder; Olga follows Ana.
+    let mut rows = Vec::new();
+    for topic in ["trade", "energy"] {
+        rows.extend(rows_with_warmth(
+            &[
+                ("Ana Petrova", &[0.6, 0.8]),
+                ("Ivan Horvat", &[-0.6, -0.8]),
+                ("Olga Berg", &[0.3, 0.5]),
+                ("Someone Else", &[0.0, 0.0, 0.0]),
+            ],
+            &[topic],
+        ));
+    }
+    let pairs = similarity(&rows, &["Petrova", "Horvat", "Berg"], 2).unwrap();
+    assert_eq!(pairs.len(), 3);
+    assert_eq!(
+        (pairs[0].speaker_a.as_str(), pairs[0].speaker_b.as_str()),
+        ("Ana Petrova", "Ivan Horvat")
+    );
+    assert!(pairs[0].cosine.unwrap() < -0.99, "{}", pairs[0]);
+    assert!(pairs[1].cosine.unwrap() > 0.99, "{}", pairs[1]);
+    assert_eq!(pairs[0].topics_shared, 2);
+    assert_eq!(
+        pairs[1].to_string(),
+        format!(
+            "Ana Petrova ~ Olga Berg: cosine {:.3} over 2 shared topics",
+            pairs[1].cosine.unwrap()
+        )
+    );
+    // Requiring more quotes per topic than anyone has leaves nothing to compare.
+    let none = similarity(&rows, &["Petrova", "Horvat"], 3).unwrap();
+    assert_eq!((none[0].cosine, none[0].topics_shared), (None, 0));
+}
+
+#[test]
+fn comparison_csv_columns_are_published() {
+    assert_eq!(Comparison::CSV_COLUMNS[..15].last(), Some(&"verdict"));
+}
+
+/// Run with `cargo test --release --test compare -- --ignored --nocapture`: the budget is for an
+/// optimised build on a shared machine.
+#[test]
+#[ignore]
+fn ten_thousand_quotes_compare_in_well_under_a_second() {
+    let mut rng = Rng::new(2024);
+    let a = noisy(&mut rng, 5_000, 0.05, 0.6);
+    let b = noisy(&mut rng, 5_000, 0.0, 0.6);
+    let started = std::time::Instant::now();
+    let interval = stats::bootstrap_mean_difference(&a, &b, &Bootstrap::default()).unwrap();
+    let bootstrap = started.elapsed();
+    let started = std::time::Instant::now();
+    let p = stats::permutation_p_value(&a, &b, &Permutation::default()).unwrap();
+    let permutation = started.elapsed();
+    let started = std::time::Instant::now();
+    let delta = stats::cliffs_delta(&a, &b).unwrap();
+    let cliffs = started.elapsed();
+    println!(
+        "10,000 quotes: bootstrap (2,000) {bootstrap:?} {interval:?}, permutation (10,000) \
+         {permutation:?} p={p}, Cliff's delta {cliffs:?} {delta}"
+    );
+
+    let rows = rows_with_warmth(&[("Ana Petrova", &a), ("Ivan Horvat", &b)], &["trade"]);
+    let started = std::time::Instant::now();
+    let comparison = compare(
+        &rows,
+        &["Petrova", "Horvat"],
+        None,
+        &CompareOptions::default(),
+    )
+    .unwrap();
+    let all_scores = started.elapsed();
+    println!("compare, 9 scores x 10,000 quotes: {all_scores:?}");
+    assert_eq!(comparison.rows.len(), 9);
+    assert!(bootstrap.as_secs_f64() < 0.5, "{bootstrap:?}");
+}

@@ -44,6 +44,12 @@ enum Command {
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
         tenor rate tweets.jsonl --out ratings.csv")]
     Rate(RateArgs),
+    /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
+    #[command(after_help = "Examples:\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
+        tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
+    Compare(CompareArgs),
     /// Compare tenor with human annotations: ratings of texts, polarity toward targets, or gold quotes.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -55,6 +61,34 @@ enum Command {
         #[arg(long = "lexicon", value_name = "PATH")]
         lexicons: Vec<PathBuf>,
     },
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// A `tenor score` output folder, or inputs to score first (as for `tenor score`).
+    #[arg(required = true, value_name = "DIR_OR_INPUT")]
+    inputs: Vec<String>,
+    /// A speaker to compare (repeat; at least two). Matched ignoring case and accents, or by surname.
+    #[arg(long = "speaker", value_name = "NAME", required = true)]
+    speakers: Vec<String>,
+    /// Compare only quotes on this topic.
+    #[arg(long)]
+    topic: Option<String>,
+    /// Also compare within each topic the speakers share.
+    #[arg(long)]
+    per_topic: bool,
+    /// Bootstrap resamples for the intervals.
+    #[arg(long, default_value_t = 2000)]
+    ci_resamples: usize,
+    /// Seed for resampling and permutations; the same seed gives the same table.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Write the comparison as CSV.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write the cosine similarity of the speakers' tone profiles as CSV.
+    #[arg(long, value_name = "FILE")]
+    similarity: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +200,7 @@ fn main() -> ExitCode {
         Command::Rate(args) => rate(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
         Command::Eval(command) => eval(command),
+        Command::Compare(args) => compare(args),
     };
     match result {
         Ok(code) => code,
@@ -359,6 +394,77 @@ fn explain(text: &str, lexicons: Vec<PathBuf>) -> Result<ExitCode> {
     let engine = build_engine(&lexicons, None, None)?;
     print!("{}", engine.scorer().explain(text));
     Ok(ExitCode::SUCCESS)
+}
+
+fn compare(args: CompareArgs) -> Result<ExitCode> {
+    use tenor::compare::{CompareOptions, QuoteTable, compare, similarity};
+    let folder = PathBuf::from(&args.inputs[0]);
+    let mut _scratch: Option<ScratchDir> = None;
+    let table_path = if args.inputs.len() == 1 && folder.join("quotes.csv").is_file() {
+        folder
+    } else {
+        // Score the inputs into a scratch folder first; it is removed when done.
+        let scratch = std::env::temp_dir().join(format!("tenor-compare-{}", std::process::id()));
+        let engine = build_engine(&[], None, None)?;
+        let topic_names = engine.topics().names().to_vec();
+        let mut out = OutputDir::create(&scratch)?;
+        let mut aggregates = Aggregates::new();
+        let sources = args
+            .inputs
+            .iter()
+            .map(|a| InputSource::from_arg(a))
+            .collect();
+        engine.run(
+            ingest::read(sources, InputOptions::default()),
+            None,
+            |article| {
+                aggregates.add_article(&article);
+                out.write_article(&article, &topic_names)
+            },
+        )?;
+        out.finish(&aggregates, &topic_names)?;
+        _scratch = Some(ScratchDir(scratch.clone()));
+        scratch
+    };
+    let table = QuoteTable::from_path(&table_path)?;
+    let options = CompareOptions {
+        per_topic: args.per_topic,
+        resamples: args.ci_resamples,
+        seed: args.seed,
+        ..CompareOptions::default()
+    };
+    let comparison = compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?;
+    print!("{comparison}");
+    if let Some(path) = &args.out {
+        comparison.save_csv(path)?;
+    }
+    if let Some(path) = &args.similarity {
+        let pairs = similarity(&table.rows, &args.speakers, options.min_quotes)?;
+        let mut writer =
+            csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+        writer.write_record(["speaker_a", "speaker_b", "cosine", "topics_shared"])?;
+        for p in pairs {
+            writer.write_record([
+                p.speaker_a,
+                p.speaker_b,
+                p.cosine.map(|c| format!("{c:.4}")).unwrap_or_default(),
+                p.topics_shared.to_string(),
+            ])?;
+        }
+        writer
+            .flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A scratch folder removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn eval(command: EvalCommand) -> Result<ExitCode> {

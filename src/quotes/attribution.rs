@@ -320,8 +320,8 @@ impl<'a, 't> Article<'a, 't> {
                     {
                         let lone_opener = end - m.first_token == 1 && i == sentence.first_token;
                         let single = end - m.first_token == 1;
-                        let trusted = !self.title_case[sentence.paragraph]
-                            && !(single && self.r.is_capitalised_adjective(m.first_token));
+                        let adjective = single && self.r.is_capitalised_adjective(m.first_token);
+                        let trusted = !(self.title_case[sentence.paragraph] || adjective);
                         if trusted
                             && (!lone_opener || self.followed_by_cue(end, sentence.end_token))
                         {
@@ -1010,8 +1010,8 @@ impl<'a, 't> Article<'a, 't> {
             direct.get(i).is_some_and(|d| d.overlaps(content))
         };
         let mut out = Vec::new();
-        for c in 0..self.cues.len() {
-            if used_cues[c] {
+        for (c, &used) in used_cues.iter().enumerate() {
+            if used {
                 continue;
             }
             let hit = self.cues[c];

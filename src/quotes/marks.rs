@@ -97,8 +97,7 @@ pub fn find_quoted_spans(seg: &Segmented<'_>) -> Vec<QuotedSpan> {
                 found.push(finish(q, None, p - 1));
             }
         }
-        let mut marks = mark_spans(seg, first, para.end_token);
-        while let Some(mark_span) = marks.next() {
+        for mark_span in mark_spans(seg, first, para.end_token) {
             let t = &crate::text::Token {
                 span: mark_span,
                 kind: TokenKind::QuoteMark,

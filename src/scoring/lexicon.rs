@@ -256,6 +256,7 @@ impl LexiconsBuilder {
     /// Compiles everything added so far.
     pub fn build(&self) -> Lexicons {
         let mut terms = self.terms.clone();
+        inherit_tone_weights(&mut terms);
         for (word, role) in grammar_words() {
             terms
                 .entry(word.to_string())
@@ -265,6 +266,50 @@ impl LexiconsBuilder {
         }
         let table = Table::build(terms.iter().map(|(t, e)| (t.as_str(), *e)));
         Lexicons { table, terms }
+    }
+}
+
+/// A multiword valence entry ("at a low point", "serious differences") matches in place of its words,
+/// so it takes over their tone weights: for each dimension it does not rate itself, the strongest
+/// weight of the words and phrases inside it. Modifier phrases and phrases with a negator inside ("no
+/// problem") are left alone: their words' weights would point the wrong way.
+fn inherit_tone_weights(terms: &mut BTreeMap<String, Entry>) {
+    let negator = |w: &str| {
+        terms
+            .get(w)
+            .and_then(|e| e.modifier)
+            .is_some_and(|m| m.class == ModifierClass::Negator)
+    };
+    let mut inherited: Vec<(String, [f32; Dimension::COUNT])> = Vec::new();
+    for (term, entry) in terms.iter() {
+        if entry.valence == 0.0 || entry.modifier.is_some() || !term.contains(' ') {
+            continue;
+        }
+        let words: Vec<&str> = term.split(' ').collect();
+        if words.iter().any(|w| negator(w)) {
+            continue;
+        }
+        let mut dims = entry.dims;
+        for len in 1..words.len() {
+            for part in words.windows(len) {
+                let Some(inner) = terms.get(&part.join(" ")) else {
+                    continue;
+                };
+                for ((own, best), theirs) in entry.dims.iter().zip(&mut dims).zip(inner.dims) {
+                    if *own == 0.0 && theirs.abs() > best.abs() {
+                        *best = theirs;
+                    }
+                }
+            }
+        }
+        if dims != entry.dims {
+            inherited.push((term.clone(), dims));
+        }
+    }
+    for (term, dims) in inherited {
+        if let Some(entry) = terms.get_mut(&term) {
+            entry.dims = dims;
+        }
     }
 }
 
@@ -483,6 +528,25 @@ mod tests {
         let frank = lex.get("frank").expect("listed");
         assert_eq!(frank.valence, -0.5);
         assert_eq!(frank.dim(Dimension::Warmth), -0.4);
+    }
+
+    #[test]
+    fn a_valence_phrase_takes_over_the_tone_weights_of_its_words() {
+        let lex = Lexicons::builder()
+            .add_text(
+                "valence.tsv",
+                "term\tvalence\nat a low point\t-2\nno problem\t1\n",
+            )
+            .and_then(|b| b.add_text("warmth.tsv", "term\tweight\nlow point\t-0.8\n"))
+            .and_then(|b| b.add_text("cooperation.tsv", "term\tweight\nproblem\t-0.4\n"))
+            .and_then(|b| b.add_text("m.tsv", "term\tclass\tweight\nno\tnegator\t1\n"))
+            .expect("well-formed")
+            .build();
+        let idiom = lex.get("at a low point").expect("listed");
+        assert_eq!(idiom.dim(Dimension::Warmth), -0.8);
+        // With a negator inside, the word's weight would point the wrong way.
+        let no_problem = lex.get("no problem").expect("listed");
+        assert_eq!(no_problem.dim(Dimension::Cooperation), 0.0);
     }
 
     #[test]

@@ -860,8 +860,8 @@ fn same_quote_family(open: &str, close: &str) -> bool {
     single(open) == single(close)
 }
 
-/// Marks the words between paired quotation marks inside the text as quoted speech. Marks that wrap the
-/// whole text are the quote's own and do not count.
+/// Marks the words between paired quotation marks inside the text as quoted speech. Marks that open the
+/// text are the quote's own and do not count.
 fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
     stack.clear();
     let n = units.len();
@@ -879,11 +879,10 @@ fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
             };
             let open = stack[pos] as usize;
             stack.truncate(pos);
-            let wraps_all = open == 0
-                && units[i + 1..]
-                    .iter()
-                    .all(|u| u.kind == TokenKind::Punct || u.kind == TokenKind::QuoteMark);
-            if !wraps_all {
+            // A quotation that opens the text is the quote itself, even with the reporter's "he said"
+            // after it; one that opens later is quoted inside the quote.
+            let own_marks = open == 0;
+            if !own_marks {
                 for u in &mut units[open + 1..i] {
                     u.flags.insert(Flags::NESTED);
                 }

@@ -422,6 +422,7 @@ fn quoted_speech_inside_the_text_does_not_score() {
     assert!(s.evidence.iter().any(|e| e.label == "quoted→disaster:skip"));
     // Marks around the whole text are the quote's own.
     assert!(sentiment("\u{201C}It was a disaster.\u{201D}") < 0.0);
+    assert!(sentiment("\u{201C}It was a disaster,\u{201D} she said.") < 0.0);
 }
 
 #[test]

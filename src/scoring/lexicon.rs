@@ -295,9 +295,9 @@ fn inherit_tone_weights(terms: &mut BTreeMap<String, Entry>) {
                 let Some(inner) = terms.get(&part.join(" ")) else {
                     continue;
                 };
-                for d in 0..Dimension::COUNT {
-                    if entry.dims[d] == 0.0 && inner.dims[d].abs() > dims[d].abs() {
-                        dims[d] = inner.dims[d];
+                for ((own, best), theirs) in entry.dims.iter().zip(&mut dims).zip(inner.dims) {
+                    if *own == 0.0 && theirs.abs() > best.abs() {
+                        *best = theirs;
                     }
                 }
             }

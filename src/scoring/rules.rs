@@ -82,6 +82,8 @@ impl Flags {
     pub const IRONY_LISTED: Flags = Flags(1 << 29);
     /// The unit or a phrase starting at it has a tone dimension weight.
     pub const HAS_DIMS: Flags = Flags(1 << 30);
+    /// The unit has a valence or a cooperation, warmth or threat weight: a word a negation reverses.
+    pub const STANCE: Flags = Flags(1 << 31);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 15] = [
@@ -508,6 +510,11 @@ impl Scorer {
                         unit.flags.insert(Flags::EVALUATIVE);
                         unit.flags.insert(Flags::HAS_DIMS);
                     }
+                    let stance_dims =
+                        [Dimension::Cooperation, Dimension::Warmth, Dimension::Threat];
+                    if entry.valence != 0.0 || stance_dims.iter().any(|&d| entry.dim(d) != 0.0) {
+                        unit.flags.insert(Flags::STANCE);
+                    }
                     if entry.dim(Dimension::Irony) > 0.0 {
                         unit.flags.insert(Flags::IRONY_LISTED);
                     }
@@ -853,8 +860,8 @@ fn same_quote_family(open: &str, close: &str) -> bool {
     single(open) == single(close)
 }
 
-/// Marks the words between paired quotation marks inside the text as quoted speech. Marks that wrap the
-/// whole text are the quote's own and do not count.
+/// Marks the words between paired quotation marks inside the text as quoted speech. Marks that open the
+/// text are the quote's own and do not count.
 fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
     stack.clear();
     let n = units.len();
@@ -872,11 +879,10 @@ fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
             };
             let open = stack[pos] as usize;
             stack.truncate(pos);
-            let wraps_all = open == 0
-                && units[i + 1..]
-                    .iter()
-                    .all(|u| u.kind == TokenKind::Punct || u.kind == TokenKind::QuoteMark);
-            if !wraps_all {
+            // A quotation that opens the text is the quote itself, even with the reporter's "he said"
+            // after it; one that opens later is quoted inside the quote.
+            let own_marks = open == 0;
+            if !own_marks {
                 for u in &mut units[open + 1..i] {
                     u.flags.insert(Flags::NESTED);
                 }
@@ -1032,7 +1038,29 @@ fn apply_negation(
         let mut object = false;
         let mut predicate = u.grammar.contains(Grammar::COPULA)
             || (i > 0 && units[i - 1].grammar.contains(Grammar::COPULA));
-        for target in &mut units[scope] {
+        // A clause negator reverses the first evaluative word and those coordinated with it; a later
+        // one is an object or an adjunct with its own sign: "will not accept [threats]", "not happy
+        // with the [terrible] result". A noun-phrase negator reverses its whole phrase.
+        let first_only = !u.grammar.contains(Grammar::PHRASE_NEGATOR);
+        let (mut reached, mut coordinated) = (false, false);
+        for k in scope {
+            let target = &units[k];
+            let stance = target.flags.contains(Flags::STANCE) && target.modifier.is_none();
+            if first_only && reached && target.is_word() {
+                let word = target.span.of(text);
+                if ["and", "or", "nor"]
+                    .iter()
+                    .any(|c| word.eq_ignore_ascii_case(c))
+                {
+                    coordinated = true;
+                } else if stance && coordinated {
+                    coordinated = false;
+                } else if stance || !target.grammar.contains(Grammar::FUNCTION) {
+                    break;
+                }
+            }
+            reached |= stance;
+            let target = &mut units[k];
             target.negations = target.negations.saturating_add(1);
             target.negation_strength = m.weight;
             target.negator = i as u32;

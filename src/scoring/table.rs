@@ -402,8 +402,13 @@ pub(crate) fn fold_term_into(s: &str, out: &mut String) {
 
 /// Whether `written` folds to `folded`, without allocating.
 pub(crate) fn folds_to(written: &str, folded: &str) -> bool {
+    // Equal lengths and equal bytes up to ASCII case settle almost every comparison; only a non-ASCII
+    // token can fold to a different length.
+    if written.len() == folded.len() && written.eq_ignore_ascii_case(folded) {
+        return true;
+    }
     if written.is_ascii() {
-        return written.eq_ignore_ascii_case(folded);
+        return false;
     }
     let mut want = folded.chars();
     for c in written.chars() {

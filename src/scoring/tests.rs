@@ -37,6 +37,9 @@ low point\t-2
 fed up\t-2
 praise\t2
 happier\t2.5
+happy\t2
+accept\t1
+threats\t-2
 better\t2
 recommend\t1.5
 lucky\t2
@@ -92,7 +95,7 @@ fn scorer() -> Scorer {
         .and_then(|b| {
             b.add_text(
                 "cooperation.tsv",
-                "term\tweight\ncooperate\t0.8\nreject\t-0.7\nrejected\t-0.7\n",
+                "term\tweight\ncooperate\t0.8\nreject\t-0.7\nrejected\t-0.7\naccept\t0.6\nthreats\t-0.6\n",
             )
         })
         .and_then(|b| b.add_text("warmth.tsv", "term\tweight\ncordial\t0.8\nfrosty\t-0.8\n"))
@@ -308,6 +311,18 @@ fn a_negative_object_of_a_negated_verb_keeps_its_sign() {
 }
 
 #[test]
+fn a_clause_negation_reverses_the_first_evaluative_word_and_its_coordinates() {
+    // "threats" is the object of the negated verb: it keeps its sign, for sentiment and cooperation.
+    let s = scorer().score("We will not accept threats");
+    assert!(s.scores.sentiment < 0.0, "{:?}", s.evidence);
+    assert!(s.scores.cooperation < 0.0, "{:?}", s.evidence);
+    assert!(sentiment("I am not happy with the terrible result") < 0.0);
+    // Coordinated words are reversed together.
+    let labels = evidence("It was not good or helpful");
+    assert!(labels.iter().any(|l| l == "not→helpful:flip"), "{labels:?}");
+}
+
+#[test]
 fn no_and_without_deny_the_noun_phrase_after_them() {
     assert!(sentiment("It is no secret that the talks were good") > 0.0);
     assert!(sentiment("There were no serious problems") > 0.0);
@@ -407,6 +422,7 @@ fn quoted_speech_inside_the_text_does_not_score() {
     assert!(s.evidence.iter().any(|e| e.label == "quoted→disaster:skip"));
     // Marks around the whole text are the quote's own.
     assert!(sentiment("\u{201C}It was a disaster.\u{201D}") < 0.0);
+    assert!(sentiment("\u{201C}It was a disaster,\u{201D} she said.") < 0.0);
 }
 
 #[test]

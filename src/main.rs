@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
 use tenor::aggregate::Aggregates;
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::output::{OutputDir, RateWriter};
-use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
+use tenor::pipeline::{self, ArticleStatus, Engine, EngineBuilder};
+use tenor::scoring::{Scored, ScratchSpace};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
 const EXIT_SKIPPED: u8 = 3;
@@ -336,56 +337,44 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {
-    let engine = build_engine(&args.input.lexicons, None, None)?;
-    let scorer = engine.scorer();
+    // Only the scorer: rating needs no quote or topic tables, and building them would double start-up.
+    let mut builder = EngineBuilder::default();
+    for path in &args.input.lexicons {
+        builder.lexicon(path);
+    }
+    let scorer = builder.build_scorer().context("loading lexicons")?;
     let mut writer = RateWriter::create(&args.out)?;
     let mut summary = Summary::default();
-    let mut pending = Vec::new();
-    let flush =
-        |pending: &mut Vec<Record>, writer: &mut RateWriter, summary: &mut Summary| -> Result<()> {
-            use rayon::prelude::*;
-            let results: Vec<_> = pending
-                .par_drain(..)
-                .map(|r| match r {
-                    Record::Article(a) => Ok((a.id, scorer.score(&a.text))),
-                    Record::Skipped(s) => Err(s),
-                })
-                .collect();
-            for result in results {
-                match result {
-                    Ok((id, scored)) => {
-                        summary.add(&ArticleStatus::Ok, 0);
-                        writer.write(&id, &scored)?;
-                    }
-                    Err(skipped) => {
-                        eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
-                        summary.add(
-                            &ArticleStatus::Skipped {
-                                reason: skipped.reason,
-                            },
-                            0,
-                        );
-                    }
-                }
+    pipeline::map_ordered(
+        records(&args.input, TextLayout::LinePerRecord),
+        pipeline::thread_count(args.input.threads),
+        pipeline::record_bytes,
+        ScratchSpace::default,
+        |scratch, record| match record {
+            Record::Article(article) => {
+                let mut scored = Scored::default();
+                scorer.score_into(&article.text, scratch, &mut scored);
+                Ok((article.id, scored))
             }
-            Ok(())
-        };
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.input.threads {
-            b = b.num_threads(n);
-        }
-        b.build().context("starting threads")?
-    };
-    pool.install(|| -> Result<()> {
-        for record in records(&args.input, TextLayout::LinePerRecord) {
-            pending.push(record);
-            if pending.len() == 4096 {
-                flush(&mut pending, &mut writer, &mut summary)?;
+            Record::Skipped(skipped) => Err(skipped),
+        },
+        |rated| match rated {
+            Ok((id, scored)) => {
+                summary.add(&ArticleStatus::Ok, 0);
+                writer.write(&id, &scored)
             }
-        }
-        flush(&mut pending, &mut writer, &mut summary)
-    })?;
+            Err(skipped) => {
+                eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
+                summary.add(
+                    &ArticleStatus::Skipped {
+                        reason: skipped.reason,
+                    },
+                    0,
+                );
+                Ok(())
+            }
+        },
+    )?;
     writer.finish()?;
     Ok(summary.report())
 }

@@ -57,11 +57,13 @@ pub struct AnalysedArticle {
     pub warnings: Vec<String>,
 }
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
-
-use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::ingest::{Article, Record};
@@ -69,7 +71,7 @@ use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scorer};
+use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace};
 use crate::segment::Segmented;
 use crate::text::CharOffsets;
 use crate::topics::{TopicLexicon, TopicMentions};
@@ -82,6 +84,15 @@ pub struct Engine {
     scorer: Scorer,
     /// Folded alias to canonical name, from `--aliases`.
     aliases: HashMap<String, String>,
+}
+
+/// Buffers one thread reuses from article to article (the scorer's scratch space, its evidence, the
+/// topics of a quote), so that a stream of articles does not allocate for them again and again.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    scratch: ScratchSpace,
+    scored: Scored,
+    topics: Vec<TopicId>,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -112,41 +123,106 @@ impl EngineBuilder {
         self
     }
 
+    /// Builds everything. The topic automaton is built on a second thread while the scorer's and the
+    /// attribution tables are built on this one: on two cores it adds nothing to start-up.
     pub fn build(&self) -> Result<Engine> {
-        let mut attribution = AttributionLexicon::embedded()?;
-        let mut scoring = Lexicons::builder();
-        scoring.add_embedded()?;
-        for path in &self.lexicons {
-            let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            let header = source
-                .lines()
-                .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .and_then(|l| l.split('\t').next())
-                .unwrap_or("");
-            match header {
-                "cue" => attribution.add_cues(&source, path)?,
-                "adverb" => attribution.add_manner(&source, path)?,
-                "title" => attribution.add_titles(&source, path)?,
-                _ => {
-                    scoring.add_file(path)?;
-                }
-            }
-        }
-        let topics = match &self.topics {
-            Some(path) => TopicLexicon::load(path)?,
-            None => TopicLexicon::embedded()?,
-        };
-        let aliases = match &self.aliases {
-            Some(path) => read_aliases(path)?,
-            None => HashMap::new(),
-        };
-        Ok(Engine {
-            quotes: QuoteExtractor::new(attribution),
-            topics,
-            scorer: Scorer::new(scoring.build()),
-            aliases,
+        let files = self.user_files()?;
+        std::thread::scope(|scope| {
+            let topics = scope.spawn(|| match &self.topics {
+                Some(path) => TopicLexicon::load(path),
+                None => TopicLexicon::embedded(),
+            });
+            let scorer = Self::scorer_from(&files);
+            let attribution = Self::attribution_from(&files);
+            let aliases = match &self.aliases {
+                Some(path) => read_aliases(path),
+                None => Ok(HashMap::new()),
+            };
+            let topics = topics
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok(Engine {
+                quotes: QuoteExtractor::new(attribution?),
+                topics: topics?,
+                scorer: scorer?,
+                aliases: aliases?,
+            })
         })
     }
+
+    /// Builds the scorer alone, from the default lexicons and the user's scoring files: all that
+    /// `tenor rate` needs, in a fraction of the start-up time of a whole [`Engine`]. Cue, manner and
+    /// title files are checked for their header only.
+    pub fn build_scorer(&self) -> Result<Scorer> {
+        Self::scorer_from(&self.user_files()?)
+    }
+
+    /// The user's lexicon files, read, with what each one holds.
+    fn user_files(&self) -> Result<Vec<UserFile>> {
+        self.lexicons
+            .iter()
+            .map(|path| {
+                let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                let header = source
+                    .lines()
+                    .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                    .and_then(|l| l.split('\t').next())
+                    .unwrap_or("");
+                let kind = match header {
+                    "cue" => UserFileKind::Cues,
+                    "adverb" => UserFileKind::Manner,
+                    "title" => UserFileKind::Titles,
+                    _ => UserFileKind::Scoring,
+                };
+                Ok(UserFile {
+                    path: path.clone(),
+                    source,
+                    kind,
+                })
+            })
+            .collect()
+    }
+
+    fn scorer_from(files: &[UserFile]) -> Result<Scorer> {
+        let mut scoring = Lexicons::builder();
+        scoring.add_embedded()?;
+        for file in files {
+            if file.kind == UserFileKind::Scoring {
+                scoring.add_text(&file.path, &file.source)?;
+            }
+        }
+        Ok(Scorer::new(scoring.build()))
+    }
+
+    fn attribution_from(files: &[UserFile]) -> Result<AttributionLexicon> {
+        let mut attribution = AttributionLexicon::embedded()?;
+        for file in files {
+            let (source, path) = (&file.source, &file.path);
+            match file.kind {
+                UserFileKind::Cues => attribution.add_cues(source, path)?,
+                UserFileKind::Manner => attribution.add_manner(source, path)?,
+                UserFileKind::Titles => attribution.add_titles(source, path)?,
+                UserFileKind::Scoring => {}
+            }
+        }
+        Ok(attribution)
+    }
+}
+
+/// What a user's lexicon file holds, told by its header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UserFileKind {
+    Cues,
+    Manner,
+    Titles,
+    /// Anything else goes to the scorer, which detects the layout itself.
+    Scoring,
+}
+
+struct UserFile {
+    path: PathBuf,
+    source: String,
+    kind: UserFileKind,
 }
 
 fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
@@ -235,8 +311,17 @@ impl Engine {
 
     /// Analyses one input record; a skipped record passes through with its reason.
     pub fn analyse_record(&self, record: Record) -> AnalysedArticle {
+        self.analyse_record_with(record, &mut Workspace::default())
+    }
+
+    /// [`Engine::analyse_record`] with buffers reused from earlier articles.
+    pub fn analyse_record_with(
+        &self,
+        record: Record,
+        workspace: &mut Workspace,
+    ) -> AnalysedArticle {
         match record {
-            Record::Article(article) => self.analyse(article),
+            Record::Article(article) => self.analyse_with(article, workspace),
             Record::Skipped(skipped) => AnalysedArticle {
                 id: skipped.id,
                 title: String::new(),
@@ -264,9 +349,14 @@ impl Engine {
 
     /// Finds, attributes, places and scores the quotes of one article.
     pub fn analyse(&self, article: Article) -> AnalysedArticle {
+        self.analyse_with(article, &mut Workspace::default())
+    }
+
+    /// [`Engine::analyse`] with buffers reused from earlier articles: one [`Workspace`] per thread.
+    pub fn analyse_with(&self, article: Article, workspace: &mut Workspace) -> AnalysedArticle {
         let seg = Segmented::new(&article.text);
         let found = self.quotes.extract(&seg);
-        let quotes = self.score_quotes(&article.id, &seg, &found);
+        let quotes = self.score_quotes(&article.id, &seg, &found, workspace);
         let mut speakers: Vec<&str> = quotes
             .iter()
             .filter_map(|q| q.speaker_key.as_deref())
@@ -292,9 +382,14 @@ impl Engine {
         article_id: &str,
         seg: &Segmented<'_>,
         found: &ArticleQuotes,
+        workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
-        let mut topics = Vec::new();
+        let Workspace {
+            scratch,
+            scored,
+            topics,
+        } = workspace;
         let mentions = if found.quotes.is_empty() {
             TopicMentions::default()
         } else {
@@ -305,8 +400,8 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(n, quote)| {
-                let topic_source = topics_of(seg, quote, &mentions, &mut topics);
-                let scored = self.scorer.score(&quote.text);
+                let topic_source = topics_of(seg, quote, &mentions, topics);
+                self.scorer.score_into(&quote.text, scratch, scored);
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
                 let name = speaker.map(|s| {
                     self.aliases
@@ -321,12 +416,14 @@ impl Engine {
                     }
                     _ => speaker_key(name),
                 });
-                let evidence = scored
-                    .evidence
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(";");
+                let mut evidence = String::new();
+                for (i, e) in scored.evidence.iter().enumerate() {
+                    if i > 0 {
+                        evidence.push(';');
+                    }
+                    // Writing into a String cannot fail.
+                    let _ = write!(evidence, "{e}");
+                }
                 ScoredQuote {
                     quote_id: format!("{article_id}:{}", n + 1),
                     kind: quote.kind,
@@ -357,54 +454,200 @@ impl Engine {
             .collect()
     }
 
-    /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each
-    /// result to `sink` in input order. Records are read on their own thread and analysed in bounded
-    /// batches, so memory does not grow with the input; the output does not depend on the thread count.
-    pub fn run<I, F>(&self, records: I, threads: Option<usize>, mut sink: F) -> Result<()>
+    /// Analyses a stream of records on `threads` worker threads (see [`thread_count`] for `None`),
+    /// handing each result to `sink` in input order. See [`map_ordered`] for how the work is spread
+    /// and bounded; the output does not depend on the thread count.
+    pub fn run<I, F>(&self, records: I, threads: Option<usize>, sink: F) -> Result<()>
     where
         I: Iterator<Item = Record> + Send,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
-        const BATCH: usize = 256;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = threads {
-            pool = pool.num_threads(n);
-        }
-        let pool = pool
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
-        std::thread::scope(|scope| {
-            let (tx, rx) = sync_channel::<Vec<Record>>(2);
+        map_ordered(
+            records,
+            thread_count(threads),
+            record_bytes,
+            Workspace::default,
+            |workspace, record| self.analyse_record_with(record, workspace),
+            sink,
+        )
+    }
+}
+
+/// How much work a record stands for when records are grouped into batches: its text's length.
+/// Skipped records count as a short article so that a run of them still makes bounded batches.
+pub fn record_bytes(record: &Record) -> usize {
+    match record {
+        Record::Article(article) => article.text.len(),
+        Record::Skipped(_) => 256,
+    }
+}
+
+/// The number of worker threads for a requested count: the request when given, else
+/// `RAYON_NUM_THREADS` when set to a positive number, else the number of cores.
+pub fn thread_count(requested: Option<usize>) -> usize {
+    let from_env = || {
+        std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+    };
+    requested
+        .filter(|&n| n > 0)
+        .or_else(from_env)
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+}
+
+/// A batch is closed once its items weigh this much (bytes of text): large enough that handing it
+/// between threads costs nothing next to the work, small enough that a few per thread keep both
+/// cores busy to the end of a run and memory flat.
+const BATCH_WEIGHT: usize = 256 * 1024;
+
+/// A batch is closed at this many items whatever they weigh.
+const BATCH_ITEMS: usize = 4096;
+
+/// Batches in flight (read and not yet handed to the sink) per worker thread. This bounds memory:
+/// at most `BATCHES_PER_THREAD * threads` batches exist at any time, however slow one of them is.
+const BATCHES_PER_THREAD: usize = 4;
+
+/// Maps `items` through `work` on `threads` worker threads and hands the results to `sink` in the order
+/// of the items.
+///
+/// Three kinds of thread share the work, so that reading, analysing and writing overlap:
+/// - the items are read and grouped into batches (closed at [`BATCH_WEIGHT`] by `weigh`, or
+///   [`BATCH_ITEMS`]) on a thread of their own;
+/// - `threads` workers each take the next batch, map it with their own state from `init` (scratch
+///   buffers reused from item to item), and send the results back;
+/// - `sink` runs on the calling thread, which puts batches back in order (a reorder buffer) and
+///   writes them while the workers go on.
+///
+/// Memory stays flat: the reader may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
+/// worker are in flight, so a slow batch holds the others back rather than letting them pile up.
+/// When `sink` fails, reading and work stop and the error is returned; a panic in `work` is resumed
+/// on the calling thread.
+pub fn map_ordered<T, U, S, I, N, W, F>(
+    items: I,
+    threads: usize,
+    weigh: fn(&T) -> usize,
+    init: N,
+    work: W,
+    mut sink: F,
+) -> Result<()>
+where
+    T: Send,
+    U: Send,
+    I: Iterator<Item = T> + Send,
+    N: Fn() -> S + Sync,
+    W: Fn(&mut S, T) -> U + Sync,
+    F: FnMut(U) -> Result<()>,
+{
+    let threads = threads.max(1);
+    let window = BATCHES_PER_THREAD * threads;
+    // The reader takes a credit for each batch it starts; the sink gives one back for each batch it
+    // has written. Batches queue for the workers in a channel with room for the whole window, so
+    // sending one never blocks: only waiting for a credit does.
+    let (credit_tx, credit_rx) = sync_channel::<()>(window);
+    for _ in 0..window {
+        credit_tx
+            .send(())
+            .map_err(|_| Error::Usage("cannot start the reader".into()))?;
+    }
+    let (batch_tx, batch_rx) = sync_channel::<(usize, Vec<T>)>(window);
+    let batch_rx = Mutex::new(batch_rx);
+    let (done_tx, done_rx) = sync_channel::<(usize, std::thread::Result<Vec<U>>)>(window);
+    let stop = AtomicBool::new(false);
+
+    std::thread::scope(|scope| {
+        // Owned here so that they are dropped (waking the other threads) however this closure ends,
+        // a resumed panic included, before the scope waits for the threads.
+        let (credit_tx, done_rx) = (credit_tx, done_rx);
+        let stop = &stop;
+        scope.spawn(move || {
+            let mut batch = Vec::new();
+            let mut weight = 0;
+            let mut seq = 0;
+            let mut send = |batch: Vec<T>| -> bool {
+                let sent = !stop.load(Ordering::Relaxed)
+                    && credit_rx.recv().is_ok()
+                    && batch_tx.send((seq, batch)).is_ok();
+                seq += 1;
+                sent
+            };
+            for item in items {
+                weight += weigh(&item);
+                batch.push(item);
+                if (weight >= BATCH_WEIGHT || batch.len() >= BATCH_ITEMS)
+                    && !send(std::mem::take(&mut batch))
+                {
+                    return;
+                }
+                if batch.is_empty() {
+                    weight = 0;
+                }
+            }
+            if !batch.is_empty() {
+                send(batch);
+            }
+        });
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let (batch_rx, init, work) = (&batch_rx, &init, &work);
             scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                for record in records {
-                    batch.push(record);
-                    if batch.len() == BATCH
-                        && tx
-                            .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                            .is_err()
-                    {
+                let mut state = init();
+                loop {
+                    let next = match batch_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, items)) = next else { return };
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let mapped = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        items
+                            .into_iter()
+                            .map(|item| work(&mut state, item))
+                            .collect::<Vec<U>>()
+                    }));
+                    let panicked = mapped.is_err();
+                    if done_tx.send((seq, mapped)).is_err() || panicked {
                         return;
                     }
                 }
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
             });
-            for batch in rx {
-                let analysed: Vec<AnalysedArticle> = pool.install(|| {
-                    batch
-                        .into_par_iter()
-                        .map(|r| self.analyse_record(r))
-                        .collect()
-                });
-                for article in analysed {
-                    sink(article)?;
+        }
+        drop(done_tx);
+
+        // The reorder buffer: slot `i` holds batch `next + i` once it is done.
+        let mut waiting: VecDeque<Option<Vec<U>>> = VecDeque::with_capacity(window);
+        let mut next = 0usize;
+        let result = (|| {
+            for (seq, mapped) in &done_rx {
+                let mapped = mapped.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let slot = seq - next;
+                if waiting.len() <= slot {
+                    waiting.resize_with(slot + 1, || None);
+                }
+                waiting[slot] = Some(mapped);
+                while let Some(Some(_)) = waiting.front() {
+                    for result in waiting.pop_front().flatten().into_iter().flatten() {
+                        sink(result)?;
+                    }
+                    next += 1;
+                    // The reader may have finished; a credit nobody takes is harmless.
+                    let _ = credit_tx.send(());
                 }
             }
             Ok(())
-        })
-    }
+        })();
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // Unblocks a reader waiting for a credit and workers waiting to hand back a batch.
+        drop(credit_tx);
+        drop(done_rx);
+        result
+    })
 }
 
 #[cfg(test)]

@@ -1590,24 +1590,4 @@ mod tests {
         assert_eq!(got[0].1, "the vote will be held in the spring");
         assert_eq!(got[0].2, "Rosa Lind");
     }
-
-    #[test]
-    fn debug_snippet() {
-        let Ok(text) = std::env::var("TENOR_SNIPPET") else {
-            return;
-        };
-        for q in show(&text) {
-            eprintln!("{q:?}");
-        }
-    }
-
-    #[test]
-    fn debug_seed() {
-        let Ok(text) = std::fs::read_to_string("../../shared/seed/000_5cf8044303f3b8b7.txt") else {
-            return;
-        };
-        for q in show(&text) {
-            eprintln!("{q:?}");
-        }
-    }
 }

@@ -484,24 +484,26 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                 r.classes.macro_f1,
                 r.classes.weighted_f1
             );
-            rows.push(vec![
-                "file".into(),
-                "n".into(),
-                "pearson".into(),
-                "spearman".into(),
-                "accuracy".into(),
-                "macro_f1".into(),
-                "weighted_f1".into(),
-            ]);
-            rows.push(vec![
-                file.display().to_string(),
-                r.n.to_string(),
-                f(r.pearson),
-                f(r.spearman),
-                f(r.classes.accuracy),
-                f(r.classes.macro_f1),
-                f(r.classes.weighted_f1),
-            ]);
+            rows = table(
+                &[
+                    "file",
+                    "n",
+                    "pearson",
+                    "spearman",
+                    "accuracy",
+                    "macro_f1",
+                    "weighted_f1",
+                ],
+                vec![
+                    file.display().to_string(),
+                    r.n.to_string(),
+                    f(r.pearson),
+                    f(r.spearman),
+                    f(r.classes.accuracy),
+                    f(r.classes.macro_f1),
+                    f(r.classes.weighted_f1),
+                ],
+            );
             write_eval_csv(common.csv.as_ref(), &rows)?;
         }
         EvalCommand::Targets {
@@ -531,20 +533,16 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
                     c.support
                 );
             }
-            rows.push(vec![
-                "file".into(),
-                "n".into(),
-                "accuracy".into(),
-                "macro_f1".into(),
-                "weighted_f1".into(),
-            ]);
-            rows.push(vec![
-                file.display().to_string(),
-                r.n.to_string(),
-                f(r.accuracy),
-                f(r.macro_f1),
-                f(r.weighted_f1),
-            ]);
+            rows = table(
+                &["file", "n", "accuracy", "macro_f1", "weighted_f1"],
+                vec![
+                    file.display().to_string(),
+                    r.n.to_string(),
+                    f(r.accuracy),
+                    f(r.macro_f1),
+                    f(r.weighted_f1),
+                ],
+            );
             write_eval_csv(common.csv.as_ref(), &rows)?;
         }
         EvalCommand::Quotes {
@@ -624,6 +622,11 @@ fn eval(command: EvalCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A header row and one row of values.
+fn table(header: &[&str], values: Vec<String>) -> Vec<Vec<String>> {
+    vec![header.iter().map(ToString::to_string).collect(), values]
 }
 
 fn write_eval_csv(path: Option<&PathBuf>, rows: &[Vec<String>]) -> Result<()> {

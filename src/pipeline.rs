@@ -649,37 +649,3 @@ where
         result
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_article() {
-        let Ok(path) = std::env::var("TENOR_ARTICLE") else {
-            return;
-        };
-        let text = std::fs::read_to_string(path).unwrap();
-        let engine = Engine::with_defaults().unwrap();
-        let a = engine.analyse_text("seed", &text);
-        for q in &a.quotes {
-            eprintln!(
-                "{:?} [{}] cue={:?} {:?} topics={:?}/{:?}\n   {:.60}\n   sent {:.2} coop {:.2} warm {:.2} threat {:.2} assert {:.2} irony {:.2}\n   {}",
-                q.kind,
-                q.speaker.as_deref().unwrap_or(""),
-                q.cue,
-                q.framing,
-                q.topics,
-                q.topic_source,
-                q.text,
-                q.scores.sentiment,
-                q.scores.cooperation,
-                q.scores.warmth,
-                q.scores.threat,
-                q.scores.assertiveness,
-                q.scores.irony,
-                q.evidence
-            );
-        }
-    }
-}

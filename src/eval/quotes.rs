@@ -629,67 +629,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "reads ../shared/eval/polnear when present"]
-    fn polnear_report() {
-        let path = std::path::Path::new("../../shared/eval/polnear/polnear_train.jsonl");
-        let Ok(gold) = read_gold(path) else {
-            eprintln!("{} not present", path.display());
-            return;
-        };
-        let extractor =
-            QuoteExtractor::new(crate::quotes::lexicon::AttributionLexicon::embedded().unwrap());
-        let speech = |g: &GoldQuote| is_speech_cue(&g.cue);
-        let (reports, misses) = evaluate(&extractor, &gold, &[0.3, 0.8], &speech);
-        for (t, r) in [0.3, 0.8].iter().zip(&reports) {
-            for (name, s) in [
-                ("direct", r.direct),
-                ("indirect", r.indirect),
-                ("all", r.all),
-            ] {
-                eprintln!(
-                    "{t} {name:8} gold {:5} pred {:5} P {:.3} R {:.3} F1 {:.3} spk {:.3}",
-                    s.gold,
-                    s.predicted,
-                    s.precision(),
-                    s.recall(),
-                    s.f1(),
-                    s.speaker_accuracy()
-                );
-            }
-        }
-        for m in misses
-            .iter()
-            .filter(|m| {
-                let wanted = std::env::var("TENOR_MISSES").unwrap_or_default();
-                m.gold_text.starts_with(QUOTE_MARKS) == (wanted != "indirect")
-                    && m.predicted_speaker.is_some() == (wanted != "missed" && wanted != "indirect")
-            })
-            .take(80)
-        {
-            eprintln!("{m:?}");
-        }
-        if std::env::var_os("TENOR_SHOW_FP").is_some() {
-            for article in gold.iter().take(150) {
-                for p in predict(&extractor, &article.text) {
-                    let len = (p.end - p.start).max(1) as f64;
-                    let hit = article
-                        .quotes
-                        .iter()
-                        .any(|g| g.intersection(p.start, p.end) as f64 / len >= 0.3);
-                    if !hit {
-                        eprintln!(
-                            "FP {:?} [{}] {}",
-                            p.kind,
-                            p.speaker,
-                            excerpt(&article.text, p.start, p.end)
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
     fn overlap_is_measured_on_the_gold_span() {
         let article = gold(vec![g(10, 110, (0, 5), true)]);
         // Covers 40 of the gold's 100 characters: a match at 0.3, not at 0.8.

@@ -6,6 +6,10 @@
 //! what one pass over all the articles would give, whatever the order. Rendering the rows as tables is
 //! left to [`crate::output`]; finding speakers and scoring quotes to the earlier stages.
 //!
+//! Partial results travel between machines as *partials* ([`Aggregates::write_partials`],
+//! [`Aggregates::read_partials`]): JSON Lines holding the counts and the grid sums as integers, so
+//! that `tenor merge` rebuilds exactly the tables one run over every shard would have written.
+//!
 //! ```
 //! use tenor::aggregate::Aggregates;
 //!
@@ -18,8 +22,11 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{BufRead, Write};
+use std::path::Path;
 
 use ndarray::{Array3, Axis, aview2, s};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::pipeline::AnalysedArticle;
@@ -391,6 +398,258 @@ impl Aggregates {
     }
 }
 
+/// Version of the partials format; a reader refuses any other.
+const PARTIALS_FORMAT: u32 = 1;
+
+/// One line of a partials file. The first line is the header; then one line per speaker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case", deny_unknown_fields)]
+enum PartialLine {
+    Header {
+        tenor_partials: u32,
+        /// The topic names of the run, in [`TopicId`] order: parts merge only with equal lists.
+        topics: Vec<String>,
+        /// The score columns of `sums` and `squares`, in order.
+        scores: Vec<String>,
+    },
+    Speaker(PartialSpeaker),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialSpeaker {
+    key: String,
+    names: Vec<(String, u64)>,
+    types: PartialTypes,
+    articles: u64,
+    words: u64,
+    cells: Vec<PartialCell>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialTypes {
+    person: u64,
+    organisation: u64,
+    group: u64,
+    anonymous: u64,
+}
+
+/// One (speaker, topic) cell. Sums are in units of the grid (2^-30), which makes them integers that
+/// JSON carries exactly, whatever a reader's float parsing does.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialCell {
+    /// `None` for the speaker's cell over all topics.
+    topic: Option<String>,
+    quotes: u64,
+    sums: [i64; SCORE_COUNT],
+    squares: [i64; SCORE_COUNT],
+}
+
+impl Aggregates {
+    /// Writes the statistics as partials: a header naming the topics and scores, then one JSON line
+    /// per speaker, sorted by key. `label` names the destination in errors.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails; [`Error::Usage`] when a topic id has no name.
+    pub fn write_partials<W: Write>(
+        &self,
+        topic_names: &[String],
+        mut out: W,
+        label: &Path,
+    ) -> Result<()> {
+        let header = PartialLine::Header {
+            tenor_partials: PARTIALS_FORMAT,
+            topics: topic_names.to_vec(),
+            scores: Scores::NAMES.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut cells_of: Vec<Vec<u32>> = vec![Vec::new(); self.speakers.len()];
+        for (cell, &(speaker, _)) in self.cells.iter().enumerate() {
+            cells_of[speaker as usize].push(cell as u32);
+        }
+        let write_line = |out: &mut W, line: &PartialLine| -> Result<()> {
+            serde_json::to_writer(&mut *out, line).map_err(|e| Error::Output {
+                path: label.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            out.write_all(b"\n").map_err(|e| Error::io(label, e))
+        };
+        write_line(&mut out, &header)?;
+        for row in self.sorted_speakers() {
+            let facts = &self.speakers[row as usize];
+            let mut cells = Vec::with_capacity(cells_of[row as usize].len());
+            for &cell in &cells_of[row as usize] {
+                let slot = self.cells[cell as usize].1;
+                let topic = if slot == ALL_TOPICS {
+                    None
+                } else {
+                    let id = (slot - 1) as usize;
+                    let name = topic_names.get(id).ok_or_else(|| {
+                        Error::Usage(format!(
+                            "topic id {id} has no name: only {} topic names were given",
+                            topic_names.len()
+                        ))
+                    })?;
+                    Some(name.clone())
+                };
+                let units = |plane: usize| {
+                    std::array::from_fn(|i| to_units(self.moments[[cell as usize, plane, i]]))
+                };
+                cells.push(PartialCell {
+                    topic,
+                    quotes: self.counts[cell as usize],
+                    sums: units(SUMS),
+                    squares: units(SQUARES),
+                });
+            }
+            // Topic cells in name order, after the all-topics cell, so that equal statistics
+            // always print alike.
+            cells.sort_by(|a, b| a.topic.cmp(&b.topic));
+            let [person, organisation, group, anonymous] = facts.types;
+            let mut names = facts.names.clone();
+            names.sort();
+            let line = PartialLine::Speaker(PartialSpeaker {
+                key: facts.key.clone(),
+                names,
+                types: PartialTypes {
+                    person,
+                    organisation,
+                    group,
+                    anonymous,
+                },
+                articles: facts.articles,
+                words: facts.words,
+                cells,
+            });
+            write_line(&mut out, &line)?;
+        }
+        out.flush().map_err(|e| Error::io(label, e))
+    }
+
+    /// Adds the partials read from `input` (see [`Aggregates::write_partials`]) and returns the
+    /// topic names they were written with. `label` names the source in errors.
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the line when a line is not a partials record, when the header is
+    /// missing or of another format, or when its topics differ from `topics` (the names of parts
+    /// read before; empty to take this part's).
+    pub fn read_partials<R: BufRead>(
+        &mut self,
+        input: R,
+        label: &Path,
+        topics: &mut Vec<String>,
+    ) -> Result<()> {
+        let fail = |line: usize, message: String| Error::Input {
+            path: label.to_path_buf(),
+            message: format!("line {line}: {message}"),
+        };
+        let mut header_seen = false;
+        let mut topic_ids: HashMap<String, TopicId> = HashMap::new();
+        for (i, line) in input.lines().enumerate() {
+            let number = i + 1;
+            let line = line.map_err(|e| Error::io(label, e))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: PartialLine = serde_json::from_str(&line)
+                .map_err(|e| fail(number, format!("not a partials record: {e}")))?;
+            match record {
+                PartialLine::Header {
+                    tenor_partials,
+                    topics: these,
+                    scores,
+                } => {
+                    if header_seen {
+                        return Err(fail(number, "a second header".into()));
+                    }
+                    if tenor_partials != PARTIALS_FORMAT {
+                        return Err(fail(
+                            number,
+                            format!(
+                                "partials format {tenor_partials}; this tenor reads format {PARTIALS_FORMAT}"
+                            ),
+                        ));
+                    }
+                    if scores != Scores::NAMES {
+                        return Err(fail(number, format!("scores {scores:?} are not tenor's")));
+                    }
+                    if topics.is_empty() {
+                        topics.clone_from(&these);
+                    } else if *topics != these {
+                        return Err(fail(
+                            number,
+                            "written with other topics than the parts before it: merge only parts scored with the same --topics".into(),
+                        ));
+                    }
+                    for (id, name) in these.iter().enumerate() {
+                        let id = TopicId::try_from(id)
+                            .map_err(|_| fail(number, "too many topics".into()))?;
+                        topic_ids.insert(name.clone(), id);
+                    }
+                    header_seen = true;
+                }
+                PartialLine::Speaker(speaker) => {
+                    if !header_seen {
+                        return Err(fail(number, "no header line before the speakers".into()));
+                    }
+                    self.add_partial(speaker, &topic_ids)
+                        .map_err(|message| fail(number, message))?;
+                }
+            }
+        }
+        if !header_seen {
+            return Err(fail(0, "empty: no partials header".into()));
+        }
+        Ok(())
+    }
+
+    fn add_partial(
+        &mut self,
+        speaker: PartialSpeaker,
+        topic_ids: &HashMap<String, TopicId>,
+    ) -> std::result::Result<(), String> {
+        let row = self.speaker_row(&speaker.key);
+        let facts = &mut self.speakers[row as usize];
+        facts.articles += speaker.articles;
+        facts.words += speaker.words;
+        let t = &speaker.types;
+        for (n, add) in facts
+            .types
+            .iter_mut()
+            .zip([t.person, t.organisation, t.group, t.anonymous])
+        {
+            *n += add;
+        }
+        for (name, n) in &speaker.names {
+            facts.count_name(name, *n);
+        }
+        for cell in speaker.cells {
+            let slot = match &cell.topic {
+                None => ALL_TOPICS,
+                Some(name) => match topic_ids.get(name) {
+                    Some(&id) => topic_slot(id),
+                    None => return Err(format!("topic {name:?} is not in the header")),
+                },
+            };
+            // Planes in the order SUMS, SQUARES.
+            let values = [cell.sums.map(from_units), cell.squares.map(from_units)];
+            self.add_to_cell(row, slot, cell.quotes, &values);
+        }
+        Ok(())
+    }
+}
+
+/// A grid sum as a whole number of grid steps. Sums on the grid are exact multiples of a step and
+/// far below 2^63 steps, so the conversion loses nothing.
+fn to_units(sum: f64) -> i64 {
+    (sum * GRID) as i64
+}
+
+fn from_units(units: i64) -> f64 {
+    units as f64 / GRID
+}
+
 fn cell_key(speaker: u32, slot: u32) -> u64 {
     (u64::from(speaker) << 32) | u64::from(slot)
 }
@@ -482,5 +741,132 @@ mod tests {
         assert_eq!(facts.speaker_type(), Some(SpeakerType::Person));
         facts.types[type_index(SpeakerType::Anonymous)] = 3;
         assert_eq!(facts.speaker_type(), Some(SpeakerType::Anonymous));
+    }
+
+    fn article(id: &str, quotes: &[(&str, &[TopicId], f32)]) -> AnalysedArticle {
+        use crate::pipeline::{ArticleStatus, ScoredQuote};
+        use crate::topics::TopicSource;
+        let quotes = quotes
+            .iter()
+            .enumerate()
+            .map(|(n, &(speaker, topics, sentiment))| ScoredQuote {
+                quote_id: format!("{id}:{}", n + 1),
+                kind: crate::quotes::QuoteKind::Direct,
+                start: 0,
+                end: 1,
+                speaker: Some(speaker.to_string()),
+                speaker_key: Some(fold_name(speaker)),
+                speaker_type: Some(SpeakerType::Person),
+                speaker_mention: speaker.to_string(),
+                cue: "said".into(),
+                framing: None,
+                framing_tone: 0.0,
+                topics: topics.to_vec(),
+                topic_source: TopicSource::Quote,
+                text: "words".into(),
+                words: 3 + n,
+                scores: Scores {
+                    sentiment,
+                    positive: sentiment.max(0.0),
+                    negative: (-sentiment).max(0.0),
+                    neutral: 1.0 - sentiment.abs(),
+                    irony: 0.1,
+                    ..Scores::default()
+                },
+                evidence: String::new(),
+            })
+            .collect();
+        AnalysedArticle {
+            id: id.into(),
+            title: String::new(),
+            source: String::new(),
+            date: String::new(),
+            fields: Vec::new(),
+            status: ArticleStatus::Ok,
+            quotes,
+            speakers: 1,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn partials_of_shards_merge_into_exactly_one_pass() {
+        let topics: Vec<String> = ["trade", "ukraine"].map(String::from).into();
+        let articles = [
+            article(
+                "a",
+                &[("Ana Petrova", &[0], -0.778), ("Tom Ashcombe", &[], 0.3)],
+            ),
+            article(
+                "b",
+                &[("Ana Petrova", &[0, 1], 0.016), ("Petrova", &[1], -0.287)],
+            ),
+            article("c", &[("Tom Ashcombe", &[1], 0.721)]),
+        ];
+        let mut single = Aggregates::new();
+        for a in &articles {
+            single.add_article(a);
+        }
+        // Two shards, written as partials and read back in the other order.
+        let mut files = Vec::new();
+        for shard in [&articles[..1], &articles[1..]] {
+            let mut part = Aggregates::new();
+            for a in shard {
+                part.add_article(a);
+            }
+            let mut bytes = Vec::new();
+            part.write_partials(&topics, &mut bytes, Path::new("part"))
+                .unwrap();
+            files.push(bytes);
+        }
+        let mut merged = Aggregates::new();
+        let mut merged_topics = Vec::new();
+        for bytes in files.iter().rev() {
+            merged
+                .read_partials(&bytes[..], Path::new("part"), &mut merged_topics)
+                .unwrap();
+        }
+        assert_eq!(merged_topics, topics);
+        assert_eq!(merged.speakers(), single.speakers());
+        assert_eq!(
+            merged.speaker_topics(&topics).unwrap(),
+            single.speaker_topics(&topics).unwrap()
+        );
+        let petrova = &merged.speakers()[0];
+        assert_eq!(
+            (petrova.key, petrova.articles, petrova.quotes),
+            ("ana petrova", 2, 2)
+        );
+    }
+
+    #[test]
+    fn partials_from_other_topics_or_garbage_are_refused_with_the_line() {
+        let mut bytes = Vec::new();
+        Aggregates::new()
+            .write_partials(&["trade".to_string()], &mut bytes, Path::new("p1"))
+            .unwrap();
+        let mut merged = Aggregates::new();
+        let mut topics = vec!["energy".to_string()];
+        let err = merged
+            .read_partials(&bytes[..], Path::new("p1"), &mut topics)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("p1: line 1:"), "{err}");
+
+        let err = merged
+            .read_partials(
+                &b"{\"record\":\"speaker\"}\n"[..],
+                Path::new("p2"),
+                &mut Vec::new(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("p2: line 1: not a partials record"),
+            "{err}"
+        );
+        let err = merged
+            .read_partials(&b""[..], Path::new("p3"), &mut Vec::new())
+            .unwrap_err();
+        assert!(err.to_string().contains("no partials header"), "{err}");
     }
 }

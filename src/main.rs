@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use tenor::aggregate::Aggregates;
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::output::{OutputDir, RateWriter};
-use tenor::pipeline::{self, ArticleStatus, Engine, EngineBuilder};
+use tenor::pipeline::{self, ArticleStatus, Engine, EngineBuilder, Shard};
 use tenor::scoring::{Scored, ScratchSpace};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
@@ -45,6 +45,14 @@ enum Command {
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
         tenor rate tweets.jsonl --out ratings.csv")]
     Rate(RateArgs),
+    /// Merge the partials of shards (`tenor score --emit partials`) into speakers.csv and
+    /// speaker_topics.csv, exactly as one run over all the shards would have written them.
+    #[command(after_help = "Examples:\n  \
+        tenor score news.jsonl --shard 1/2 --emit partials > p1.jsonl\n  \
+        tenor score news.jsonl --shard 2/2 --emit partials > p2.jsonl\n  \
+        tenor merge p1.jsonl p2.jsonl --out out\n  \
+        tenor merge spark_output_dir --out out   (every part file in the directory)")]
+    Merge(MergeArgs),
     /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
     #[command(after_help = "Examples:\n  \
         tenor compare out --speaker Lavrov --speaker Johnson\n  \
@@ -171,9 +179,16 @@ struct InputArgs {
 struct ScoreArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output directory, created if missing.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    /// Output directory, created if missing. Without it, `--emit partials` writes to standard output.
+    #[arg(long, value_name = "DIR", required_unless_present = "emit")]
+    out: Option<PathBuf>,
+    /// Also write partials (DIR/partials.jsonl, or standard output without --out): per-speaker and
+    /// per-topic counts and exact sums that `tenor merge` combines across shards.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    emit: Option<Emit>,
+    /// Score only the articles whose id hashes to shard K of N (FNV-1a 64 of the id, modulo N, plus 1).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     /// Replace the default topics with this topics.toml.
     #[arg(long, value_name = "FILE")]
     topics: Option<PathBuf>,
@@ -183,6 +198,24 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+}
+
+/// What `tenor score --emit` adds to the tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Emit {
+    /// Counts and exact sums per speaker and topic, for `tenor merge`.
+    Partials,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Partials files, or directories whose files (except hidden ones and `_SUCCESS`-style markers)
+    /// are all partials.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    /// Output directory, created if missing; speakers.csv and speaker_topics.csv are replaced.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -199,6 +232,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rate(args) => rate(args),
+        Command::Merge(args) => merge(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
         Command::Eval(command) => eval(command),
         Command::Compare(args) => compare(args),
@@ -301,39 +335,134 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         args.aliases.as_ref(),
     )?;
     let topic_names = engine.topics().names().to_vec();
-    let mut out = OutputDir::create(&args.out)?;
+    let mut out = args.out.as_ref().map(OutputDir::create).transpose()?;
     let mut aggregates = Aggregates::new();
     let mut summary = Summary::default();
     let bar = progress(args.input.quiet);
-    engine.run(
-        records(&args.input, TextLayout::WholeFile),
-        args.input.threads,
-        |article| {
-            summary.add(&article.status, article.quotes.len());
-            if args.strict
-                && let ArticleStatus::Skipped { reason } = &article.status
-            {
-                return Err(tenor::Error::Usage(format!(
-                    "--strict: skipped {}: {reason}",
-                    article.id
-                )));
-            }
-            for warning in &article.warnings {
-                eprintln!("tenor: warning: {}: {warning}", article.id);
-            }
-            aggregates.add_article(&article);
+    let shard = args.shard;
+    let records = records(&args.input, TextLayout::WholeFile)
+        .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))));
+    engine.run(records, args.input.threads, |article| {
+        summary.add(&article.status, article.quotes.len());
+        if args.strict
+            && let ArticleStatus::Skipped { reason } = &article.status
+        {
+            return Err(tenor::Error::Usage(format!(
+                "--strict: skipped {}: {reason}",
+                article.id
+            )));
+        }
+        for warning in &article.warnings {
+            eprintln!("tenor: warning: {}: {warning}", article.id);
+        }
+        aggregates.add_article(&article);
+        if let Some(out) = &mut out {
             out.write_article(&article, &topic_names)?;
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            Ok(())
-        },
-    )?;
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+        Ok(())
+    })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    out.finish(&aggregates, &topic_names)?;
+    if args.emit == Some(Emit::Partials) {
+        write_partials(&aggregates, &topic_names, args.out.as_deref())?;
+    }
+    if let Some(out) = out {
+        out.finish(&aggregates, &topic_names)?;
+    }
     Ok(summary.report())
+}
+
+/// Partials go to DIR/partials.jsonl (through a temporary file, so that a failed run leaves none),
+/// or to standard output.
+fn write_partials(
+    aggregates: &Aggregates,
+    topic_names: &[String],
+    dir: Option<&std::path::Path>,
+) -> Result<()> {
+    let Some(dir) = dir else {
+        let stdout = std::io::stdout().lock();
+        let out = std::io::BufWriter::with_capacity(1 << 20, stdout);
+        aggregates.write_partials(topic_names, out, "<stdout>".as_ref())?;
+        return Ok(());
+    };
+    let path = dir.join("partials.jsonl");
+    let temp = dir.join(format!(".partials.jsonl.tmp-{}", std::process::id()));
+    let file =
+        std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    let written = aggregates.write_partials(
+        topic_names,
+        std::io::BufWriter::with_capacity(1 << 20, file),
+        &path,
+    );
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(err.into());
+    }
+    std::fs::rename(&temp, &path).with_context(|| format!("moving {} into place", path.display()))
+}
+
+/// `tenor merge`: partials in, the speaker tables out.
+fn merge(args: MergeArgs) -> Result<ExitCode> {
+    let mut aggregates = Aggregates::new();
+    let mut topic_names = Vec::new();
+    let mut parts = 0usize;
+    for arg in &args.parts {
+        for path in partial_files(arg)? {
+            let file = std::fs::File::open(&path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            let reader = std::io::BufReader::with_capacity(1 << 20, file);
+            aggregates.read_partials(reader, &path, &mut topic_names)?;
+            parts += 1;
+        }
+    }
+    write_speaker_tables(&args.out, &aggregates, &topic_names)?;
+    eprintln!("tenor: merged {parts} parts; {} speakers", aggregates.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files of a `tenor merge` argument: the file itself, or a directory's visible files in name
+/// order. Spark's `_SUCCESS` and `.crc` files are markers, not partials.
+fn partial_files(arg: &std::path::Path) -> Result<Vec<PathBuf>> {
+    if !arg.is_dir() {
+        return Ok(vec![arg.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(arg).with_context(|| format!("reading {}", arg.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", arg.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name.starts_with('_') || !entry.path().is_file() {
+            continue;
+        }
+        files.push(entry.path());
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Writes speakers.csv and speaker_topics.csv into `dir` and nothing else. The output module writes
+/// the four tables of a run together, so the two are written in a scratch folder inside `dir` and
+/// moved into place.
+fn write_speaker_tables(
+    dir: &std::path::Path,
+    aggregates: &Aggregates,
+    topic_names: &[String],
+) -> Result<()> {
+    use tenor::output::{SPEAKER_TOPICS_TABLE, SPEAKERS_TABLE};
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let scratch = ScratchDir(dir.join(format!(".tenor-merge-{}", std::process::id())));
+    let out = OutputDir::create(&scratch.0)?;
+    out.finish(aggregates, topic_names)?;
+    for table in [SPEAKERS_TABLE, SPEAKER_TOPICS_TABLE] {
+        let (from, to) = (scratch.0.join(table), dir.join(table));
+        std::fs::rename(&from, &to)
+            .with_context(|| format!("moving {} into place", to.display()))?;
+    }
+    Ok(())
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {

@@ -482,6 +482,76 @@ pub fn record_bytes(record: &Record) -> usize {
     }
 }
 
+/// One of N shards of a corpus: the articles whose id hashes to it (`--shard K/N`, K from 1 to N).
+///
+/// The hash is 64-bit FNV-1a of the id's UTF-8 bytes (offset basis `0xcbf29ce484222325`, prime
+/// `0x100000001b3`), and an article belongs to shard `hash % N + 1`. It is fixed (unlike Rust's
+/// randomly seeded hashers) so that every machine and every run puts an article in the same shard;
+/// other tools can compute it in a few lines.
+///
+/// ```
+/// use tenor::pipeline::Shard;
+///
+/// let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
+/// // Every id lands in exactly one of the shards.
+/// for id in ["bbc/001", "bbc/002", "reuters-17"] {
+///     assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1);
+/// }
+/// assert!("0/3".parse::<Shard>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    index: u64,
+    count: u64,
+}
+
+impl Shard {
+    /// Whether the article with this id belongs to this shard.
+    pub fn contains(&self, id: &str) -> bool {
+        fnv1a64(id.as_bytes()) % self.count + 1 == self.index
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || Error::Usage(format!("--shard {s:?}: expected K/N with 1 <= K <= N"));
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// 64-bit FNV-1a, the hash [`Shard`] documents.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The id of a record, read or skipped.
+pub fn record_id(record: &Record) -> &str {
+    match record {
+        Record::Article(article) => &article.id,
+        Record::Skipped(skipped) => &skipped.id,
+    }
+}
+
 /// The number of worker threads for a requested count: the request when given, else
 /// `RAYON_NUM_THREADS` when set to a positive number, else the number of cores.
 pub fn thread_count(requested: Option<usize>) -> usize {
@@ -648,4 +718,130 @@ where
         drop(done_rx);
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn squares(items: usize, threads: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        map_ordered(
+            0..items,
+            threads,
+            // Every item weighs a batch on its own, so that batches finish out of order.
+            |_| BATCH_WEIGHT,
+            || 0usize,
+            |calls, n| {
+                *calls += 1;
+                // Uneven work: some batches take much longer than the ones after them.
+                if n % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                n * n
+            },
+            |n| {
+                out.push(n);
+                Ok(())
+            },
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn results_come_back_in_input_order_for_any_thread_count() {
+        let expected: Vec<usize> = (0..200).map(|n| n * n).collect();
+        for threads in [1, 2, 3, 8] {
+            assert_eq!(squares(200, threads), expected, "{threads} threads");
+        }
+        assert!(squares(0, 2).is_empty());
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run_with_its_error() {
+        let mut seen = 0;
+        let result = map_ordered(
+            0..1_000_000u64,
+            2,
+            |_| 1024,
+            || (),
+            |(), n| n,
+            |n| {
+                seen += 1;
+                if n == 10 {
+                    return Err(Error::Usage("disk full".into()));
+                }
+                Ok(())
+            },
+        );
+        assert!(matches!(result, Err(Error::Usage(m)) if m == "disk full"));
+        assert_eq!(seen, 11);
+    }
+
+    #[test]
+    #[should_panic(expected = "bad item")]
+    fn a_panic_in_the_work_reaches_the_caller() {
+        let _ = map_ordered(
+            0..100u32,
+            2,
+            |_| BATCH_WEIGHT,
+            || (),
+            |(), n| {
+                assert!(n != 42, "bad item");
+                n
+            },
+            |_| Ok(()),
+        );
+    }
+
+    #[test]
+    fn thread_count_prefers_the_request() {
+        assert_eq!(thread_count(Some(3)), 3);
+        assert!(thread_count(None) >= 1);
+    }
+
+    #[test]
+    fn fnv1a64_matches_the_published_test_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn shards_split_ids_evenly_and_parse_strictly() {
+        let shards: Vec<Shard> = (1..=4).map(|k| format!("{k}/4").parse().unwrap()).collect();
+        let mut sizes = [0usize; 4];
+        for n in 0..4000 {
+            let id = format!("article-{n}");
+            let owners: Vec<usize> = (0..4).filter(|&k| shards[k].contains(&id)).collect();
+            assert_eq!(owners.len(), 1, "{id}");
+            sizes[owners[0]] += 1;
+        }
+        assert!(sizes.iter().all(|&n| (900..1100).contains(&n)), "{sizes:?}");
+        for bad in ["", "1", "0/4", "5/4", "a/b", "1/0", "-1/4"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad:?}");
+        }
+        assert_eq!(" 2 / 4".parse::<Shard>().unwrap().to_string(), "2/4");
+    }
+
+    #[test]
+    fn a_workspace_gives_the_same_analysis_as_fresh_buffers() {
+        let engine = Engine::with_defaults().unwrap();
+        let texts = [
+            "Talks collapsed.\n\n\u{201C}We are at a dead end,\u{201D} the minister, Ana Petrova, said.",
+            "\u{201C}This is a great day for our friends,\u{201D} said Tom Ashcombe. He added: \u{201C}We will not give up.\u{201D}",
+        ];
+        let mut workspace = Workspace::default();
+        for (i, text) in texts.iter().chain(texts.iter()).enumerate() {
+            let article = Article {
+                id: format!("a{i}"),
+                text: text.to_string(),
+                ..Article::default()
+            };
+            let reused = engine.analyse_with(article.clone(), &mut workspace);
+            assert_eq!(reused, engine.analyse(article));
+            assert!(!reused.quotes.is_empty());
+        }
+    }
 }

@@ -403,18 +403,16 @@ impl Engine {
                 let topic_source = topics_of(seg, quote, &mentions, topics);
                 self.scorer.score_into(&quote.text, scratch, scored);
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
-                let name = speaker.map(|s| {
-                    self.aliases
-                        .get(&s.key)
-                        .cloned()
-                        .unwrap_or_else(|| s.name.clone())
-                });
-                let key = speaker.zip(name.as_deref()).map(|(s, name)| match s.kind {
-                    // Anonymous sources of different articles are different people.
-                    crate::quotes::SpeakerType::Anonymous => {
-                        format!("{} [{article_id}]", speaker_key(name))
+                let alias = speaker.and_then(|s| self.aliases.get(&s.key));
+                let name = speaker.map(|s| alias.unwrap_or(&s.name).clone());
+                let key = speaker.map(|s| {
+                    // The speaker's key is already that of its name; an alias needs its own.
+                    let key = alias.map_or_else(|| s.key.clone(), |a| speaker_key(a));
+                    match s.kind {
+                        // Anonymous sources of different articles are different people.
+                        crate::quotes::SpeakerType::Anonymous => format!("{key} [{article_id}]"),
+                        _ => key,
                     }
-                    _ => speaker_key(name),
                 });
                 let mut evidence = String::new();
                 for (i, e) in scored.evidence.iter().enumerate() {

@@ -140,15 +140,20 @@ pub fn fold_name(s: &str) -> String {
 /// [`fold_name`] for ASCII text, which has nothing to decompose: lowercase, a backtick as an
 /// apostrophe, runs of whitespace as one space, none at either end.
 fn fold_ascii_name(s: &str, out: &mut String) {
-    // Not `split_ascii_whitespace`, which keeps the vertical tab that `char::is_whitespace` counts.
-    for word in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut space = false;
+    for &b in s.as_bytes() {
+        if is_ascii_space(b) {
+            space = !out.is_empty();
+            continue;
         }
-        out.extend(word.bytes().map(|b| match b {
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(match b {
             b'`' => '\'',
             _ => char::from(b.to_ascii_lowercase()),
-        }));
+        });
     }
 }
 

@@ -2,7 +2,7 @@
 //! (lexicons/manner.tsv) and the titles, role nouns and organisation words that shape speaker names
 //! (lexicons/titles.tsv). Built once, shared read-only.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 use super::Framing;
@@ -83,13 +83,27 @@ pub struct TitleEntry {
 
 /// Cues, manner adverbs and titles, keyed by lowercase word forms. Multiword forms are keyed by their
 /// whole lowercase text and found by [`AttributionLexicon::cue_at`] from their first word.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AttributionLexicon {
     cues: HashMap<String, CueEntry>,
     manner: HashMap<String, f32>,
     titles: HashMap<String, TitleEntry>,
     /// First words of multiword cues and titles, with the longest form's word count.
     multiword_heads: HashMap<String, usize>,
+    /// [`super::speakers::NOT_NAMES`] as a set: asked of every capitalised word.
+    not_names: HashSet<&'static str>,
+}
+
+impl Default for AttributionLexicon {
+    fn default() -> Self {
+        AttributionLexicon {
+            cues: HashMap::default(),
+            manner: HashMap::default(),
+            titles: HashMap::default(),
+            multiword_heads: HashMap::default(),
+            not_names: super::speakers::NOT_NAMES.iter().copied().collect(),
+        }
+    }
 }
 
 const DEFAULT_CUES: &str = include_str!("../../lexicons/cues.tsv");
@@ -232,6 +246,18 @@ impl AttributionLexicon {
         self.multiword_heads.contains_key(word)
             || self.cues.contains_key(word)
             || self.titles.contains_key(word)
+    }
+
+    /// Whether some title, role or organisation phrase starts with this lowercase word. Exact for
+    /// one-word entries, and a superset for multiword ones (it counts the heads of multiword cues).
+    pub fn may_start_title(&self, word: &str) -> bool {
+        self.titles.contains_key(word) || self.multiword_heads.contains_key(word)
+    }
+
+    /// Whether a capitalised word is one of the sentence openers and function words that are never
+    /// names ("The", "But", "According").
+    pub fn is_not_name(&self, lowercase_word: &str) -> bool {
+        self.not_names.contains(lowercase_word)
     }
 
     /// The longest cue that starts with `words[0]`, given the lowercase words from there on.

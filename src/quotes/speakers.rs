@@ -59,7 +59,7 @@ pub struct PhraseReader<'a, 't> {
 }
 
 /// Capitalised words that start sentences and are not names.
-const NOT_NAMES: &[&str] = &[
+pub(crate) const NOT_NAMES: &[&str] = &[
     "the",
     "a",
     "an",
@@ -231,6 +231,10 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
+        // Most words start no title: one look-up rules them out before six words are gathered.
+        if i >= end || !self.is_word(i) || !self.lex.may_start_title(self.lower_word(i)) {
+            return None;
+        }
         let (words, n) = self.words_from(i, end);
         let t = self.lex.title_at(&words[..n])?;
         Some((t.class, t.gender, t.words))
@@ -251,7 +255,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             return false;
         }
         let w = strip_possessive(self.word(i));
-        if NOT_NAMES.contains(&w) {
+        if self.lex.is_not_name(w) {
             return false;
         }
         // A lone capitalised word at the start of a sentence is a name only if the next word is one too
@@ -346,7 +350,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 first -= 1;
                 break;
             }
-            if NOT_NAMES.contains(&prev)
+            if self.lex.is_not_name(prev)
                 || self.seg.tokens[first - 1].span.end + 1 < self.seg.tokens[first].span.start
             {
                 break;
@@ -446,7 +450,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             // Lowercase adjectives then a common head: a senior official, the ministry.
             let mut j = i;
             while j < ceiling && j < i + 4 && self.is_word(j) {
-                if j > i && NOT_NAMES.contains(&self.word(j)) {
+                if j > i && self.lex.is_not_name(self.word(j)) {
                     return None;
                 }
                 // "the ministry’s spokeswoman": a possessive modifies the head that follows.
@@ -756,10 +760,14 @@ pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
 /// The key that joins one speaker's names across articles: case, accents and transliteration folded
 /// word by word, so that "Sergey Lavrov" and "Sergei Lavrov" of two articles are one row.
 pub fn speaker_key(name: &str) -> String {
-    name.split_whitespace()
-        .map(transliteration_key)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(name.len());
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(&transliteration_key(word));
+    }
+    key
 }
 
 /// A folded name word with the spelling differences of transliteration removed, so that Sergey/Sergei,
@@ -767,6 +775,9 @@ pub fn speaker_key(name: &str) -> String {
 /// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
 pub fn transliteration_key(word: &str) -> String {
     let folded = fold_name(strip_possessive(word));
+    if folded.is_ascii() {
+        return ascii_transliteration_key(folded);
+    }
     let mut out = String::with_capacity(folded.len());
     let mut chars = folded.chars().peekable();
     while let Some(c) = chars.next() {
@@ -786,9 +797,75 @@ pub fn transliteration_key(word: &str) -> String {
     out
 }
 
+/// [`transliteration_key`] of an ASCII folded word, rewritten in place: the key is never longer.
+fn ascii_transliteration_key(folded: String) -> String {
+    let mut bytes = folded.into_bytes();
+    let (mut read, mut len) = (0, 0);
+    while read < bytes.len() {
+        let b = match bytes[read] {
+            b'y' | b'j' => b'i',
+            b'k' if bytes.get(read + 1) == Some(&b'h') => {
+                read += 1;
+                b'h'
+            }
+            b => b,
+        };
+        read += 1;
+        if len > 0 && bytes[len - 1] == b {
+            continue;
+        }
+        bytes[len] = b;
+        len += 1;
+    }
+    bytes.truncate(len);
+    // Only ASCII bytes were written, so this is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_keys_are_made_as_any_other() {
+        let by_chars = |word: &str| {
+            let mut out = String::new();
+            let mut chars = fold_name(strip_possessive(word))
+                .chars()
+                .collect::<Vec<_>>();
+            chars.push(' ');
+            let mut i = 0;
+            while i + 1 < chars.len() {
+                let c = match chars[i] {
+                    'y' | 'j' => 'i',
+                    'k' if chars[i + 1] == 'h' => {
+                        i += 1;
+                        'h'
+                    }
+                    c => c,
+                };
+                i += 1;
+                if !out.ends_with(c) {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        for word in [
+            "Khodorkovsky’s",
+            "Kkhh",
+            "Zelenskyy",
+            "Jojo",
+            "Mokhhamed",
+            "Abbott",
+            "Y",
+            "",
+            "’s",
+        ] {
+            assert_eq!(transliteration_key(word), by_chars(word), "{word:?}");
+        }
+        assert_eq!(transliteration_key("Khodorkovsky’s"), "hodorkovski");
+    }
 
     #[test]
     fn transliterations_meet_and_different_names_do_not() {

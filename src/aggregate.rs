@@ -25,7 +25,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use ndarray::{Array3, Axis, aview2, s};
+use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -48,9 +48,12 @@ const GRID: f64 = (1u64 << 30) as f64;
 /// Index of the "all topics" slot; topic `t` lives in slot `t + 1`.
 const ALL_TOPICS: u32 = 0;
 
-/// Plane of [`Aggregates::moments`] holding sums; the other holds sums of squares.
+/// Plane of a cell's values holding sums; the other holds sums of squares.
 const SUMS: usize = 0;
 const SQUARES: usize = 1;
+
+/// One cell's sums of every score, then its sums of squares: the planes [`SUMS`] and [`SQUARES`].
+type Moments = [f64; 2 * SCORE_COUNT];
 
 /// The mean and population standard deviation of each score over `count` quotes, in the order of
 /// [`Scores::NAMES`].
@@ -155,18 +158,25 @@ impl SpeakerFacts {
 /// The statistics are a sparse speaker × topic × score array: one cell per (speaker, topic slot) that
 /// has at least one quote, slot 0 standing for all topics. A dense array would hold every speaker ×
 /// every topic, which for a large corpus's long tail of speakers is mostly zeros.
+///
+/// Memory grows with the number of distinct speakers (every article's anonymous sources are new
+/// ones), so each is kept small: its key is stored once, and the cells are one flat vector, which
+/// grows in place rather than by copying.
 #[derive(Debug, Clone)]
 pub struct Aggregates {
     speakers: Vec<SpeakerFacts>,
-    speaker_index: HashMap<String, u32>,
+    /// Row of each speaker by a 64-bit hash of its key ([`key_hash`]); the key itself is in the row.
+    speaker_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
+    /// Rows of keys whose hash an earlier, different key already had (almost never any).
+    collided: HashMap<String, u32>,
     /// (speaker, slot) of each cell.
     cells: Vec<(u32, u32)>,
-    /// Cell of each (speaker, slot), keyed by [`cell_key`].
+    /// Cell of each (speaker, topic slot), keyed by [`cell_key`]; a speaker's all-topics cell is in
+    /// its row instead.
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    /// cell × {sums, squares} × score. May hold more rows than `cells` (spare capacity).
-    moments: Array3<f64>,
+    moments: Vec<Moments>,
 }
 
 impl Default for Aggregates {
@@ -179,12 +189,12 @@ impl Aggregates {
     pub fn new() -> Self {
         Aggregates {
             speakers: Vec::new(),
-            speaker_index: HashMap::new(),
+            speaker_index: HashMap::default(),
+            collided: HashMap::new(),
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            // The cell axis grows; the other two are fixed so that every cell has the same shape.
-            moments: Array3::zeros((0, 2, SCORE_COUNT)),
+            moments: Vec::new(),
         }
     }
 
@@ -255,12 +265,7 @@ impl Aggregates {
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
-            let mut values = [[0.0; SCORE_COUNT]; 2];
-            for (plane, out) in values.iter_mut().enumerate() {
-                for (i, v) in out.iter_mut().enumerate() {
-                    *v = other.moments[[cell, plane, i]];
-                }
-            }
+            let values = planes(&other.moments[cell]);
             self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
         }
     }
@@ -334,22 +339,28 @@ impl Aggregates {
     fn stats(&self, cell: u32) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let sums = self.moments.index_axis(Axis(0), cell as usize);
+        let [sums, squares] = planes(&self.moments[cell as usize]);
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
-            mean[i] = sums[[SUMS, i]] / n;
+            mean[i] = sums[i] / n;
             // Rounding can push the variance of identical values a hair below zero.
-            std[i] = (sums[[SQUARES, i]] / n - mean[i] * mean[i]).max(0.0).sqrt();
+            std[i] = (squares[i] / n - mean[i] * mean[i]).max(0.0).sqrt();
         }
         ScoreStats { count, mean, std }
     }
 
     /// The row of speaker `key`, created if new. Allocates only for a new speaker.
     fn speaker_row(&mut self, key: &str) -> u32 {
-        if let Some(&row) = self.speaker_index.get(key) {
-            return row;
-        }
+        let hash = key_hash(key);
+        let collision = match self.speaker_index.get(&hash) {
+            Some(&row) if self.speakers[row as usize].key == key => return row,
+            Some(_) => match self.collided.get(key) {
+                Some(&row) => return row,
+                None => true,
+            },
+            None => false,
+        };
         let row = self.speakers.len() as u32;
         let cell = self.new_cell(row, ALL_TOPICS) as u32;
         self.speakers.push(SpeakerFacts {
@@ -357,7 +368,11 @@ impl Aggregates {
             cell,
             ..Default::default()
         });
-        self.speaker_index.insert(key.to_string(), row);
+        if collision {
+            self.collided.insert(key.to_string(), row);
+        } else {
+            self.speaker_index.insert(hash, row);
+        }
         row
     }
 
@@ -377,23 +392,22 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
-        moments += &aview2(values);
+        let moments = &mut self.moments[cell];
+        for (plane, values) in values.iter().enumerate() {
+            for (sum, v) in moments[plane * SCORE_COUNT..].iter_mut().zip(values) {
+                *sum += v;
+            }
+        }
     }
 
     fn new_cell(&mut self, speaker: u32, slot: u32) -> usize {
         let cell = self.cells.len();
-        if cell == self.moments.len_of(Axis(0)) {
-            // Grow by doubling so that adding cells one at a time stays linear overall.
-            let mut grown = Array3::zeros(((cell * 2).max(64), 2, SCORE_COUNT));
-            grown
-                .slice_mut(s![..cell, .., ..])
-                .assign(&self.moments.slice(s![..cell, .., ..]));
-            self.moments = grown;
-        }
         self.cells.push((speaker, slot));
         self.counts.push(0);
-        self.cell_index.insert(cell_key(speaker, slot), cell as u32);
+        self.moments.push([0.0; 2 * SCORE_COUNT]);
+        if slot != ALL_TOPICS {
+            self.cell_index.insert(cell_key(speaker, slot), cell as u32);
+        }
         cell
     }
 }
@@ -493,14 +507,12 @@ impl Aggregates {
                     })?;
                     Some(name.clone())
                 };
-                let units = |plane: usize| {
-                    std::array::from_fn(|i| to_units(self.moments[[cell as usize, plane, i]]))
-                };
+                let [sums, squares] = planes(&self.moments[cell as usize]);
                 cells.push(PartialCell {
                     topic,
                     quotes: self.counts[cell as usize],
-                    sums: units(SUMS),
-                    squares: units(SQUARES),
+                    sums: sums.map(to_units),
+                    squares: squares.map(to_units),
                 });
             }
             // Topic cells in name order, after the all-topics cell, so that equal statistics
@@ -648,6 +660,19 @@ fn to_units(sum: f64) -> i64 {
 
 fn from_units(units: i64) -> f64 {
     units as f64 / GRID
+}
+
+/// A cell's values as [sums, squares].
+fn planes(moments: &Moments) -> [[f64; SCORE_COUNT]; 2] {
+    std::array::from_fn(|plane| std::array::from_fn(|i| moments[plane * SCORE_COUNT + i]))
+}
+
+/// The 64-bit hash that indexes speaker keys. Collisions are handled (see
+/// [`Aggregates::speaker_row`]), so it needs to be fast and well spread, not unique.
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(key.as_bytes());
+    hasher.finish()
 }
 
 fn cell_key(speaker: u32, slot: u32) -> u64 {
@@ -868,5 +893,21 @@ mod tests {
             .read_partials(&b""[..], Path::new("p3"), &mut Vec::new())
             .unwrap_err();
         assert!(err.to_string().contains("no partials header"), "{err}");
+    }
+
+    #[test]
+    fn keys_whose_hashes_collide_stay_apart() {
+        let mut aggregates = Aggregates::new();
+        let ana = aggregates.speaker_row("ana petrova");
+        // Make "tom ashcombe" hash like "ana petrova" did, as a 64-bit collision would.
+        aggregates.speaker_index.remove(&key_hash("ana petrova"));
+        aggregates
+            .speaker_index
+            .insert(key_hash("tom ashcombe"), ana);
+        let tom = aggregates.speaker_row("tom ashcombe");
+        assert_ne!(tom, ana);
+        assert_eq!(aggregates.speaker_row("tom ashcombe"), tom);
+        assert_eq!(aggregates.speakers[tom as usize].key, "tom ashcombe");
+        assert_eq!(aggregates.collided.len(), 1);
     }
 }

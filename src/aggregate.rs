@@ -55,6 +55,41 @@ const SQUARES: usize = 1;
 /// One cell's sums of every score, then its sums of squares: the planes [`SUMS`] and [`SQUARES`].
 type Moments = [f64; 2 * SCORE_COUNT];
 
+/// What a cell holds. Most cells (every anonymous source's, each new to its article) hold one
+/// quote, whose 36 bytes of scores stand for the 144 of its [`Moments`]: they are computed from
+/// the scores exactly as when the quote was added, so nothing changes in the sums.
+#[derive(Debug, Clone)]
+enum CellValues {
+    Empty,
+    One([f32; SCORE_COUNT]),
+    Many(Box<Moments>),
+}
+
+impl CellValues {
+    fn moments(&self) -> Moments {
+        match self {
+            CellValues::Empty => [0.0; 2 * SCORE_COUNT],
+            CellValues::One(scores) => flatten(&quote_values(scores)),
+            CellValues::Many(moments) => **moments,
+        }
+    }
+}
+
+/// The grid values one quote adds to its cells: its scores and their squares.
+fn quote_values(scores: &[f32; SCORE_COUNT]) -> [[f64; SCORE_COUNT]; 2] {
+    let mut values = [[0.0; SCORE_COUNT]; 2];
+    for (i, &v) in scores.iter().enumerate() {
+        let v = f64::from(v);
+        values[SUMS][i] = on_grid(v);
+        values[SQUARES][i] = on_grid(v * v);
+    }
+    values
+}
+
+fn flatten(planes: &[[f64; SCORE_COUNT]; 2]) -> Moments {
+    std::array::from_fn(|i| planes[i / SCORE_COUNT][i % SCORE_COUNT])
+}
+
 /// The mean and population standard deviation of each score over `count` quotes, in the order of
 /// [`Scores::NAMES`].
 #[derive(Debug, Clone, PartialEq)]
@@ -124,7 +159,11 @@ impl SpeakerFacts {
     fn count_name(&mut self, name: &str, quotes: u64) {
         match self.names.iter_mut().find(|(seen, _)| seen == name) {
             Some((_, n)) => *n += quotes,
-            None => self.names.push((name.to_string(), quotes)),
+            None => {
+                // Most speakers have one name: room for exactly one, not the four of a first push.
+                self.names.reserve_exact(1);
+                self.names.push((name.to_string(), quotes));
+            }
         }
     }
 
@@ -176,7 +215,7 @@ pub struct Aggregates {
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    moments: Vec<Moments>,
+    values: Vec<CellValues>,
 }
 
 impl Default for Aggregates {
@@ -194,7 +233,7 @@ impl Aggregates {
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            moments: Vec::new(),
+            values: Vec::new(),
         }
     }
 
@@ -231,17 +270,13 @@ impl Aggregates {
                 facts.types[type_index(kind)] += 1;
             }
 
-            let mut values = [[0.0; SCORE_COUNT]; 2];
-            for (i, v) in quote.scores.values().into_iter().enumerate() {
-                let v = f64::from(v);
-                values[SUMS][i] = on_grid(v);
-                values[SQUARES][i] = on_grid(v * v);
-            }
-            self.add_to_cell(speaker, ALL_TOPICS, 1, &values);
+            let scores = quote.scores.values();
+            let values = quote_values(&scores);
+            self.add_to_cell(speaker, ALL_TOPICS, 1, &values, Some(&scores));
             for (i, &topic) in quote.topics.iter().enumerate() {
                 // A topic listed twice for one quote is still one quote on that topic.
                 if !quote.topics[..i].contains(&topic) {
-                    self.add_to_cell(speaker, topic_slot(topic), 1, &values);
+                    self.add_to_cell(speaker, topic_slot(topic), 1, &values, Some(&scores));
                 }
             }
         }
@@ -265,33 +300,42 @@ impl Aggregates {
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
-            let values = planes(&other.moments[cell]);
-            self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
+            let values = planes(&other.values[cell].moments());
+            self.add_to_cell(
+                rows[speaker as usize],
+                slot,
+                other.counts[cell],
+                &values,
+                None,
+            );
         }
     }
 
-    /// One summary per speaker, sorted by key.
+    /// One summary per speaker, sorted by key. See [`Aggregates::speaker_rows`] for a stream.
     pub fn speakers(&self) -> Vec<SpeakerSummary<'_>> {
-        self.sorted_speakers()
-            .into_iter()
-            .map(|row| {
-                let facts = &self.speakers[row as usize];
-                let stats = self.stats(facts.cell);
-                SpeakerSummary {
-                    key: &facts.key,
-                    name: facts.display_name(),
-                    speaker_type: facts.speaker_type(),
-                    articles: facts.articles,
-                    quotes: stats.count,
-                    words: facts.words,
-                    stats,
-                }
-            })
-            .collect()
+        self.speaker_rows().collect()
+    }
+
+    /// [`Aggregates::speakers`] one at a time: only the sort order (4 bytes a speaker) is held, not
+    /// every row, which for a large corpus is most of a run's memory.
+    pub fn speaker_rows(&self) -> impl Iterator<Item = SpeakerSummary<'_>> + '_ {
+        self.sorted_speakers().into_iter().map(|row| {
+            let facts = &self.speakers[row as usize];
+            let stats = self.stats(facts.cell);
+            SpeakerSummary {
+                key: &facts.key,
+                name: facts.display_name(),
+                speaker_type: facts.speaker_type(),
+                articles: facts.articles,
+                quotes: stats.count,
+                words: facts.words,
+                stats,
+            }
+        })
     }
 
     /// One summary per speaker and topic with at least one quote, sorted by speaker key then topic
-    /// name. `topic_names[id]` names topic `id`.
+    /// name. `topic_names[id]` names topic `id`. See [`Aggregates::speaker_topic_rows`] for a stream.
     ///
     /// # Errors
     /// [`Error::Usage`] when a quote's topic id has no name: the names do not belong to the topic
@@ -300,30 +344,52 @@ impl Aggregates {
         &'a self,
         topic_names: &'a [String],
     ) -> Result<Vec<SpeakerTopicSummary<'a>>> {
-        let mut rows = Vec::new();
-        for (cell, &(speaker, slot)) in self.cells.iter().enumerate() {
+        Ok(self.speaker_topic_rows(topic_names)?.collect())
+    }
+
+    /// [`Aggregates::speaker_topics`] one at a time, holding only the sort order. Every topic id is
+    /// checked before the first row.
+    ///
+    /// # Errors
+    /// As [`Aggregates::speaker_topics`].
+    pub fn speaker_topic_rows<'a>(
+        &'a self,
+        topic_names: &'a [String],
+    ) -> Result<impl Iterator<Item = SpeakerTopicSummary<'a>> + 'a> {
+        let mut cells: Vec<u32> = Vec::new();
+        for (cell, &(_, slot)) in self.cells.iter().enumerate() {
             if slot == ALL_TOPICS {
                 continue;
             }
             let topic = (slot - 1) as usize;
-            let Some(topic) = topic_names.get(topic) else {
+            if topic >= topic_names.len() {
                 return Err(Error::Usage(format!(
                     "topic id {topic} has no name: only {} topic names were given",
                     topic_names.len()
                 )));
-            };
+            }
+            cells.push(cell as u32);
+        }
+        let sort_key = |cell: u32| {
+            let (speaker, slot) = self.cells[cell as usize];
+            (
+                self.speakers[speaker as usize].key.as_str(),
+                topic_names[(slot - 1) as usize].as_str(),
+            )
+        };
+        cells.sort_unstable_by(|&a, &b| sort_key(a).cmp(&sort_key(b)));
+        Ok(cells.into_iter().map(move |cell| {
+            let (speaker, slot) = self.cells[cell as usize];
             let facts = &self.speakers[speaker as usize];
-            let stats = self.stats(cell as u32);
-            rows.push(SpeakerTopicSummary {
+            let stats = self.stats(cell);
+            SpeakerTopicSummary {
                 key: &facts.key,
                 name: facts.display_name(),
-                topic,
+                topic: &topic_names[(slot - 1) as usize],
                 quotes: stats.count,
                 stats,
-            });
-        }
-        rows.sort_unstable_by(|a, b| a.key.cmp(b.key).then(a.topic.cmp(b.topic)));
-        Ok(rows)
+            }
+        }))
     }
 
     fn sorted_speakers(&self) -> Vec<u32> {
@@ -339,7 +405,7 @@ impl Aggregates {
     fn stats(&self, cell: u32) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let [sums, squares] = planes(&self.moments[cell as usize]);
+        let [sums, squares] = planes(&self.values[cell as usize].moments());
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
@@ -376,12 +442,15 @@ impl Aggregates {
         row
     }
 
+    /// Adds `quotes` quotes with these grid `values` to a cell; `scores` are the quote's own when
+    /// `quotes` is one of them, which a new cell keeps instead of the values.
     fn add_to_cell(
         &mut self,
         speaker: u32,
         slot: u32,
         quotes: u64,
         values: &[[f64; SCORE_COUNT]; 2],
+        scores: Option<&[f32; SCORE_COUNT]>,
     ) {
         let cell = if slot == ALL_TOPICS {
             self.speakers[speaker as usize].cell as usize
@@ -392,11 +461,18 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        let moments = &mut self.moments[cell];
-        for (plane, values) in values.iter().enumerate() {
-            for (sum, v) in moments[plane * SCORE_COUNT..].iter_mut().zip(values) {
-                *sum += v;
-            }
+        let held = &mut self.values[cell];
+        if let (CellValues::Empty, Some(scores)) = (&*held, scores) {
+            *held = CellValues::One(*scores);
+            return;
+        }
+        let mut moments = held.moments();
+        for (sum, v) in moments.iter_mut().zip(flatten(values)) {
+            *sum += v;
+        }
+        match held {
+            CellValues::Many(boxed) => **boxed = moments,
+            _ => *held = CellValues::Many(Box::new(moments)),
         }
     }
 
@@ -404,7 +480,7 @@ impl Aggregates {
         let cell = self.cells.len();
         self.cells.push((speaker, slot));
         self.counts.push(0);
-        self.moments.push([0.0; 2 * SCORE_COUNT]);
+        self.values.push(CellValues::Empty);
         if slot != ALL_TOPICS {
             self.cell_index.insert(cell_key(speaker, slot), cell as u32);
         }
@@ -507,7 +583,7 @@ impl Aggregates {
                     })?;
                     Some(name.clone())
                 };
-                let [sums, squares] = planes(&self.moments[cell as usize]);
+                let [sums, squares] = planes(&self.values[cell as usize].moments());
                 cells.push(PartialCell {
                     topic,
                     quotes: self.counts[cell as usize],
@@ -646,7 +722,7 @@ impl Aggregates {
             };
             // Planes in the order SUMS, SQUARES.
             let values = [cell.sums.map(from_units), cell.squares.map(from_units)];
-            self.add_to_cell(row, slot, cell.quotes, &values);
+            self.add_to_cell(row, slot, cell.quotes, &values, None);
         }
         Ok(())
     }

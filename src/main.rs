@@ -62,6 +62,9 @@ enum Command {
         /// Show this many speakers (and outlets), the most quoted first.
         #[arg(long, value_name = "N", default_value_t = 30)]
         top: usize,
+        /// Page title.
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Compare tenor with human annotations: ratings of texts, polarity toward targets, or gold quotes.
     #[command(subcommand)]
@@ -251,7 +254,12 @@ fn main() -> ExitCode {
         Command::Score(args) => score(args),
         Command::Rate(args) => rate(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
-        Command::Report { dir, out, top } => report(&dir, &out, top),
+        Command::Report {
+            dir,
+            out,
+            top,
+            title,
+        } => report(&dir, &out, top, title),
         Command::Eval(command) => eval(command),
     };
     match result {
@@ -418,9 +426,15 @@ enum Output<W: std::io::Write> {
     Stream(QuoteStream<W>),
 }
 
-fn report(dir: &std::path::Path, out: &std::path::Path, top: usize) -> Result<ExitCode> {
+fn report(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    top: usize,
+    title: Option<String>,
+) -> Result<ExitCode> {
     let options = tenor::report::ReportOptions {
         top,
+        title,
         ..Default::default()
     };
     tenor::report::write_report(dir, out, &options)?;

@@ -195,7 +195,10 @@ impl OutletFraming {
 /// Everything the report shows, read from an output directory by [`read_run`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary {
+    /// The page title: [`ReportOptions::title`], else `tenor report`.
     pub title: String,
+    /// The output directory, as given.
+    pub source: String,
     pub articles: u64,
     pub skipped_articles: u64,
     pub quotes: u64,
@@ -244,13 +247,10 @@ pub fn write_report(dir: &Path, out: &Path, options: &ReportOptions) -> Result<(
 
 /// Reads what the report shows from the tables of a `tenor score` output directory.
 pub fn read_run(dir: &Path, options: &ReportOptions) -> Result<RunSummary> {
-    let title = options.title.clone().unwrap_or_else(|| {
-        let name = dir
-            .canonicalize()
-            .ok()
-            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
-        name.unwrap_or_else(|| dir.display().to_string())
-    });
+    let title = options
+        .title
+        .clone()
+        .unwrap_or_else(|| "tenor report".to_string());
 
     let speakers_path = find_table(dir, "speakers")?;
     let quotes_path = find_table(dir, "quotes")?;
@@ -318,6 +318,7 @@ pub fn read_run(dir: &Path, options: &ReportOptions) -> Result<RunSummary> {
 
     Ok(RunSummary {
         title,
+        source: dir.display().to_string(),
         articles: articles.as_ref().map_or(0, |a| a.count),
         skipped_articles: articles.as_ref().map_or(0, |a| a.skipped),
         quotes: quotes.count,
@@ -819,19 +820,20 @@ fn cut(text: &str, max: usize) -> String {
 /// The page.
 pub fn render(run: &RunSummary, options: &ReportOptions) -> String {
     let mut page = String::with_capacity(256 * 1024);
-    let title = format!("tenor report: {}", run.title);
+    let title = &run.title;
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
-        charts::escape(&title),
+        charts::escape(title),
         charts::STYLE
     );
     let _ = write!(
         page,
-        "<header><h1>{}</h1>\n<p class=\"meta\">",
-        charts::escape(&title)
+        "<header><h1>{}</h1>\n<p class=\"meta\">{} · ",
+        charts::escape(title),
+        charts::escape(&run.source)
     );
     let _ = write!(
         page,

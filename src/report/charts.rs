@@ -83,6 +83,26 @@ fn short(text: &str, max: usize) -> String {
     }
 }
 
+/// A row's name, right-aligned at `x`: cut to fit, with the full name as its tooltip when cut.
+fn row_label(page: &mut String, x: f64, y: f64, name: &str) {
+    const FITS: usize = 30;
+    let shown = short(name, FITS);
+    if shown == name {
+        let _ = writeln!(
+            page,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",
+            escape(name)
+        );
+    } else {
+        let _ = writeln!(
+            page,
+            "<g><title>{}</title><text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text></g>",
+            escape(name),
+            escape(&shown)
+        );
+    }
+}
+
 /// A value with two decimals and a true minus sign.
 fn two(value: f64) -> String {
     let shown = format!("{value:.2}");
@@ -229,13 +249,10 @@ pub(super) fn speaker_bars(page: &mut String, run: &RunSummary) {
     );
     for (row, speaker) in run.speakers.iter().enumerate() {
         let y = TOP + row as f64 * ROW + ROW / 2.0 + 4.0;
+        row_label(page, LABEL - 6.0, y, &speaker.name);
         let _ = writeln!(
             page,
-            "<text x=\"{}\" y=\"{y}\" text-anchor=\"end\"><title>{}</title>{}</text>\
-             <text x=\"{}\" y=\"{y}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            LABEL - 6.0,
-            escape(&speaker.name),
-            escape(&short(&speaker.name, 30)),
+            "<text x=\"{}\" y=\"{y}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
             LABEL + COUNT - 6.0,
             speaker.quotes
         );
@@ -381,14 +398,7 @@ pub(super) fn heatmap(page: &mut String, run: &RunSummary, index: usize, score: 
     }
     for (r, speaker) in run.speakers.iter().enumerate() {
         let y = TOP + r as f64 * CELL_H;
-        let _ = writeln!(
-            page,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
-            LABEL - 6.0,
-            y + CELL_H / 2.0 + 4.0,
-            escape(&speaker.name),
-            escape(&short(&speaker.name, 30))
-        );
+        row_label(page, LABEL - 6.0, y + CELL_H / 2.0 + 4.0, &speaker.name);
         for (c, cell) in run.cells[r].iter().enumerate() {
             let x = LABEL + c as f64 * CELL_W;
             let Some((cell, mean)) = cell
@@ -563,14 +573,10 @@ pub(super) fn framing(page: &mut String, run: &RunSummary) {
     for (r, (name, counts)) in rows.iter().enumerate() {
         let y = TOP + r as f64 * ROW;
         let total: u64 = counts.iter().sum();
+        row_label(page, LABEL - 6.0, y + ROW / 2.0 + 4.0, name);
         let _ = writeln!(
             page,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{total}</text>",
-            LABEL - 6.0,
-            y + ROW / 2.0 + 4.0,
-            escape(name),
-            escape(&short(name, 30)),
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{total}</text>",
             LABEL + COUNT - 8.0,
             y + ROW / 2.0 + 4.0
         );

@@ -31,6 +31,7 @@ pub mod ingest;
 pub mod output;
 pub mod pipeline;
 pub mod quotes;
+pub mod report;
 pub mod scoring;
 pub mod segment;
 pub mod stats;

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tenor::aggregate::Aggregates;
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
-use tenor::output::{OutputDir, RateWriter};
+use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
 use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
@@ -37,12 +37,16 @@ enum Command {
         tenor score data --out out\n  \
         tenor score news.jsonl.gz --out out --threads 2\n  \
         cat articles.jsonl | tenor score - --out out\n  \
-        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv")]
+        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv\n  \
+        tenor score data --out out --format xlsx   (one workbook, out/tenor.xlsx)\n  \
+        tenor score data --out out --excel --delimiter ';' --decimal-comma\n  \
+        tenor score - --emit quotes --format jsonl < articles.jsonl > quotes.jsonl")]
     Score(ScoreArgs),
     /// Score each record's whole text, with no quote extraction (tweets, headlines, single sentences).
     #[command(after_help = "Examples:\n  \
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
-        tenor rate tweets.jsonl --out ratings.csv")]
+        tenor rate tweets.jsonl --out ratings.csv\n  \
+        tenor rate tweets.jsonl --out ratings.xlsx   (format from the extension)")]
     Rate(RateArgs),
     /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
     #[command(after_help = "Examples:\n  \
@@ -50,6 +54,24 @@ enum Command {
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
+    /// Write one self-contained HTML report (inline SVG charts, no network) from a `tenor score`
+    /// output directory of CSV or TSV tables.
+    #[command(
+        after_help = "Example:\n  tenor score data --out out && tenor report out --out report.html"
+    )]
+    Report {
+        /// The output directory of `tenor score`.
+        dir: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Show this many speakers (and outlets), the most quoted first.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        top: usize,
+        /// Page title.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Compare tenor with human annotations: ratings of texts, polarity toward targets, or gold quotes.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -166,13 +188,78 @@ struct InputArgs {
     quiet: bool,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatName {
+    Csv,
+    Tsv,
+    Xlsx,
+    Jsonl,
+}
+
+#[derive(Args)]
+struct FormatArgs {
+    /// Table format: csv, tsv, xlsx (one workbook with a sheet per table and a README sheet) or
+    /// jsonl (one JSON object per row). Default: csv, or for `rate` the extension of --out.
+    #[arg(long, value_enum)]
+    format: Option<FormatName>,
+    /// Field delimiter of csv (e.g. ';' where spreadsheets use a decimal comma).
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<char>,
+    /// csv/tsv for spreadsheets: UTF-8 byte order mark and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+    /// Write scores with a decimal comma (needs --delimiter other than ',').
+    #[arg(long)]
+    decimal_comma: bool,
+    /// No header row in csv/tsv (for appending streamed rows).
+    #[arg(long)]
+    no_header: bool,
+}
+
+impl FormatArgs {
+    fn table_format(&self, default: TableFormat) -> Result<TableFormat> {
+        let mut format = match self.format {
+            Some(FormatName::Csv) => TableFormat::csv(),
+            Some(FormatName::Tsv) => TableFormat::tsv(),
+            Some(FormatName::Xlsx) => TableFormat::Xlsx,
+            Some(FormatName::Jsonl) => TableFormat::Jsonl,
+            None => default,
+        };
+        if let Some(delimiter) = self.delimiter {
+            format = format.delimiter(delimiter)?;
+        }
+        if self.excel {
+            format = format.excel()?;
+        }
+        if self.decimal_comma {
+            format = format.decimal_comma()?;
+        }
+        if self.no_header {
+            format = format.no_header()?;
+        }
+        Ok(format)
+    }
+}
+
+/// Tables that `tenor score` can stream to standard output instead of writing a directory.
+#[derive(Clone, Copy, ValueEnum)]
+enum Emit {
+    /// One row per quote, each with its article_id, written as each article is analysed.
+    Quotes,
+}
+
 #[derive(Args)]
 struct ScoreArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output directory, created if missing.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "emit")]
+    out: Option<PathBuf>,
+    /// Stream this table to standard output as articles are analysed, instead of writing --out.
+    #[arg(long, value_enum, conflicts_with = "out")]
+    emit: Option<Emit>,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Replace the default topics with this topics.toml.
     #[arg(long, value_name = "FILE")]
     topics: Option<PathBuf>,
@@ -188,9 +275,11 @@ struct ScoreArgs {
 struct RateArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output CSV file.
+    /// Output file; its extension (.csv, .tsv, .xlsx, .jsonl) chooses the format unless --format does.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 fn main() -> ExitCode {
@@ -199,6 +288,12 @@ fn main() -> ExitCode {
         Command::Score(args) => score(args),
         Command::Rate(args) => rate(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
+        Command::Report {
+            dir,
+            out,
+            top,
+            title,
+        } => report(&dir, &out, top, title),
         Command::Eval(command) => eval(command),
         Command::Compare(args) => compare(args),
     };
@@ -300,7 +395,16 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         args.aliases.as_ref(),
     )?;
     let topic_names = engine.topics().names().to_vec();
-    let mut out = OutputDir::create(&args.out)?;
+    let format = args.format.table_format(TableFormat::csv())?;
+    let mut out = match (&args.emit, &args.out) {
+        (Some(Emit::Quotes), _) => Output::Stream(QuoteStream::new(
+            std::io::stdout().lock(),
+            "<stdout>",
+            format,
+        )?),
+        (None, Some(dir)) => Output::Dir(OutputDir::create_with(dir, format)?),
+        (None, None) => anyhow::bail!("give --out DIR or --emit quotes"),
+    };
     let mut aggregates = Aggregates::new();
     let mut summary = Summary::default();
     let bar = progress(args.input.quiet);
@@ -320,8 +424,19 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             for warning in &article.warnings {
                 eprintln!("tenor: warning: {}: {warning}", article.id);
             }
-            aggregates.add_article(&article);
-            out.write_article(&article, &topic_names)?;
+            match &mut out {
+                Output::Dir(dir) => {
+                    aggregates.add_article(&article);
+                    dir.write_article(&article, &topic_names)?;
+                }
+                Output::Stream(stream) => {
+                    // No articles table on a stream: say what was skipped here.
+                    if let ArticleStatus::Skipped { reason } = &article.status {
+                        eprintln!("tenor: skipped {}: {reason}", article.id);
+                    }
+                    stream.write_article(&article, &topic_names)?;
+                }
+            }
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
@@ -331,14 +446,42 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    out.finish(&aggregates, &topic_names)?;
+    match out {
+        Output::Dir(dir) => dir.finish(&aggregates, &topic_names)?,
+        Output::Stream(stream) => {
+            drop(stream.finish()?);
+        }
+    }
     Ok(summary.report())
+}
+
+/// Where `tenor score` writes.
+enum Output<W: std::io::Write> {
+    Dir(OutputDir),
+    Stream(QuoteStream<W>),
+}
+
+fn report(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    top: usize,
+    title: Option<String>,
+) -> Result<ExitCode> {
+    let options = tenor::report::ReportOptions {
+        top,
+        title,
+        ..Default::default()
+    };
+    tenor::report::write_report(dir, out, &options)?;
+    eprintln!("tenor: wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {
     let engine = build_engine(&args.input.lexicons, None, None)?;
     let scorer = engine.scorer();
-    let mut writer = RateWriter::create(&args.out)?;
+    let format = args.format.table_format(TableFormat::for_path(&args.out))?;
+    let mut writer = RateWriter::create_with(&args.out, format)?;
     let mut summary = Summary::default();
     let mut pending = Vec::new();
     let flush =

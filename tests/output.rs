@@ -174,7 +174,7 @@ fn column_headers_are_pinned() {
         header(dir.path(), "quotes.csv"),
         format!(
             "article_id,quote_id,kind,start,end,speaker,speaker_mention,cue,framing,topics,\
-             topic_source,text,{scores},evidence,speaker_type,framing_tone"
+             topic_source,text,{scores},evidence,speaker_type,framing_tone,speaker_key"
         )
     );
     assert!(
@@ -237,6 +237,7 @@ fn quote_rows_render_every_field() {
             "dead end:-1.50",
             "person",
             "-0.6000",
+            "ana petrova",
         ]
     );
     let unattributed: Vec<&str> = quotes[1].iter().collect();

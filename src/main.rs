@@ -402,7 +402,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             "<stdout>",
             format,
         )?),
-        (None, Some(dir)) => Output::Dir(OutputDir::create_with(dir, format)?),
+        (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
         (None, None) => anyhow::bail!("give --out DIR or --emit quotes"),
     };
     let mut aggregates = Aggregates::new();
@@ -457,7 +457,8 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
 
 /// Where `tenor score` writes.
 enum Output<W: std::io::Write> {
-    Dir(OutputDir),
+    // Boxed: the directory writer holds four buffered tables.
+    Dir(Box<OutputDir>),
     Stream(QuoteStream<W>),
 }
 

@@ -136,7 +136,7 @@ pub struct Modifier {
 /// Closed-class roles of a word that the rules need, as bit flags (crate-internal). These come from the built-in word
 /// lists in [`super::words`], not from lexicon files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Grammar(u16);
+pub(crate) struct Grammar(u32);
 
 impl Grammar {
     /// A function word: not a content word for boosters, dilution or the neutral share.
@@ -168,6 +168,9 @@ impl Grammar {
     pub const PHRASE_NEGATOR: Grammar = Grammar(1 << 12);
     /// An auxiliary verb: after "and" it opens a new predicate.
     pub const AUXILIARY: Grammar = Grammar(1 << 13);
+    /// An adjective of size or degree that also rates well ("great", "tremendous"): before a negative
+    /// noun it measures rather than praises ("of great concern").
+    pub const DEGREE: Grammar = Grammar(1 << 14);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0

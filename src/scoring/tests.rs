@@ -46,10 +46,17 @@ lucky\t2
 junk\t-2
 thrilling\t2.5
 best\t3
+generous\t2.5
+grateful\t2.5
+delighted\t3
+congratulations\t2.5
+concern\t-1
+pity\t-1.5
 ";
 
 const MODIFIERS: &str = "term\tclass\tweight
 very\tbooster\t0.3
+truly\tbooster\t0.35
 so\tbooster\t0.3
 extremely\tbooster\t0.5
 !\tbooster\t0.1
@@ -78,6 +85,7 @@ whereas\tcontrast\t-0.4
 perhaps\thedge\t0.3
 may\thedge\t0.15
 i think\thedge\t0.2
+i believe\thedge\t0.2
 clearly\tcertainty\t0.5
 no doubt\tcertainty\t0.6
 if\tconditional\t0.35
@@ -433,6 +441,111 @@ fn irony_hedged_denial_and_litotes() {
     let litotes = scorer().score("The answer was not exactly helpful.");
     assert!(litotes.scores.irony > 0.0);
     assert!(litotes.scores.sentiment < 0.0);
+}
+
+#[test]
+fn a_hedged_denial_is_found_with_or_without_commas_around_the_hedge() {
+    for text in [
+        "It was not, I believe, necessarily a success.",
+        "It was not I believe necessarily a success.",
+        "It was not, I believe necessarily a success.",
+        "It was not necessarily, I think, a success.",
+    ] {
+        let s = scorer().score(text);
+        assert!(s.scores.irony >= 0.5, "{text}: {}", s.scores.irony);
+        assert!(
+            s.evidence.iter().any(|e| e.label == "irony:hedged denial"),
+            "{text}: {:?}",
+            s.evidence
+        );
+        assert!(
+            s.scores.sentiment < 0.0,
+            "{text}: the denial still reverses"
+        );
+    }
+}
+
+#[test]
+fn a_hedged_denial_about_the_other_sides_people_is_a_jibe_beside_the_praise() {
+    let text = "I am delighted that cars were sold \u{2013} not, I believe necessarily to employees of \
+                the Foreign Ministry \u{2013} and that is progress.";
+    let s = scorer().score(text);
+    assert!(
+        s.evidence.iter().any(|e| e.label == "irony:paralipsis"),
+        "{:?}",
+        s.evidence
+    );
+    assert!(s.scores.irony > 0.6, "{}", s.scores.irony);
+    // The jibe is an aside: the statement around it stays positive.
+    assert!(s.scores.sentiment > 0.0, "{}", s.scores.sentiment);
+    // Without a named body after the denial there is nothing insinuated.
+    let plain = scorer().score("It was not, I believe, necessarily to everyone's taste.");
+    assert!(!plain.evidence.iter().any(|e| e.label == "irony:paralipsis"));
+}
+
+#[test]
+fn effusive_praise_of_a_negative_thing_is_mock_praise() {
+    let s = scorer().score("We are grateful for your wonderful concern.");
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    // A word of degree measures the concern rather than praising it.
+    assert_eq!(
+        scorer()
+            .score("It is a matter of great concern.")
+            .scores
+            .irony,
+        0.0
+    );
+}
+
+#[test]
+fn praise_echoed_as_a_fragment_is_mock_praise() {
+    let s = scorer().score("They say it is a generous package. Truly generous.");
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    // One cue of this strength cancels the praise; more would turn it into criticism.
+    assert!(s.scores.sentiment <= 0.0, "{}", s.scores.sentiment);
+    assert!(sentiment("They say it is a generous package.") > 0.0);
+    // Cheering is not echoing: no intensifier, an exclamation, or no statement before.
+    for text in [
+        "They say it is a generous package. Generous.",
+        "They say it is a generous package. Truly generous!",
+        "Generous. Truly generous.",
+    ] {
+        assert_eq!(scorer().score(text).scores.irony, 0.0, "{text}");
+    }
+}
+
+#[test]
+fn praise_followed_by_a_sting_that_points_back_is_mock_praise() {
+    let s = scorer().score(
+        "Congratulations to him on his excellent memory. It is a pity it does not extend to prices.",
+    );
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    let sincere = scorer().score("The match was excellent. It is a pity the season is over.");
+    assert_eq!(sincere.scores.irony, 0.0);
+}
+
+#[test]
+fn a_word_of_size_before_a_trifle_is_hyperbole() {
+    assert!(
+        scorer()
+            .score("They offered a whopping 1 per cent.")
+            .scores
+            .irony
+            > 0.0
+    );
+    assert!(
+        scorer()
+            .score("They offered a whopping \u{a3}2.")
+            .scores
+            .irony
+            > 0.0
+    );
+    assert_eq!(
+        scorer().score("A whopping 40 per cent rise.").scores.irony,
+        0.0
+    );
 }
 
 #[test]

@@ -23,6 +23,8 @@ const DILUTION: f32 = 0.25;
 const INTENSITY_SCALE: f32 = 2.5;
 /// Emphasis of an ALL-CAPS evaluative word in mixed-case text.
 const CAPS_EMPHASIS: f32 = 1.25;
+/// Emphasis of a word written stretched ("soooo good"): like capitals, it raises the word's force.
+const ELONGATION: f32 = 1.25;
 /// A doubly negated word ("not without merit") keeps its sign but loses force.
 const DOUBLE_NEGATION: f32 = 0.6;
 /// At most this many "!" in one sentence add emphasis.
@@ -77,6 +79,8 @@ impl Flags {
     /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
     /// weakened, not reversed.
     pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
+    /// Written stretched ("goooood", "soooo"): emphasis, as capitals are.
+    pub const ELONGATED: Flags = Flags(1 << 25);
     /// Inside a tone-only multiword entry: the phrase's tone weights replace this word's.
     pub const IN_OVERLAY: Flags = Flags(1 << 28);
     /// The unit or a phrase starting at it is in the irony lexicon, so the irony rules leave it alone.
@@ -87,10 +91,11 @@ impl Flags {
     pub const STANCE: Flags = Flags(1 << 31);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
-    const RULE_NAMES: [(Flags, &'static str); 15] = [
+    const RULE_NAMES: [(Flags, &'static str); 16] = [
         (Flags::NAME, "proper name"),
         (Flags::NESTED, "quoted"),
         (Flags::CAPS_EMPHASIS, "caps"),
+        (Flags::ELONGATED, "stretched"),
         (Flags::BOOSTED, "boosted"),
         (Flags::DAMPED, "damped"),
         (Flags::NEGATED, "negated"),
@@ -460,7 +465,16 @@ impl Scorer {
                 } else {
                     written
                 };
-                if let Some(term) = table.term(key) {
+                let symbol = table
+                    .term(key)
+                    .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
+                    .and_then(|_| table.symbol_at(text, span.start, pair));
+                if let Some((id, end)) = symbol {
+                    // ":-)", "<3": one unit over the tokens the symbol covers.
+                    unit.entry = Some(id);
+                    unit.span.end = end;
+                    len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
+                } else if let Some(term) = table.term(key) {
                     let next = toks[i + 1..].iter().copied();
                     let mut found = None;
                     if term.starts_phrase {
@@ -488,6 +502,14 @@ impl Scorer {
                         }
                         None => unit.entry = term.entry,
                     }
+                } else if kind == TokenKind::Word
+                    && let Some((id, stretched)) = table.plain_form(key, pair)
+                {
+                    // "goooood", "hahahaha": the listed form, and stretching is emphasis.
+                    unit.entry = Some(id);
+                    if stretched {
+                        unit.flags.insert(Flags::ELONGATED);
+                    }
                 }
                 if i < overlay_end && unit.overlay.is_none() {
                     unit.flags.insert(Flags::IN_OVERLAY);
@@ -495,6 +517,12 @@ impl Scorer {
                 if let Some(id) = unit.entry {
                     let entry = table.entry(id);
                     unit.modifier = entry.modifier;
+                    if unit.flags.contains(Flags::ELONGATED)
+                        && let Some(m) = &mut unit.modifier
+                        && m.class == ModifierClass::Booster
+                    {
+                        m.weight = (m.weight * ELONGATION).min(1.0);
+                    }
                     unit.grammar = entry.grammar;
                     unit.base = entry.valence;
                     if entry.valence != 0.0 || entry.has_dims() {
@@ -616,6 +644,9 @@ impl Scorer {
             let mut v = valence * u.boost.min(MAX_FACTOR);
             if u.flags.contains(Flags::CAPS_EMPHASIS) {
                 v *= CAPS_EMPHASIS;
+            }
+            if u.flags.contains(Flags::ELONGATED) && u.modifier.is_none() {
+                v *= ELONGATION;
             }
             if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
                 v *= NEGATED_OBJECT;
@@ -1044,6 +1075,10 @@ fn apply_negation(
         let (mut reached, mut coordinated) = (false, false);
         for k in scope {
             let target = &units[k];
+            if !target.is_word() {
+                // An emoticon is the writer's mood, outside the clause's grammar: ":( not fair".
+                continue;
+            }
             let stance = target.flags.contains(Flags::STANCE) && target.modifier.is_none();
             if first_only && reached && target.is_word() {
                 let word = target.span.of(text);
@@ -1217,6 +1252,7 @@ fn apply_scoped_modifiers(
 ) {
     let mut exclaims = 0u32;
     let mut exclaim_sentence = u32::MAX;
+    let mut question_sentence = u32::MAX;
     for (i, u) in units.iter().enumerate() {
         let Some(m) = u.modifier else { continue };
         if u.is_excluded() {
@@ -1249,12 +1285,26 @@ fn apply_scoped_modifiers(
                     ":conditional",
                 )
             }
-            ModifierClass::Question if !u.is_word() => (
-                Scope::Sentence(u.sentence),
-                1.0 - m.weight,
-                Flags::QUESTION,
-                ":question",
-            ),
+            ModifierClass::Question if !u.is_word() => {
+                // One "?" makes a question; more, or "?!", make it an outburst, which "!" weighs.
+                let exclaimed = |k: Option<usize>| {
+                    k.and_then(|k| units.get(k))
+                        .is_some_and(|n| n.kind == TokenKind::Punct && n.span.of(text) == "!")
+                };
+                if question_sentence == u.sentence
+                    || exclaimed(i.checked_sub(1))
+                    || exclaimed(Some(i + 1))
+                {
+                    continue;
+                }
+                question_sentence = u.sentence;
+                (
+                    Scope::Sentence(u.sentence),
+                    1.0 - m.weight,
+                    Flags::QUESTION,
+                    ":question",
+                )
+            }
             ModifierClass::Question => (
                 own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,

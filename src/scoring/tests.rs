@@ -548,6 +548,74 @@ fn a_word_of_size_before_a_trifle_is_hyperbole() {
     );
 }
 
+/// The test lexicon with a few emoticons, emoji and interjections of online writing.
+fn online_scorer() -> Scorer {
+    let mut builder = Lexicons::builder();
+    builder
+        .add_text_as("test-valence.tsv", VALENCE, FileFormat::Valence)
+        .and_then(|b| b.add_text_as("test-modifiers.tsv", MODIFIERS, FileFormat::Modifiers))
+        .and_then(|b| {
+            b.add_text_as(
+                "emoticons.tsv",
+                "term\tvalence\n:)\t2\n:-)\t2\n:(\t-2\n:'(\t-2.5\n:d\t2.5\n:3\t1.5\n<3\t3\n\u{1F600}\t2.5\n\
+                 \u{2764}\t3\nlol\t1.5\nhaha\t2\nyay\t2\n",
+                FileFormat::Valence,
+            )
+        })
+        .expect("test lexicons are well-formed");
+    Scorer::new(builder.build())
+}
+
+#[test]
+fn emoticons_and_emoji_carry_the_writers_mood() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    assert!(s("see you tomorrow :)") > 0.0);
+    assert!(s("see you tomorrow :-)") > 0.0);
+    assert!(s("see you tomorrow :D") > 0.0);
+    assert!(s("missed the bus :(") < 0.0);
+    assert!(s("missed the bus :'(") < 0.0);
+    assert!(s("my mum <3") > 0.0);
+    assert!(s("new shoes \u{1F600}") > 0.0);
+    // A variation selector or a repeated last character belongs to the symbol.
+    assert!(s("new shoes \u{2764}\u{FE0F}") > 0.0);
+    assert_eq!(s("see you :)))"), s("see you :)"));
+    // An emoticon is not denied by the clause it follows.
+    assert!(s("not going out :(") < 0.0);
+}
+
+#[test]
+fn punctuation_that_only_looks_like_an_emoticon_is_not_one() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    for text in [
+        "the note: (see above) is long",
+        "read http://example.com today",
+        "they won 5:3 at 10:30",
+        "a colon then letters :Dx",
+    ] {
+        assert_eq!(s(text), 0.0, "{text}");
+    }
+}
+
+#[test]
+fn stretched_words_and_laughter_find_their_listed_form() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    assert!(s("yaaaay") > 0.0);
+    assert!(s("this is gooooood") > s("this is good"));
+    assert!(s("sooooo good") > s("so good"));
+    assert!(s("hahahahaha") > 0.0);
+    assert!(s("lolololol") > 0.0);
+    let explained = online_scorer().explain("goooood");
+    assert!(explained.tokens[0].rules.contains(&"stretched"));
+}
+
+#[test]
+fn a_run_of_question_marks_is_one_question_and_with_exclamations_an_outburst() {
+    let s = |t: &str| scorer().score(t).scores.sentiment;
+    assert_eq!(s("is it good???"), s("is it good?"));
+    assert!(s("is it good?") < s("it is good"));
+    assert!(s("it is terrible?!") < s("it is terrible?"));
+}
+
 #[test]
 fn a_tone_only_phrase_does_not_hide_the_valence_of_its_words() {
     // "not the best" is an irony cue; "best" keeps its valence and "not" its negation.

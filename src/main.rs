@@ -269,6 +269,11 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Bootstrap resamples for the 95% intervals of speakers.csv and speaker_topics.csv
+    /// (`<score>_ci_low`, `<score>_ci_high`); 0 leaves those columns empty and saves the memory of
+    /// keeping every quote's scores (36 bytes per quote per speaker or speaker-topic row).
+    #[arg(long, value_name = "N", default_value_t = tenor::aggregate::DEFAULT_RESAMPLES)]
+    ci_resamples: usize,
 }
 
 #[derive(Args)]
@@ -405,7 +410,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
         (None, None) => anyhow::bail!("give --out DIR or --emit quotes"),
     };
-    let mut aggregates = Aggregates::new();
+    let mut aggregates = Aggregates::with_resamples(args.ci_resamples);
     let mut summary = Summary::default();
     let bar = progress(args.input.quiet);
     engine.run(

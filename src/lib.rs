@@ -27,6 +27,7 @@ pub mod aggregate;
 pub mod compare;
 pub mod error;
 pub mod eval;
+pub mod groups;
 pub mod ingest;
 pub mod output;
 pub mod pipeline;

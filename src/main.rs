@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tenor::aggregate::Aggregates;
+use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
 use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
@@ -269,6 +270,38 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Bootstrap resamples for the 95% intervals of speakers.csv and speaker_topics.csv
+    /// (`<score>_ci_low`, `<score>_ci_high`); 0 leaves those columns empty and saves the memory of
+    /// keeping every quote's scores (36 bytes per quote per speaker or speaker-topic row).
+    #[arg(long, value_name = "N", default_value_t = tenor::aggregate::DEFAULT_RESAMPLES)]
+    ci_resamples: usize,
+    /// Also write groups.csv: speakers (and speaker x topic) within each value of this article field
+    /// (repeatable): source, date (see --period) or any JSONL key or CSV column.
+    #[arg(long = "by", value_name = "FIELD", conflicts_with = "emit")]
+    by: Vec<String>,
+    /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
+    #[arg(long, value_enum, default_value_t = PeriodName::Month)]
+    period: PeriodName,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodName {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl From<PeriodName> for tenor::groups::Period {
+    fn from(name: PeriodName) -> Self {
+        use tenor::groups::Period;
+        match name {
+            PeriodName::Day => Period::Day,
+            PeriodName::Week => Period::Week,
+            PeriodName::Month => Period::Month,
+            PeriodName::Year => Period::Year,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -405,7 +438,11 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
         (None, None) => anyhow::bail!("give --out DIR or --emit quotes"),
     };
-    let mut aggregates = Aggregates::new();
+    let mut aggregates = Aggregates::with_resamples(args.ci_resamples);
+    let mut groups = (!args.by.is_empty()).then(|| {
+        let fields = args.by.iter().map(|f| GroupField::parse(f)).collect();
+        Groups::with_resamples(GroupBy::new(fields, args.period.into()), args.ci_resamples)
+    });
     let mut summary = Summary::default();
     let bar = progress(args.input.quiet);
     engine.run(
@@ -427,6 +464,9 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             match &mut out {
                 Output::Dir(dir) => {
                     aggregates.add_article(&article);
+                    if let Some(groups) = &mut groups {
+                        groups.add_article(&article, &topic_names);
+                    }
                     dir.write_article(&article, &topic_names)?;
                 }
                 Output::Stream(stream) => {
@@ -447,7 +487,13 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         bar.finish_and_clear();
     }
     match out {
-        Output::Dir(dir) => dir.finish(&aggregates, &topic_names)?,
+        Output::Dir(dir) => {
+            let path = dir.dir().to_path_buf();
+            dir.finish(&aggregates, &topic_names)?;
+            if let Some(groups) = &groups {
+                groups.write_csv(&path)?;
+            }
+        }
         Output::Stream(stream) => {
             drop(stream.finish()?);
         }

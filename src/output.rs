@@ -119,24 +119,33 @@ pub const RATE_COLUMNS: [&str; 11] = [
     "evidence",
 ];
 
-/// Columns of speakers.csv: `speaker, articles, quotes, words`, a `<score>_mean` per score, then
-/// `speaker_key, speaker_type`.
+/// Columns of speakers.csv: `speaker, articles, quotes, words`, a `<score>_mean` per score,
+/// `speaker_key, speaker_type`, then `<score>_ci_low, <score>_ci_high` per score.
 pub fn speaker_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "articles", "quotes", "words"]
         .map(String::from)
         .into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.extend(["speaker_key", "speaker_type"].map(String::from));
+    columns.extend(interval_columns());
     columns
 }
 
-/// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score, then
-/// `speaker_key`.
+/// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score,
+/// `speaker_key`, then `<score>_ci_low, <score>_ci_high` per score.
 pub fn speaker_topic_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "topic", "quotes"].map(String::from).into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.push("speaker_key".to_string());
+    columns.extend(interval_columns());
     columns
+}
+
+/// `<score>_ci_low, <score>_ci_high` for each score, in the order of [`Scores::NAMES`].
+fn interval_columns() -> impl Iterator<Item = String> {
+    Scores::NAMES
+        .into_iter()
+        .flat_map(|name| [format!("{name}_ci_low"), format!("{name}_ci_high")])
 }
 
 /// The tables tenor writes. Each is a file named `<name>.<extension>` or, in a workbook, a sheet
@@ -722,6 +731,7 @@ fn speaker_row(cells: &mut impl Cells, summary: &SpeakerSummary<'_>) -> Result<(
     means(cells, &summary.stats)?;
     cells.text(summary.key)?;
     cells.text(summary.speaker_type.map_or("", |t| t.as_str()))?;
+    intervals(cells, &summary.stats)?;
     cells.end_row()
 }
 
@@ -731,6 +741,7 @@ fn speaker_topic_row(cells: &mut impl Cells, summary: &SpeakerTopicSummary<'_>) 
     cells.count(summary.quotes)?;
     means(cells, &summary.stats)?;
     cells.text(summary.key)?;
+    intervals(cells, &summary.stats)?;
     cells.end_row()
 }
 
@@ -759,6 +770,17 @@ fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
 fn means(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
     for mean in stats.mean {
         cells.score(mean)?;
+    }
+    Ok(())
+}
+
+/// The low and high end of each score's interval; both blank (empty in CSV, null in JSON) when there
+/// is none, by way of the non-finite score that every format writes as blank.
+fn intervals(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
+    for interval in stats.interval {
+        let (low, high) = interval.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+        cells.score(low)?;
+        cells.score(high)?;
     }
     Ok(())
 }

@@ -104,6 +104,22 @@ const SCORES: [(&str, &str); 9] = [
     ),
 ];
 
+/// `<score>_ci_low` and `<score>_ci_high` for each score, in the order of [`Scores::NAMES`].
+fn interval_docs(of: &'static str) -> Vec<ColumnDoc> {
+    Scores::NAMES
+        .iter()
+        .zip(SCORES)
+        .flat_map(|(name, (range, _))| {
+            ["_ci_low", "_ci_high"].map(|suffix| ColumnDoc {
+                name: format!("{name}{suffix}"),
+                kind: ColumnKind::Score,
+                range,
+                meaning: of,
+            })
+        })
+        .collect()
+}
+
 fn score_docs(suffix: &str, of: &'static str) -> Vec<ColumnDoc> {
     Scores::NAMES
         .iter()
@@ -116,6 +132,10 @@ fn score_docs(suffix: &str, of: &'static str) -> Vec<ColumnDoc> {
         })
         .collect()
 }
+
+const INTERVAL_MEANING: &str = "Low or high end of the 95% percentile bootstrap interval of the mean \
+     of the same name (quotes resampled 2,000 times by default, seeded by speaker and topic, so \
+     every run gives the same interval); empty for fewer than two quotes or with --ci-resamples 0.";
 
 /// The documentation of each column of `table`, in column order.
 pub fn columns(table: Table) -> Vec<ColumnDoc> {
@@ -292,6 +312,7 @@ pub fn columns(table: Table) -> Vec<ColumnDoc> {
                     "The speaker type given most often.",
                 ),
             ]);
+            docs.extend(interval_docs(INTERVAL_MEANING));
             docs
         }
         Table::SpeakerTopics => {
@@ -316,6 +337,7 @@ pub fn columns(table: Table) -> Vec<ColumnDoc> {
                 "",
                 "The folded name that joins the speaker across articles.",
             ));
+            docs.extend(interval_docs(INTERVAL_MEANING));
             docs
         }
         Table::Ratings => {

@@ -79,6 +79,8 @@ pub struct SpeakerSummary<'a> {
     pub name: &'a str,
     /// The speaker type given most often; `None` when no quote gave one.
     pub speaker_type: Option<SpeakerType>,
+    /// The role given most often ("Russian Foreign Minister"); `None` when no quote gave one.
+    pub role: Option<&'a str>,
     /// Distinct articles in which the speaker is quoted.
     pub articles: u64,
     pub quotes: u64,
@@ -104,10 +106,31 @@ struct SpeakerFacts {
     cell: u32,
     /// Each canonical name seen for the key, with how many quotes used it. Few per speaker, so a list.
     names: Vec<(String, u64)>,
+    /// Each role seen for the key, with how many quotes gave it.
+    roles: Vec<(String, u64)>,
     /// Quotes per [`SpeakerType`], indexed by [`type_index`].
     types: [u64; SPEAKER_TYPES.len()],
     articles: u64,
     words: u64,
+}
+
+fn tally(list: &mut Vec<(String, u64)>, value: &str, count: u64) {
+    match list.iter_mut().find(|(seen, _)| seen == value) {
+        Some((_, n)) => *n += count,
+        None => list.push((value.to_string(), count)),
+    }
+}
+
+/// The most frequent value; ties go to the longer, then the lexicographically smaller, so that the
+/// choice does not depend on the order values arrived in.
+fn most_frequent(list: &[(String, u64)]) -> Option<&str> {
+    list.iter()
+        .max_by(|(a, na), (b, nb)| {
+            na.cmp(nb)
+                .then(a.chars().count().cmp(&b.chars().count()))
+                .then(b.cmp(a))
+        })
+        .map(|(value, _)| value.as_str())
 }
 
 const SPEAKER_TYPES: [SpeakerType; 4] = [
@@ -128,23 +151,17 @@ fn type_index(kind: SpeakerType) -> usize {
 
 impl SpeakerFacts {
     fn count_name(&mut self, name: &str, quotes: u64) {
-        match self.names.iter_mut().find(|(seen, _)| seen == name) {
-            Some((_, n)) => *n += quotes,
-            None => self.names.push((name.to_string(), quotes)),
-        }
+        tally(&mut self.names, name, quotes);
     }
 
     /// The most frequent name; ties go to the longer (fuller) name, then the lexicographically smaller,
     /// so that the choice does not depend on the order quotes arrived in.
     fn display_name(&self) -> &str {
-        self.names
-            .iter()
-            .max_by(|(a, na), (b, nb)| {
-                na.cmp(nb)
-                    .then(a.chars().count().cmp(&b.chars().count()))
-                    .then(b.cmp(a))
-            })
-            .map_or(self.key.as_str(), |(name, _)| name.as_str())
+        most_frequent(&self.names).unwrap_or(self.key.as_str())
+    }
+
+    fn role(&self) -> Option<&str> {
+        most_frequent(&self.roles)
     }
 
     /// The most frequent type; ties go to the earlier of [`SPEAKER_TYPES`].
@@ -239,6 +256,9 @@ impl Aggregates {
             if let Some(name) = &quote.speaker {
                 facts.count_name(name, 1);
             }
+            if let Some(role) = &quote.speaker_role {
+                tally(&mut facts.roles, role, 1);
+            }
             if let Some(kind) = quote.speaker_type {
                 facts.types[type_index(kind)] += 1;
             }
@@ -279,6 +299,9 @@ impl Aggregates {
             for (name, n) in &facts.names {
                 mine.count_name(name, *n);
             }
+            for (role, n) in &facts.roles {
+                tally(&mut mine.roles, role, *n);
+            }
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
@@ -305,6 +328,7 @@ impl Aggregates {
                     key: &facts.key,
                     name: facts.display_name(),
                     speaker_type: facts.speaker_type(),
+                    role: facts.role(),
                     articles: facts.articles,
                     quotes: stats.count,
                     words: facts.words,
@@ -550,6 +574,7 @@ mod tests {
                 speaker: Some(speaker.to_string()),
                 speaker_key: Some(fold_name(speaker)),
                 speaker_type: Some(SpeakerType::Person),
+                speaker_role: None,
                 speaker_mention: speaker.to_string(),
                 cue: "said".to_string(),
                 framing: Some(Framing::Neutral),

@@ -120,7 +120,7 @@ pub const RATE_COLUMNS: [&str; 11] = [
 ];
 
 /// Columns of speakers.csv: `speaker, articles, quotes, words`, a `<score>_mean` per score,
-/// `speaker_key, speaker_type`, then `<score>_ci_low, <score>_ci_high` per score.
+/// `speaker_key, speaker_type`, `<score>_ci_low, <score>_ci_high` per score, then `role`.
 pub fn speaker_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "articles", "quotes", "words"]
         .map(String::from)
@@ -128,6 +128,7 @@ pub fn speaker_columns() -> Vec<String> {
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.extend(["speaker_key", "speaker_type"].map(String::from));
     columns.extend(interval_columns());
+    columns.push("role".to_string());
     columns
 }
 
@@ -732,6 +733,7 @@ fn speaker_row(cells: &mut impl Cells, summary: &SpeakerSummary<'_>) -> Result<(
     cells.text(summary.key)?;
     cells.text(summary.speaker_type.map_or("", |t| t.as_str()))?;
     intervals(cells, &summary.stats)?;
+    cells.text(summary.role.unwrap_or(""))?;
     cells.end_row()
 }
 

@@ -48,6 +48,7 @@ fn quote(article: &str, n: usize, speaker: &str, text: &str, sentiment: f32) -> 
         speaker: Some(speaker.to_string()),
         speaker_key: Some(tenor::text::fold_name(speaker)),
         speaker_type: Some(SpeakerType::Person),
+        speaker_role: None,
         speaker_mention: speaker.to_string(),
         cue: "said".to_string(),
         framing: Some(Framing::Neutral),

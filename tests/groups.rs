@@ -42,7 +42,7 @@ fn interval_columns_follow_the_pinned_ones_and_hold_the_mean() {
             "sentiment_ci_high"
         ]
     );
-    assert_eq!(header.last(), Some(&"irony_ci_high"));
+    assert_eq!(header[header.len() - 2..], ["irony_ci_high", "role"]);
 
     let (quotes, mean, low, high) = (
         column(&rows, "quotes"),

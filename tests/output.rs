@@ -48,6 +48,7 @@ fn quote(
         speaker: speaker.map(String::from),
         speaker_key: speaker.map(tenor::text::fold_name),
         speaker_type: speaker.map(|_| SpeakerType::Person),
+        speaker_role: None,
         speaker_mention: speaker.unwrap_or_default().to_string(),
         cue: if speaker.is_some() {
             "said".into()

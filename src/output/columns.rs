@@ -313,6 +313,12 @@ pub fn columns(table: Table) -> Vec<ColumnDoc> {
                 ),
             ]);
             docs.extend(interval_docs(INTERVAL_MEANING));
+            docs.push(doc(
+                "role",
+                Label,
+                "",
+                "The speaker's role from titles and appositions (\"Russian Foreign Minister\"), the one given most often.",
+            ));
             docs
         }
         Table::SpeakerTopics => {

@@ -183,6 +183,13 @@ fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
     Ok(aliases)
 }
 
+/// The byte offset of code point `chars` of `text`, or its length when `chars` is past the end.
+fn byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(b, _)| b)
+}
+
 /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
 fn topics_of(
     seg: &Segmented<'_>,
@@ -230,9 +237,14 @@ impl Engine {
         &self.quotes
     }
 
-    /// Sentiment toward the target at code points `from..to` of `sentence`.
-    pub fn target_sentiment(&self, sentence: &str, _from: usize, _to: usize) -> f64 {
-        f64::from(self.scorer.score(sentence).scores.sentiment)
+    /// Sentiment toward the target at code points `from..to` of `sentence` (see
+    /// [`Scorer::score_toward`]). Offsets past the end are clamped to it.
+    pub fn target_sentiment(&self, sentence: &str, from: usize, to: usize) -> f64 {
+        let target = crate::text::Span::new(
+            byte_offset(sentence, from),
+            byte_offset(sentence, to.max(from)),
+        );
+        f64::from(self.scorer.score_toward(sentence, target).scores.sentiment)
     }
 
     /// Analyses one input record; a skipped record passes through with its reason.

@@ -7,7 +7,8 @@
 //! - `lexicon` loads the team's lexicons and users' files into [`Lexicons`];
 //! - `table` is the one-lookup-per-token table they compile into;
 //! - `rules` holds the [`Scorer`] and the sentiment rules; `dimensions` the stance dimensions; `irony`
-//!   the irony rules; `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
+//!   the irony rules; `target` sentiment toward one span of the text ([`Scorer::score_toward`]);
+//!   `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
 //!
 //! ```
 //! use tenor::scoring::{Lexicons, Scorer};
@@ -28,6 +29,7 @@ mod irony;
 mod lexicon;
 mod rules;
 mod table;
+mod target;
 mod words;
 
 #[cfg(test)]

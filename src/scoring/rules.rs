@@ -291,6 +291,8 @@ pub struct ScratchSpace {
     pub(crate) clauses: Vec<Clause>,
     pub(crate) sentences: Vec<Sentence>,
     pub(crate) irony: Vec<IronyCue>,
+    /// The strength of the irony that inverts praise in the last text scored.
+    pub(crate) inverting: f32,
     tokens: Vec<(Span, TokenKind)>,
     fold: String,
     pair: String,
@@ -414,6 +416,7 @@ impl Scorer {
             &mut scores,
             &mut sink,
         );
+        scratch.inverting = inverting;
         apply_irony(&mut scores, inverting, &mut sink);
         // Adding zero turns -0.0 into 0.0, which prints without a sign.
         for v in [
@@ -620,8 +623,7 @@ impl Scorer {
 
     /// Sums the adjusted valences into the sentiment score and the three shares.
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
-        let (mut sum, mut positive, mut negative) = (0.0f32, 0.0f32, 0.0f32);
-        let (mut bearing, mut neutral) = (0u32, 0u32);
+        let mut tally = Tally::default();
         for i in 0..units.len() {
             let u = units[i];
             let valence = u.base;
@@ -635,62 +637,122 @@ impl Scorer {
                 if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
-                let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
-                if u.is_word() && !function && starts_with_letter(u.span.of(text)) {
-                    neutral += 1;
+                if is_neutral_content(text, &u) {
+                    tally.add_neutral(1.0);
                 }
                 continue;
             }
-            let mut v = valence * u.boost.min(MAX_FACTOR);
-            if u.flags.contains(Flags::CAPS_EMPHASIS) {
-                v *= CAPS_EMPHASIS;
+            let (v, negation) = adjusted_valence(&u);
+            let negator = units
+                .get(u.negator as usize)
+                .map_or("", |n| n.span.of(text));
+            match negation {
+                Negation::Object => sink.push(v, &[negator, "→", u.span.of(text), ":object"]),
+                Negation::Reversed => {
+                    units[i].flags.insert(Flags::NEGATED);
+                    sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
+                }
+                Negation::Double => units[i].flags.insert(Flags::DOUBLE_NEGATED),
+                Negation::None => {}
             }
-            if u.flags.contains(Flags::ELONGATED) && u.modifier.is_none() {
-                v *= ELONGATION;
-            }
-            if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
-                v *= NEGATED_OBJECT;
-                let negator = units
-                    .get(u.negator as usize)
-                    .map_or("", |n| n.span.of(text));
-                sink.push(v, &[negator, "→", u.span.of(text), ":object"]);
-            } else if u.is_negated() {
-                v = negate(v, u.negation_strength);
-                units[i].flags.insert(Flags::NEGATED);
-                let negator = units
-                    .get(u.negator as usize)
-                    .map_or("", |n| n.span.of(text));
-                sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
-            } else if u.negations > 0 {
-                v *= DOUBLE_NEGATION;
-                units[i].flags.insert(Flags::DOUBLE_NEGATED);
-            }
-            v *= u.weight.min(MAX_FACTOR);
             units[i].valence = v;
             sink.push(v, &[u.span.of(text)]);
-            sum += v;
-            if v > 0.0 {
-                positive += v;
-            } else {
-                negative -= v;
-            }
-            bearing += 1;
+            tally.add(v, 1.0);
         }
+        tally.scores()
+    }
+}
+
+/// Running sums behind the sentiment score: valences (each with a weight, 1 for a whole text) and the
+/// neutral content words that dilute them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tally {
+    sum: f32,
+    positive: f32,
+    negative: f32,
+    bearing: f32,
+    neutral: f32,
+}
+
+impl Tally {
+    /// Adds an evaluative word's adjusted valence, counted `weight` times.
+    pub fn add(&mut self, valence: f32, weight: f32) {
+        let v = valence * weight;
+        self.sum += v;
+        if v > 0.0 {
+            self.positive += v;
+        } else {
+            self.negative -= v;
+        }
+        self.bearing += 1.0;
+    }
+
+    /// Adds a content word without valence.
+    pub fn add_neutral(&mut self, weight: f32) {
+        self.neutral += weight;
+    }
+
+    /// Sentiment as an average intensity, and the three shares.
+    pub fn scores(&self) -> Scores {
         let mut scores = Scores::default();
-        if bearing > 0 {
-            let mean = sum / (bearing as f32 + DILUTION * neutral as f32);
+        if self.bearing > 0.0 {
+            let mean = self.sum / (self.bearing + DILUTION * self.neutral);
             scores.sentiment = (mean / INTENSITY_SCALE).tanh();
         }
-        let total = positive + negative + neutral as f32;
+        let total = self.positive + self.negative + self.neutral;
         if total > 0.0 {
-            scores.positive = positive / total;
-            scores.negative = negative / total;
-            scores.neutral = neutral as f32 / total;
+            scores.positive = self.positive / total;
+            scores.negative = self.negative / total;
+            scores.neutral = self.neutral / total;
         } else {
             scores.neutral = 1.0;
         }
         scores
     }
+}
+
+/// Whether `u` is a content word without valence: it dilutes the sentiment and adds to the neutral share.
+pub(crate) fn is_neutral_content(text: &str, u: &Unit) -> bool {
+    let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
+    (u.base == 0.0 || u.flags.contains(Flags::NAME))
+        && u.is_word()
+        && !function
+        && starts_with_letter(u.span.of(text))
+}
+
+/// How negation bore on a unit's valence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Negation {
+    None,
+    /// A negative object of a negated verb: weakened, not reversed.
+    Object,
+    Reversed,
+    /// Two negations: the sign kept, the force reduced.
+    Double,
+}
+
+/// A unit's valence after boosters, emphasis, negation and the clause and sentence factors.
+pub(crate) fn adjusted_valence(u: &Unit) -> (f32, Negation) {
+    let mut v = u.base * u.boost.min(MAX_FACTOR);
+    if u.flags.contains(Flags::CAPS_EMPHASIS) {
+        v *= CAPS_EMPHASIS;
+    }
+    if u.flags.contains(Flags::ELONGATED) && u.modifier.is_none() {
+        v *= ELONGATION;
+    }
+    let negation = if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
+        v *= NEGATED_OBJECT;
+        Negation::Object
+    } else if u.is_negated() {
+        v = negate(v, u.negation_strength);
+        Negation::Reversed
+    } else if u.negations > 0 {
+        v *= DOUBLE_NEGATION;
+        Negation::Double
+    } else {
+        Negation::None
+    };
+    (v * u.weight.min(MAX_FACTOR), negation)
 }
 
 /// Reverses a valence, and shrinks it: "not good" is clearly negative, "not bad" only mildly positive,
@@ -1374,7 +1436,7 @@ fn apply_irony(scores: &mut Scores, inverting: f32, sink: &mut EvidenceSink<'_>)
     }
     let before = scores.sentiment;
     if before > 0.0 {
-        scores.sentiment = before * (1.0 - 2.0 * inverting);
+        scores.sentiment = reverse_praise(before, inverting);
         let moved = scores.positive * inverting;
         scores.positive -= moved;
         scores.negative += moved;
@@ -1389,9 +1451,19 @@ fn apply_irony(scores: &mut Scores, inverting: f32, sink: &mut EvidenceSink<'_>)
     ] {
         if *score > 0.0 {
             let before = *score;
-            *score = before * (1.0 - 2.0 * inverting);
+            *score = reverse_praise(before, inverting);
             sink.push(*score - before, &[label]);
         }
+    }
+}
+
+/// A positive score under irony that inverts praise: reversed in proportion to the irony's strength.
+/// Other scores, and any score under weaker irony, are returned as they are.
+pub(crate) fn reverse_praise(score: f32, inverting: f32) -> f32 {
+    if inverting >= STRONG_IRONY && score > 0.0 {
+        score * (1.0 - 2.0 * inverting)
+    } else {
+        score
     }
 }
 

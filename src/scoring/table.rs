@@ -171,6 +171,9 @@ impl Grammar {
     /// An adjective of size or degree that also rates well ("great", "tremendous"): before a negative
     /// noun it measures rather than praises ("of great concern").
     pub const DEGREE: Grammar = Grammar(1 << 14);
+    /// A verb of saying or believing: what follows it is its subject's words or view ("said",
+    /// "argues", "believes", "according").
+    pub const SPEECH: Grammar = Grammar(1 << 15);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0

@@ -616,6 +616,69 @@ fn a_run_of_question_marks_is_one_question_and_with_exclamations_an_outburst() {
     assert!(s("it is terrible?!") < s("it is terrible?"));
 }
 
+/// The byte span of the first `needle` in `text`.
+fn span_of(text: &str, needle: &str) -> crate::text::Span {
+    let start = text.find(needle).expect("the needle is in the text");
+    crate::text::Span::new(start, start + needle.len())
+}
+
+fn toward(text: &str, needle: &str) -> f32 {
+    scorer()
+        .score_toward(text, span_of(text, needle))
+        .scores
+        .sentiment
+}
+
+#[test]
+fn what_a_person_is_reported_as_saying_is_not_sentiment_toward_them() {
+    let text = "Smith said the plan is a disaster.";
+    assert!(sentiment(text) < 0.0);
+    assert_eq!(toward(text, "Smith"), 0.0);
+    assert!(toward(text, "the plan") < 0.0);
+    for text in [
+        "\u{201C}The plan is a disaster,\u{201D} Smith said.",
+        "The plan is a disaster, said Smith.",
+        "According to Smith, the plan is a disaster.",
+        "Smith has repeatedly said the plan is a disaster.",
+    ] {
+        assert_eq!(toward(text, "Smith"), 0.0, "{text}");
+    }
+}
+
+#[test]
+fn an_apposition_and_the_predicate_after_it_belong_to_the_target() {
+    assert!(toward("Smith, the new judge, is a disaster.", "Smith") < 0.0);
+    let evidence: Vec<String> = scorer()
+        .score_toward(
+            "Smith, a terrible judge, won.",
+            span_of("Smith, a terrible judge, won.", "Smith"),
+        )
+        .evidence
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(evidence, ["terrible:-3.00"]);
+}
+
+#[test]
+fn words_about_the_target_outweigh_words_further_off() {
+    let text = "Smith was good, and much later on that long day the weather was terrible.";
+    assert!(sentiment(text) < 0.0);
+    assert!(toward(text, "Smith") > 0.0);
+    assert!(toward(text, "the weather") < 0.0);
+    // A clause led by a pronoun goes on about the person named before it.
+    let text = "Smith arrived late at the long meeting, and then he was terrible.";
+    assert!(toward(text, "Smith") < 0.0);
+}
+
+#[test]
+fn a_span_that_covers_no_word_gives_the_whole_texts_scores() {
+    let text = "The plan is good.";
+    let whole = scorer().score(text);
+    let nowhere = scorer().score_toward(text, crate::text::Span::new(text.len(), text.len()));
+    assert_eq!(nowhere, whole);
+}
+
 #[test]
 fn a_tone_only_phrase_does_not_hide_the_valence_of_its_words() {
     // "not the best" is an irony cue; "best" keeps its valence and "not" its negation.
@@ -903,11 +966,13 @@ mod evaluation {
         }
     }
 
-    /// Sentence sentiment taken as the polarity toward every person in the sentence, with VADER's
-    /// ±0.05 thresholds, on the NewsMTSC training sentences: macro F1 over negative, neutral, positive.
+    /// Sentiment toward each person ([`Scorer::score_toward`]), with VADER's ±0.05 thresholds, on the
+    /// NewsMTSC training sentences: macro F1 over negative, neutral, positive. With `TENOR_MISSES=FILE`
+    /// the wrong predictions are written to FILE for error analysis.
     #[test]
     #[ignore = "reads the shared evaluation data; prints macro F1"]
     fn macro_f1_on_news_sentences() {
+        use std::fmt::Write as _;
         let Some(shared) = shared() else {
             println!("../shared is not present: no evaluation run");
             return;
@@ -918,22 +983,29 @@ mod evaluation {
             return;
         };
         let scorer = Scorer::new(Lexicons::embedded().expect("embedded lexicons load"));
+        let class = |s: f32| {
+            if s < -0.05 {
+                0
+            } else if s > 0.05 {
+                2
+            } else {
+                1
+            }
+        };
+        let byte = |text: &str, chars: u64| {
+            text.char_indices()
+                .nth(chars as usize)
+                .map_or(text.len(), |(b, _)| b)
+        };
         // confusion[gold][predicted], classes negative, neutral, positive.
         let mut confusion = [[0u32; 3]; 3];
+        let mut misses = String::new();
         for line in data.lines() {
             let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
             let Some(sentence) = row["sentence_normalized"].as_str() else {
                 continue;
-            };
-            let s = scorer.score(sentence).scores.sentiment;
-            let predicted = if s < -0.05 {
-                0
-            } else if s > 0.05 {
-                2
-            } else {
-                1
             };
             for target in row["targets"].as_array().into_iter().flatten() {
                 let gold = match target["polarity"].as_f64() {
@@ -942,8 +1014,30 @@ mod evaluation {
                     Some(_) => 1,
                     None => continue,
                 };
+                let (Some(from), Some(to)) = (target["from"].as_u64(), target["to"].as_u64())
+                else {
+                    continue;
+                };
+                let span =
+                    crate::text::Span::new(byte(sentence, from), byte(sentence, to.max(from)));
+                let scored = scorer.score_toward(sentence, span);
+                let predicted = class(scored.scores.sentiment);
                 confusion[gold][predicted] += 1;
+                if gold != predicted {
+                    let evidence: Vec<String> =
+                        scored.evidence.iter().map(|e| e.to_string()).collect();
+                    let _ = writeln!(
+                        misses,
+                        "{gold}\t{predicted}\t{:+.2}\t{}\t{sentence}\t{}",
+                        scored.scores.sentiment,
+                        &sentence[span.start..span.end],
+                        evidence.join(";")
+                    );
+                }
             }
+        }
+        if let Some(file) = std::env::var_os("TENOR_MISSES") {
+            std::fs::write(file, misses).expect("write the misses");
         }
         let f1 = |c: usize| {
             let tp = f64::from(confusion[c][c]);

@@ -307,9 +307,78 @@ const DEGREE: &[&str] = &[
     "highest",
 ];
 
+/// Verbs of saying and believing, in the forms that follow their subject: "Smith said the plan is bad"
+/// gives Smith's view of the plan, not an evaluation of Smith. Verbs that evaluate as they report
+/// ("attacked", "praised", "blamed") are not here: they say something about their subject too.
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "stated",
+    "states",
+    "wrote",
+    "writes",
+    "tweeted",
+    "tweets",
+    "posted",
+    "noted",
+    "notes",
+    "explained",
+    "explains",
+    "announced",
+    "announces",
+    "asked",
+    "asks",
+    "argued",
+    "argues",
+    "arguing",
+    "claimed",
+    "claims",
+    "claiming",
+    "insisted",
+    "insists",
+    "insisting",
+    "suggested",
+    "suggests",
+    "declared",
+    "declares",
+    "replied",
+    "replies",
+    "responded",
+    "responds",
+    "remarked",
+    "recalled",
+    "recalls",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "conceded",
+    "maintained",
+    "maintains",
+    "contended",
+    "contends",
+    "testified",
+    "believes",
+    "believed",
+    "believe",
+    "thinks",
+    "thought",
+    "think",
+    "according",
+];
+
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 15] = [
+    let lists: [(&'static [&'static str], Grammar); 16] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -325,6 +394,7 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (PHRASE_NEGATOR, Grammar::PHRASE_NEGATOR),
         (AUXILIARY, Grammar::AUXILIARY),
         (DEGREE, Grammar::DEGREE),
+        (SPEECH, Grammar::SPEECH),
     ];
     lists
         .into_iter()

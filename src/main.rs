@@ -182,6 +182,10 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Extract and score quotes of articles in any language; by default an article that is not in
+    /// English is listed (status ok, language column) but its quotes are left unscored.
+    #[arg(long)]
+    score_any_language: bool,
 }
 
 #[derive(Args)]
@@ -220,6 +224,7 @@ struct Summary {
     read: u64,
     scored: u64,
     skipped: u64,
+    not_english: u64,
     quotes: u64,
 }
 
@@ -228,14 +233,20 @@ impl Summary {
         self.read += 1;
         match status {
             ArticleStatus::Ok => self.scored += 1,
+            ArticleStatus::NotEnglish => self.not_english += 1,
             ArticleStatus::Skipped { .. } => self.skipped += 1,
         }
         self.quotes += quotes as u64;
     }
 
     fn report(&self) -> ExitCode {
+        let not_english = if self.not_english > 0 {
+            format!(", not English (left unscored) {}", self.not_english)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "tenor: read {}, scored {}, skipped {}; {} quotes",
+            "tenor: read {}, scored {}{not_english}, skipped {}; {} quotes",
             self.read, self.scored, self.skipped, self.quotes
         );
         if self.skipped > 0 {
@@ -280,6 +291,16 @@ fn build_engine(
     topics: Option<&PathBuf>,
     aliases: Option<&PathBuf>,
 ) -> Result<Engine> {
+    engine_builder(lexicons, topics, aliases)
+        .build()
+        .context("loading lexicons")
+}
+
+fn engine_builder(
+    lexicons: &[PathBuf],
+    topics: Option<&PathBuf>,
+    aliases: Option<&PathBuf>,
+) -> EngineBuilder {
     let mut builder = EngineBuilder::default();
     for path in lexicons {
         builder.lexicon(path);
@@ -290,15 +311,17 @@ fn build_engine(
     if let Some(path) = aliases {
         builder.aliases(path);
     }
-    builder.build().context("loading lexicons")
+    builder
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode> {
-    let engine = build_engine(
+    let mut builder = engine_builder(
         &args.input.lexicons,
         args.topics.as_ref(),
         args.aliases.as_ref(),
-    )?;
+    );
+    builder.score_any_language(args.score_any_language);
+    let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
     let mut out = OutputDir::create(&args.out)?;
     let mut aggregates = Aggregates::new();

@@ -70,7 +70,7 @@ pub const QUOTE_COLUMNS: [&str; 24] = [
 ];
 
 /// Columns of articles.csv.
-pub const ARTICLE_COLUMNS: [&str; 8] = [
+pub const ARTICLE_COLUMNS: [&str; 9] = [
     "article_id",
     "title",
     "source",
@@ -79,6 +79,7 @@ pub const ARTICLE_COLUMNS: [&str; 8] = [
     "speakers",
     "status",
     "reason",
+    "language",
 ];
 
 /// Columns of the `tenor rate` table.
@@ -397,11 +398,16 @@ impl<W: Write> Rows<W> {
                 self.text("ok")?;
                 self.text("")?;
             }
+            ArticleStatus::NotEnglish => {
+                self.text("ok")?;
+                self.text("not English: scores left empty")?;
+            }
             ArticleStatus::Skipped { reason } => {
                 self.text("skipped")?;
                 self.text(reason)?;
             }
         }
+        self.text(article.language.map_or("", |l| l.code()))?;
         self.end_row()
     }
 

@@ -10,7 +10,12 @@ use crate::topics::{TopicId, TopicSource};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArticleStatus {
     Ok,
-    Skipped { reason: String },
+    /// Read, but not in English: its quotes are neither extracted nor scored, since tenor's lexicons
+    /// and cues are English (see [`EngineBuilder::score_any_language`]).
+    NotEnglish,
+    Skipped {
+        reason: String,
+    },
 }
 
 /// One quote with everything the tables need. Offsets are Unicode code points into the article text.
@@ -55,6 +60,8 @@ pub struct AnalysedArticle {
     /// Number of distinct speakers of the article's quotes.
     pub speakers: usize,
     pub warnings: Vec<String>,
+    /// The language of the text; `None` for a skipped record, whose text was not read.
+    pub language: Option<Language>,
 }
 
 use std::collections::HashMap;
@@ -64,7 +71,10 @@ use std::sync::mpsc::sync_channel;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::guard;
 use crate::ingest::{Article, Record};
+use crate::language::{self, Language};
+use crate::markup::blank_markup;
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
@@ -82,6 +92,7 @@ pub struct Engine {
     scorer: Scorer,
     /// Folded alias to canonical name, from `--aliases`.
     aliases: HashMap<String, String>,
+    score_any_language: bool,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -90,6 +101,7 @@ pub struct EngineBuilder {
     lexicons: Vec<PathBuf>,
     topics: Option<PathBuf>,
     aliases: Option<PathBuf>,
+    score_any_language: bool,
 }
 
 impl EngineBuilder {
@@ -109,6 +121,12 @@ impl EngineBuilder {
     /// A CSV file of `alias,canonical` rows that merges names no rule can join.
     pub fn aliases(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.aliases = Some(path.into());
+        self
+    }
+
+    /// Extracts and scores the quotes of articles in any language, not only English ones.
+    pub fn score_any_language(&mut self, yes: bool) -> &mut Self {
+        self.score_any_language = yes;
         self
     }
 
@@ -145,6 +163,7 @@ impl EngineBuilder {
             topics,
             scorer: Scorer::new(scoring.build()),
             aliases,
+            score_any_language: self.score_any_language,
         })
     }
 }
@@ -179,6 +198,15 @@ fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
         aliases.insert(speaker_key(alias.trim()), canonical.trim().to_string());
     }
     Ok(aliases)
+}
+
+/// Where a window's quotes go in their article.
+#[derive(Debug, Clone, Copy)]
+struct QuotePlace {
+    /// Quotes of the article before the window.
+    number: usize,
+    /// Code points of the article before the window.
+    chars_before: usize,
 }
 
 /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
@@ -249,6 +277,7 @@ impl Engine {
                 quotes: Vec::new(),
                 speakers: 0,
                 warnings: Vec::new(),
+                language: None,
             },
         }
     }
@@ -262,11 +291,30 @@ impl Engine {
         })
     }
 
-    /// Finds, attributes, places and scores the quotes of one article.
+    /// Finds, attributes, places and scores the quotes of one article. HTML markup in the text is
+    /// blanked first ([`crate::markup`]); a text in another language than English is left unscored
+    /// unless the engine scores any language; a long text is analysed in windows ([`crate::guard`]).
     pub fn analyse(&self, article: Article) -> AnalysedArticle {
-        let seg = Segmented::new(&article.text);
-        let found = self.quotes.extract(&seg);
-        let quotes = self.score_quotes(&article.id, &seg, &found);
+        let text = blank_markup(&article.text);
+        let language = language::detect(&text);
+        let mut quotes = Vec::new();
+        let status = if language.is_english() || self.score_any_language {
+            let mut chars_before = 0;
+            for window in guard::windows(&text, guard::WINDOW_BYTES) {
+                let window = window.of(&text);
+                let seg = Segmented::new(window);
+                let found = self.quotes.extract(&seg);
+                let place = QuotePlace {
+                    number: quotes.len(),
+                    chars_before,
+                };
+                quotes.extend(self.score_quotes(&article.id, &seg, &found, place));
+                chars_before += window.chars().count();
+            }
+            ArticleStatus::Ok
+        } else {
+            ArticleStatus::NotEnglish
+        };
         let mut speakers: Vec<&str> = quotes
             .iter()
             .filter_map(|q| q.speaker_key.as_deref())
@@ -275,9 +323,10 @@ impl Engine {
         speakers.dedup();
         let speakers = speakers.len();
         AnalysedArticle {
-            status: ArticleStatus::Ok,
+            status,
             quotes,
             speakers,
+            language: Some(language),
             id: article.id,
             title: article.title,
             source: article.source,
@@ -292,6 +341,7 @@ impl Engine {
         article_id: &str,
         seg: &Segmented<'_>,
         found: &ArticleQuotes,
+        place: QuotePlace,
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
         let mut topics = Vec::new();
@@ -328,10 +378,10 @@ impl Engine {
                     .collect::<Vec<_>>()
                     .join(";");
                 ScoredQuote {
-                    quote_id: format!("{article_id}:{}", n + 1),
+                    quote_id: format!("{article_id}:{}", place.number + n + 1),
                     kind: quote.kind,
-                    start: offsets.char_offset(quote.span.start),
-                    end: offsets.char_offset(quote.span.end),
+                    start: place.chars_before + offsets.char_offset(quote.span.start),
+                    end: place.chars_before + offsets.char_offset(quote.span.end),
                     speaker: name,
                     speaker_key: key,
                     speaker_type: speaker.map(|s| s.kind),

@@ -30,7 +30,25 @@ impl Language {
     pub fn is_english(self) -> bool {
         self == Language::English
     }
+
+    /// The language a [`Language::code`] stands for; `None` for a code this module never gives.
+    pub fn from_code(code: &str) -> Option<Language> {
+        match code {
+            "en" => Some(Language::English),
+            "other" => Some(Language::Other(None)),
+            _ => KNOWN_CODES
+                .iter()
+                .find(|&&known| known == code)
+                .map(|&known| Language::Other(Some(known))),
+        }
+    }
 }
+
+/// Every ISO 639-1 code [`detect`] gives besides `en`.
+const KNOWN_CODES: &[&str] = &[
+    "de", "el", "es", "fr", "he", "hy", "it", "ja", "ka", "ko", "nl", "pt", "ru", "sr", "th", "uk",
+    "zh",
+];
 
 /// Most bytes of a text read to tell its language: enough words, and a bounded cost per article.
 pub const SAMPLE_BYTES: usize = 64 * 1024;
@@ -416,6 +434,19 @@ fn by_script(sample: &str) -> Option<Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_read_back_as_the_languages_they_name() {
+        let mut codes: Vec<&str> = OTHERS.iter().map(|(code, _)| *code).collect();
+        codes.extend([
+            "en", "other", "ru", "uk", "sr", "el", "hy", "he", "th", "ka", "ko", "zh", "ja",
+        ]);
+        for code in codes {
+            let language = Language::from_code(code).unwrap();
+            assert_eq!(language.code(), code);
+        }
+        assert_eq!(Language::from_code("xx"), None);
+    }
 
     #[test]
     fn word_lists_are_sorted_for_binary_search() {

@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 
 use tenor::aggregate::Aggregates;
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
+use tenor::interrupt::{Signal, Stop};
 use tenor::output::{OutputDir, RateWriter};
-use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
+use tenor::pipeline::{AnalysedArticle, ArticleStatus, Engine, EngineBuilder};
+use tenor::resume::{JOURNAL, Journal};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
 const EXIT_SKIPPED: u8 = 3;
@@ -182,6 +184,11 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Keep a journal in the output directory so that an interrupted run can be resumed: run the same
+    /// command again with --resume and it goes on after the last article written, producing the same
+    /// tables as an uninterrupted run.
+    #[arg(long)]
+    resume: bool,
     /// Extract and score quotes of articles in any language; by default an article that is not in
     /// English is listed (status ok, language column) but its quotes are left unscored.
     #[arg(long)]
@@ -323,39 +330,116 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     builder.score_any_language(args.score_any_language);
     let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
+    let stop = Stop::on_signals()?;
+    let stop_after = test_stop_after()?;
     let mut out = OutputDir::create(&args.out)?;
     let mut aggregates = Aggregates::new();
     let mut summary = Summary::default();
+    let mut sink = |article: &AnalysedArticle, out: &mut OutputDir, aggregates: &mut Aggregates| {
+        summary.add(&article.status, article.quotes.len());
+        if args.strict
+            && let ArticleStatus::Skipped { reason } = &article.status
+        {
+            return Err(tenor::Error::Usage(format!(
+                "--strict: skipped {}: {reason}",
+                article.id
+            )));
+        }
+        aggregates.add_article(article);
+        out.write_article(article, &topic_names)
+    };
+    let (mut journal, done) = if args.resume {
+        let opened = Journal::open(&args.out, &fingerprint(&args), |article| {
+            sink(&article, &mut out, &mut aggregates)
+        })?;
+        if let Some(why) = &opened.set_aside {
+            eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
+        } else if opened.done > 0 {
+            eprintln!("tenor: resuming after {} records", opened.done);
+        }
+        (Some(opened.journal), opened.done)
+    } else {
+        (None, 0)
+    };
     let bar = progress(args.input.quiet);
-    engine.run(
-        records(&args.input, TextLayout::WholeFile),
+    let mut analysed_here = 0u64;
+    let run = engine.run_until(
+        records(&args.input, TextLayout::WholeFile).skip(usize::try_from(done)?),
         args.input.threads,
+        &stop,
         |article| {
-            summary.add(&article.status, article.quotes.len());
-            if args.strict
-                && let ArticleStatus::Skipped { reason } = &article.status
-            {
-                return Err(tenor::Error::Usage(format!(
-                    "--strict: skipped {}: {reason}",
-                    article.id
-                )));
-            }
             for warning in &article.warnings {
                 eprintln!("tenor: warning: {}: {warning}", article.id);
             }
-            aggregates.add_article(&article);
-            out.write_article(&article, &topic_names)?;
+            sink(&article, &mut out, &mut aggregates)?;
+            if let Some(journal) = &mut journal {
+                journal.record(&article)?;
+            }
+            analysed_here += 1;
+            if stop_after == Some(analysed_here) {
+                stop.request(Signal::Interrupt);
+            }
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
             Ok(())
         },
-    )?;
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if let Err(error) = run {
+        // The journal keeps what was done for `--resume`; the tables' temporary files go with `out`.
+        if let Some(journal) = &mut journal {
+            journal.flush()?;
+        }
+        if let tenor::Error::Interrupted(signal) = error {
+            drop(out);
+            summary.report();
+            let resume = if journal.is_some() {
+                "; run the same command again to resume"
+            } else {
+                ""
+            };
+            eprintln!(
+                "tenor: interrupted by {}: no table written, earlier tables left as they were{resume}",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error.into());
+    }
     out.finish(&aggregates, &topic_names)?;
+    if let Some(journal) = journal {
+        journal.finish()?;
+    }
     Ok(summary.report())
+}
+
+/// What makes a run's output: inputs and every option but the thread count. A journal is resumed only
+/// by a run with the same fingerprint.
+fn fingerprint(args: &ScoreArgs) -> String {
+    format!(
+        "tenor {} score {:?} lexicons {:?} topics {:?} aliases {:?} max-article-bytes {} strict {} \
+         score-any-language {}",
+        env!("CARGO_PKG_VERSION"),
+        args.input.inputs,
+        args.input.lexicons,
+        args.topics,
+        args.aliases,
+        args.input.max_article_bytes,
+        args.strict,
+        args.score_any_language,
+    )
+}
+
+/// For tests of interrupted runs: `TENOR_TEST_STOP_AFTER=N` stops the run as Ctrl-C would once N
+/// articles are written.
+fn test_stop_after() -> Result<Option<u64>> {
+    match std::env::var("TENOR_TEST_STOP_AFTER") {
+        Ok(n) => Ok(Some(n.parse().context("TENOR_TEST_STOP_AFTER")?)),
+        Err(_) => Ok(None),
+    }
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {

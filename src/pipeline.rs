@@ -66,13 +66,15 @@ pub struct AnalysedArticle {
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::guard;
 use crate::ingest::{Article, Record};
+use crate::interrupt::Stop;
 use crate::language::{self, Language};
 use crate::markup::blank_markup;
 use crate::quotes::attribution::QuoteExtractor;
@@ -410,49 +412,99 @@ impl Engine {
     /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each
     /// result to `sink` in input order. Records are read on their own thread and analysed in bounded
     /// batches, so memory does not grow with the input; the output does not depend on the thread count.
-    pub fn run<I, F>(&self, records: I, threads: Option<usize>, mut sink: F) -> Result<()>
+    pub fn run<I, F>(&self, records: I, threads: Option<usize>, sink: F) -> Result<()>
     where
         I: Iterator<Item = Record> + Send,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
-        const BATCH: usize = 256;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = threads {
-            pool = pool.num_threads(n);
-        }
-        let pool = pool
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
+        let pool = thread_pool(threads)?;
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel::<Vec<Record>>(2);
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                for record in records {
-                    batch.push(record);
-                    if batch.len() == BATCH
-                        && tx
-                            .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                            .is_err()
-                    {
-                        return;
-                    }
-                }
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-            });
-            for batch in rx {
-                let analysed: Vec<AnalysedArticle> = pool.install(|| {
-                    batch
-                        .into_par_iter()
-                        .map(|r| self.analyse_record(r))
-                        .collect()
-                });
-                for article in analysed {
-                    sink(article)?;
-                }
-            }
-            Ok(())
+            scope.spawn(move || feed(records, &tx));
+            self.drain(&rx, &pool, &Stop::new(), sink)
         })
     }
+
+    /// As [`Engine::run`], but stops between articles once `stop` is set, with
+    /// [`Error::Interrupted`]. Records are read on a thread that is not waited for, so that a read
+    /// blocked on a pipe or terminal cannot hold the stop up.
+    pub fn run_until<I, F>(
+        &self,
+        records: I,
+        threads: Option<usize>,
+        stop: &Stop,
+        sink: F,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = Record> + Send + 'static,
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        let pool = thread_pool(threads)?;
+        let (tx, rx) = sync_channel::<Vec<Record>>(2);
+        std::thread::spawn(move || feed(records, &tx));
+        self.drain(&rx, &pool, stop, sink)
+    }
+
+    /// Analyses the batches that arrive on `batches` until there are no more or `stop` is set.
+    fn drain<F>(
+        &self,
+        batches: &Receiver<Vec<Record>>,
+        pool: &rayon::ThreadPool,
+        stop: &Stop,
+        mut sink: F,
+    ) -> Result<()>
+    where
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        // How long a stop may wait for a reader that has nothing to give.
+        const POLL: Duration = Duration::from_millis(50);
+        loop {
+            stop.check()?;
+            let batch = match batches.recv_timeout(POLL) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            };
+            let analysed: Vec<AnalysedArticle> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|r| self.analyse_record(r))
+                    .collect()
+            });
+            for article in analysed {
+                stop.check()?;
+                sink(article)?;
+            }
+        }
+    }
+}
+
+/// Records read ahead of the analysis, in batches.
+const BATCH: usize = 256;
+
+/// Sends the records in batches until they run out or the receiver is gone.
+fn feed<I: Iterator<Item = Record>>(records: I, batches: &SyncSender<Vec<Record>>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for record in records {
+        batch.push(record);
+        if batch.len() == BATCH
+            && batches
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+        {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n);
+    }
+    pool.build()
+        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))
 }

@@ -322,6 +322,8 @@ fn engine_builder(
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode> {
+    // First, so that a signal during the slow start is not lost either.
+    let stop = Stop::on_signals()?;
     let mut builder = engine_builder(
         &args.input.lexicons,
         args.topics.as_ref(),
@@ -330,7 +332,6 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     builder.score_any_language(args.score_any_language);
     let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
-    let stop = Stop::on_signals()?;
     let stop_after = test_stop_after()?;
     let mut out = OutputDir::create(&args.out)?;
     let mut aggregates = Aggregates::new();

@@ -24,7 +24,8 @@ const EXIT_SKIPPED: u8 = 3;
     version,
     about = "Finds the quotes in news articles, works out who said them and what about, and scores their tone.",
     after_help = "Exit status: 0 all records scored; 3 some records skipped (see articles.csv); \
-                  2 usage error; 1 fatal error."
+                  2 usage error; 1 fatal error; 130 or 143 stopped by Ctrl-C or SIGTERM (no table \
+                  written, earlier tables left as they were)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -444,6 +445,7 @@ fn test_stop_after() -> Result<Option<u64>> {
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {
+    let stop = Stop::on_signals()?;
     let engine = build_engine(&args.input.lexicons, None, None)?;
     let scorer = engine.scorer();
     let mut writer = RateWriter::create(&args.out)?;
@@ -485,15 +487,29 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         }
         b.build().context("starting threads")?
     };
-    pool.install(|| -> Result<()> {
+    let rated = pool.install(|| -> Result<()> {
         for record in records(&args.input, TextLayout::LinePerRecord) {
+            stop.check()?;
             pending.push(record);
             if pending.len() == 4096 {
                 flush(&mut pending, &mut writer, &mut summary)?;
             }
         }
-        flush(&mut pending, &mut writer, &mut summary)
-    })?;
+        flush(&mut pending, &mut writer, &mut summary)?;
+        Ok(stop.check()?)
+    });
+    if let Err(error) = rated {
+        if let Some(tenor::Error::Interrupted(signal)) = error.downcast_ref::<tenor::Error>() {
+            // The table's temporary file goes with `writer`.
+            drop(writer);
+            eprintln!(
+                "tenor: interrupted by {}: no table written, an earlier one left as it was",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error);
+    }
     writer.finish()?;
     Ok(summary.report())
 }

@@ -1,6 +1,8 @@
 //! Time to analyse one hostile article as it grows: each shape at three sizes, each size double the
 //! last. Linear time shows as a steady MB/s and a time ratio near 2 between sizes; anything near 4 is
-//! quadratic. Peak memory (VmHWM on Linux) is printed after each shape.
+//! quadratic. Times are the CPU time of the analysing thread (from /proc/thread-self/schedstat on
+//! Linux, so that other processes on a busy machine do not blur them; wall time elsewhere). Peak
+//! memory (VmHWM on Linux) is printed after each shape.
 //!
 //! `cargo bench --bench linear` runs the full sizes (a 100 MB article); `-- --quick` a tenth of them.
 
@@ -155,6 +157,24 @@ fn shapes(scale: usize) -> Vec<Shape> {
     ]
 }
 
+/// Seconds of CPU time this thread has run, when the system tells; `None` elsewhere.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(nanoseconds as f64 / 1e9)
+}
+
+/// Runs `work`, returning its CPU seconds (wall seconds when CPU time is not available).
+fn timed(work: impl FnOnce()) -> f64 {
+    let cpu = thread_cpu_seconds();
+    let wall = Instant::now();
+    work();
+    match (cpu, thread_cpu_seconds()) {
+        (Some(before), Some(after)) => after - before,
+        _ => wall.elapsed().as_secs_f64(),
+    }
+}
+
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -180,10 +200,9 @@ fn main() {
         let mut previous: Option<f64> = None;
         for size in shape.sizes {
             let text = (shape.make)(size);
-            let started = Instant::now();
-            let article = engine.analyse_text("bench", &text);
-            let seconds = started.elapsed().as_secs_f64();
-            std::hint::black_box(&article);
+            let seconds = timed(|| {
+                std::hint::black_box(engine.analyse_text("bench", &text));
+            });
             let ratio = previous.map_or(String::new(), |p| format!("{:.2}", seconds / p));
             println!(
                 "{:<36} {:>10} {:>6} {:>11} {:>8.3} {:>7.2} {:>6}",

@@ -461,3 +461,18 @@ fn a_full_disk_is_reported_as_such_and_leaves_no_table() {
         "temporary files left behind"
     );
 }
+
+/// Found by fuzzing the readers: the size limit counts bytes as read, so a text at the limit whose
+/// invalid bytes each decode to a three-byte U+FFFD is read, not skipped, and comes out longer.
+#[test]
+fn the_size_limit_counts_bytes_as_read_not_as_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"Talks collapsed ".to_vec();
+    bytes.extend_from_slice(&[0xFF; 24]);
+    let input = write(dir.path(), "raw.txt", &bytes);
+    let out = dir.path().join("out");
+    let limit = bytes.len().to_string();
+    let output = score(&[&input], &out, &["--max-article-bytes", &limit]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(articles(&out)[0].1, "ok");
+}

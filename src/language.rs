@@ -1,7 +1,8 @@
 //! Telling English text from other languages, cheaply: tenor's lexicons and cues are English, and
 //! scores of other languages' words would be noise presented as measurement.
 //!
-//! One pass over (at most the first [`SAMPLE_BYTES`] of) the text. When most letters are of a
+//! One pass over (at most the first [`SAMPLE_BYTES`] of) the text, stopping early once it reads as
+//! plain English. When most letters are of a
 //! non-Latin script, the script names the language where it can (Greek, Hebrew, Korean, ...). Latin
 //! text is judged by the share of its words that are among the most frequent function words of
 //! English and of a few other languages written in Latin letters: English text has a third or more of
@@ -269,7 +270,112 @@ const OTHERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The language of `text`. See the module documentation.
+/// The function-word lists merged into one sorted table, built once (an engine keeps one): each word
+/// with the set of languages whose list holds it, so that a word costs one binary search.
+#[derive(Debug, Clone)]
+pub struct LanguageDetector {
+    /// Sorted by word. Bit 0 of the set is English; bit `i + 1` is `OTHERS[i]`.
+    words: Vec<(&'static str, u8)>,
+}
+
+impl Default for LanguageDetector {
+    fn default() -> Self {
+        LanguageDetector::new()
+    }
+}
+
+impl LanguageDetector {
+    pub fn new() -> Self {
+        let mut words: Vec<(&'static str, u8)> = Vec::new();
+        let lists = std::iter::once(ENGLISH).chain(OTHERS.iter().map(|(_, list)| *list));
+        for (bit, list) in lists.enumerate() {
+            for &word in list {
+                match words.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, set)) => *set |= 1 << bit,
+                    None => words.push((word, 1 << bit)),
+                }
+            }
+        }
+        words.sort_unstable();
+        LanguageDetector { words }
+    }
+
+    /// The language of `text`. See the module documentation.
+    pub fn detect(&self, text: &str) -> Language {
+        let mut end = text.len().min(SAMPLE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let sample = &text[..end];
+        let (mut latin_letters, mut other_letters) = (0usize, 0usize);
+        let mut words = 0usize;
+        // Index 0 counts English words; `i + 1` the words of `OTHERS[i]`.
+        let mut counts = [0usize; OTHERS.len() + 1];
+        // No function word is longer than this: longer words need not be folded.
+        let mut folded = [0u8; 12];
+        for word in sample.split(|c: char| !c.is_alphabetic()) {
+            if word.is_empty() {
+                continue;
+            }
+            if word.is_ascii() {
+                latin_letters += word.len();
+            } else {
+                for c in word.chars() {
+                    if script_of(c) == Script::Latin {
+                        latin_letters += 1;
+                    } else {
+                        other_letters += 1;
+                    }
+                }
+            }
+            words += 1;
+            if word.len() <= folded.len() {
+                let bytes = &mut folded[..word.len()];
+                bytes.copy_from_slice(word.as_bytes());
+                bytes.make_ascii_lowercase();
+                // Lowercasing ASCII letters keeps the bytes valid UTF-8.
+                if let Ok(word) = std::str::from_utf8(bytes)
+                    && let Ok(i) = self.words.binary_search_by(|(w, _)| (*w).cmp(word))
+                {
+                    let set = self.words[i].1;
+                    for (bit, count) in counts.iter_mut().enumerate() {
+                        *count += usize::from(set & (1 << bit) != 0);
+                    }
+                }
+            }
+            // Plain English shows within a few dozen words; no need to read on.
+            if words.is_multiple_of(64)
+                && latin_letters > other_letters
+                && counts[0] * 4 >= words
+                && counts[1..].iter().all(|&c| c <= counts[0])
+            {
+                return Language::English;
+            }
+        }
+        if other_letters > latin_letters {
+            return Language::Other(by_script(sample));
+        }
+        if words < MIN_WORDS {
+            return Language::English;
+        }
+        let share = |count: usize| count as f64 / words as f64;
+        let (best, best_count) = counts[1..]
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &count)| (count, std::cmp::Reverse(i)))
+            .map_or((None, 0), |(i, &count)| (Some(OTHERS[i].0), count));
+        if share(counts[0]) >= MIN_SHARE && counts[0] >= best_count {
+            Language::English
+        } else if share(best_count) >= MIN_SHARE {
+            Language::Other(best)
+        } else {
+            Language::Other(None)
+        }
+    }
+}
+
+/// The language of `text`, with a detector made for the call; to detect many texts, keep one
+/// [`LanguageDetector`].
 ///
 /// ```
 /// use tenor::language::{detect, Language};
@@ -282,55 +388,7 @@ const OTHERS: &[(&str, &[&str])] = &[
 ///            Language::Other(Some("ru")));
 /// ```
 pub fn detect(text: &str) -> Language {
-    let mut end = text.len().min(SAMPLE_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let sample = &text[..end];
-    if let Some(language) = by_script(sample) {
-        return language;
-    }
-    let mut words = 0usize;
-    let mut english = 0usize;
-    let mut others = [0usize; OTHERS.len()];
-    // Words longer than this are no function word of any list: no need to fold them.
-    let mut folded = [0u8; 16];
-    for word in sample.split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() {
-            continue;
-        }
-        words += 1;
-        if word.len() > folded.len() {
-            continue;
-        }
-        let bytes = &mut folded[..word.len()];
-        bytes.copy_from_slice(word.as_bytes());
-        bytes.make_ascii_lowercase();
-        // Lowercasing ASCII letters keeps the bytes valid UTF-8.
-        let Ok(word) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        english += usize::from(ENGLISH.binary_search(&word).is_ok());
-        for (count, (_, list)) in others.iter_mut().zip(OTHERS) {
-            *count += usize::from(list.binary_search(&word).is_ok());
-        }
-    }
-    if words < MIN_WORDS {
-        return Language::English;
-    }
-    let share = |count: usize| count as f64 / words as f64;
-    let (best, best_count) = others
-        .iter()
-        .enumerate()
-        .max_by_key(|&(i, &count)| (count, std::cmp::Reverse(i)))
-        .map_or((None, 0), |(i, &count)| (Some(OTHERS[i].0), count));
-    if share(english) >= MIN_SHARE && english >= best_count {
-        Language::English
-    } else if share(best_count) >= MIN_SHARE {
-        Language::Other(best)
-    } else {
-        Language::Other(None)
-    }
+    LanguageDetector::new().detect(text)
 }
 
 /// Scripts whose letters tell a language, or that are at least not English.
@@ -371,8 +429,8 @@ fn script_of(c: char) -> Script {
     }
 }
 
-/// The language told by a non-Latin script that most letters are written in; `None` for Latin text.
-fn by_script(sample: &str) -> Option<Language> {
+/// The language a sample mostly written in a non-Latin script is in, when its letters tell.
+fn by_script(sample: &str) -> Option<&'static str> {
     let mut letters = [0usize; SCRIPTS];
     // Letters found only in some languages written in Cyrillic.
     let (mut ukrainian, mut serbian, mut russian) = (0usize, 0usize, 0usize);
@@ -391,44 +449,38 @@ fn by_script(sample: &str) -> Option<Language> {
         }
     }
     let total: usize = letters.iter().sum();
-    let latin = letters[Script::Latin as usize];
-    if total == 0 || latin * 2 >= total {
-        return None;
-    }
     let count = |s: Script| letters[s as usize];
-    let code = if count(Script::Kana) > 0 && count(Script::Kana) + count(Script::Han) > total / 2 {
-        Some("ja")
-    } else {
-        let dominant = [
-            Script::Cyrillic,
-            Script::Greek,
-            Script::Armenian,
-            Script::Hebrew,
-            Script::Arabic,
-            Script::Devanagari,
-            Script::Thai,
-            Script::Georgian,
-            Script::Hangul,
-            Script::Han,
-            Script::OtherLetters,
-        ]
-        .into_iter()
-        .max_by_key(|&s| count(s))?;
-        match dominant {
-            Script::Cyrillic if ukrainian > serbian && ukrainian > russian => Some("uk"),
-            Script::Cyrillic if serbian > russian => Some("sr"),
-            Script::Cyrillic if russian > 0 => Some("ru"),
-            Script::Greek => Some("el"),
-            Script::Armenian => Some("hy"),
-            Script::Hebrew => Some("he"),
-            Script::Thai => Some("th"),
-            Script::Georgian => Some("ka"),
-            Script::Hangul => Some("ko"),
-            Script::Han => Some("zh"),
-            _ => None,
-        }
-    };
-    Some(Language::Other(code))
+    if count(Script::Kana) > 0 && count(Script::Kana) + count(Script::Han) > total / 2 {
+        return Some("ja");
+    }
+    let dominant = [
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Armenian,
+        Script::Hebrew,
+        Script::Arabic,
+        Script::Devanagari,
+        Script::Thai,
+        Script::Georgian,
+        Script::Hangul,
+        Script::Han,
+        Script::OtherLetters,
+    ]
+    .into_iter()
+    .max_by_key(|&s| count(s))?;
+    match dominant {
+        Script::Cyrillic if ukrainian > serbian && ukrainian > russian => Some("uk"),
+        Script::Cyrillic if serbian > russian => Some("sr"),
+        Script::Cyrillic if russian > 0 => Some("ru"),
+        Script::Greek => Some("el"),
+        Script::Armenian => Some("hy"),
+        Script::Hebrew => Some("he"),
+        Script::Thai => Some("th"),
+        Script::Georgian => Some("ka"),
+        Script::Hangul => Some("ko"),
+        Script::Han => Some("zh"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -520,6 +572,18 @@ mod tests {
             detect("회담은 금요일에 결렬되었다고 장관이 말했다."),
             Language::Other(Some("ko"))
         );
+    }
+
+    #[test]
+    fn long_texts_are_told_from_their_first_words_as_well_as_short_ones() {
+        let detector = LanguageDetector::new();
+        let english =
+            "The minister said that the talks would go on until there was a deal. ".repeat(200);
+        let german =
+            "Der Minister sagte, dass die Gespräche weitergehen, bis es eine Einigung gibt. "
+                .repeat(200);
+        assert_eq!(detector.detect(&english), Language::English);
+        assert_eq!(detector.detect(&german), Language::Other(Some("de")));
     }
 
     #[test]

@@ -75,7 +75,7 @@ use crate::error::{Error, Result};
 use crate::guard;
 use crate::ingest::{Article, Record};
 use crate::interrupt::Stop;
-use crate::language::{self, Language};
+use crate::language::{Language, LanguageDetector};
 use crate::markup::blank_markup;
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
@@ -94,6 +94,7 @@ pub struct Engine {
     scorer: Scorer,
     /// Folded alias to canonical name, from `--aliases`.
     aliases: HashMap<String, String>,
+    languages: LanguageDetector,
     score_any_language: bool,
 }
 
@@ -165,6 +166,7 @@ impl EngineBuilder {
             topics,
             scorer: Scorer::new(scoring.build()),
             aliases,
+            languages: LanguageDetector::new(),
             score_any_language: self.score_any_language,
         })
     }
@@ -298,7 +300,7 @@ impl Engine {
     /// unless the engine scores any language; a long text is analysed in windows ([`crate::guard`]).
     pub fn analyse(&self, article: Article) -> AnalysedArticle {
         let text = blank_markup(&article.text);
-        let language = language::detect(&text);
+        let language = self.languages.detect(&text);
         let mut quotes = Vec::new();
         let status = if language.is_english() || self.score_any_language {
             let mut chars_before = 0;

@@ -26,7 +26,7 @@ pub const WINDOW_BYTES: usize = 64 * 1024;
 /// use tenor::guard::windows;
 ///
 /// let text = "First paragraph.\n\nSecond paragraph, a little longer.";
-/// let cut: Vec<&str> = windows(text, 40).map(|w| w.of(text)).collect();
+/// let cut: Vec<&str> = windows(text, 30).map(|w| w.of(text)).collect();
 /// assert_eq!(cut, ["First paragraph.\n\n", "Second paragraph, a little longer."]);
 /// ```
 pub fn windows(text: &str, max_bytes: usize) -> impl Iterator<Item = Span> + '_ {

@@ -203,7 +203,9 @@ fn main() {
             let seconds = timed(|| {
                 std::hint::black_box(engine.analyse_text("bench", &text));
             });
-            let ratio = previous.map_or(String::new(), |p| format!("{:.2}", seconds / p));
+            let ratio = previous
+                .filter(|&p| p > 1e-3)
+                .map_or(String::new(), |p| format!("{:.2}", seconds / p));
             println!(
                 "{:<36} {:>10} {:>6} {:>11} {:>8.3} {:>7.2} {:>6}",
                 shape.name,
@@ -211,7 +213,7 @@ fn main() {
                 shape.unit,
                 text.len(),
                 seconds,
-                text.len() as f64 / 1e6 / seconds,
+                text.len() as f64 / 1e6 / seconds.max(1e-6),
                 ratio
             );
             previous = Some(seconds);

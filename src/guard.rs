@@ -25,9 +25,9 @@ pub const WINDOW_BYTES: usize = 64 * 1024;
 /// ```
 /// use tenor::guard::windows;
 ///
-/// let text = "First paragraph.\n\nSecond paragraph, a little longer.";
-/// let cut: Vec<&str> = windows(text, 30).map(|w| w.of(text)).collect();
-/// assert_eq!(cut, ["First paragraph.\n\n", "Second paragraph, a little longer."]);
+/// let text = "First paragraph.\n\nSecond one.";
+/// let cut: Vec<&str> = windows(text, 24).map(|w| w.of(text)).collect();
+/// assert_eq!(cut, ["First paragraph.\n\n", "Second one."]);
 /// ```
 pub fn windows(text: &str, max_bytes: usize) -> impl Iterator<Item = Span> + '_ {
     let max_bytes = max_bytes.max(4);

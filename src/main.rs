@@ -220,7 +220,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("tenor: {err:#}");
+            eprintln!("tenor: {}", describe(&err));
             ExitCode::FAILURE
         }
     }
@@ -777,6 +777,23 @@ fn write_eval_csv(path: Option<&PathBuf>, rows: &[Vec<String>]) -> Result<()> {
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// The error and its causes, `: `-separated, without a cause the message before already ends with
+/// (tenor's I/O errors name their cause in their own message).
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -6,6 +6,13 @@
 //! what one pass over all the articles would give, whatever the order. Rendering the rows as tables is
 //! left to [`crate::output`]; finding speakers and scoring quotes to the earlier stages.
 //!
+//! For the 95% bootstrap interval of each mean it also keeps every quote's scores in each of the
+//! quote's cells: 36 bytes (nine `f32`) per quote per cell, so a quote on two topics costs 108 bytes
+//! (its speaker's all-topics cell and two topic cells), about 110 MB for a million such quotes.
+//! [`Aggregates::with_resamples`]`(0)` keeps none and leaves the intervals out. Each list is sorted
+//! before it is resampled and each cell's seed comes from its speaker key, topic and score, so an
+//! interval depends only on the quotes in the cell, never on threads, shards or input order.
+//!
 //! ```
 //! use tenor::aggregate::Aggregates;
 //!
@@ -21,10 +28,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use ndarray::{Array3, Axis, aview2, s};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::pipeline::AnalysedArticle;
 use crate::quotes::SpeakerType;
 use crate::scoring::Scores;
+use crate::stats::{Bootstrap, Interval, bootstrap_mean};
 use crate::text::fold_name;
 use crate::topics::TopicId;
 
@@ -45,13 +55,19 @@ const ALL_TOPICS: u32 = 0;
 const SUMS: usize = 0;
 const SQUARES: usize = 1;
 
-/// The mean and population standard deviation of each score over `count` quotes, in the order of
-/// [`Scores::NAMES`].
+/// Bootstrap resamples per interval unless [`Aggregates::with_resamples`] says otherwise.
+pub const DEFAULT_RESAMPLES: usize = 2_000;
+
+/// The mean and population standard deviation of each score over `count` quotes, and the 95%
+/// percentile bootstrap interval of each mean, in the order of [`Scores::NAMES`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreStats {
     pub count: u64,
     pub mean: [f64; SCORE_COUNT],
     pub std: [f64; SCORE_COUNT],
+    /// `None` for fewer than two quotes (one quote says nothing about spread) and when intervals are
+    /// off.
+    pub interval: [Option<Interval>; SCORE_COUNT],
 }
 
 /// One row of speakers.csv: a speaker over all their quotes.
@@ -63,6 +79,8 @@ pub struct SpeakerSummary<'a> {
     pub name: &'a str,
     /// The speaker type given most often; `None` when no quote gave one.
     pub speaker_type: Option<SpeakerType>,
+    /// The role given most often ("Russian Foreign Minister"); `None` when no quote gave one.
+    pub role: Option<&'a str>,
     /// Distinct articles in which the speaker is quoted.
     pub articles: u64,
     pub quotes: u64,
@@ -88,10 +106,31 @@ struct SpeakerFacts {
     cell: u32,
     /// Each canonical name seen for the key, with how many quotes used it. Few per speaker, so a list.
     names: Vec<(String, u64)>,
+    /// Each role seen for the key, with how many quotes gave it.
+    roles: Vec<(String, u64)>,
     /// Quotes per [`SpeakerType`], indexed by [`type_index`].
     types: [u64; SPEAKER_TYPES.len()],
     articles: u64,
     words: u64,
+}
+
+fn tally(list: &mut Vec<(String, u64)>, value: &str, count: u64) {
+    match list.iter_mut().find(|(seen, _)| seen == value) {
+        Some((_, n)) => *n += count,
+        None => list.push((value.to_string(), count)),
+    }
+}
+
+/// The most frequent value; ties go to the longer, then the lexicographically smaller, so that the
+/// choice does not depend on the order values arrived in.
+fn most_frequent(list: &[(String, u64)]) -> Option<&str> {
+    list.iter()
+        .max_by(|(a, na), (b, nb)| {
+            na.cmp(nb)
+                .then(a.chars().count().cmp(&b.chars().count()))
+                .then(b.cmp(a))
+        })
+        .map(|(value, _)| value.as_str())
 }
 
 const SPEAKER_TYPES: [SpeakerType; 4] = [
@@ -112,23 +151,17 @@ fn type_index(kind: SpeakerType) -> usize {
 
 impl SpeakerFacts {
     fn count_name(&mut self, name: &str, quotes: u64) {
-        match self.names.iter_mut().find(|(seen, _)| seen == name) {
-            Some((_, n)) => *n += quotes,
-            None => self.names.push((name.to_string(), quotes)),
-        }
+        tally(&mut self.names, name, quotes);
     }
 
     /// The most frequent name; ties go to the longer (fuller) name, then the lexicographically smaller,
     /// so that the choice does not depend on the order quotes arrived in.
     fn display_name(&self) -> &str {
-        self.names
-            .iter()
-            .max_by(|(a, na), (b, nb)| {
-                na.cmp(nb)
-                    .then(a.chars().count().cmp(&b.chars().count()))
-                    .then(b.cmp(a))
-            })
-            .map_or(self.key.as_str(), |(name, _)| name.as_str())
+        most_frequent(&self.names).unwrap_or(self.key.as_str())
+    }
+
+    fn role(&self) -> Option<&str> {
+        most_frequent(&self.roles)
     }
 
     /// The most frequent type; ties go to the earlier of [`SPEAKER_TYPES`].
@@ -160,6 +193,9 @@ pub struct Aggregates {
     counts: Vec<u64>,
     /// cell × {sums, squares} × score. May hold more rows than `cells` (spare capacity).
     moments: Array3<f64>,
+    /// Scores of each quote of each cell, in no particular order; empty lists when `resamples` is 0.
+    values: Vec<Vec<[f32; SCORE_COUNT]>>,
+    resamples: usize,
 }
 
 impl Default for Aggregates {
@@ -169,7 +205,15 @@ impl Default for Aggregates {
 }
 
 impl Aggregates {
+    /// Aggregates with intervals of [`DEFAULT_RESAMPLES`] resamples.
     pub fn new() -> Self {
+        Aggregates::with_resamples(DEFAULT_RESAMPLES)
+    }
+
+    /// Aggregates whose intervals take `resamples` bootstrap resamples; 0 keeps no per-quote scores
+    /// and gives no intervals. Partial results to be merged should share this setting: a cell that
+    /// lacks some of its quotes' scores gets no interval rather than a wrong one.
+    pub fn with_resamples(resamples: usize) -> Self {
         Aggregates {
             speakers: Vec::new(),
             speaker_index: HashMap::new(),
@@ -178,6 +222,8 @@ impl Aggregates {
             counts: Vec::new(),
             // The cell axis grows; the other two are fixed so that every cell has the same shape.
             moments: Array3::zeros((0, 2, SCORE_COUNT)),
+            values: Vec::new(),
+            resamples,
         }
     }
 
@@ -210,21 +256,29 @@ impl Aggregates {
             if let Some(name) = &quote.speaker {
                 facts.count_name(name, 1);
             }
+            if let Some(role) = &quote.speaker_role {
+                tally(&mut facts.roles, role, 1);
+            }
             if let Some(kind) = quote.speaker_type {
                 facts.types[type_index(kind)] += 1;
             }
 
             let mut values = [[0.0; SCORE_COUNT]; 2];
+            let mut row = [0.0f32; SCORE_COUNT];
             for (i, v) in quote.scores.values().into_iter().enumerate() {
+                // As in the sums, a non-finite score counts as 0.
+                row[i] = if v.is_finite() { v } else { 0.0 };
                 let v = f64::from(v);
                 values[SUMS][i] = on_grid(v);
                 values[SQUARES][i] = on_grid(v * v);
             }
-            self.add_to_cell(speaker, ALL_TOPICS, 1, &values);
+            let cell = self.add_to_cell(speaker, ALL_TOPICS, 1, &values);
+            self.keep_values(cell, std::slice::from_ref(&row));
             for (i, &topic) in quote.topics.iter().enumerate() {
                 // A topic listed twice for one quote is still one quote on that topic.
                 if !quote.topics[..i].contains(&topic) {
-                    self.add_to_cell(speaker, topic_slot(topic), 1, &values);
+                    let cell = self.add_to_cell(speaker, topic_slot(topic), 1, &values);
+                    self.keep_values(cell, std::slice::from_ref(&row));
                 }
             }
         }
@@ -245,6 +299,9 @@ impl Aggregates {
             for (name, n) in &facts.names {
                 mine.count_name(name, *n);
             }
+            for (role, n) in &facts.roles {
+                tally(&mut mine.roles, role, *n);
+            }
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
@@ -254,21 +311,24 @@ impl Aggregates {
                     *v = other.moments[[cell, plane, i]];
                 }
             }
-            self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
+            let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
+            // Order does not matter: lists are sorted before they are resampled.
+            self.keep_values(mine, &other.values[cell]);
         }
     }
 
-    /// One summary per speaker, sorted by key.
+    /// One summary per speaker, sorted by key. Intervals are computed here, on rayon's threads.
     pub fn speakers(&self) -> Vec<SpeakerSummary<'_>> {
         self.sorted_speakers()
-            .into_iter()
+            .into_par_iter()
             .map(|row| {
                 let facts = &self.speakers[row as usize];
-                let stats = self.stats(facts.cell);
+                let stats = self.stats(facts.cell, &facts.key, "");
                 SpeakerSummary {
                     key: &facts.key,
                     name: facts.display_name(),
                     speaker_type: facts.speaker_type(),
+                    role: facts.role(),
                     articles: facts.articles,
                     quotes: stats.count,
                     words: facts.words,
@@ -288,7 +348,7 @@ impl Aggregates {
         &'a self,
         topic_names: &'a [String],
     ) -> Result<Vec<SpeakerTopicSummary<'a>>> {
-        let mut rows = Vec::new();
+        let mut cells = Vec::new();
         for (cell, &(speaker, slot)) in self.cells.iter().enumerate() {
             if slot == ALL_TOPICS {
                 continue;
@@ -300,18 +360,26 @@ impl Aggregates {
                     topic_names.len()
                 )));
             };
-            let facts = &self.speakers[speaker as usize];
-            let stats = self.stats(cell as u32);
-            rows.push(SpeakerTopicSummary {
-                key: &facts.key,
-                name: facts.display_name(),
-                topic,
-                quotes: stats.count,
-                stats,
-            });
+            cells.push((
+                cell as u32,
+                &self.speakers[speaker as usize],
+                topic.as_str(),
+            ));
         }
-        rows.sort_unstable_by(|a, b| a.key.cmp(b.key).then(a.topic.cmp(b.topic)));
-        Ok(rows)
+        cells.sort_unstable_by(|a, b| a.1.key.cmp(&b.1.key).then(a.2.cmp(b.2)));
+        Ok(cells
+            .into_par_iter()
+            .map(|(cell, facts, topic)| {
+                let stats = self.stats(cell, &facts.key, topic);
+                SpeakerTopicSummary {
+                    key: &facts.key,
+                    name: facts.display_name(),
+                    topic,
+                    quotes: stats.count,
+                    stats,
+                }
+            })
+            .collect())
     }
 
     fn sorted_speakers(&self) -> Vec<u32> {
@@ -324,7 +392,8 @@ impl Aggregates {
         rows
     }
 
-    fn stats(&self, cell: u32) -> ScoreStats {
+    /// The statistics of `cell`, which belongs to speaker `key` and `topic` ("" for all topics).
+    fn stats(&self, cell: u32, key: &str, topic: &str) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
         let sums = self.moments.index_axis(Axis(0), cell as usize);
@@ -335,7 +404,42 @@ impl Aggregates {
             // Rounding can push the variance of identical values a hair below zero.
             std[i] = (sums[[SQUARES, i]] / n - mean[i] * mean[i]).max(0.0).sqrt();
         }
-        ScoreStats { count, mean, std }
+        ScoreStats {
+            count,
+            mean,
+            std,
+            interval: self.intervals(cell, key, topic),
+        }
+    }
+
+    fn intervals(&self, cell: u32, key: &str, topic: &str) -> [Option<Interval>; SCORE_COUNT] {
+        let mut intervals = [None; SCORE_COUNT];
+        let values = &self.values[cell as usize];
+        // A merged-in partial that kept no scores would leave the list short: no interval beats a
+        // wrong one.
+        if values.len() < 2 || values.len() as u64 != self.counts[cell as usize] {
+            return intervals;
+        }
+        let mut column: Vec<f64> = Vec::with_capacity(values.len());
+        for (score, interval) in intervals.iter_mut().enumerate() {
+            column.clear();
+            column.extend(values.iter().map(|row| f64::from(row[score])));
+            // Sorted, the list is the same whatever order the quotes arrived or merged in.
+            column.sort_unstable_by(f64::total_cmp);
+            let options = Bootstrap {
+                resamples: self.resamples,
+                seed: interval_seed(key, topic, score),
+                ..Bootstrap::default()
+            };
+            *interval = bootstrap_mean(&column, &options);
+        }
+        intervals
+    }
+
+    fn keep_values(&mut self, cell: usize, rows: &[[f32; SCORE_COUNT]]) {
+        if self.resamples > 0 {
+            self.values[cell].extend_from_slice(rows);
+        }
     }
 
     /// The row of speaker `key`, created if new. Allocates only for a new speaker.
@@ -354,13 +458,14 @@ impl Aggregates {
         row
     }
 
+    /// Adds to the cell of (`speaker`, `slot`), created if new, and returns the cell.
     fn add_to_cell(
         &mut self,
         speaker: u32,
         slot: u32,
         quotes: u64,
         values: &[[f64; SCORE_COUNT]; 2],
-    ) {
+    ) -> usize {
         let cell = if slot == ALL_TOPICS {
             self.speakers[speaker as usize].cell as usize
         } else {
@@ -372,6 +477,7 @@ impl Aggregates {
         self.counts[cell] += quotes;
         let mut moments = self.moments.index_axis_mut(Axis(0), cell);
         moments += &aview2(values);
+        cell
     }
 
     fn new_cell(&mut self, speaker: u32, slot: u32) -> usize {
@@ -386,6 +492,7 @@ impl Aggregates {
         }
         self.cells.push((speaker, slot));
         self.counts.push(0);
+        self.values.push(Vec::new());
         self.cell_index.insert(cell_key(speaker, slot), cell as u32);
         cell
     }
@@ -420,6 +527,19 @@ impl Hasher for CellHasher {
     }
 }
 
+/// The bootstrap seed of one score of one cell: FNV-1a of the speaker key and topic, then the score.
+/// Written out rather than taken from `std::hash`, whose output may change between Rust releases and
+/// would change published intervals with it.
+fn interval_seed(key: &str, topic: &str, score: usize) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01B3;
+    let mut hash: u64 = 0xCBF2_9CE4_8422_2325;
+    // 0xFF never occurs in UTF-8, so ("ab", "c") and ("a", "bc") hash apart.
+    for &byte in key.as_bytes().iter().chain(&[0xFF]).chain(topic.as_bytes()) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+    }
+    (hash ^ score as u64).wrapping_mul(PRIME)
+}
+
 fn topic_slot(topic: TopicId) -> u32 {
     u32::from(topic) + 1
 }
@@ -437,6 +557,151 @@ fn on_grid(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::{ArticleStatus, ScoredQuote};
+    use crate::quotes::{Framing, QuoteKind};
+    use crate::topics::TopicSource;
+
+    /// An article in which `speaker` says one quote per sentiment, each on `topics`.
+    fn said(id: &str, speaker: &str, sentiments: &[f32], topics: &[TopicId]) -> AnalysedArticle {
+        let quotes = sentiments
+            .iter()
+            .enumerate()
+            .map(|(n, &sentiment)| ScoredQuote {
+                quote_id: format!("{id}:{}", n + 1),
+                kind: QuoteKind::Direct,
+                start: 0,
+                end: 1,
+                speaker: Some(speaker.to_string()),
+                speaker_key: Some(fold_name(speaker)),
+                speaker_type: Some(SpeakerType::Person),
+                speaker_role: None,
+                speaker_mention: speaker.to_string(),
+                cue: "said".to_string(),
+                framing: Some(Framing::Neutral),
+                framing_tone: 0.0,
+                topics: topics.to_vec(),
+                topic_source: TopicSource::Quote,
+                text: "words".to_string(),
+                words: 1,
+                scores: Scores {
+                    sentiment,
+                    cooperation: -sentiment / 2.0,
+                    ..Scores::default()
+                },
+                evidence: String::new(),
+            })
+            .collect();
+        AnalysedArticle {
+            id: id.to_string(),
+            title: String::new(),
+            source: String::new(),
+            date: String::new(),
+            fields: Vec::new(),
+            status: ArticleStatus::Ok,
+            quotes,
+            speakers: 1,
+            warnings: Vec::new(),
+            language: None,
+        }
+    }
+
+    fn corpus() -> Vec<AnalysedArticle> {
+        vec![
+            said("a", "Ana Petrova", &[0.5, -0.25, 0.75], &[0]),
+            said("b", "John Smith", &[0.1], &[1]),
+            said("c", "Ana Petrova", &[0.25, -0.5, 0.125, 0.0], &[0, 1]),
+            said("d", "John Smith", &[-0.3, 0.2], &[]),
+        ]
+    }
+
+    fn fed(articles: &[AnalysedArticle], resamples: usize) -> Aggregates {
+        let mut aggregates = Aggregates::with_resamples(resamples);
+        for article in articles {
+            aggregates.add_article(article);
+        }
+        aggregates
+    }
+
+    #[test]
+    fn each_mean_lies_in_its_interval_and_one_quote_has_none() {
+        let topics = ["ukraine".to_string(), "economy".to_string()];
+        let aggregates = fed(&corpus(), DEFAULT_RESAMPLES);
+        let speakers = aggregates.speakers();
+        let ana = &speakers[0].stats;
+        assert_eq!(ana.count, 7);
+        for (mean, interval) in ana.mean.iter().zip(ana.interval) {
+            let interval = interval.unwrap();
+            assert!(interval.contains(*mean), "{mean} {interval:?}");
+        }
+        let sentiment = ana.interval[0].unwrap();
+        assert!(sentiment.low < 0.0 && sentiment.high > 0.2, "{sentiment:?}");
+
+        let rows = aggregates.speaker_topics(&topics).unwrap();
+        let smith_on_economy = rows
+            .iter()
+            .find(|r| r.key == "john smith" && r.topic == "economy")
+            .unwrap();
+        assert_eq!(smith_on_economy.quotes, 1);
+        assert_eq!(smith_on_economy.stats.interval, [None; SCORE_COUNT]);
+        let ana_on_economy = rows
+            .iter()
+            .find(|r| r.key == "ana petrova" && r.topic == "economy")
+            .unwrap();
+        assert!(
+            ana_on_economy.stats.interval[0]
+                .unwrap()
+                .contains(ana_on_economy.stats.mean[0])
+        );
+    }
+
+    #[test]
+    fn intervals_do_not_depend_on_order_or_on_merging() {
+        let topics = ["ukraine".to_string(), "economy".to_string()];
+        let articles = corpus();
+        let whole = fed(&articles, 500);
+
+        let mut reversed: Vec<AnalysedArticle> = articles.clone();
+        reversed.reverse();
+        let mut merged = fed(&reversed[..2], 500);
+        merged.merge(fed(&reversed[2..], 500));
+
+        assert_eq!(whole.speakers(), merged.speakers());
+        assert_eq!(
+            whole.speaker_topics(&topics).unwrap(),
+            merged.speaker_topics(&topics).unwrap()
+        );
+    }
+
+    #[test]
+    fn no_resamples_keeps_no_scores_and_gives_no_intervals() {
+        let aggregates = fed(&corpus(), 0);
+        assert!(aggregates.values.iter().all(Vec::is_empty));
+        let speakers = aggregates.speakers();
+        assert_eq!(speakers[0].stats.interval, [None; SCORE_COUNT]);
+        // The means do not need the kept scores.
+        let with = fed(&corpus(), DEFAULT_RESAMPLES);
+        let means = |rows: Vec<SpeakerSummary<'_>>| -> Vec<_> {
+            rows.into_iter().map(|r| (r.quotes, r.stats.mean)).collect()
+        };
+        assert_eq!(means(speakers), means(with.speakers()));
+    }
+
+    #[test]
+    fn a_partial_without_scores_leaves_its_cells_without_intervals() {
+        let articles = corpus();
+        let mut all = fed(&articles[..2], DEFAULT_RESAMPLES);
+        all.merge(fed(&articles[2..], 0));
+        let ana = &all.speakers()[0];
+        assert_eq!(ana.quotes, 7);
+        assert_eq!(ana.stats.interval, [None; SCORE_COUNT]);
+    }
+
+    #[test]
+    fn each_cell_and_score_has_its_own_seed() {
+        assert_ne!(interval_seed("ab", "c", 0), interval_seed("a", "bc", 0));
+        assert_ne!(interval_seed("ab", "", 0), interval_seed("ab", "", 1));
+        assert_eq!(interval_seed("ab", "c", 3), interval_seed("ab", "c", 3));
+    }
 
     #[test]
     fn sums_on_the_grid_do_not_depend_on_order() {

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tenor::aggregate::Aggregates;
+use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::interrupt::{Signal, Stop};
-use tenor::output::{OutputDir, RateWriter};
+use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
 use tenor::pipeline::{AnalysedArticle, ArticleStatus, Engine, EngineBuilder};
 use tenor::resume::{JOURNAL, Journal};
 
@@ -40,12 +41,16 @@ enum Command {
         tenor score data --out out\n  \
         tenor score news.jsonl.gz --out out --threads 2\n  \
         cat articles.jsonl | tenor score - --out out\n  \
-        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv")]
+        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv\n  \
+        tenor score data --out out --format xlsx   (one workbook, out/tenor.xlsx)\n  \
+        tenor score data --out out --excel --delimiter ';' --decimal-comma\n  \
+        tenor score - --emit quotes --format jsonl < articles.jsonl > quotes.jsonl")]
     Score(ScoreArgs),
     /// Score each record's whole text, with no quote extraction (tweets, headlines, single sentences).
     #[command(after_help = "Examples:\n  \
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
-        tenor rate tweets.jsonl --out ratings.csv")]
+        tenor rate tweets.jsonl --out ratings.csv\n  \
+        tenor rate tweets.jsonl --out ratings.xlsx   (format from the extension)")]
     Rate(RateArgs),
     /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
     #[command(after_help = "Examples:\n  \
@@ -53,6 +58,24 @@ enum Command {
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
+    /// Write one self-contained HTML report (inline SVG charts, no network) from a `tenor score`
+    /// output directory of CSV or TSV tables.
+    #[command(
+        after_help = "Example:\n  tenor score data --out out && tenor report out --out report.html"
+    )]
+    Report {
+        /// The output directory of `tenor score`.
+        dir: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Show this many speakers (and outlets), the most quoted first.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        top: usize,
+        /// Page title.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Compare tenor with human annotations: ratings of texts, polarity toward targets, or gold quotes.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -169,13 +192,78 @@ struct InputArgs {
     quiet: bool,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatName {
+    Csv,
+    Tsv,
+    Xlsx,
+    Jsonl,
+}
+
+#[derive(Args)]
+struct FormatArgs {
+    /// Table format: csv, tsv, xlsx (one workbook with a sheet per table and a README sheet) or
+    /// jsonl (one JSON object per row). Default: csv, or for `rate` the extension of --out.
+    #[arg(long, value_enum)]
+    format: Option<FormatName>,
+    /// Field delimiter of csv (e.g. ';' where spreadsheets use a decimal comma).
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<char>,
+    /// csv/tsv for spreadsheets: UTF-8 byte order mark and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+    /// Write scores with a decimal comma (needs --delimiter other than ',').
+    #[arg(long)]
+    decimal_comma: bool,
+    /// No header row in csv/tsv (for appending streamed rows).
+    #[arg(long)]
+    no_header: bool,
+}
+
+impl FormatArgs {
+    fn table_format(&self, default: TableFormat) -> Result<TableFormat> {
+        let mut format = match self.format {
+            Some(FormatName::Csv) => TableFormat::csv(),
+            Some(FormatName::Tsv) => TableFormat::tsv(),
+            Some(FormatName::Xlsx) => TableFormat::Xlsx,
+            Some(FormatName::Jsonl) => TableFormat::Jsonl,
+            None => default,
+        };
+        if let Some(delimiter) = self.delimiter {
+            format = format.delimiter(delimiter)?;
+        }
+        if self.excel {
+            format = format.excel()?;
+        }
+        if self.decimal_comma {
+            format = format.decimal_comma()?;
+        }
+        if self.no_header {
+            format = format.no_header()?;
+        }
+        Ok(format)
+    }
+}
+
+/// Tables that `tenor score` can stream to standard output instead of writing a directory.
+#[derive(Clone, Copy, ValueEnum)]
+enum Emit {
+    /// One row per quote, each with its article_id, written as each article is analysed.
+    Quotes,
+}
+
 #[derive(Args)]
 struct ScoreArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output directory, created if missing.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "emit")]
+    out: Option<PathBuf>,
+    /// Stream this table to standard output as articles are analysed, instead of writing --out.
+    #[arg(long, value_enum, conflicts_with = "out")]
+    emit: Option<Emit>,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Replace the default topics with this topics.toml.
     #[arg(long, value_name = "FILE")]
     topics: Option<PathBuf>,
@@ -185,10 +273,22 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Bootstrap resamples for the 95% intervals of speakers.csv and speaker_topics.csv
+    /// (`<score>_ci_low`, `<score>_ci_high`); 0 leaves those columns empty and saves the memory of
+    /// keeping every quote's scores (36 bytes per quote per speaker or speaker-topic row).
+    #[arg(long, value_name = "N", default_value_t = tenor::aggregate::DEFAULT_RESAMPLES)]
+    ci_resamples: usize,
+    /// Also write groups.csv: speakers (and speaker x topic) within each value of this article field
+    /// (repeatable): source, date (see --period) or any JSONL key or CSV column.
+    #[arg(long = "by", value_name = "FIELD", conflicts_with = "emit")]
+    by: Vec<String>,
+    /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
+    #[arg(long, value_enum, default_value_t = PeriodName::Month)]
+    period: PeriodName,
     /// Keep a journal in the output directory so that an interrupted run can be resumed: run the same
     /// command again with --resume and it goes on after the last article written, producing the same
     /// tables as an uninterrupted run.
-    #[arg(long)]
+    #[arg(long, requires = "out", conflicts_with = "emit")]
     resume: bool,
     /// Extract and score quotes of articles in any language; by default an article that is not in
     /// English is listed (status ok, language column) but its quotes are left unscored.
@@ -196,13 +296,35 @@ struct ScoreArgs {
     score_any_language: bool,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodName {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl From<PeriodName> for tenor::groups::Period {
+    fn from(name: PeriodName) -> Self {
+        use tenor::groups::Period;
+        match name {
+            PeriodName::Day => Period::Day,
+            PeriodName::Week => Period::Week,
+            PeriodName::Month => Period::Month,
+            PeriodName::Year => Period::Year,
+        }
+    }
+}
+
 #[derive(Args)]
 struct RateArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output CSV file.
+    /// Output file; its extension (.csv, .tsv, .xlsx, .jsonl) chooses the format unless --format does.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 fn main() -> ExitCode {
@@ -211,6 +333,12 @@ fn main() -> ExitCode {
         Command::Score(args) => score(args),
         Command::Rate(args) => rate(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
+        Command::Report {
+            dir,
+            out,
+            top,
+            title,
+        } => report(&dir, &out, top, title),
         Command::Eval(command) => eval(command),
         Command::Compare(args) => compare(args),
     };
@@ -325,6 +453,7 @@ fn engine_builder(
 fn score(args: ScoreArgs) -> Result<ExitCode> {
     // First, so that a signal during the slow start is not lost either.
     let stop = Stop::on_signals()?;
+    let stop_after = test_stop_after()?;
     let mut builder = engine_builder(
         &args.input.lexicons,
         args.topics.as_ref(),
@@ -333,11 +462,28 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     builder.score_any_language(args.score_any_language);
     let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
-    let stop_after = test_stop_after()?;
-    let mut out = OutputDir::create(&args.out)?;
-    let mut aggregates = Aggregates::new();
+    let format = args.format.table_format(TableFormat::csv())?;
+    let mut out = match (&args.emit, &args.out) {
+        (Some(Emit::Quotes), _) => Output::Stream(QuoteStream::new(
+            std::io::stdout().lock(),
+            "<stdout>",
+            format,
+        )?),
+        (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
+        (None, None) => anyhow::bail!("give --out DIR or --emit quotes"),
+    };
+    let mut aggregates = Aggregates::with_resamples(args.ci_resamples);
+    let mut groups = (!args.by.is_empty()).then(|| {
+        let fields = args.by.iter().map(|f| GroupField::parse(f)).collect();
+        Groups::with_resamples(GroupBy::new(fields, args.period.into()), args.ci_resamples)
+    });
     let mut summary = Summary::default();
-    let mut sink = |article: &AnalysedArticle, out: &mut OutputDir, aggregates: &mut Aggregates| {
+    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal.
+    let mut sink = |article: &AnalysedArticle,
+                    out: &mut Output<std::io::StdoutLock<'static>>,
+                    aggregates: &mut Aggregates,
+                    groups: &mut Option<Groups>|
+     -> tenor::Result<()> {
         summary.add(&article.status, article.quotes.len());
         if args.strict
             && let ArticleStatus::Skipped { reason } = &article.status
@@ -347,21 +493,36 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
                 article.id
             )));
         }
-        aggregates.add_article(article);
-        out.write_article(article, &topic_names)
-    };
-    let (mut journal, done) = if args.resume {
-        let opened = Journal::open(&args.out, &fingerprint(&args), |article| {
-            sink(&article, &mut out, &mut aggregates)
-        })?;
-        if let Some(why) = &opened.set_aside {
-            eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
-        } else if opened.done > 0 {
-            eprintln!("tenor: resuming after {} records", opened.done);
+        match out {
+            Output::Dir(dir) => {
+                aggregates.add_article(article);
+                if let Some(groups) = groups {
+                    groups.add_article(article, &topic_names);
+                }
+                dir.write_article(article, &topic_names)
+            }
+            Output::Stream(stream) => {
+                // No articles table on a stream: say what was skipped here.
+                if let ArticleStatus::Skipped { reason } = &article.status {
+                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                }
+                stream.write_article(article, &topic_names)
+            }
         }
-        (Some(opened.journal), opened.done)
-    } else {
-        (None, 0)
+    };
+    let (mut journal, done) = match (&args.out, args.resume) {
+        (Some(dir), true) => {
+            let opened = Journal::open(dir, &fingerprint(&args), |article| {
+                sink(&article, &mut out, &mut aggregates, &mut groups)
+            })?;
+            if let Some(why) = &opened.set_aside {
+                eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
+            } else if opened.done > 0 {
+                eprintln!("tenor: resuming after {} records", opened.done);
+            }
+            (Some(opened.journal), opened.done)
+        }
+        _ => (None, 0),
     };
     let bar = progress(args.input.quiet);
     let mut analysed_here = 0u64;
@@ -373,7 +534,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             for warning in &article.warnings {
                 eprintln!("tenor: warning: {}: {warning}", article.id);
             }
-            sink(&article, &mut out, &mut aggregates)?;
+            sink(&article, &mut out, &mut aggregates, &mut groups)?;
             if let Some(journal) = &mut journal {
                 journal.record(&article)?;
             }
@@ -391,7 +552,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         bar.finish_and_clear();
     }
     if let Err(error) = run {
-        // The journal keeps what was done for `--resume`; the tables' temporary files go with `out`.
+        // The journal keeps what was done for --resume; the tables' temporary files go with `out`.
         if let Some(journal) = &mut journal {
             journal.flush()?;
         }
@@ -411,7 +572,18 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         }
         return Err(error.into());
     }
-    out.finish(&aggregates, &topic_names)?;
+    match out {
+        Output::Dir(dir) => {
+            let path = dir.dir().to_path_buf();
+            dir.finish(&aggregates, &topic_names)?;
+            if let Some(groups) = &groups {
+                groups.write_csv(&path)?;
+            }
+        }
+        Output::Stream(stream) => {
+            drop(stream.finish()?);
+        }
+    }
     if let Some(journal) = journal {
         journal.finish()?;
     }
@@ -423,7 +595,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
 fn fingerprint(args: &ScoreArgs) -> String {
     format!(
         "tenor {} score {:?} lexicons {:?} topics {:?} aliases {:?} max-article-bytes {} strict {} \
-         score-any-language {}",
+         score-any-language {} format {:?} {:?} {} {} {} ci-resamples {} by {:?} period {:?}",
         env!("CARGO_PKG_VERSION"),
         args.input.inputs,
         args.input.lexicons,
@@ -432,6 +604,14 @@ fn fingerprint(args: &ScoreArgs) -> String {
         args.input.max_article_bytes,
         args.strict,
         args.score_any_language,
+        args.format.format.map(|f| f as u8),
+        args.format.delimiter,
+        args.format.excel,
+        args.format.decimal_comma,
+        args.format.no_header,
+        args.ci_resamples,
+        args.by,
+        args.period as u8,
     )
 }
 
@@ -444,11 +624,35 @@ fn test_stop_after() -> Result<Option<u64>> {
     }
 }
 
+/// Where `tenor score` writes.
+enum Output<W: std::io::Write> {
+    // Boxed: the directory writer holds four buffered tables.
+    Dir(Box<OutputDir>),
+    Stream(QuoteStream<W>),
+}
+
+fn report(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    top: usize,
+    title: Option<String>,
+) -> Result<ExitCode> {
+    let options = tenor::report::ReportOptions {
+        top,
+        title,
+        ..Default::default()
+    };
+    tenor::report::write_report(dir, out, &options)?;
+    eprintln!("tenor: wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn rate(args: RateArgs) -> Result<ExitCode> {
     let stop = Stop::on_signals()?;
     let engine = build_engine(&args.input.lexicons, None, None)?;
     let scorer = engine.scorer();
-    let mut writer = RateWriter::create(&args.out)?;
+    let format = args.format.table_format(TableFormat::for_path(&args.out))?;
+    let mut writer = RateWriter::create_with(&args.out, format)?;
     let mut summary = Summary::default();
     let mut pending = Vec::new();
     let flush =

@@ -31,6 +31,8 @@ pub struct ScoredQuote {
     /// Cross-article key of the speaker (case- and accent-folded canonical name).
     pub speaker_key: Option<String>,
     pub speaker_type: Option<SpeakerType>,
+    /// The speaker's role from titles and appositions ("Russian Foreign Minister"), when the text gives one.
+    pub speaker_role: Option<String>,
     /// The mention that named the speaker for this quote, as written.
     pub speaker_mention: String,
     /// The cue as written; empty when none.
@@ -389,6 +391,7 @@ impl Engine {
                     speaker: name,
                     speaker_key: key,
                     speaker_type: speaker.map(|s| s.kind),
+                    speaker_role: speaker.and_then(|s| s.role.clone()),
                     speaker_mention: quote
                         .speaker_mention
                         .map(|m| m.of(seg.text).to_string())

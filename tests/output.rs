@@ -49,6 +49,7 @@ fn quote(
         speaker: speaker.map(String::from),
         speaker_key: speaker.map(tenor::text::fold_name),
         speaker_type: speaker.map(|_| SpeakerType::Person),
+        speaker_role: None,
         speaker_mention: speaker.unwrap_or_default().to_string(),
         cue: if speaker.is_some() {
             "said".into()
@@ -176,7 +177,7 @@ fn column_headers_are_pinned() {
         header(dir.path(), "quotes.csv"),
         format!(
             "article_id,quote_id,kind,start,end,speaker,speaker_mention,cue,framing,topics,\
-             topic_source,text,{scores},evidence,speaker_type,framing_tone"
+             topic_source,text,{scores},evidence,speaker_type,framing_tone,speaker_key"
         )
     );
     assert!(
@@ -239,6 +240,7 @@ fn quote_rows_render_every_field() {
             "dead end:-1.50",
             "person",
             "-0.6000",
+            "ana petrova",
         ]
     );
     let unattributed: Vec<&str> = quotes[1].iter().collect();
@@ -349,7 +351,7 @@ fn speaker_tables_show_means_with_four_decimals() {
         ana[..6],
         ["Ana Petrova", "2", "3", "18", "-0.1167", "0.0833"]
     );
-    assert_eq!(ana[13..], ["ana petrova", "person"]);
+    assert_eq!(ana[13..15], ["ana petrova", "person"]);
     let zoe: Vec<&str> = speakers[3].iter().collect();
     assert_eq!(zoe[..5], ["Zoë Adams", "1", "1", "7", "0.3333"]);
 

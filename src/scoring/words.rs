@@ -280,9 +280,36 @@ const BELIEF: &[&str] = &[
     "believe", "think", "suppose", "suspect", "imagine", "guess", "fear", "feel", "reckon", "say",
 ];
 
+/// Adjectives of size or degree: "great concern" measures the concern, "wonderful concern" mocks it.
+const DEGREE: &[&str] = &[
+    "great",
+    "greater",
+    "greatest",
+    "tremendous",
+    "enormous",
+    "immense",
+    "huge",
+    "big",
+    "deep",
+    "deepest",
+    "grave",
+    "serious",
+    "real",
+    "utmost",
+    "profound",
+    "considerable",
+    "strong",
+    "particular",
+    "special",
+    "sincere",
+    "genuine",
+    "high",
+    "highest",
+];
+
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 14] = [
+    let lists: [(&'static [&'static str], Grammar); 15] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -297,6 +324,7 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (CAN, Grammar::CAN),
         (PHRASE_NEGATOR, Grammar::PHRASE_NEGATOR),
         (AUXILIARY, Grammar::AUXILIARY),
+        (DEGREE, Grammar::DEGREE),
     ];
     lists
         .into_iter()

@@ -8,7 +8,7 @@
 //! English and of a few other languages written in Latin letters: English text has a third or more of
 //! its words among them, other languages only a few percent (shared words such as "in" are left out of
 //! the other lists). A text too short to tell is taken for English, so that headlines and one-line
-//! texts are still scored. What to do about a language is left to [`crate::pipeline`].
+//! texts are still scored; so is a short Latin text that has few function words of any list. What to do about a language is left to [`crate::pipeline`].
 
 /// The language of a text, as far as it can be told cheaply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,10 @@ pub const SAMPLE_BYTES: usize = 64 * 1024;
 
 /// Fewest words for the function-word shares to mean anything.
 const MIN_WORDS: usize = 8;
+
+/// Fewest words of a Latin text with hardly any function word of the lists for it to be called
+/// another language that the lists do not cover (Polish, Turkish, ...).
+const MIN_WORDS_FOR_OTHER: usize = 40;
 
 /// Share of a text's words that must be function words of a language for it to be that language.
 const MIN_SHARE: f64 = 0.08;
@@ -368,6 +372,10 @@ impl LanguageDetector {
             Language::English
         } else if share(best_count) >= MIN_SHARE {
             Language::Other(best)
+        } else if words < MIN_WORDS_FOR_OTHER {
+            // Few function words of any list in a short Latin text (a headline, a list of names) is
+            // no evidence against English.
+            Language::English
         } else {
             Language::Other(None)
         }
@@ -548,6 +556,18 @@ mod tests {
         for (text, code) in cases {
             assert_eq!(detect(text), Language::Other(Some(code)), "{text}");
         }
+    }
+
+    #[test]
+    fn short_latin_text_without_function_words_is_english_long_text_is_other() {
+        let headline = "Talks progress, progress, progress: Kerry hails breakthrough deal";
+        assert_eq!(detect(headline), Language::English);
+        let polish = "Rozmowy zakończyły się w piątek fiaskiem, powiedział minister, dodając, że \
+                      porozumienia nie będzie przed wyborami, które odbędą się jesienią. Rząd \
+                      zapowiedział kolejne spotkanie delegacji w przyszłym miesiącu w Warszawie, \
+                      ale opozycja uważa, że negocjacje są skazane na porażkę i domaga się \
+                      natychmiastowej dymisji całego gabinetu oraz nowych wyborów parlamentarnych.";
+        assert_eq!(detect(polish), Language::Other(None));
     }
 
     #[test]

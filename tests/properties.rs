@@ -182,9 +182,9 @@ fn self_contained_paragraph(names: &'static [&'static str]) -> impl Strategy<Val
     )
     .prop_map(|w| w.join(" "));
     (0..3usize, prop::sample::select(names), words).prop_map(|(form, name, words)| match form {
-        0 => format!("“The {words},” {name} said."),
-        1 => format!("{name} said that the {words}."),
-        _ => format!("The {words} continued on Monday."),
+        0 => format!("“The {words} will not stop us, and we have said so,” {name} said."),
+        1 => format!("{name} said that the {words} would go on for as long as it had to."),
+        _ => format!("The {words} continued on Monday, and it was not over by the evening."),
     })
 }
 

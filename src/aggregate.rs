@@ -601,6 +601,7 @@ mod tests {
             quotes,
             speakers: 1,
             warnings: Vec::new(),
+            language: None,
         }
     }
 

@@ -11,8 +11,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tenor::aggregate::Aggregates;
 use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
+use tenor::interrupt::{Signal, Stop};
 use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
-use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
+use tenor::pipeline::{AnalysedArticle, ArticleStatus, Engine, EngineBuilder};
+use tenor::resume::{JOURNAL, Journal};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
 const EXIT_SKIPPED: u8 = 3;
@@ -23,7 +25,8 @@ const EXIT_SKIPPED: u8 = 3;
     version,
     about = "Finds the quotes in news articles, works out who said them and what about, and scores their tone.",
     after_help = "Exit status: 0 all records scored; 3 some records skipped (see articles.csv); \
-                  2 usage error; 1 fatal error."
+                  2 usage error; 1 fatal error; 130 or 143 stopped by Ctrl-C or SIGTERM (no table \
+                  written, earlier tables left as they were)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -282,6 +285,15 @@ struct ScoreArgs {
     /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
     #[arg(long, value_enum, default_value_t = PeriodName::Month)]
     period: PeriodName,
+    /// Keep a journal in the output directory so that an interrupted run can be resumed: run the same
+    /// command again with --resume and it goes on after the last article written, producing the same
+    /// tables as an uninterrupted run.
+    #[arg(long, requires = "out", conflicts_with = "emit")]
+    resume: bool,
+    /// Extract and score quotes of articles in any language; by default an article that is not in
+    /// English is listed (status ok, language column) but its quotes are left unscored.
+    #[arg(long)]
+    score_any_language: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -336,7 +348,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("tenor: {err:#}");
+            eprintln!("tenor: {}", describe(&err));
             ExitCode::FAILURE
         }
     }
@@ -348,6 +360,7 @@ struct Summary {
     read: u64,
     scored: u64,
     skipped: u64,
+    not_english: u64,
     quotes: u64,
 }
 
@@ -356,14 +369,20 @@ impl Summary {
         self.read += 1;
         match status {
             ArticleStatus::Ok => self.scored += 1,
+            ArticleStatus::NotEnglish => self.not_english += 1,
             ArticleStatus::Skipped { .. } => self.skipped += 1,
         }
         self.quotes += quotes as u64;
     }
 
     fn report(&self) -> ExitCode {
+        let not_english = if self.not_english > 0 {
+            format!(", not English (left unscored) {}", self.not_english)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "tenor: read {}, scored {}, skipped {}; {} quotes",
+            "tenor: read {}, scored {}{not_english}, skipped {}; {} quotes",
             self.read, self.scored, self.skipped, self.quotes
         );
         if self.skipped > 0 {
@@ -408,6 +427,16 @@ fn build_engine(
     topics: Option<&PathBuf>,
     aliases: Option<&PathBuf>,
 ) -> Result<Engine> {
+    engine_builder(lexicons, topics, aliases)
+        .build()
+        .context("loading lexicons")
+}
+
+fn engine_builder(
+    lexicons: &[PathBuf],
+    topics: Option<&PathBuf>,
+    aliases: Option<&PathBuf>,
+) -> EngineBuilder {
     let mut builder = EngineBuilder::default();
     for path in lexicons {
         builder.lexicon(path);
@@ -418,15 +447,20 @@ fn build_engine(
     if let Some(path) = aliases {
         builder.aliases(path);
     }
-    builder.build().context("loading lexicons")
+    builder
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode> {
-    let engine = build_engine(
+    // First, so that a signal during the slow start is not lost either.
+    let stop = Stop::on_signals()?;
+    let stop_after = test_stop_after()?;
+    let mut builder = engine_builder(
         &args.input.lexicons,
         args.topics.as_ref(),
         args.aliases.as_ref(),
-    )?;
+    );
+    builder.score_any_language(args.score_any_language);
+    let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
     let format = args.format.table_format(TableFormat::csv())?;
     let mut out = match (&args.emit, &args.out) {
@@ -444,47 +478,99 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         Groups::with_resamples(GroupBy::new(fields, args.period.into()), args.ci_resamples)
     });
     let mut summary = Summary::default();
-    let bar = progress(args.input.quiet);
-    engine.run(
-        records(&args.input, TextLayout::WholeFile),
-        args.input.threads,
-        |article| {
-            summary.add(&article.status, article.quotes.len());
-            if args.strict
-                && let ArticleStatus::Skipped { reason } = &article.status
-            {
-                return Err(tenor::Error::Usage(format!(
-                    "--strict: skipped {}: {reason}",
-                    article.id
-                )));
+    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal.
+    let mut sink = |article: &AnalysedArticle,
+                    out: &mut Output<std::io::StdoutLock<'static>>,
+                    aggregates: &mut Aggregates,
+                    groups: &mut Option<Groups>|
+     -> tenor::Result<()> {
+        summary.add(&article.status, article.quotes.len());
+        if args.strict
+            && let ArticleStatus::Skipped { reason } = &article.status
+        {
+            return Err(tenor::Error::Usage(format!(
+                "--strict: skipped {}: {reason}",
+                article.id
+            )));
+        }
+        match out {
+            Output::Dir(dir) => {
+                aggregates.add_article(article);
+                if let Some(groups) = groups {
+                    groups.add_article(article, &topic_names);
+                }
+                dir.write_article(article, &topic_names)
             }
+            Output::Stream(stream) => {
+                // No articles table on a stream: say what was skipped here.
+                if let ArticleStatus::Skipped { reason } = &article.status {
+                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                }
+                stream.write_article(article, &topic_names)
+            }
+        }
+    };
+    let (mut journal, done) = match (&args.out, args.resume) {
+        (Some(dir), true) => {
+            let opened = Journal::open(dir, &fingerprint(&args), |article| {
+                sink(&article, &mut out, &mut aggregates, &mut groups)
+            })?;
+            if let Some(why) = &opened.set_aside {
+                eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
+            } else if opened.done > 0 {
+                eprintln!("tenor: resuming after {} records", opened.done);
+            }
+            (Some(opened.journal), opened.done)
+        }
+        _ => (None, 0),
+    };
+    let bar = progress(args.input.quiet);
+    let mut analysed_here = 0u64;
+    let run = engine.run_until(
+        records(&args.input, TextLayout::WholeFile).skip(usize::try_from(done)?),
+        args.input.threads,
+        &stop,
+        |article| {
             for warning in &article.warnings {
                 eprintln!("tenor: warning: {}: {warning}", article.id);
             }
-            match &mut out {
-                Output::Dir(dir) => {
-                    aggregates.add_article(&article);
-                    if let Some(groups) = &mut groups {
-                        groups.add_article(&article, &topic_names);
-                    }
-                    dir.write_article(&article, &topic_names)?;
-                }
-                Output::Stream(stream) => {
-                    // No articles table on a stream: say what was skipped here.
-                    if let ArticleStatus::Skipped { reason } = &article.status {
-                        eprintln!("tenor: skipped {}: {reason}", article.id);
-                    }
-                    stream.write_article(&article, &topic_names)?;
-                }
+            sink(&article, &mut out, &mut aggregates, &mut groups)?;
+            if let Some(journal) = &mut journal {
+                journal.record(&article)?;
+            }
+            analysed_here += 1;
+            if stop_after == Some(analysed_here) {
+                stop.request(Signal::Interrupt);
             }
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
             Ok(())
         },
-    )?;
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if let Err(error) = run {
+        // The journal keeps what was done for --resume; the tables' temporary files go with `out`.
+        if let Some(journal) = &mut journal {
+            journal.flush()?;
+        }
+        if let tenor::Error::Interrupted(signal) = error {
+            drop(out);
+            summary.report();
+            let resume = if journal.is_some() {
+                "; run the same command again to resume"
+            } else {
+                ""
+            };
+            eprintln!(
+                "tenor: interrupted by {}: no table written, earlier tables left as they were{resume}",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error.into());
     }
     match out {
         Output::Dir(dir) => {
@@ -498,7 +584,44 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             drop(stream.finish()?);
         }
     }
+    if let Some(journal) = journal {
+        journal.finish()?;
+    }
     Ok(summary.report())
+}
+
+/// What makes a run's output: inputs and every option but the thread count. A journal is resumed only
+/// by a run with the same fingerprint.
+fn fingerprint(args: &ScoreArgs) -> String {
+    format!(
+        "tenor {} score {:?} lexicons {:?} topics {:?} aliases {:?} max-article-bytes {} strict {} \
+         score-any-language {} format {:?} {:?} {} {} {} ci-resamples {} by {:?} period {:?}",
+        env!("CARGO_PKG_VERSION"),
+        args.input.inputs,
+        args.input.lexicons,
+        args.topics,
+        args.aliases,
+        args.input.max_article_bytes,
+        args.strict,
+        args.score_any_language,
+        args.format.format.map(|f| f as u8),
+        args.format.delimiter,
+        args.format.excel,
+        args.format.decimal_comma,
+        args.format.no_header,
+        args.ci_resamples,
+        args.by,
+        args.period as u8,
+    )
+}
+
+/// For tests of interrupted runs: `TENOR_TEST_STOP_AFTER=N` stops the run as Ctrl-C would once N
+/// articles are written.
+fn test_stop_after() -> Result<Option<u64>> {
+    match std::env::var("TENOR_TEST_STOP_AFTER") {
+        Ok(n) => Ok(Some(n.parse().context("TENOR_TEST_STOP_AFTER")?)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Where `tenor score` writes.
@@ -525,6 +648,7 @@ fn report(
 }
 
 fn rate(args: RateArgs) -> Result<ExitCode> {
+    let stop = Stop::on_signals()?;
     let engine = build_engine(&args.input.lexicons, None, None)?;
     let scorer = engine.scorer();
     let format = args.format.table_format(TableFormat::for_path(&args.out))?;
@@ -567,15 +691,29 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         }
         b.build().context("starting threads")?
     };
-    pool.install(|| -> Result<()> {
+    let rated = pool.install(|| -> Result<()> {
         for record in records(&args.input, TextLayout::LinePerRecord) {
+            stop.check()?;
             pending.push(record);
             if pending.len() == 4096 {
                 flush(&mut pending, &mut writer, &mut summary)?;
             }
         }
-        flush(&mut pending, &mut writer, &mut summary)
-    })?;
+        flush(&mut pending, &mut writer, &mut summary)?;
+        Ok(stop.check()?)
+    });
+    if let Err(error) = rated {
+        if let Some(tenor::Error::Interrupted(signal)) = error.downcast_ref::<tenor::Error>() {
+            // The table's temporary file goes with `writer`.
+            drop(writer);
+            eprintln!(
+                "tenor: interrupted by {}: no table written, an earlier one left as it was",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error);
+    }
     writer.finish()?;
     Ok(summary.report())
 }
@@ -843,6 +981,23 @@ fn write_eval_csv(path: Option<&PathBuf>, rows: &[Vec<String>]) -> Result<()> {
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// The error and its causes, `: `-separated, without a cause the message before already ends with
+/// (tenor's I/O errors name their cause in their own message).
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

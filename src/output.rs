@@ -93,7 +93,7 @@ pub const QUOTE_COLUMNS: [&str; 25] = [
 ];
 
 /// Columns of articles.csv.
-pub const ARTICLE_COLUMNS: [&str; 8] = [
+pub const ARTICLE_COLUMNS: [&str; 9] = [
     "article_id",
     "title",
     "source",
@@ -102,6 +102,7 @@ pub const ARTICLE_COLUMNS: [&str; 8] = [
     "speakers",
     "status",
     "reason",
+    "language",
 ];
 
 /// Columns of the `tenor rate` table.
@@ -716,11 +717,16 @@ fn article_row(cells: &mut impl Cells, article: &AnalysedArticle) -> Result<()> 
             cells.text("ok")?;
             cells.text("")?;
         }
+        ArticleStatus::NotEnglish => {
+            cells.text("ok")?;
+            cells.text("not English: scores left empty")?;
+        }
         ArticleStatus::Skipped { reason } => {
             cells.text("skipped")?;
             cells.text(reason)?;
         }
     }
+    cells.text(article.language.map_or("", |l| l.code()))?;
     cells.end_row()
 }
 

@@ -10,7 +10,12 @@ use crate::topics::{TopicId, TopicSource};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArticleStatus {
     Ok,
-    Skipped { reason: String },
+    /// Read, but not in English: its quotes are neither extracted nor scored, since tenor's lexicons
+    /// and cues are English (see [`EngineBuilder::score_any_language`]).
+    NotEnglish,
+    Skipped {
+        reason: String,
+    },
 }
 
 /// One quote with everything the tables need. Offsets are Unicode code points into the article text.
@@ -57,16 +62,23 @@ pub struct AnalysedArticle {
     /// Number of distinct speakers of the article's quotes.
     pub speakers: usize,
     pub warnings: Vec<String>,
+    /// The language of the text; `None` for a skipped record, whose text was not read.
+    pub language: Option<Language>,
 }
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::guard;
 use crate::ingest::{Article, Record};
+use crate::interrupt::Stop;
+use crate::language::{Language, LanguageDetector};
+use crate::markup::blank_markup;
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
@@ -84,6 +96,8 @@ pub struct Engine {
     scorer: Scorer,
     /// Folded alias to canonical name, from `--aliases`.
     aliases: HashMap<String, String>,
+    languages: LanguageDetector,
+    score_any_language: bool,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -92,6 +106,7 @@ pub struct EngineBuilder {
     lexicons: Vec<PathBuf>,
     topics: Option<PathBuf>,
     aliases: Option<PathBuf>,
+    score_any_language: bool,
 }
 
 impl EngineBuilder {
@@ -111,6 +126,12 @@ impl EngineBuilder {
     /// A CSV file of `alias,canonical` rows that merges names no rule can join.
     pub fn aliases(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.aliases = Some(path.into());
+        self
+    }
+
+    /// Extracts and scores the quotes of articles in any language, not only English ones.
+    pub fn score_any_language(&mut self, yes: bool) -> &mut Self {
+        self.score_any_language = yes;
         self
     }
 
@@ -147,6 +168,8 @@ impl EngineBuilder {
             topics,
             scorer: Scorer::new(scoring.build()),
             aliases,
+            languages: LanguageDetector::new(),
+            score_any_language: self.score_any_language,
         })
     }
 }
@@ -188,6 +211,15 @@ fn byte_offset(text: &str, chars: usize) -> usize {
     text.char_indices()
         .nth(chars)
         .map_or(text.len(), |(b, _)| b)
+}
+
+/// Where a window's quotes go in their article.
+#[derive(Debug, Clone, Copy)]
+struct QuotePlace {
+    /// Quotes of the article before the window.
+    number: usize,
+    /// Code points of the article before the window.
+    chars_before: usize,
 }
 
 /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
@@ -263,6 +295,7 @@ impl Engine {
                 quotes: Vec::new(),
                 speakers: 0,
                 warnings: Vec::new(),
+                language: None,
             },
         }
     }
@@ -276,11 +309,30 @@ impl Engine {
         })
     }
 
-    /// Finds, attributes, places and scores the quotes of one article.
+    /// Finds, attributes, places and scores the quotes of one article. HTML markup in the text is
+    /// blanked first ([`crate::markup`]); a text in another language than English is left unscored
+    /// unless the engine scores any language; a long text is analysed in windows ([`crate::guard`]).
     pub fn analyse(&self, article: Article) -> AnalysedArticle {
-        let seg = Segmented::new(&article.text);
-        let found = self.quotes.extract(&seg);
-        let quotes = self.score_quotes(&article.id, &seg, &found);
+        let text = blank_markup(&article.text);
+        let language = self.languages.detect(&text);
+        let mut quotes = Vec::new();
+        let status = if language.is_english() || self.score_any_language {
+            let mut chars_before = 0;
+            for window in guard::windows(&text, guard::WINDOW_BYTES) {
+                let window = window.of(&text);
+                let seg = Segmented::new(window);
+                let found = self.quotes.extract(&seg);
+                let place = QuotePlace {
+                    number: quotes.len(),
+                    chars_before,
+                };
+                quotes.extend(self.score_quotes(&article.id, &seg, &found, place));
+                chars_before += window.chars().count();
+            }
+            ArticleStatus::Ok
+        } else {
+            ArticleStatus::NotEnglish
+        };
         let mut speakers: Vec<&str> = quotes
             .iter()
             .filter_map(|q| q.speaker_key.as_deref())
@@ -289,9 +341,10 @@ impl Engine {
         speakers.dedup();
         let speakers = speakers.len();
         AnalysedArticle {
-            status: ArticleStatus::Ok,
+            status,
             quotes,
             speakers,
+            language: Some(language),
             id: article.id,
             title: article.title,
             source: article.source,
@@ -306,6 +359,7 @@ impl Engine {
         article_id: &str,
         seg: &Segmented<'_>,
         found: &ArticleQuotes,
+        place: QuotePlace,
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
         let mut topics = Vec::new();
@@ -342,10 +396,10 @@ impl Engine {
                     .collect::<Vec<_>>()
                     .join(";");
                 ScoredQuote {
-                    quote_id: format!("{article_id}:{}", n + 1),
+                    quote_id: format!("{article_id}:{}", place.number + n + 1),
                     kind: quote.kind,
-                    start: offsets.char_offset(quote.span.start),
-                    end: offsets.char_offset(quote.span.end),
+                    start: place.chars_before + offsets.char_offset(quote.span.start),
+                    end: place.chars_before + offsets.char_offset(quote.span.end),
                     speaker: name,
                     speaker_key: key,
                     speaker_type: speaker.map(|s| s.kind),
@@ -375,49 +429,99 @@ impl Engine {
     /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each
     /// result to `sink` in input order. Records are read on their own thread and analysed in bounded
     /// batches, so memory does not grow with the input; the output does not depend on the thread count.
-    pub fn run<I, F>(&self, records: I, threads: Option<usize>, mut sink: F) -> Result<()>
+    pub fn run<I, F>(&self, records: I, threads: Option<usize>, sink: F) -> Result<()>
     where
         I: Iterator<Item = Record> + Send,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
-        const BATCH: usize = 256;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = threads {
-            pool = pool.num_threads(n);
-        }
-        let pool = pool
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?;
+        let pool = thread_pool(threads)?;
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel::<Vec<Record>>(2);
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                for record in records {
-                    batch.push(record);
-                    if batch.len() == BATCH
-                        && tx
-                            .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                            .is_err()
-                    {
-                        return;
-                    }
-                }
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-            });
-            for batch in rx {
-                let analysed: Vec<AnalysedArticle> = pool.install(|| {
-                    batch
-                        .into_par_iter()
-                        .map(|r| self.analyse_record(r))
-                        .collect()
-                });
-                for article in analysed {
-                    sink(article)?;
-                }
-            }
-            Ok(())
+            scope.spawn(move || feed(records, &tx));
+            self.drain(&rx, &pool, &Stop::new(), sink)
         })
     }
+
+    /// As [`Engine::run`], but stops between articles once `stop` is set, with
+    /// [`Error::Interrupted`]. Records are read on a thread that is not waited for, so that a read
+    /// blocked on a pipe or terminal cannot hold the stop up.
+    pub fn run_until<I, F>(
+        &self,
+        records: I,
+        threads: Option<usize>,
+        stop: &Stop,
+        sink: F,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = Record> + Send + 'static,
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        let pool = thread_pool(threads)?;
+        let (tx, rx) = sync_channel::<Vec<Record>>(2);
+        std::thread::spawn(move || feed(records, &tx));
+        self.drain(&rx, &pool, stop, sink)
+    }
+
+    /// Analyses the batches that arrive on `batches` until there are no more or `stop` is set.
+    fn drain<F>(
+        &self,
+        batches: &Receiver<Vec<Record>>,
+        pool: &rayon::ThreadPool,
+        stop: &Stop,
+        mut sink: F,
+    ) -> Result<()>
+    where
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        // How long a stop may wait for a reader that has nothing to give.
+        const POLL: Duration = Duration::from_millis(50);
+        loop {
+            stop.check()?;
+            let batch = match batches.recv_timeout(POLL) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            };
+            let analysed: Vec<AnalysedArticle> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|r| self.analyse_record(r))
+                    .collect()
+            });
+            for article in analysed {
+                stop.check()?;
+                sink(article)?;
+            }
+        }
+    }
+}
+
+/// Records read ahead of the analysis, in batches.
+const BATCH: usize = 256;
+
+/// Sends the records in batches until they run out or the receiver is gone.
+fn feed<I: Iterator<Item = Record>>(records: I, batches: &SyncSender<Vec<Record>>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for record in records {
+        batch.push(record);
+        if batch.len() == BATCH
+            && batches
+                .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                .is_err()
+        {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n);
+    }
+    pool.build()
+        .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))
 }

@@ -79,6 +79,7 @@ fn hostile_article() -> AnalysedArticle {
         quotes,
         speakers: 1,
         warnings: Vec::new(),
+        language: None,
     }
 }
 

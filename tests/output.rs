@@ -5,6 +5,7 @@ use std::path::Path;
 
 use tenor::Error;
 use tenor::aggregate::Aggregates;
+use tenor::language::Language;
 use tenor::output::{OutputDir, RateWriter};
 use tenor::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
 use tenor::quotes::{Framing, QuoteKind, SpeakerType};
@@ -91,6 +92,7 @@ fn article(id: &str, quotes: Vec<ScoredQuote>) -> AnalysedArticle {
         speakers: keys.len(),
         quotes,
         warnings: Vec::new(),
+        language: Some(Language::English),
     }
 }
 
@@ -188,7 +190,7 @@ fn column_headers_are_pinned() {
     );
     assert_eq!(
         header(dir.path(), "articles.csv"),
-        "article_id,title,source,date,quotes,speakers,status,reason"
+        "article_id,title,source,date,quotes,speakers,status,reason,language"
     );
 }
 
@@ -271,7 +273,8 @@ fn every_article_has_a_row_including_skipped_ones() {
                 "3",
                 "1",
                 "ok",
-                ""
+                "",
+                "en"
             ],
             vec![
                 "b2",
@@ -281,7 +284,8 @@ fn every_article_has_a_row_including_skipped_ones() {
                 "0",
                 "0",
                 "skipped",
-                "input.jsonl:7: no text field"
+                "input.jsonl:7: no text field",
+                "en"
             ],
         ]
     );

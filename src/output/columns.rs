@@ -270,7 +270,20 @@ pub fn columns(table: Table) -> Vec<ColumnDoc> {
                 "ok, skipped",
                 "skipped: the record could not be read or analysed; see reason.",
             ),
-            doc("reason", Prose, "", "Why the record was skipped."),
+            doc(
+                "reason",
+                Prose,
+                "",
+                "Why the record was skipped; for an article not in English, that its quotes were \
+                 left unscored.",
+            ),
+            doc(
+                "language",
+                Label,
+                "en, other, ISO 639-1 code",
+                "The text's language: en, a code when the script or function words make it plain \
+                 (fr, de, ru, zh, ...), else other; empty for a skipped record.",
+            ),
         ],
         Table::Speakers => {
             let mut docs = vec![

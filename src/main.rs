@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tenor::aggregate::Aggregates;
+use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
-use tenor::output::{OutputDir, RateWriter};
-use tenor::pipeline::{self, ArticleStatus, Engine, EngineBuilder, Shard};
+use tenor::interrupt::{Signal, Stop};
+use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
+use tenor::pipeline::{self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard};
+use tenor::resume::{JOURNAL, Journal};
 use tenor::scoring::{Scored, ScratchSpace};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
@@ -23,7 +26,8 @@ const EXIT_SKIPPED: u8 = 3;
     version,
     about = "Finds the quotes in news articles, works out who said them and what about, and scores their tone.",
     after_help = "Exit status: 0 all records scored; 3 some records skipped (see articles.csv); \
-                  2 usage error; 1 fatal error."
+                  2 usage error; 1 fatal error; 130 or 143 stopped by Ctrl-C or SIGTERM (no table \
+                  written, earlier tables left as they were)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,19 +42,23 @@ enum Command {
         tenor score data --out out\n  \
         tenor score news.jsonl.gz --out out --threads 2\n  \
         cat articles.jsonl | tenor score - --out out\n  \
-        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv")]
+        tenor score data --out out --lexicon my_words.tsv --topics my_topics.toml --aliases names.csv\n  \
+        tenor score data --out out --format xlsx   (one workbook, out/tenor.xlsx)\n  \
+        tenor score data --out out --excel --delimiter ';' --decimal-comma\n  \
+        tenor score - --emit quotes --format jsonl < articles.jsonl > quotes.jsonl")]
     Score(ScoreArgs),
     /// Score each record's whole text, with no quote extraction (tweets, headlines, single sentences).
     #[command(after_help = "Examples:\n  \
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
-        tenor rate tweets.jsonl --out ratings.csv")]
+        tenor rate tweets.jsonl --out ratings.csv\n  \
+        tenor rate tweets.jsonl --out ratings.xlsx   (format from the extension)")]
     Rate(RateArgs),
     /// Merge the partials of shards (`tenor score --emit partials`) into speakers.csv and
     /// speaker_topics.csv, exactly as one run over all the shards would have written them.
     #[command(after_help = "Examples:\n  \
         tenor score news.jsonl --shard 1/2 --emit partials > p1.jsonl\n  \
         tenor score news.jsonl --shard 2/2 --emit partials > p2.jsonl\n  \
-        tenor merge p1.jsonl p2.jsonl --out out\n  \
+        tenor merge p1.jsonl p2.jsonl --out out --ci-resamples 2000\n  \
         tenor merge spark_output_dir --out out   (every part file in the directory)")]
     Merge(MergeArgs),
     /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
@@ -59,6 +67,24 @@ enum Command {
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
+    /// Write one self-contained HTML report (inline SVG charts, no network) from a `tenor score`
+    /// output directory of CSV or TSV tables.
+    #[command(
+        after_help = "Example:\n  tenor score data --out out && tenor report out --out report.html"
+    )]
+    Report {
+        /// The output directory of `tenor score`.
+        dir: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Show this many speakers (and outlets), the most quoted first.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        top: usize,
+        /// Page title.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Compare tenor with human annotations: ratings of texts, polarity toward targets, or gold quotes.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -175,17 +201,81 @@ struct InputArgs {
     quiet: bool,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatName {
+    Csv,
+    Tsv,
+    Xlsx,
+    Jsonl,
+}
+
+#[derive(Args)]
+struct FormatArgs {
+    /// Table format: csv, tsv, xlsx (one workbook with a sheet per table and a README sheet) or
+    /// jsonl (one JSON object per row). Default: csv, or for `rate` the extension of --out.
+    #[arg(long, value_enum)]
+    format: Option<FormatName>,
+    /// Field delimiter of csv (e.g. ';' where spreadsheets use a decimal comma).
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<char>,
+    /// csv/tsv for spreadsheets: UTF-8 byte order mark and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+    /// Write scores with a decimal comma (needs --delimiter other than ',').
+    #[arg(long)]
+    decimal_comma: bool,
+    /// No header row in csv/tsv (for appending streamed rows).
+    #[arg(long)]
+    no_header: bool,
+}
+
+impl FormatArgs {
+    fn table_format(&self, default: TableFormat) -> Result<TableFormat> {
+        let mut format = match self.format {
+            Some(FormatName::Csv) => TableFormat::csv(),
+            Some(FormatName::Tsv) => TableFormat::tsv(),
+            Some(FormatName::Xlsx) => TableFormat::Xlsx,
+            Some(FormatName::Jsonl) => TableFormat::Jsonl,
+            None => default,
+        };
+        if let Some(delimiter) = self.delimiter {
+            format = format.delimiter(delimiter)?;
+        }
+        if self.excel {
+            format = format.excel()?;
+        }
+        if self.decimal_comma {
+            format = format.decimal_comma()?;
+        }
+        if self.no_header {
+            format = format.no_header()?;
+        }
+        Ok(format)
+    }
+}
+
+/// Tables that `tenor score` can stream to standard output instead of writing a directory.
+#[derive(Clone, Copy, ValueEnum)]
+enum Emit {
+    /// One row per quote, each with its article_id, written as each article is analysed.
+    Quotes,
+    /// Partials: per-speaker and per-topic counts and exact sums, written at the end, that
+    /// `tenor merge` combines across shards into the speaker tables of one run.
+    Partials,
+}
+
 #[derive(Args)]
 struct ScoreArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output directory, created if missing. Without it, `--emit partials` writes to standard output.
+    /// Output directory, created if missing.
     #[arg(long, value_name = "DIR", required_unless_present = "emit")]
     out: Option<PathBuf>,
-    /// Also write partials (DIR/partials.jsonl, or standard output without --out): per-speaker and
-    /// per-topic counts and exact sums that `tenor merge` combines across shards.
-    #[arg(long, value_enum, value_name = "WHAT")]
+    /// Stream this table to standard output as articles are analysed, instead of writing --out.
+    #[arg(long, value_enum, conflicts_with = "out")]
     emit: Option<Emit>,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Score only the articles whose id hashes to shard K of N (FNV-1a 64 of the id, modulo N, plus 1).
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
@@ -198,13 +288,47 @@ struct ScoreArgs {
     /// Fail (status 1, nothing written) if any record is skipped.
     #[arg(long)]
     strict: bool,
+    /// Bootstrap resamples for the 95% intervals of speakers.csv and speaker_topics.csv
+    /// (`<score>_ci_low`, `<score>_ci_high`); 0 leaves those columns empty and saves the memory of
+    /// keeping every quote's scores (36 bytes per quote per speaker or speaker-topic row).
+    #[arg(long, value_name = "N", default_value_t = tenor::aggregate::DEFAULT_RESAMPLES)]
+    ci_resamples: usize,
+    /// Also write groups.csv: speakers (and speaker x topic) within each value of this article field
+    /// (repeatable): source, date (see --period) or any JSONL key or CSV column.
+    #[arg(long = "by", value_name = "FIELD", conflicts_with = "emit")]
+    by: Vec<String>,
+    /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
+    #[arg(long, value_enum, default_value_t = PeriodName::Month)]
+    period: PeriodName,
+    /// Keep a journal in the output directory so that an interrupted run can be resumed: run the same
+    /// command again with --resume and it goes on after the last article written, producing the same
+    /// tables as an uninterrupted run.
+    #[arg(long, requires = "out", conflicts_with = "emit")]
+    resume: bool,
+    /// Extract and score quotes of articles in any language; by default an article that is not in
+    /// English is listed (status ok, language column) but its quotes are left unscored.
+    #[arg(long)]
+    score_any_language: bool,
 }
 
-/// What `tenor score --emit` adds to the tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Emit {
-    /// Counts and exact sums per speaker and topic, for `tenor merge`.
-    Partials,
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodName {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl From<PeriodName> for tenor::groups::Period {
+    fn from(name: PeriodName) -> Self {
+        use tenor::groups::Period;
+        match name {
+            PeriodName::Day => Period::Day,
+            PeriodName::Week => Period::Week,
+            PeriodName::Month => Period::Month,
+            PeriodName::Year => Period::Year,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -222,9 +346,11 @@ struct MergeArgs {
 struct RateArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Output CSV file.
+    /// Output file; its extension (.csv, .tsv, .xlsx, .jsonl) chooses the format unless --format does.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 fn main() -> ExitCode {
@@ -234,6 +360,12 @@ fn main() -> ExitCode {
         Command::Rate(args) => rate(args),
         Command::Merge(args) => merge(args),
         Command::Explain { text, lexicons } => explain(&text, lexicons),
+        Command::Report {
+            dir,
+            out,
+            top,
+            title,
+        } => report(&dir, &out, top, title),
         Command::Eval(command) => eval(command),
         Command::Compare(args) => compare(args),
     };
@@ -243,7 +375,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("tenor: {err:#}");
+            eprintln!("tenor: {}", describe(&err));
             ExitCode::FAILURE
         }
     }
@@ -255,6 +387,7 @@ struct Summary {
     read: u64,
     scored: u64,
     skipped: u64,
+    not_english: u64,
     quotes: u64,
 }
 
@@ -263,14 +396,20 @@ impl Summary {
         self.read += 1;
         match status {
             ArticleStatus::Ok => self.scored += 1,
+            ArticleStatus::NotEnglish => self.not_english += 1,
             ArticleStatus::Skipped { .. } => self.skipped += 1,
         }
         self.quotes += quotes as u64;
     }
 
     fn report(&self) -> ExitCode {
+        let not_english = if self.not_english > 0 {
+            format!(", not English (left unscored) {}", self.not_english)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "tenor: read {}, scored {}, skipped {}; {} quotes",
+            "tenor: read {}, scored {}{not_english}, skipped {}; {} quotes",
             self.read, self.scored, self.skipped, self.quotes
         );
         if self.skipped > 0 {
@@ -315,6 +454,16 @@ fn build_engine(
     topics: Option<&PathBuf>,
     aliases: Option<&PathBuf>,
 ) -> Result<Engine> {
+    engine_builder(lexicons, topics, aliases)
+        .build()
+        .context("loading lexicons")
+}
+
+fn engine_builder(
+    lexicons: &[PathBuf],
+    topics: Option<&PathBuf>,
+    aliases: Option<&PathBuf>,
+) -> EngineBuilder {
     let mut builder = EngineBuilder::default();
     for path in lexicons {
         builder.lexicon(path);
@@ -325,24 +474,44 @@ fn build_engine(
     if let Some(path) = aliases {
         builder.aliases(path);
     }
-    builder.build().context("loading lexicons")
+    builder
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode> {
-    let engine = build_engine(
+    // First, so that a signal during the slow start is not lost either.
+    let stop = Stop::on_signals()?;
+    let stop_after = test_stop_after()?;
+    let mut builder = engine_builder(
         &args.input.lexicons,
         args.topics.as_ref(),
         args.aliases.as_ref(),
-    )?;
+    );
+    builder.score_any_language(args.score_any_language);
+    let engine = builder.build().context("loading lexicons")?;
     let topic_names = engine.topics().names().to_vec();
-    let mut out = args.out.as_ref().map(OutputDir::create).transpose()?;
-    let mut aggregates = Aggregates::new();
+    let format = args.format.table_format(TableFormat::csv())?;
+    let mut out = match (&args.emit, &args.out) {
+        (Some(Emit::Quotes), _) => Output::Stream(QuoteStream::new(
+            std::io::stdout().lock(),
+            "<stdout>",
+            format,
+        )?),
+        (Some(Emit::Partials), _) => Output::Partials,
+        (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
+        (None, None) => anyhow::bail!("give --out DIR, --emit quotes or --emit partials"),
+    };
+    let mut aggregates = Aggregates::with_resamples(args.ci_resamples);
+    let mut groups = (!args.by.is_empty()).then(|| {
+        let fields = args.by.iter().map(|f| GroupField::parse(f)).collect();
+        Groups::with_resamples(GroupBy::new(fields, args.period.into()), args.ci_resamples)
+    });
     let mut summary = Summary::default();
-    let bar = progress(args.input.quiet);
-    let shard = args.shard;
-    let records = records(&args.input, TextLayout::WholeFile)
-        .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))));
-    engine.run(records, args.input.threads, |article| {
+    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal.
+    let mut sink = |article: &AnalysedArticle,
+                    out: &mut Output<std::io::StdoutLock<'static>>,
+                    aggregates: &mut Aggregates,
+                    groups: &mut Option<Groups>|
+     -> tenor::Result<()> {
         summary.add(&article.status, article.quotes.len());
         if args.strict
             && let ArticleStatus::Skipped { reason } = &article.status
@@ -352,58 +521,242 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
                 article.id
             )));
         }
-        for warning in &article.warnings {
-            eprintln!("tenor: warning: {}: {warning}", article.id);
+        match out {
+            Output::Dir(dir) => {
+                aggregates.add_article(article);
+                if let Some(groups) = groups {
+                    groups.add_article(article, &topic_names);
+                }
+                dir.write_article(article, &topic_names)
+            }
+            Output::Stream(stream) => {
+                // No articles table on a stream: say what was skipped here.
+                if let ArticleStatus::Skipped { reason } = &article.status {
+                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                }
+                stream.write_article(article, &topic_names)
+            }
+            Output::Partials => {
+                if let ArticleStatus::Skipped { reason } = &article.status {
+                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                }
+                aggregates.add_article(article);
+                Ok(())
+            }
         }
-        aggregates.add_article(&article);
-        if let Some(out) = &mut out {
-            out.write_article(&article, &topic_names)?;
+    };
+    let (mut journal, done) = match (&args.out, args.resume) {
+        (Some(dir), true) => {
+            let opened = Journal::open(dir, &fingerprint(&args), |article| {
+                sink(&article, &mut out, &mut aggregates, &mut groups)
+            })?;
+            if let Some(why) = &opened.set_aside {
+                eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
+            } else if opened.done > 0 {
+                eprintln!("tenor: resuming after {} records", opened.done);
+            }
+            (Some(opened.journal), opened.done)
         }
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        Ok(())
-    })?;
+        _ => (None, 0),
+    };
+    let bar = progress(args.input.quiet);
+    let mut analysed_here = 0u64;
+    let shard = args.shard;
+    let run = engine.run_until(
+        records(&args.input, TextLayout::WholeFile)
+            .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))))
+            .skip(usize::try_from(done)?),
+        args.input.threads,
+        &stop,
+        |article| {
+            for warning in &article.warnings {
+                eprintln!("tenor: warning: {}: {warning}", article.id);
+            }
+            sink(&article, &mut out, &mut aggregates, &mut groups)?;
+            if let Some(journal) = &mut journal {
+                journal.record(&article)?;
+            }
+            analysed_here += 1;
+            if stop_after == Some(analysed_here) {
+                stop.request(Signal::Interrupt);
+            }
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            Ok(())
+        },
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if args.emit == Some(Emit::Partials) {
-        write_partials(&aggregates, &topic_names, args.out.as_deref())?;
+    if let Err(error) = run {
+        // The journal keeps what was done for --resume; the tables' temporary files go with `out`.
+        if let Some(journal) = &mut journal {
+            journal.flush()?;
+        }
+        if let tenor::Error::Interrupted(signal) = error {
+            drop(out);
+            summary.report();
+            let resume = if journal.is_some() {
+                "; run the same command again to resume"
+            } else {
+                ""
+            };
+            eprintln!(
+                "tenor: interrupted by {}: no table written, earlier tables left as they were{resume}",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error.into());
     }
-    if let Some(out) = out {
-        out.finish(&aggregates, &topic_names)?;
+    match out {
+        Output::Dir(dir) => {
+            let path = dir.dir().to_path_buf();
+            dir.finish(&aggregates, &topic_names)?;
+            if let Some(groups) = &groups {
+                groups.write_csv(&path)?;
+            }
+        }
+        Output::Stream(stream) => {
+            drop(stream.finish()?);
+        }
+        Output::Partials => {
+            let stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            aggregates.write_partials(&topic_names, stdout, "<stdout>".as_ref())?;
+        }
     }
-    exit_without_freeing((engine, aggregates));
+    if let Some(journal) = journal {
+        journal.finish()?;
+    }
+    exit_without_freeing((engine, aggregates, groups));
     Ok(summary.report())
 }
 
-/// Partials go to DIR/partials.jsonl (through a temporary file, so that a failed run leaves none),
-/// or to standard output.
-fn write_partials(
-    aggregates: &Aggregates,
-    topic_names: &[String],
-    dir: Option<&std::path::Path>,
-) -> Result<()> {
-    let Some(dir) = dir else {
-        let stdout = std::io::stdout().lock();
-        let out = std::io::BufWriter::with_capacity(1 << 20, stdout);
-        aggregates.write_partials(topic_names, out, "<stdout>".as_ref())?;
-        return Ok(());
-    };
-    let path = dir.join("partials.jsonl");
-    let temp = dir.join(format!(".partials.jsonl.tmp-{}", std::process::id()));
-    let file =
-        std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-    let written = aggregates.write_partials(
-        topic_names,
-        std::io::BufWriter::with_capacity(1 << 20, file),
-        &path,
-    );
-    if let Err(err) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(err.into());
+/// What makes a run's output: inputs and every option but the thread count. A journal is resumed only
+/// by a run with the same fingerprint.
+fn fingerprint(args: &ScoreArgs) -> String {
+    format!(
+        "tenor {} score {:?} lexicons {:?} topics {:?} aliases {:?} max-article-bytes {} strict {} \
+         score-any-language {} format {:?} {:?} {} {} {} ci-resamples {} by {:?} period {:?} \
+         shard {:?}",
+        env!("CARGO_PKG_VERSION"),
+        args.input.inputs,
+        args.input.lexicons,
+        args.topics,
+        args.aliases,
+        args.input.max_article_bytes,
+        args.strict,
+        args.score_any_language,
+        args.format.format.map(|f| f as u8),
+        args.format.delimiter,
+        args.format.excel,
+        args.format.decimal_comma,
+        args.format.no_header,
+        args.ci_resamples,
+        args.by,
+        args.period as u8,
+        args.shard.map(|s| s.to_string()),
+    )
+}
+
+/// For tests of interrupted runs: `TENOR_TEST_STOP_AFTER=N` stops the run as Ctrl-C would once N
+/// articles are written.
+fn test_stop_after() -> Result<Option<u64>> {
+    match std::env::var("TENOR_TEST_STOP_AFTER") {
+        Ok(n) => Ok(Some(n.parse().context("TENOR_TEST_STOP_AFTER")?)),
+        Err(_) => Ok(None),
     }
-    std::fs::rename(&temp, &path).with_context(|| format!("moving {} into place", path.display()))
+}
+
+/// Where `tenor score` writes.
+enum Output<W: std::io::Write> {
+    // Boxed: the directory writer holds four buffered tables.
+    Dir(Box<OutputDir>),
+    Stream(QuoteStream<W>),
+    /// Only the aggregates, written as partials at the end.
+    Partials,
+}
+
+fn report(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    top: usize,
+    title: Option<String>,
+) -> Result<ExitCode> {
+    let options = tenor::report::ReportOptions {
+        top,
+        title,
+        ..Default::default()
+    };
+    tenor::report::write_report(dir, out, &options)?;
+    eprintln!("tenor: wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rate(args: RateArgs) -> Result<ExitCode> {
+    let stop = Stop::on_signals()?;
+    // Only the scorer: rating needs no quote or topic tables, and building them would double start-up.
+    let mut builder = EngineBuilder::default();
+    for path in &args.input.lexicons {
+        builder.lexicon(path);
+    }
+    let scorer = builder.build_scorer().context("loading lexicons")?;
+    let format = args.format.table_format(TableFormat::for_path(&args.out))?;
+    let mut writer = RateWriter::create_with(&args.out, format)?;
+    let mut summary = Summary::default();
+    let rated = pipeline::map_ordered(
+        records(&args.input, TextLayout::LinePerRecord),
+        pipeline::thread_count(args.input.threads),
+        &stop,
+        pipeline::record_bytes,
+        ScratchSpace::default,
+        |scratch, record| match record {
+            Record::Article(article) => {
+                let mut scored = Scored::default();
+                scorer.score_into(&article.text, scratch, &mut scored);
+                Ok((article.id, scored))
+            }
+            Record::Skipped(skipped) => Err(skipped),
+        },
+        |rated| match rated {
+            Ok((id, scored)) => {
+                summary.add(&ArticleStatus::Ok, 0);
+                writer.write(&id, &scored)
+            }
+            Err(skipped) => {
+                eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
+                summary.add(
+                    &ArticleStatus::Skipped {
+                        reason: skipped.reason,
+                    },
+                    0,
+                );
+                Ok(())
+            }
+        },
+    );
+    if let Err(error) = rated {
+        if let tenor::Error::Interrupted(signal) = error {
+            // The table's temporary file goes with `writer`.
+            drop(writer);
+            eprintln!(
+                "tenor: interrupted by {}: no table written, an earlier one left as it was",
+                signal.name()
+            );
+            return Ok(ExitCode::from(signal.exit_status()));
+        }
+        return Err(error.into());
+    }
+    writer.finish()?;
+    exit_without_freeing(scorer);
+    Ok(summary.report())
+}
+
+/// Freeing lexicon tables entry by entry costs more than a short run's scoring (a tenth of
+/// `tenor rate` on one line); the process is about to exit, and the OS takes the memory back at once.
+fn exit_without_freeing<T>(tables: T) {
+    std::mem::forget(tables);
 }
 
 /// `tenor merge`: partials in, the speaker tables out.
@@ -464,56 +817,6 @@ fn write_speaker_tables(
             .with_context(|| format!("moving {} into place", to.display()))?;
     }
     Ok(())
-}
-
-fn rate(args: RateArgs) -> Result<ExitCode> {
-    // Only the scorer: rating needs no quote or topic tables, and building them would double start-up.
-    let mut builder = EngineBuilder::default();
-    for path in &args.input.lexicons {
-        builder.lexicon(path);
-    }
-    let scorer = builder.build_scorer().context("loading lexicons")?;
-    let mut writer = RateWriter::create(&args.out)?;
-    let mut summary = Summary::default();
-    pipeline::map_ordered(
-        records(&args.input, TextLayout::LinePerRecord),
-        pipeline::thread_count(args.input.threads),
-        pipeline::record_bytes,
-        ScratchSpace::default,
-        |scratch, record| match record {
-            Record::Article(article) => {
-                let mut scored = Scored::default();
-                scorer.score_into(&article.text, scratch, &mut scored);
-                Ok((article.id, scored))
-            }
-            Record::Skipped(skipped) => Err(skipped),
-        },
-        |rated| match rated {
-            Ok((id, scored)) => {
-                summary.add(&ArticleStatus::Ok, 0);
-                writer.write(&id, &scored)
-            }
-            Err(skipped) => {
-                eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
-                summary.add(
-                    &ArticleStatus::Skipped {
-                        reason: skipped.reason,
-                    },
-                    0,
-                );
-                Ok(())
-            }
-        },
-    )?;
-    writer.finish()?;
-    exit_without_freeing(scorer);
-    Ok(summary.report())
-}
-
-/// Freeing lexicon tables entry by entry costs more than a short run's scoring (a tenth of
-/// `tenor rate` on one line); the process is about to exit, and the OS takes the memory back at once.
-fn exit_without_freeing<T>(tables: T) {
-    std::mem::forget(tables);
 }
 
 fn explain(text: &str, lexicons: Vec<PathBuf>) -> Result<ExitCode> {
@@ -779,6 +1082,23 @@ fn write_eval_csv(path: Option<&PathBuf>, rows: &[Vec<String>]) -> Result<()> {
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// The error and its causes, `: `-separated, without a cause the message before already ends with
+/// (tenor's I/O errors name their cause in their own message).
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

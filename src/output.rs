@@ -1,21 +1,31 @@
-//! Writing results as CSV tables: quotes.csv, articles.csv, speakers.csv and speaker_topics.csv in an
-//! output directory ([`OutputDir`]), and the one table of `tenor rate` ([`RateWriter`]).
+//! Writing results as tables: quotes, articles, speakers and speaker_topics in an output directory
+//! ([`OutputDir`]), the one table of `tenor rate` ([`RateWriter`]), and quotes streamed to a pipe as
+//! they are found ([`QuoteStream`]).
 //!
-//! Every table is written to a hidden temporary file beside its final name and renamed into place only
+//! A [`TableFormat`] says how: CSV or TSV files (optionally shaped for spreadsheets: byte order mark,
+//! CRLF line ends, another delimiter, decimal commas), one JSON object per line, or one xlsx workbook
+//! with a sheet per table and a README sheet that defines every column ([`columns`]).
+//!
+//! Every file is written to a hidden temporary file beside its final name and renamed into place only
 //! when the run finishes, so a failed or interrupted run never leaves a half-written table and the
-//! previous outputs stay intact until then. quotes.csv and articles.csv are streamed as articles
-//! arrive; the speaker tables are written from [`Aggregates`] at the end. Columns are a contract: new
-//! columns may be appended, never inserted before existing ones.
+//! previous outputs stay intact until then. Quote and article rows are streamed as articles arrive;
+//! the speaker tables are written from [`Aggregates`] at the end. Columns are a contract: new columns
+//! may be appended, never inserted before existing ones.
+//!
+//! Text cells are written so that no spreadsheet evaluates them: in CSV and TSV a text that starts
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`; in xlsx every text is a
+//! string cell. Numbers are never altered. JSON Lines is not read by spreadsheets and keeps text as is.
 //!
 //! This module only renders: analysis is left to [`crate::pipeline`], summaries to
-//! [`crate::aggregate`].
+//! [`crate::aggregate`], the visual report to [`crate::report`].
 //!
 //! ```no_run
 //! use tenor::aggregate::Aggregates;
-//! use tenor::output::OutputDir;
+//! use tenor::output::{OutputDir, TableFormat};
 //!
 //! # fn run(articles: Vec<tenor::pipeline::AnalysedArticle>, topics: Vec<String>) -> tenor::Result<()> {
-//! let mut out = OutputDir::create("results")?;
+//! let format = TableFormat::csv().excel()?.delimiter(';')?.decimal_comma()?;
+//! let mut out = OutputDir::create_with("results", format)?;
 //! let mut aggregates = Aggregates::new();
 //! for article in &articles {
 //!     out.write_article(article, &topics)?;
@@ -26,23 +36,35 @@
 //! # }
 //! ```
 
+pub mod columns;
+mod delimited;
+mod jsonl;
+mod xlsx;
+
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::aggregate::{Aggregates, ScoreStats};
+use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSummary};
 use crate::error::{Error, Result};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
 use crate::scoring::{Scored, Scores};
+
+use delimited::DelimitedCells;
+use jsonl::JsonCells;
+
+pub use columns::{ColumnDoc, ColumnKind};
 
 pub const QUOTES_TABLE: &str = "quotes.csv";
 pub const ARTICLES_TABLE: &str = "articles.csv";
 pub const SPEAKERS_TABLE: &str = "speakers.csv";
 pub const SPEAKER_TOPICS_TABLE: &str = "speaker_topics.csv";
+/// The workbook that `--format xlsx` writes in place of the four tables.
+pub const WORKBOOK: &str = "tenor.xlsx";
 
 /// Columns of quotes.csv.
-pub const QUOTE_COLUMNS: [&str; 24] = [
+pub const QUOTE_COLUMNS: [&str; 25] = [
     "article_id",
     "quote_id",
     "kind",
@@ -67,10 +89,11 @@ pub const QUOTE_COLUMNS: [&str; 24] = [
     "evidence",
     "speaker_type",
     "framing_tone",
+    "speaker_key",
 ];
 
 /// Columns of articles.csv.
-pub const ARTICLE_COLUMNS: [&str; 8] = [
+pub const ARTICLE_COLUMNS: [&str; 9] = [
     "article_id",
     "title",
     "source",
@@ -79,6 +102,7 @@ pub const ARTICLE_COLUMNS: [&str; 8] = [
     "speakers",
     "status",
     "reason",
+    "language",
 ];
 
 /// Columns of the `tenor rate` table.
@@ -96,24 +120,241 @@ pub const RATE_COLUMNS: [&str; 11] = [
     "evidence",
 ];
 
-/// Columns of speakers.csv: `speaker, articles, quotes, words`, a `<score>_mean` per score, then
-/// `speaker_key, speaker_type`.
+/// Columns of speakers.csv: `speaker, articles, quotes, words`, a `<score>_mean` per score,
+/// `speaker_key, speaker_type`, `<score>_ci_low, <score>_ci_high` per score, then `role`.
 pub fn speaker_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "articles", "quotes", "words"]
         .map(String::from)
         .into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.extend(["speaker_key", "speaker_type"].map(String::from));
+    columns.extend(interval_columns());
+    columns.push("role".to_string());
     columns
 }
 
-/// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score, then
-/// `speaker_key`.
+/// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score,
+/// `speaker_key`, then `<score>_ci_low, <score>_ci_high` per score.
 pub fn speaker_topic_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "topic", "quotes"].map(String::from).into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.push("speaker_key".to_string());
+    columns.extend(interval_columns());
     columns
+}
+
+/// `<score>_ci_low, <score>_ci_high` for each score, in the order of [`Scores::NAMES`].
+fn interval_columns() -> impl Iterator<Item = String> {
+    Scores::NAMES
+        .into_iter()
+        .flat_map(|name| [format!("{name}_ci_low"), format!("{name}_ci_high")])
+}
+
+/// The tables tenor writes. Each is a file named `<name>.<extension>` or, in a workbook, a sheet
+/// named `<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Quotes,
+    Articles,
+    Speakers,
+    SpeakerTopics,
+    /// The one table of `tenor rate`.
+    Ratings,
+}
+
+impl Table {
+    /// The tables of `tenor score`, in the order a workbook shows them.
+    pub const SCORE: [Table; 4] = [
+        Table::Quotes,
+        Table::Speakers,
+        Table::SpeakerTopics,
+        Table::Articles,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Quotes => "quotes",
+            Table::Articles => "articles",
+            Table::Speakers => "speakers",
+            Table::SpeakerTopics => "speaker_topics",
+            Table::Ratings => "ratings",
+        }
+    }
+
+    /// The table's column names, in order.
+    pub fn columns(self) -> Vec<String> {
+        match self {
+            Table::Quotes => QUOTE_COLUMNS.map(String::from).into(),
+            Table::Articles => ARTICLE_COLUMNS.map(String::from).into(),
+            Table::Speakers => speaker_columns(),
+            Table::SpeakerTopics => speaker_topic_columns(),
+            Table::Ratings => RATE_COLUMNS.map(String::from).into(),
+        }
+    }
+}
+
+/// How tables are written. Build one with [`TableFormat::csv`], [`TableFormat::tsv`],
+/// [`TableFormat::Xlsx`] or [`TableFormat::Jsonl`]; the spreadsheet options apply to the first two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// CSV or TSV files: see [`Delimited`].
+    Delimited(Delimited),
+    /// One workbook with a sheet per table and a README sheet.
+    Xlsx,
+    /// One JSON object per row and line; numbers as JSON numbers.
+    Jsonl,
+}
+
+/// Options of delimited text tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimited {
+    delimiter: u8,
+    excel: bool,
+    decimal_comma: bool,
+    header: bool,
+}
+
+impl Delimited {
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Whether files start with a UTF-8 byte order mark and end lines with CRLF.
+    pub fn is_excel(&self) -> bool {
+        self.excel
+    }
+
+    /// Whether scores are written with a decimal comma (`0,2500`).
+    pub fn has_decimal_comma(&self) -> bool {
+        self.decimal_comma
+    }
+
+    pub fn has_header(&self) -> bool {
+        self.header
+    }
+
+    /// `tsv` when the delimiter is a tab, else `csv`.
+    pub fn extension(&self) -> &'static str {
+        if self.delimiter == b'\t' {
+            "tsv"
+        } else {
+            "csv"
+        }
+    }
+}
+
+impl Default for TableFormat {
+    fn default() -> Self {
+        TableFormat::csv()
+    }
+}
+
+impl TableFormat {
+    /// Comma-separated, with a header row, no byte order mark, `\n` line ends.
+    pub fn csv() -> TableFormat {
+        TableFormat::Delimited(Delimited {
+            delimiter: b',',
+            excel: false,
+            decimal_comma: false,
+            header: true,
+        })
+    }
+
+    /// Tab-separated. Fields holding tabs, newlines or double quotes are quoted as in CSV.
+    pub fn tsv() -> TableFormat {
+        match TableFormat::csv() {
+            TableFormat::Delimited(d) => TableFormat::Delimited(Delimited {
+                delimiter: b'\t',
+                ..d
+            }),
+            other => other,
+        }
+    }
+
+    /// The format a file name asks for: `.tsv`, `.xlsx`, `.jsonl` or `.ndjson`, else CSV.
+    pub fn for_path(path: &Path) -> TableFormat {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("tsv" | "tab") => TableFormat::tsv(),
+            Some("xlsx") => TableFormat::Xlsx,
+            Some("jsonl" | "ndjson") => TableFormat::Jsonl,
+            _ => TableFormat::csv(),
+        }
+    }
+
+    /// Separates fields with `delimiter`, which must be one ASCII character other than a double quote,
+    /// a newline or a carriage return.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for any other character, or for a format that is not delimited.
+    pub fn delimiter(self, delimiter: char) -> Result<TableFormat> {
+        if !delimiter.is_ascii() || matches!(delimiter, '"' | '\n' | '\r' | '\'') {
+            return Err(Error::Usage(format!(
+                "--delimiter {delimiter:?}: use one ASCII character other than a quote or a line end"
+            )));
+        }
+        let delimiter = delimiter as u8;
+        let d = self.delimited("--delimiter")?;
+        if d.decimal_comma && delimiter == b',' {
+            return Err(decimal_comma_clash());
+        }
+        Ok(TableFormat::Delimited(Delimited { delimiter, ..d }))
+    }
+
+    /// Shapes files for spreadsheets: a UTF-8 byte order mark (without which Excel reads UTF-8 as a
+    /// legacy code page) and CRLF line ends.
+    pub fn excel(self) -> Result<TableFormat> {
+        let d = self.delimited("--excel")?;
+        Ok(TableFormat::Delimited(Delimited { excel: true, ..d }))
+    }
+
+    /// Writes scores with a decimal comma, for spreadsheets in locales that read `0.25` as text. Needs a
+    /// delimiter other than a comma.
+    pub fn decimal_comma(self) -> Result<TableFormat> {
+        let d = self.delimited("--decimal-comma")?;
+        if d.delimiter == b',' {
+            return Err(decimal_comma_clash());
+        }
+        Ok(TableFormat::Delimited(Delimited {
+            decimal_comma: true,
+            ..d
+        }))
+    }
+
+    /// Leaves out the header row (for appending streamed rows to an existing file).
+    pub fn no_header(self) -> Result<TableFormat> {
+        let d = self.delimited("--no-header")?;
+        Ok(TableFormat::Delimited(Delimited { header: false, ..d }))
+    }
+
+    /// The file name extension of one table.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            TableFormat::Delimited(d) => d.extension(),
+            TableFormat::Xlsx => "xlsx",
+            TableFormat::Jsonl => "jsonl",
+        }
+    }
+
+    fn delimited(self, option: &str) -> Result<Delimited> {
+        match self {
+            TableFormat::Delimited(d) => Ok(d),
+            TableFormat::Xlsx => Err(Error::Usage(format!(
+                "{option} applies to csv and tsv, not xlsx"
+            ))),
+            TableFormat::Jsonl => Err(Error::Usage(format!(
+                "{option} applies to csv and tsv, not jsonl"
+            ))),
+        }
+    }
+}
+
+fn decimal_comma_clash() -> Error {
+    Error::Usage(
+        "--decimal-comma needs a delimiter other than a comma: add --delimiter ';'".to_string(),
+    )
 }
 
 /// Rows are buffered this much before they reach the file.
@@ -122,23 +363,55 @@ const BUFFER_BYTES: usize = 1 << 20;
 /// The output directory of `tenor score`. See the module documentation.
 pub struct OutputDir {
     dir: PathBuf,
-    quotes: Table,
-    articles: Table,
+    tables: Tables,
+    joined: String,
 }
+
+// One per run, made once and never moved on a hot path: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Tables {
+    Files {
+        extension: &'static str,
+        quotes: TableFile,
+        articles: TableFile,
+    },
+    Workbook(xlsx::Book),
+}
+
+/// Positions of the sheets of `tenor score` in its workbook: those of [`Table::SCORE`].
+const QUOTES_SHEET: usize = 0;
+const SPEAKERS_SHEET: usize = 1;
+const SPEAKER_TOPICS_SHEET: usize = 2;
+const ARTICLES_SHEET: usize = 3;
 
 impl OutputDir {
     /// Creates `dir` if it is missing and starts quotes.csv and articles.csv.
     pub fn create(dir: impl AsRef<Path>) -> Result<OutputDir> {
+        OutputDir::create_with(dir, TableFormat::csv())
+    }
+
+    /// Creates `dir` if it is missing and starts the quote and article tables in `format`.
+    pub fn create_with(dir: impl AsRef<Path>, format: TableFormat) -> Result<OutputDir> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let mut quotes = Table::create(dir.join(QUOTES_TABLE))?;
-        quotes.rows.header(QUOTE_COLUMNS)?;
-        let mut articles = Table::create(dir.join(ARTICLES_TABLE))?;
-        articles.rows.header(ARTICLE_COLUMNS)?;
+        let tables = match format {
+            TableFormat::Xlsx => {
+                Tables::Workbook(xlsx::Book::create(dir.join(WORKBOOK), &Table::SCORE)?)
+            }
+            _ => {
+                let extension = format.extension();
+                let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
+                Tables::Files {
+                    extension,
+                    quotes: TableFile::create(path(Table::Quotes), Table::Quotes, format)?,
+                    articles: TableFile::create(path(Table::Articles), Table::Articles, format)?,
+                }
+            }
+        };
         Ok(OutputDir {
             dir,
-            quotes,
-            articles,
+            tables,
+            joined: String::with_capacity(64),
         })
     }
 
@@ -146,8 +419,8 @@ impl OutputDir {
         &self.dir
     }
 
-    /// Writes the article's row of articles.csv and its quotes' rows of quotes.csv. `topic_names[id]`
-    /// names topic `id`.
+    /// Writes the article's row of the article table and its quotes' rows of the quote table.
+    /// `topic_names[id]` names topic `id`.
     ///
     /// # Errors
     /// [`Error::Io`] naming the table when writing fails; [`Error::Output`] when a topic id has no name.
@@ -156,127 +429,409 @@ impl OutputDir {
         article: &AnalysedArticle,
         topic_names: &[String],
     ) -> Result<()> {
-        // Checked before the first field so that an error never leaves part of an article behind.
-        for quote in &article.quotes {
-            if let Some(topic) = quote
-                .topics
-                .iter()
-                .find(|&&t| usize::from(t) >= topic_names.len())
-            {
-                return Err(self.quotes.rows.error(format!(
+        let joined = &mut self.joined;
+        match &mut self.tables {
+            Tables::Files {
+                quotes, articles, ..
+            } => {
+                check_topics(article, topic_names, || quotes.cells.error_path())?;
+                for quote in &article.quotes {
+                    quote_row(&mut quotes.cells, &article.id, quote, topic_names, joined)?;
+                }
+                article_row(&mut articles.cells, article)
+            }
+            Tables::Workbook(book) => {
+                check_topics(article, topic_names, || book.path().to_path_buf())?;
+                for quote in &article.quotes {
+                    let mut cells = book.sheet(QUOTES_SHEET);
+                    quote_row(&mut cells, &article.id, quote, topic_names, joined)?;
+                }
+                article_row(&mut book.sheet(ARTICLES_SHEET), article)
+            }
+        }
+    }
+
+    /// Writes the speaker tables from `aggregates`, then moves every table into place. On error nothing
+    /// is moved, unless the error is in moving itself (which, within one directory, fails only when the
+    /// directory changed under the run).
+    pub fn finish(self, aggregates: &Aggregates, topic_names: &[String]) -> Result<()> {
+        let OutputDir { dir, tables, .. } = self;
+        match tables {
+            Tables::Files {
+                extension,
+                quotes,
+                articles,
+            } => {
+                let format = quotes.format;
+                let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
+                let mut speakers =
+                    TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
+                for summary in aggregates.speakers() {
+                    speaker_row(&mut speakers.cells, &summary)?;
+                }
+                let mut speaker_topics =
+                    TableFile::create(path(Table::SpeakerTopics), Table::SpeakerTopics, format)?;
+                let summaries = aggregates
+                    .speaker_topics(topic_names)
+                    .map_err(|e| speaker_topics.cells.error(e.to_string()))?;
+                for summary in &summaries {
+                    speaker_topic_row(&mut speaker_topics.cells, summary)?;
+                }
+                let mut tables = [quotes, articles, speakers, speaker_topics];
+                // Every table is complete on disk before the first one replaces an earlier run's.
+                for table in &mut tables {
+                    table.flush()?;
+                }
+                for table in tables {
+                    table.rename_into_place()?;
+                }
+                Ok(())
+            }
+            Tables::Workbook(mut book) => {
+                for summary in aggregates.speakers() {
+                    speaker_row(&mut book.sheet(SPEAKERS_SHEET), &summary)?;
+                }
+                let summaries = aggregates
+                    .speaker_topics(topic_names)
+                    .map_err(|e| book.error(e.to_string()))?;
+                for summary in &summaries {
+                    speaker_topic_row(&mut book.sheet(SPEAKER_TOPICS_SHEET), summary)?;
+                }
+                book.save()
+            }
+        }
+    }
+}
+
+/// Checked before the first cell so that an error never leaves part of an article behind.
+fn check_topics(
+    article: &AnalysedArticle,
+    topic_names: &[String],
+    path: impl FnOnce() -> PathBuf,
+) -> Result<()> {
+    for quote in &article.quotes {
+        if let Some(topic) = quote
+            .topics
+            .iter()
+            .find(|&&t| usize::from(t) >= topic_names.len())
+        {
+            return Err(Error::Output {
+                path: path(),
+                message: format!(
                     "quote {}: topic id {topic} has no name: only {} topic names were given",
                     quote.quote_id,
                     topic_names.len()
-                )));
-            }
+                ),
+            });
         }
-        for quote in &article.quotes {
-            self.quotes.rows.quote(&article.id, quote, topic_names)?;
-        }
-        self.articles.rows.article(article)
     }
-
-    /// Writes speakers.csv and speaker_topics.csv from `aggregates`, then moves all four tables into
-    /// place. On error nothing is moved, unless the error is in moving itself (which, within one
-    /// directory, fails only when the directory changed under the run).
-    pub fn finish(self, aggregates: &Aggregates, topic_names: &[String]) -> Result<()> {
-        let OutputDir {
-            dir,
-            quotes,
-            articles,
-        } = self;
-
-        let mut speakers = Table::create(dir.join(SPEAKERS_TABLE))?;
-        speakers.rows.header(speaker_columns())?;
-        for summary in aggregates.speakers() {
-            let rows = &mut speakers.rows;
-            rows.text(summary.name)?;
-            rows.count(summary.articles)?;
-            rows.count(summary.quotes)?;
-            rows.count(summary.words)?;
-            rows.means(&summary.stats)?;
-            rows.text(summary.key)?;
-            rows.text(summary.speaker_type.map_or("", |t| t.as_str()))?;
-            rows.end_row()?;
-        }
-
-        let mut speaker_topics = Table::create(dir.join(SPEAKER_TOPICS_TABLE))?;
-        speaker_topics.rows.header(speaker_topic_columns())?;
-        let summaries = aggregates
-            .speaker_topics(topic_names)
-            .map_err(|e| speaker_topics.rows.error(e.to_string()))?;
-        for summary in summaries {
-            let rows = &mut speaker_topics.rows;
-            rows.text(summary.name)?;
-            rows.text(summary.topic)?;
-            rows.count(summary.quotes)?;
-            rows.means(&summary.stats)?;
-            rows.text(summary.key)?;
-            rows.end_row()?;
-        }
-
-        let mut tables = [quotes, articles, speakers, speaker_topics];
-        // Every table is complete on disk before the first one replaces an earlier run's.
-        for table in &mut tables {
-            table.flush()?;
-        }
-        for table in tables {
-            table.rename_into_place()?;
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// The table of `tenor rate`: one row per rated text, written atomically to the given path.
 pub struct RateWriter {
-    table: Table,
+    sink: RateSink,
+    joined: String,
+}
+
+enum RateSink {
+    File(TableFile),
+    Workbook(Box<xlsx::Book>),
 }
 
 impl RateWriter {
-    /// Starts the table. The file appears at `path` only on [`RateWriter::finish`].
+    /// Starts a CSV table. The file appears at `path` only on [`RateWriter::finish`].
     pub fn create(path: impl AsRef<Path>) -> Result<RateWriter> {
-        let mut table = Table::create(path.as_ref().to_path_buf())?;
-        table.rows.header(RATE_COLUMNS)?;
-        Ok(RateWriter { table })
+        RateWriter::create_with(path, TableFormat::csv())
+    }
+
+    /// Starts a table in `format`; an xlsx workbook has one sheet, `ratings`, and a README sheet.
+    pub fn create_with(path: impl AsRef<Path>, format: TableFormat) -> Result<RateWriter> {
+        let path = path.as_ref().to_path_buf();
+        let sink = match format {
+            TableFormat::Xlsx => {
+                RateSink::Workbook(Box::new(xlsx::Book::create(path, &[Table::Ratings])?))
+            }
+            _ => RateSink::File(TableFile::create(path, Table::Ratings, format)?),
+        };
+        Ok(RateWriter {
+            sink,
+            joined: String::with_capacity(256),
+        })
     }
 
     pub fn write(&mut self, id: &str, scored: &Scored) -> Result<()> {
-        let rows = &mut self.table.rows;
-        rows.text(id)?;
-        rows.scores(&scored.scores)?;
-        rows.scratch.clear();
-        for (i, evidence) in scored.evidence.iter().enumerate() {
-            if i > 0 {
-                rows.scratch.push(';');
-            }
-            // Writing into a String cannot fail.
-            let _ = write!(rows.scratch, "{evidence}");
+        match &mut self.sink {
+            RateSink::File(file) => rate_row(&mut file.cells, id, scored, &mut self.joined),
+            RateSink::Workbook(book) => rate_row(&mut book.sheet(0), id, scored, &mut self.joined),
         }
-        rows.scratch_field()?;
-        rows.end_row()
     }
 
     /// Moves the table into place.
-    pub fn finish(mut self) -> Result<()> {
-        self.table.flush()?;
-        self.table.rename_into_place()
+    pub fn finish(self) -> Result<()> {
+        match self.sink {
+            RateSink::File(mut file) => {
+                file.flush()?;
+                file.rename_into_place()
+            }
+            RateSink::Workbook(book) => book.save(),
+        }
     }
 }
 
-/// One table being written: its rows go to a temporary file that is removed unless renamed into place.
-struct Table {
+/// The quote table written to a stream (standard output in `tenor score --emit quotes`), one article
+/// at a time and flushed after each, so that a reader downstream sees quotes as they are found.
+pub struct QuoteStream<W: Write> {
+    cells: StreamCells<W>,
+    joined: String,
+}
+
+enum StreamCells<W: Write> {
+    Delimited(Box<DelimitedCells<W>>),
+    Jsonl(JsonCells<W>),
+}
+
+impl<W: Write> QuoteStream<W> {
+    /// Starts the stream; `label` names it in errors (`<stdout>`). A delimited stream starts with its
+    /// header row unless the format has none.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for xlsx, which cannot be streamed.
+    pub fn new(
+        writer: W,
+        label: impl Into<PathBuf>,
+        format: TableFormat,
+    ) -> Result<QuoteStream<W>> {
+        let path = label.into();
+        let columns = Table::Quotes.columns();
+        let cells = match format {
+            TableFormat::Delimited(d) => {
+                StreamCells::Delimited(Box::new(DelimitedCells::new(writer, path, d, &columns)?))
+            }
+            TableFormat::Jsonl => StreamCells::Jsonl(JsonCells::new(writer, path, &columns)),
+            TableFormat::Xlsx => {
+                return Err(Error::Usage(
+                    "xlsx cannot be streamed: write it to a directory with --out DIR".to_string(),
+                ));
+            }
+        };
+        Ok(QuoteStream {
+            cells,
+            joined: String::with_capacity(64),
+        })
+    }
+
+    /// Writes the article's quotes and flushes them.
+    pub fn write_article(
+        &mut self,
+        article: &AnalysedArticle,
+        topic_names: &[String],
+    ) -> Result<()> {
+        let joined = &mut self.joined;
+        match &mut self.cells {
+            StreamCells::Delimited(cells) => {
+                check_topics(article, topic_names, || cells.error_path())?;
+                for quote in &article.quotes {
+                    quote_row(&mut **cells, &article.id, quote, topic_names, joined)?;
+                }
+                cells.flush()
+            }
+            StreamCells::Jsonl(cells) => {
+                check_topics(article, topic_names, || cells.error_path())?;
+                for quote in &article.quotes {
+                    quote_row(cells, &article.id, quote, topic_names, joined)?;
+                }
+                cells.flush()
+            }
+        }
+    }
+
+    /// Flushes what is left and gives the writer back.
+    pub fn finish(self) -> Result<W> {
+        match self.cells {
+            StreamCells::Delimited(cells) => cells.into_inner(),
+            StreamCells::Jsonl(cells) => cells.into_inner(),
+        }
+    }
+}
+
+/// One row being written cell by cell, in its table's column order.
+trait Cells {
+    /// A text cell; written so that no spreadsheet evaluates it as a formula.
+    fn text(&mut self, value: &str) -> Result<()>;
+    fn count(&mut self, value: u64) -> Result<()>;
+    /// A score, rounded to four decimals in every format.
+    fn score(&mut self, value: f64) -> Result<()>;
+    fn end_row(&mut self) -> Result<()>;
+    /// An [`Error::Output`] naming the table.
+    fn error(&self, message: String) -> Error;
+}
+
+fn quote_row(
+    cells: &mut impl Cells,
+    article_id: &str,
+    quote: &ScoredQuote,
+    topic_names: &[String],
+    joined: &mut String,
+) -> Result<()> {
+    cells.text(article_id)?;
+    cells.text(&quote.quote_id)?;
+    cells.text(quote.kind.as_str())?;
+    cells.count(quote.start as u64)?;
+    cells.count(quote.end as u64)?;
+    cells.text(quote.speaker.as_deref().unwrap_or(""))?;
+    cells.text(&quote.speaker_mention)?;
+    cells.text(&quote.cue)?;
+    cells.text(quote.framing.map_or("", |f| f.as_str()))?;
+    joined.clear();
+    for (i, &topic) in quote.topics.iter().enumerate() {
+        if i > 0 {
+            joined.push(';');
+        }
+        // `check_topics` has made sure that every topic has a name.
+        let name = topic_names
+            .get(usize::from(topic))
+            .map_or("", String::as_str);
+        joined.push_str(name);
+    }
+    cells.text(joined)?;
+    cells.text(quote.topic_source.as_str())?;
+    cells.text(&quote.text)?;
+    scores(cells, &quote.scores)?;
+    cells.text(&quote.evidence)?;
+    cells.text(quote.speaker_type.map_or("", |t| t.as_str()))?;
+    cells.score(f64::from(quote.framing_tone))?;
+    cells.text(quote.speaker_key.as_deref().unwrap_or(""))?;
+    cells.end_row()
+}
+
+fn article_row(cells: &mut impl Cells, article: &AnalysedArticle) -> Result<()> {
+    cells.text(&article.id)?;
+    cells.text(&article.title)?;
+    cells.text(&article.source)?;
+    cells.text(&article.date)?;
+    cells.count(article.quotes.len() as u64)?;
+    cells.count(article.speakers as u64)?;
+    match &article.status {
+        ArticleStatus::Ok => {
+            cells.text("ok")?;
+            cells.text("")?;
+        }
+        ArticleStatus::NotEnglish => {
+            cells.text("ok")?;
+            cells.text("not English: scores left empty")?;
+        }
+        ArticleStatus::Skipped { reason } => {
+            cells.text("skipped")?;
+            cells.text(reason)?;
+        }
+    }
+    cells.text(article.language.map_or("", |l| l.code()))?;
+    cells.end_row()
+}
+
+fn speaker_row(cells: &mut impl Cells, summary: &SpeakerSummary<'_>) -> Result<()> {
+    cells.text(summary.name)?;
+    cells.count(summary.articles)?;
+    cells.count(summary.quotes)?;
+    cells.count(summary.words)?;
+    means(cells, &summary.stats)?;
+    cells.text(summary.key)?;
+    cells.text(summary.speaker_type.map_or("", |t| t.as_str()))?;
+    intervals(cells, &summary.stats)?;
+    cells.text(summary.role.unwrap_or(""))?;
+    cells.end_row()
+}
+
+fn speaker_topic_row(cells: &mut impl Cells, summary: &SpeakerTopicSummary<'_>) -> Result<()> {
+    cells.text(summary.name)?;
+    cells.text(summary.topic)?;
+    cells.count(summary.quotes)?;
+    means(cells, &summary.stats)?;
+    cells.text(summary.key)?;
+    intervals(cells, &summary.stats)?;
+    cells.end_row()
+}
+
+fn rate_row(cells: &mut impl Cells, id: &str, scored: &Scored, joined: &mut String) -> Result<()> {
+    cells.text(id)?;
+    scores(cells, &scored.scores)?;
+    joined.clear();
+    for (i, evidence) in scored.evidence.iter().enumerate() {
+        if i > 0 {
+            joined.push(';');
+        }
+        // Writing into a String cannot fail.
+        let _ = write!(joined, "{evidence}");
+    }
+    cells.text(joined)?;
+    cells.end_row()
+}
+
+fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
+    for value in scores.values() {
+        cells.score(f64::from(value))?;
+    }
+    Ok(())
+}
+
+fn means(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
+    for mean in stats.mean {
+        cells.score(mean)?;
+    }
+    Ok(())
+}
+
+/// The low and high end of each score's interval; both blank (empty in CSV, null in JSON) when there
+/// is none, by way of the non-finite score that every format writes as blank.
+fn intervals(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
+    for interval in stats.interval {
+        let (low, high) = interval.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+        cells.score(low)?;
+        cells.score(high)?;
+    }
+    Ok(())
+}
+
+/// One delimited or JSON Lines table file being written: its rows go to a temporary file that is
+/// removed unless renamed into place.
+struct TableFile {
     temp: PathBuf,
-    rows: Rows<File>,
+    format: TableFormat,
+    cells: FileCells,
     renamed: bool,
 }
 
-impl Table {
-    fn create(path: PathBuf) -> Result<Table> {
+enum FileCells {
+    Delimited(Box<DelimitedCells<File>>),
+    Jsonl(JsonCells<File>),
+}
+
+impl TableFile {
+    /// Starts `table` at `path` (a temporary file until renamed), header row included. `format` must
+    /// not be xlsx, which is one workbook rather than a file per table.
+    fn create(path: PathBuf, table: Table, format: TableFormat) -> Result<TableFile> {
         let temp = temp_path(&path);
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        Ok(Table {
+        let columns = table.columns();
+        let cells = match format {
+            TableFormat::Delimited(d) => {
+                FileCells::Delimited(Box::new(DelimitedCells::new(file, path, d, &columns)?))
+            }
+            TableFormat::Jsonl => FileCells::Jsonl(JsonCells::new(file, path, &columns)),
+            TableFormat::Xlsx => {
+                // Best effort: the file was just made and holds nothing.
+                let _ = fs::remove_file(&temp);
+                return Err(Error::Output {
+                    path,
+                    message: "an xlsx table is a sheet of a workbook, not a file".to_string(),
+                });
+            }
+        };
+        Ok(TableFile {
             temp,
-            rows: Rows::new(file, path),
+            format,
+            cells,
             renamed: false,
         })
     }
@@ -284,17 +839,23 @@ impl Table {
     /// Writes out the buffer and waits for the data to reach the disk, so that a rename never puts an
     /// empty or short file in place of a good one after a crash.
     fn flush(&mut self) -> Result<()> {
-        self.rows.flush()?;
-        self.rows
-            .csv
-            .get_ref()
-            .sync_all()
-            .map_err(|e| Error::io(&self.rows.path, e))
+        let (file, path) = match &mut self.cells {
+            FileCells::Delimited(cells) => {
+                cells.flush()?;
+                (cells.get_ref(), cells.error_path())
+            }
+            FileCells::Jsonl(cells) => {
+                cells.flush()?;
+                (cells.get_ref(), cells.error_path())
+            }
+        };
+        file.sync_all().map_err(|e| Error::io(path, e))
     }
 
     fn rename_into_place(mut self) -> Result<()> {
-        fs::rename(&self.temp, &self.rows.path).map_err(|e| {
-            self.rows.error(format!(
+        let path = self.cells.error_path();
+        fs::rename(&self.temp, &path).map_err(|e| {
+            self.cells.error(format!(
                 "cannot move {} into place: {e}",
                 self.temp.display()
             ))
@@ -304,7 +865,53 @@ impl Table {
     }
 }
 
-impl Drop for Table {
+impl FileCells {
+    fn error_path(&self) -> PathBuf {
+        match self {
+            FileCells::Delimited(cells) => cells.error_path(),
+            FileCells::Jsonl(cells) => cells.error_path(),
+        }
+    }
+}
+
+impl Cells for FileCells {
+    fn text(&mut self, value: &str) -> Result<()> {
+        match self {
+            FileCells::Delimited(cells) => cells.text(value),
+            FileCells::Jsonl(cells) => cells.text(value),
+        }
+    }
+
+    fn count(&mut self, value: u64) -> Result<()> {
+        match self {
+            FileCells::Delimited(cells) => cells.count(value),
+            FileCells::Jsonl(cells) => cells.count(value),
+        }
+    }
+
+    fn score(&mut self, value: f64) -> Result<()> {
+        match self {
+            FileCells::Delimited(cells) => cells.score(value),
+            FileCells::Jsonl(cells) => cells.score(value),
+        }
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        match self {
+            FileCells::Delimited(cells) => cells.end_row(),
+            FileCells::Jsonl(cells) => cells.end_row(),
+        }
+    }
+
+    fn error(&self, message: String) -> Error {
+        match self {
+            FileCells::Delimited(cells) => cells.error(message),
+            FileCells::Jsonl(cells) => cells.error(message),
+        }
+    }
+}
+
+impl Drop for TableFile {
     fn drop(&mut self) {
         if !self.renamed {
             // Best effort: the run is already failing, and a leftover hidden file harms nothing.
@@ -320,152 +927,13 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
-/// Renders rows of one table, field by field, through reused buffers: no allocation per row. Errors
-/// name the table's final path.
-struct Rows<W: Write> {
-    csv: csv::Writer<W>,
-    path: PathBuf,
-    scratch: String,
-}
-
-impl<W: Write> Rows<W> {
-    fn new(writer: W, path: PathBuf) -> Self {
-        let csv = csv::WriterBuilder::new()
-            .buffer_capacity(BUFFER_BYTES)
-            .from_writer(writer);
-        Rows {
-            csv,
-            path,
-            scratch: String::with_capacity(256),
-        }
-    }
-
-    fn header<I>(&mut self, columns: I) -> Result<()>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<[u8]>,
-    {
-        let result = self.csv.write_record(columns);
-        result.map_err(|e| self.csv_error(e))
-    }
-
-    fn quote(
-        &mut self,
-        article_id: &str,
-        quote: &ScoredQuote,
-        topic_names: &[String],
-    ) -> Result<()> {
-        self.text(article_id)?;
-        self.text(&quote.quote_id)?;
-        self.text(quote.kind.as_str())?;
-        self.count(quote.start as u64)?;
-        self.count(quote.end as u64)?;
-        self.text(quote.speaker.as_deref().unwrap_or(""))?;
-        self.text(&quote.speaker_mention)?;
-        self.text(&quote.cue)?;
-        self.text(quote.framing.map_or("", |f| f.as_str()))?;
-        self.scratch.clear();
-        for (i, &topic) in quote.topics.iter().enumerate() {
-            if i > 0 {
-                self.scratch.push(';');
-            }
-            // `write_article` has checked that every topic has a name.
-            let name = topic_names
-                .get(usize::from(topic))
-                .map_or("", String::as_str);
-            self.scratch.push_str(name);
-        }
-        self.scratch_field()?;
-        self.text(quote.topic_source.as_str())?;
-        self.text(&quote.text)?;
-        self.scores(&quote.scores)?;
-        self.text(&quote.evidence)?;
-        self.text(quote.speaker_type.map_or("", |t| t.as_str()))?;
-        self.score(f64::from(quote.framing_tone))?;
-        self.end_row()
-    }
-
-    fn article(&mut self, article: &AnalysedArticle) -> Result<()> {
-        self.text(&article.id)?;
-        self.text(&article.title)?;
-        self.text(&article.source)?;
-        self.text(&article.date)?;
-        self.count(article.quotes.len() as u64)?;
-        self.count(article.speakers as u64)?;
-        match &article.status {
-            ArticleStatus::Ok => {
-                self.text("ok")?;
-                self.text("")?;
-            }
-            ArticleStatus::Skipped { reason } => {
-                self.text("skipped")?;
-                self.text(reason)?;
-            }
-        }
-        self.end_row()
-    }
-
-    fn scores(&mut self, scores: &Scores) -> Result<()> {
-        for value in scores.values() {
-            self.score(f64::from(value))?;
-        }
-        Ok(())
-    }
-
-    fn means(&mut self, stats: &ScoreStats) -> Result<()> {
-        for mean in stats.mean {
-            self.score(mean)?;
-        }
-        Ok(())
-    }
-
-    fn text(&mut self, field: &str) -> Result<()> {
-        let result = self.csv.write_field(field);
-        result.map_err(|e| self.csv_error(e))
-    }
-
-    fn count(&mut self, n: u64) -> Result<()> {
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{n}");
-        self.scratch_field()
-    }
-
-    fn score(&mut self, value: f64) -> Result<()> {
-        format_score(value, &mut self.scratch);
-        self.scratch_field()
-    }
-
-    fn scratch_field(&mut self) -> Result<()> {
-        let result = self.csv.write_field(&self.scratch);
-        result.map_err(|e| self.csv_error(e))
-    }
-
-    fn end_row(&mut self) -> Result<()> {
-        let result = self.csv.write_record(None::<&[u8]>);
-        result.map_err(|e| self.csv_error(e))
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        self.csv.flush().map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn csv_error(&self, error: csv::Error) -> Error {
-        if !error.is_io_error() {
-            return self.error(error.to_string());
-        }
-        match error.into_kind() {
-            csv::ErrorKind::Io(source) => Error::io(&self.path, source),
-            // `is_io_error` promises the kind above; keep a readable error should that ever change.
-            kind => self.error(format!("{kind:?}")),
-        }
-    }
-
-    fn error(&self, message: String) -> Error {
-        Error::Output {
-            path: self.path.clone(),
-            message,
-        }
-    }
+/// Whether a spreadsheet would take a text cell starting this way for a formula (or, for a tab or
+/// carriage return, strip them and then take it for one).
+pub fn looks_like_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 /// `value` with exactly four decimals into `out` (cleared first), as `format!("{value:.4}")` would
@@ -493,33 +961,21 @@ fn format_score(value: f64, out: &mut String) {
     }
 }
 
+/// A score as written: finite values as [`format_score`] prints them; NaN and infinities, which no
+/// stage should produce, as nothing (CSV), `null` (JSON) or a blank cell (xlsx).
+fn finite_score(value: f64, out: &mut String) -> bool {
+    if value.is_finite() {
+        format_score(value, out);
+        true
+    } else {
+        out.clear();
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io;
-
-    /// A disk that is always full.
-    struct FullDisk;
-
-    impl Write for FullDisk {
-        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-            Err(io::Error::from_raw_os_error(28))
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_full_disk_is_an_error_naming_the_table() {
-        let mut rows = Rows::new(FullDisk, PathBuf::from("out/quotes.csv"));
-        rows.header(QUOTE_COLUMNS).unwrap();
-        let err = rows.flush().unwrap_err();
-        assert!(matches!(&err, Error::Io { path, .. } if path.ends_with("quotes.csv")));
-        let shown = err.to_string();
-        assert!(shown.starts_with("out/quotes.csv: "), "{shown}");
-    }
 
     #[test]
     fn scores_have_four_decimals_and_no_negative_zero() {
@@ -576,5 +1032,60 @@ mod tests {
         assert_eq!(temp.parent(), Some(Path::new("out")));
         let name = temp.file_name().unwrap().to_string_lossy().into_owned();
         assert_eq!(name, format!(".quotes.csv.tmp-{}", std::process::id()));
+    }
+
+    #[test]
+    fn formula_starts_are_the_six_spreadsheets_act_on() {
+        for text in ["=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"] {
+            assert!(looks_like_formula(text), "{text:?}");
+        }
+        for text in ["", "1+1", " =1", "'=1", "Ana", "\u{2212}1"] {
+            assert!(!looks_like_formula(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spreadsheet_options_belong_to_delimited_formats() {
+        let format = TableFormat::csv()
+            .excel()
+            .and_then(|f| f.delimiter(';'))
+            .and_then(|f| f.decimal_comma())
+            .unwrap();
+        let TableFormat::Delimited(d) = format else {
+            panic!("{format:?}");
+        };
+        assert_eq!(
+            (
+                d.delimiter(),
+                d.is_excel(),
+                d.has_decimal_comma(),
+                d.has_header()
+            ),
+            (b';', true, true, true)
+        );
+        assert!(matches!(
+            TableFormat::Xlsx.excel(),
+            Err(Error::Usage(m)) if m.contains("xlsx")
+        ));
+        assert!(TableFormat::Jsonl.no_header().is_err());
+        // A decimal comma in a comma-separated file would need every score quoted.
+        assert!(TableFormat::csv().decimal_comma().is_err());
+        let semicolons = TableFormat::csv().delimiter(';').unwrap();
+        assert!(semicolons.decimal_comma().unwrap().delimiter(',').is_err());
+        assert!(TableFormat::csv().delimiter('"').is_err());
+        assert!(TableFormat::csv().delimiter('→').is_err());
+        assert_eq!(TableFormat::tsv().extension(), "tsv");
+        assert_eq!(
+            TableFormat::for_path(Path::new("r/ratings.XLSX")),
+            TableFormat::Xlsx
+        );
+        assert_eq!(
+            TableFormat::for_path(Path::new("ratings.ndjson")),
+            TableFormat::Jsonl
+        );
+        assert_eq!(
+            TableFormat::for_path(Path::new("ratings")),
+            TableFormat::csv()
+        );
     }
 }

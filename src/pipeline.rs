@@ -10,7 +10,12 @@ use crate::topics::{TopicId, TopicSource};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArticleStatus {
     Ok,
-    Skipped { reason: String },
+    /// Read, but not in English: its quotes are neither extracted nor scored, since tenor's lexicons
+    /// and cues are English (see [`EngineBuilder::score_any_language`]).
+    NotEnglish,
+    Skipped {
+        reason: String,
+    },
 }
 
 /// One quote with everything the tables need. Offsets are Unicode code points into the article text.
@@ -26,6 +31,8 @@ pub struct ScoredQuote {
     /// Cross-article key of the speaker (case- and accent-folded canonical name).
     pub speaker_key: Option<String>,
     pub speaker_type: Option<SpeakerType>,
+    /// The speaker's role from titles and appositions ("Russian Foreign Minister"), when the text gives one.
+    pub speaker_role: Option<String>,
     /// The mention that named the speaker for this quote, as written.
     pub speaker_mention: String,
     /// The cue as written; empty when none.
@@ -55,6 +62,8 @@ pub struct AnalysedArticle {
     /// Number of distinct speakers of the article's quotes.
     pub speakers: usize,
     pub warnings: Vec<String>,
+    /// The language of the text; `None` for a skipped record, whose text was not read.
+    pub language: Option<Language>,
 }
 
 use std::collections::{HashMap, VecDeque};
@@ -63,10 +72,15 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::guard;
 use crate::ingest::{Article, Record};
+use crate::interrupt::Stop;
+use crate::language::{Language, LanguageDetector};
+use crate::markup::blank_markup;
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
@@ -84,6 +98,8 @@ pub struct Engine {
     scorer: Scorer,
     /// Folded alias to canonical name, from `--aliases`.
     aliases: HashMap<String, String>,
+    languages: LanguageDetector,
+    score_any_language: bool,
 }
 
 /// Buffers one thread reuses from article to article (the scorer's scratch space, its evidence, the
@@ -101,6 +117,7 @@ pub struct EngineBuilder {
     lexicons: Vec<PathBuf>,
     topics: Option<PathBuf>,
     aliases: Option<PathBuf>,
+    score_any_language: bool,
 }
 
 impl EngineBuilder {
@@ -120,6 +137,12 @@ impl EngineBuilder {
     /// A CSV file of `alias,canonical` rows that merges names no rule can join.
     pub fn aliases(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.aliases = Some(path.into());
+        self
+    }
+
+    /// Extracts and scores the quotes of articles in any language, not only English ones.
+    pub fn score_any_language(&mut self, yes: bool) -> &mut Self {
+        self.score_any_language = yes;
         self
     }
 
@@ -146,6 +169,8 @@ impl EngineBuilder {
                 topics: topics?,
                 scorer: scorer?,
                 aliases: aliases?,
+                languages: LanguageDetector::new(),
+                score_any_language: self.score_any_language,
             })
         })
     }
@@ -257,6 +282,22 @@ fn read_aliases(path: &Path) -> Result<HashMap<String, String>> {
     Ok(aliases)
 }
 
+/// The byte offset of code point `chars` of `text`, or its length when `chars` is past the end.
+fn byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+/// Where a window's quotes go in their article.
+#[derive(Debug, Clone, Copy)]
+struct QuotePlace {
+    /// Quotes of the article before the window.
+    number: usize,
+    /// Code points of the article before the window.
+    chars_before: usize,
+}
+
 /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
 fn topics_of(
     seg: &Segmented<'_>,
@@ -304,9 +345,14 @@ impl Engine {
         &self.quotes
     }
 
-    /// Sentiment toward the target at code points `from..to` of `sentence`.
-    pub fn target_sentiment(&self, sentence: &str, _from: usize, _to: usize) -> f64 {
-        f64::from(self.scorer.score(sentence).scores.sentiment)
+    /// Sentiment toward the target at code points `from..to` of `sentence` (see
+    /// [`Scorer::score_toward`]). Offsets past the end are clamped to it.
+    pub fn target_sentiment(&self, sentence: &str, from: usize, to: usize) -> f64 {
+        let target = crate::text::Span::new(
+            byte_offset(sentence, from),
+            byte_offset(sentence, to.max(from)),
+        );
+        f64::from(self.scorer.score_toward(sentence, target).scores.sentiment)
     }
 
     /// Analyses one input record; a skipped record passes through with its reason.
@@ -334,6 +380,7 @@ impl Engine {
                 quotes: Vec::new(),
                 speakers: 0,
                 warnings: Vec::new(),
+                language: None,
             },
         }
     }
@@ -347,16 +394,35 @@ impl Engine {
         })
     }
 
-    /// Finds, attributes, places and scores the quotes of one article.
+    /// Finds, attributes, places and scores the quotes of one article. HTML markup in the text is
+    /// blanked first ([`crate::markup`]); a text in another language than English is left unscored
+    /// unless the engine scores any language; a long text is analysed in windows ([`crate::guard`]).
     pub fn analyse(&self, article: Article) -> AnalysedArticle {
         self.analyse_with(article, &mut Workspace::default())
     }
 
     /// [`Engine::analyse`] with buffers reused from earlier articles: one [`Workspace`] per thread.
     pub fn analyse_with(&self, article: Article, workspace: &mut Workspace) -> AnalysedArticle {
-        let seg = Segmented::new(&article.text);
-        let found = self.quotes.extract(&seg);
-        let quotes = self.score_quotes(&article.id, &seg, &found, workspace);
+        let text = blank_markup(&article.text);
+        let language = self.languages.detect(&text);
+        let mut quotes = Vec::new();
+        let status = if language.is_english() || self.score_any_language {
+            let mut chars_before = 0;
+            for window in guard::windows(&text, guard::WINDOW_BYTES) {
+                let window = window.of(&text);
+                let seg = Segmented::new(window);
+                let found = self.quotes.extract(&seg);
+                let place = QuotePlace {
+                    number: quotes.len(),
+                    chars_before,
+                };
+                quotes.extend(self.score_quotes(&article.id, &seg, &found, place, workspace));
+                chars_before += window.chars().count();
+            }
+            ArticleStatus::Ok
+        } else {
+            ArticleStatus::NotEnglish
+        };
         let mut speakers: Vec<&str> = quotes
             .iter()
             .filter_map(|q| q.speaker_key.as_deref())
@@ -365,9 +431,10 @@ impl Engine {
         speakers.dedup();
         let speakers = speakers.len();
         AnalysedArticle {
-            status: ArticleStatus::Ok,
+            status,
             quotes,
             speakers,
+            language: Some(language),
             id: article.id,
             title: article.title,
             source: article.source,
@@ -382,6 +449,7 @@ impl Engine {
         article_id: &str,
         seg: &Segmented<'_>,
         found: &ArticleQuotes,
+        place: QuotePlace,
         workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
@@ -423,13 +491,14 @@ impl Engine {
                     let _ = write!(evidence, "{e}");
                 }
                 ScoredQuote {
-                    quote_id: format!("{article_id}:{}", n + 1),
+                    quote_id: format!("{article_id}:{}", place.number + n + 1),
                     kind: quote.kind,
-                    start: offsets.char_offset(quote.span.start),
-                    end: offsets.char_offset(quote.span.end),
+                    start: place.chars_before + offsets.char_offset(quote.span.start),
+                    end: place.chars_before + offsets.char_offset(quote.span.end),
                     speaker: name,
                     speaker_key: key,
                     speaker_type: speaker.map(|s| s.kind),
+                    speaker_role: speaker.and_then(|s| s.role.clone()),
                     speaker_mention: quote
                         .speaker_mention
                         .map(|m| m.of(seg.text).to_string())
@@ -463,6 +532,54 @@ impl Engine {
         map_ordered(
             records,
             thread_count(threads),
+            &Stop::new(),
+            record_bytes,
+            Workspace::default,
+            |workspace, record| self.analyse_record_with(record, workspace),
+            sink,
+        )
+    }
+
+    /// As [`Engine::run`], but stops between articles once `stop` is set, with
+    /// [`Error::Interrupted`]. Records are read on a thread that is not waited for, so that a read
+    /// blocked on a pipe or terminal cannot hold the stop up.
+    pub fn run_until<I, F>(
+        &self,
+        records: I,
+        threads: Option<usize>,
+        stop: &Stop,
+        sink: F,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = Record> + Send + 'static,
+        F: FnMut(AnalysedArticle) -> Result<()>,
+    {
+        let (tx, rx) = sync_channel::<Record>(BATCH_ITEMS);
+        std::thread::spawn(move || {
+            for record in records {
+                if tx.send(record).is_err() {
+                    return;
+                }
+            }
+        });
+        // Handed on in turn by a reader that map_ordered waits for: it gives up within a poll of a
+        // stop, however long the detached reader is blocked.
+        let watched = std::iter::from_fn(move || {
+            loop {
+                if stop.requested().is_some() {
+                    return None;
+                }
+                match rx.recv_timeout(POLL) {
+                    Ok(record) => return Some(record),
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        });
+        map_ordered(
+            watched,
+            thread_count(threads),
+            stop,
             record_bytes,
             Workspace::default,
             |workspace, record| self.analyse_record_with(record, workspace),
@@ -470,6 +587,9 @@ impl Engine {
         )
     }
 }
+
+/// How long a stop may wait for threads that have nothing to give.
+const POLL: Duration = Duration::from_millis(50);
 
 /// How much work a record stands for when records are grouped into batches: its text's length.
 /// Skipped records count as a short article so that a run of them still makes bounded batches.
@@ -591,11 +711,14 @@ const BATCHES_PER_THREAD: usize = 4;
 ///
 /// Memory stays flat: the reader may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
 /// worker are in flight, so a slow batch holds the others back rather than letting them pile up.
-/// When `sink` fails, reading and work stop and the error is returned; a panic in `work` is resumed
-/// on the calling thread.
+/// When `sink` fails, reading and work stop and the error is returned; once `stop` is set, the same
+/// happens before the next item is handed to `sink`, with [`Error::Interrupted`]. A panic in `work`
+/// is resumed on the calling thread.
+#[allow(clippy::too_many_arguments)]
 pub fn map_ordered<T, U, S, I, N, W, F>(
     items: I,
     threads: usize,
+    stop: &Stop,
     weigh: fn(&T) -> usize,
     init: N,
     work: W,
@@ -623,19 +746,19 @@ where
     let (batch_tx, batch_rx) = sync_channel::<(usize, Vec<T>)>(window);
     let batch_rx = Mutex::new(batch_rx);
     let (done_tx, done_rx) = sync_channel::<(usize, std::thread::Result<Vec<U>>)>(window);
-    let stop = AtomicBool::new(false);
+    let halt = AtomicBool::new(false);
 
     std::thread::scope(|scope| {
         // Owned here so that they are dropped (waking the other threads) however this closure ends,
         // a resumed panic included, before the scope waits for the threads.
         let (credit_tx, done_rx) = (credit_tx, done_rx);
-        let stop = &stop;
+        let halt = &halt;
         scope.spawn(move || {
             let mut batch = Vec::new();
             let mut weight = 0;
             let mut seq = 0;
             let mut send = |batch: Vec<T>| -> bool {
-                let sent = !stop.load(Ordering::Relaxed)
+                let sent = !halt.load(Ordering::Relaxed)
                     && credit_rx.recv().is_ok()
                     && batch_tx.send((seq, batch)).is_ok();
                 seq += 1;
@@ -668,7 +791,7 @@ where
                         Err(_) => return,
                     };
                     let Ok((seq, items)) = next else { return };
-                    if stop.load(Ordering::Relaxed) {
+                    if halt.load(Ordering::Relaxed) {
                         return;
                     }
                     let mapped = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -690,7 +813,13 @@ where
         let mut waiting: VecDeque<Option<Vec<U>>> = VecDeque::with_capacity(window);
         let mut next = 0usize;
         let result = (|| {
-            for (seq, mapped) in &done_rx {
+            loop {
+                stop.check()?;
+                let (seq, mapped) = match done_rx.recv_timeout(POLL) {
+                    Ok(done) => done,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                };
                 let mapped = mapped.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 let slot = seq - next;
                 if waiting.len() <= slot {
@@ -699,6 +828,7 @@ where
                 waiting[slot] = Some(mapped);
                 while let Some(Some(_)) = waiting.front() {
                     for result in waiting.pop_front().flatten().into_iter().flatten() {
+                        stop.check()?;
                         sink(result)?;
                     }
                     next += 1;
@@ -706,10 +836,9 @@ where
                     let _ = credit_tx.send(());
                 }
             }
-            Ok(())
         })();
         if result.is_err() {
-            stop.store(true, Ordering::Relaxed);
+            halt.store(true, Ordering::Relaxed);
         }
         // Unblocks a reader waiting for a credit and workers waiting to hand back a batch.
         drop(credit_tx);
@@ -727,6 +856,7 @@ mod tests {
         map_ordered(
             0..items,
             threads,
+            &Stop::new(),
             // Every item weighs a batch on its own, so that batches finish out of order.
             |_| BATCH_WEIGHT,
             || 0usize,
@@ -762,6 +892,7 @@ mod tests {
         let result = map_ordered(
             0..1_000_000u64,
             2,
+            &Stop::new(),
             |_| 1024,
             || (),
             |(), n| n,
@@ -783,6 +914,7 @@ mod tests {
         let _ = map_ordered(
             0..100u32,
             2,
+            &Stop::new(),
             |_| BATCH_WEIGHT,
             || (),
             |(), n| {

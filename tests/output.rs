@@ -5,6 +5,7 @@ use std::path::Path;
 
 use tenor::Error;
 use tenor::aggregate::Aggregates;
+use tenor::language::Language;
 use tenor::output::{OutputDir, RateWriter};
 use tenor::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
 use tenor::quotes::{Framing, QuoteKind, SpeakerType};
@@ -48,6 +49,7 @@ fn quote(
         speaker: speaker.map(String::from),
         speaker_key: speaker.map(tenor::text::fold_name),
         speaker_type: speaker.map(|_| SpeakerType::Person),
+        speaker_role: None,
         speaker_mention: speaker.unwrap_or_default().to_string(),
         cue: if speaker.is_some() {
             "said".into()
@@ -90,6 +92,7 @@ fn article(id: &str, quotes: Vec<ScoredQuote>) -> AnalysedArticle {
         speakers: keys.len(),
         quotes,
         warnings: Vec::new(),
+        language: Some(Language::English),
     }
 }
 
@@ -174,7 +177,7 @@ fn column_headers_are_pinned() {
         header(dir.path(), "quotes.csv"),
         format!(
             "article_id,quote_id,kind,start,end,speaker,speaker_mention,cue,framing,topics,\
-             topic_source,text,{scores},evidence,speaker_type,framing_tone"
+             topic_source,text,{scores},evidence,speaker_type,framing_tone,speaker_key"
         )
     );
     assert!(
@@ -187,7 +190,7 @@ fn column_headers_are_pinned() {
     );
     assert_eq!(
         header(dir.path(), "articles.csv"),
-        "article_id,title,source,date,quotes,speakers,status,reason"
+        "article_id,title,source,date,quotes,speakers,status,reason,language"
     );
 }
 
@@ -237,6 +240,7 @@ fn quote_rows_render_every_field() {
             "dead end:-1.50",
             "person",
             "-0.6000",
+            "ana petrova",
         ]
     );
     let unattributed: Vec<&str> = quotes[1].iter().collect();
@@ -269,7 +273,8 @@ fn every_article_has_a_row_including_skipped_ones() {
                 "3",
                 "1",
                 "ok",
-                ""
+                "",
+                "en"
             ],
             vec![
                 "b2",
@@ -279,7 +284,8 @@ fn every_article_has_a_row_including_skipped_ones() {
                 "0",
                 "0",
                 "skipped",
-                "input.jsonl:7: no text field"
+                "input.jsonl:7: no text field",
+                "en"
             ],
         ]
     );
@@ -345,7 +351,7 @@ fn speaker_tables_show_means_with_four_decimals() {
         ana[..6],
         ["Ana Petrova", "2", "3", "18", "-0.1167", "0.0833"]
     );
-    assert_eq!(ana[13..], ["ana petrova", "person"]);
+    assert_eq!(ana[13..15], ["ana petrova", "person"]);
     let zoe: Vec<&str> = speakers[3].iter().collect();
     assert_eq!(zoe[..5], ["Zoë Adams", "1", "1", "7", "0.3333"]);
 

@@ -1,34 +1,21 @@
 //! The stance dimensions: cooperation, warmth and assertiveness as `(for - against) / (for + against +
 //! a)`, which stays near 0 on thin evidence; threat and irony as a noisy-OR `1 - Π(1 - w)` of cue
 //! strengths. Lexicon cues arrive already negation-aware and boosted from [`super::rules`]; this module
-//! adds the hedge and certainty markers to assertiveness, the conditional-threat frame, and the irony
-//! rules (mock praise, scare quotes; the hedged denial is found with negation).
+//! adds the hedge and certainty markers to assertiveness and the conditional-threat frame, and combines
+//! the irony cues of the lexicon with those [`super::irony`] finds by rule.
 //!
 //! How strong irony changes sentiment is left to [`super::rules`].
 
 use super::Scores;
+use super::irony::{self, IronyCue, IronyEffect};
 use super::rules::{EvidenceSink, Flags, Scorer, Sentence, Unit, dimension_weight};
-use super::table::{Dimension, Entry, Grammar, ModifierClass};
-use crate::text::TokenKind;
+use super::table::{Dimension, Entry, ModifierClass};
 
 /// One cue unit: the `a` in `(for - against) / (for + against + a)`.
 const CUE_UNIT: f32 = 1.0;
 /// A threat word in a sentence that is also conditional ("if they ..., we will respond") is a
 /// conditional threat: this much more threat.
 const CONDITIONAL_THREAT: f32 = 0.25;
-/// Strength of an irony cue found by rule, as opposed to one from lexicons/irony.tsv.
-const MOCK_PRAISE: f32 = 0.5;
-const SCARE_MARKER: f32 = 0.4;
-const SCARE_QUOTES: f32 = 0.3;
-/// Interjections that may come before mock praise: "Oh great, another delay."
-const INTERJECTIONS: [&str; 6] = ["oh", "well", "yeah", "wow", "ah", "gee"];
-
-/// An irony cue found by a rule.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct IronyCue {
-    pub label: &'static str,
-    pub strength: f32,
-}
 
 /// Running sums of one bipolar dimension.
 #[derive(Default, Clone, Copy)]
@@ -51,6 +38,8 @@ impl Poles {
     }
 }
 
+/// Scores the dimensions into `scores`. Returns the strength of the irony that inverts praise (lexicon
+/// cues and [`IronyEffect::Inverts`] rules), which [`super::rules`] uses to reverse it.
 pub(crate) fn score(
     scorer: &Scorer,
     text: &str,
@@ -59,7 +48,7 @@ pub(crate) fn score(
     irony: &mut Vec<IronyCue>,
     scores: &mut Scores,
     sink: &mut EvidenceSink<'_>,
-) {
+) -> f32 {
     let table = &scorer.lexicons.table;
     let mut sums = Sums {
         cooperation: Poles::default(),
@@ -67,6 +56,7 @@ pub(crate) fn score(
         assertiveness: Poles::default(),
         no_threat: 1.0,
         no_irony: 1.0,
+        no_inverting_irony: 1.0,
         conditional_threat: false,
     };
     for u in units {
@@ -109,10 +99,12 @@ pub(crate) fn score(
         sums.no_threat *= 1.0 - CONDITIONAL_THREAT;
         sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
     }
-    find_mock_praise(text, units, sentences, irony);
-    find_scare_quotes(table, units, irony);
+    irony::find(table, text, units, sentences, irony);
     for cue in irony.iter() {
         sums.no_irony *= 1.0 - cue.strength;
+        if cue.effect == IronyEffect::Inverts {
+            sums.no_inverting_irony *= 1.0 - cue.strength;
+        }
         sink.push(cue.strength, &["irony:", cue.label]);
     }
     scores.cooperation = sums.cooperation.score();
@@ -120,6 +112,7 @@ pub(crate) fn score(
     scores.assertiveness = sums.assertiveness.score();
     scores.threat = (1.0 - sums.no_threat).clamp(0.0, 1.0);
     scores.irony = (1.0 - sums.no_irony).clamp(0.0, 1.0);
+    (1.0 - sums.no_inverting_irony).clamp(0.0, 1.0)
 }
 
 /// Running sums of every dimension.
@@ -129,6 +122,8 @@ struct Sums {
     assertiveness: Poles,
     no_threat: f32,
     no_irony: f32,
+    /// The same product over the cues that invert praise: lexicon cues and inverting rules.
+    no_inverting_irony: f32,
     /// A threat cue stands in a conditional sentence.
     conditional_threat: bool,
 }
@@ -158,108 +153,11 @@ fn add_dims(
                 sums.no_threat *= 1.0 - w;
                 sums.conditional_threat |= sentences[u.sentence as usize].conditional;
             }
-            Dimension::Irony => sums.no_irony *= 1.0 - w,
-        }
-        sink.push(w, &[d.as_str(), ":", term]);
-    }
-}
-
-/// Praise that opens a sentence as an exclamation and is followed by a negative fact: "Great, another
-/// delay." The praise must stand alone (followed by , ! . or nothing), so "Great progress was made
-/// despite the delay" is not mock praise.
-fn find_mock_praise(text: &str, units: &[Unit], sentences: &[Sentence], irony: &mut Vec<IronyCue>) {
-    for (s, sentence) in sentences.iter().enumerate() {
-        let range = sentence.start as usize..sentence.end as usize;
-        let mut words = range.clone().filter(|&k| units[k].is_word());
-        let Some(mut first) = words.next() else {
-            continue;
-        };
-        if INTERJECTIONS
-            .iter()
-            .any(|w| units[first].span.of(text).eq_ignore_ascii_case(w))
-        {
-            let Some(second) = words.next() else { continue };
-            first = second;
-        }
-        let praise = units[first];
-        if praise.valence < 1.5 || praise.is_negated() {
-            continue;
-        }
-        let stands_alone = units.get(first + 1).is_none_or(|next| {
-            next.kind == TokenKind::Punct
-                && matches!(next.span.of(text), "," | "!" | "." | "\u{2026}" | ";" | ":")
-        });
-        if !stands_alone {
-            continue;
-        }
-        let mut rest = units[first + 1..range.end]
-            .iter()
-            .map(|u| u.valence)
-            .sum::<f32>();
-        // Praise standing as a sentence of its own mocks the sentence after it, or else the one before:
-        // "Forgot my phone. Great."
-        let sum = |s: &Sentence| {
-            units[s.start as usize..s.end as usize]
-                .iter()
-                .map(|u| u.valence)
-                .sum::<f32>()
-        };
-        if rest == 0.0 {
-            rest = sentences.get(s + 1).map_or(0.0, sum);
-        }
-        if rest == 0.0 && s > 0 {
-            rest = sum(&sentences[s - 1]);
-        }
-        if rest <= -1.0 {
-            irony.push(IronyCue {
-                label: "mock praise",
-                strength: MOCK_PRAISE,
-            });
-        }
-    }
-}
-
-/// "so-called" and its kin, and a short quoted phrase after a determiner ("their \"peace plan\""): the
-/// speaker holds the words at arm's length.
-fn find_scare_quotes(table: &super::table::Table, units: &[Unit], irony: &mut Vec<IronyCue>) {
-    for (i, u) in units.iter().enumerate() {
-        if u.grammar.contains(Grammar::SCARE) && !u.is_excluded() && !u.is_negated() {
-            let listed = u
-                .entry
-                .is_some_and(|id| table.entry(id).dim(Dimension::Irony) > 0.0);
-            if !listed {
-                irony.push(IronyCue {
-                    label: "scare quotes",
-                    strength: SCARE_MARKER,
-                });
+            Dimension::Irony => {
+                sums.no_irony *= 1.0 - w;
+                sums.no_inverting_irony *= 1.0 - w;
             }
         }
-        if !u.flags.contains(Flags::OPEN_QUOTE) || i == 0 {
-            continue;
-        }
-        let before = units[i - 1];
-        let introduced = before.is_word()
-            && (before.grammar.contains(Grammar::SUBJECT)
-                || before.grammar.contains(Grammar::SCARE));
-        if !introduced {
-            continue;
-        }
-        let inside = units[i + 1..]
-            .iter()
-            .take_while(|q| q.flags.contains(Flags::NESTED))
-            .count();
-        let words = units[i + 1..i + 1 + inside]
-            .iter()
-            .filter(|q| q.is_word())
-            .count();
-        let closed = units
-            .get(i + 1 + inside)
-            .is_some_and(|q| q.flags.contains(Flags::CLOSE_QUOTE));
-        if (1..=3).contains(&words) && closed {
-            irony.push(IronyCue {
-                label: "scare quotes",
-                strength: SCARE_QUOTES,
-            });
-        }
+        sink.push(w, &[d.as_str(), ":", term]);
     }
 }

@@ -46,7 +46,7 @@ impl Scorer {
         let tokens = scratch
             .units
             .iter()
-            .filter(|u| u.is_word() || u.modifier.is_some())
+            .filter(|u| u.is_word() || u.modifier.is_some() || u.base != 0.0)
             .map(|u| {
                 let entry = u.entry.map(|id| table.entry(id));
                 let overlay = u.overlay.map(|id| table.entry(id));

@@ -44,7 +44,7 @@ impl FileFormat {
 const AFINN_SCALE: f32 = 0.8;
 
 /// The files compiled into the binary, with their layouts.
-const EMBEDDED: [(&str, FileFormat, &str); 10] = [
+const EMBEDDED: [(&str, FileFormat, &str); 11] = [
     (
         "lexicons/valence/general-a-l.tsv",
         FileFormat::Valence,
@@ -64,6 +64,11 @@ const EMBEDDED: [(&str, FileFormat, &str); 10] = [
         "lexicons/valence/idioms.tsv",
         FileFormat::Valence,
         include_str!("../../lexicons/valence/idioms.tsv"),
+    ),
+    (
+        "lexicons/valence/emoticons.tsv",
+        FileFormat::Valence,
+        include_str!("../../lexicons/valence/emoticons.tsv"),
     ),
     (
         "lexicons/modifiers.tsv",

@@ -6,8 +6,9 @@
 //!
 //! - `lexicon` loads the team's lexicons and users' files into [`Lexicons`];
 //! - `table` is the one-lookup-per-token table they compile into;
-//! - `rules` holds the [`Scorer`] and the sentiment rules; `dimensions` the stance dimensions and
-//!   irony; `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
+//! - `rules` holds the [`Scorer`] and the sentiment rules; `dimensions` the stance dimensions; `irony`
+//!   the irony rules; `target` sentiment toward one span of the text ([`Scorer::score_toward`]);
+//!   `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
 //!
 //! ```
 //! use tenor::scoring::{Lexicons, Scorer};
@@ -24,9 +25,11 @@
 
 mod dimensions;
 mod explain;
+mod irony;
 mod lexicon;
 mod rules;
 mod table;
+mod target;
 mod words;
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! Sentiment is an average intensity, so it does not saturate with length. The stance dimensions and
 //! irony are left to [`super::dimensions`]; the human-readable trace to [`super::explain`].
 
-use super::dimensions::{self, IronyCue};
+use super::dimensions;
+use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
     Dimension, Entry, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
@@ -22,6 +23,8 @@ const DILUTION: f32 = 0.25;
 const INTENSITY_SCALE: f32 = 2.5;
 /// Emphasis of an ALL-CAPS evaluative word in mixed-case text.
 const CAPS_EMPHASIS: f32 = 1.25;
+/// Emphasis of a word written stretched ("soooo good"): like capitals, it raises the word's force.
+const ELONGATION: f32 = 1.25;
 /// A doubly negated word ("not without merit") keeps its sign but loses force.
 const DOUBLE_NEGATION: f32 = 0.6;
 /// At most this many "!" in one sentence add emphasis.
@@ -76,6 +79,8 @@ impl Flags {
     /// A negative word that is the object of a negated ordinary verb ("did not solve the problem"):
     /// weakened, not reversed.
     pub const NEGATED_OBJECT: Flags = Flags(1 << 27);
+    /// Written stretched ("goooood", "soooo"): emphasis, as capitals are.
+    pub const ELONGATED: Flags = Flags(1 << 25);
     /// Inside a tone-only multiword entry: the phrase's tone weights replace this word's.
     pub const IN_OVERLAY: Flags = Flags(1 << 28);
     /// The unit or a phrase starting at it is in the irony lexicon, so the irony rules leave it alone.
@@ -86,10 +91,11 @@ impl Flags {
     pub const STANCE: Flags = Flags(1 << 31);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
-    const RULE_NAMES: [(Flags, &'static str); 15] = [
+    const RULE_NAMES: [(Flags, &'static str); 16] = [
         (Flags::NAME, "proper name"),
         (Flags::NESTED, "quoted"),
         (Flags::CAPS_EMPHASIS, "caps"),
+        (Flags::ELONGATED, "stretched"),
         (Flags::BOOSTED, "boosted"),
         (Flags::DAMPED, "damped"),
         (Flags::NEGATED, "negated"),
@@ -181,10 +187,6 @@ impl Unit {
 
     pub fn is(&self, class: ModifierClass) -> bool {
         self.modifier.map(|m| m.class) == Some(class)
-    }
-
-    fn is_punct(&self, text: &str, c: char) -> bool {
-        self.kind == TokenKind::Punct && self.span.of(text).starts_with(c)
     }
 
     /// Whether this unit is skipped for every score: a proper name or words quoted inside the text.
@@ -289,6 +291,8 @@ pub struct ScratchSpace {
     pub(crate) clauses: Vec<Clause>,
     pub(crate) sentences: Vec<Sentence>,
     pub(crate) irony: Vec<IronyCue>,
+    /// The strength of the irony that inverts praise in the last text scored.
+    pub(crate) inverting: f32,
     tokens: Vec<(Span, TokenKind)>,
     fold: String,
     pair: String,
@@ -403,7 +407,7 @@ impl Scorer {
             u.flags.insert(sentence.flags);
         }
         let mut scores = self.sentiment(text, units, &mut sink);
-        dimensions::score(
+        let inverting = dimensions::score(
             self,
             text,
             units,
@@ -412,7 +416,8 @@ impl Scorer {
             &mut scores,
             &mut sink,
         );
-        apply_irony(&mut scores, &mut sink);
+        scratch.inverting = inverting;
+        apply_irony(&mut scores, inverting, &mut sink);
         // Adding zero turns -0.0 into 0.0, which prints without a sign.
         for v in [
             &mut scores.sentiment,
@@ -463,7 +468,16 @@ impl Scorer {
                 } else {
                     written
                 };
-                if let Some(term) = table.term(key) {
+                let symbol = table
+                    .term(key)
+                    .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
+                    .and_then(|_| table.symbol_at(text, span.start, pair));
+                if let Some((id, end)) = symbol {
+                    // ":-)", "<3": one unit over the tokens the symbol covers.
+                    unit.entry = Some(id);
+                    unit.span.end = end;
+                    len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
+                } else if let Some(term) = table.term(key) {
                     let next = toks[i + 1..].iter().copied();
                     let mut found = None;
                     if term.starts_phrase {
@@ -491,6 +505,14 @@ impl Scorer {
                         }
                         None => unit.entry = term.entry,
                     }
+                } else if kind == TokenKind::Word
+                    && let Some((id, stretched)) = table.plain_form(key, pair)
+                {
+                    // "goooood", "hahahaha": the listed form, and stretching is emphasis.
+                    unit.entry = Some(id);
+                    if stretched {
+                        unit.flags.insert(Flags::ELONGATED);
+                    }
                 }
                 if i < overlay_end && unit.overlay.is_none() {
                     unit.flags.insert(Flags::IN_OVERLAY);
@@ -498,6 +520,12 @@ impl Scorer {
                 if let Some(id) = unit.entry {
                     let entry = table.entry(id);
                     unit.modifier = entry.modifier;
+                    if unit.flags.contains(Flags::ELONGATED)
+                        && let Some(m) = &mut unit.modifier
+                        && m.class == ModifierClass::Booster
+                    {
+                        m.weight = (m.weight * ELONGATION).min(1.0);
+                    }
                     unit.grammar = entry.grammar;
                     unit.base = entry.valence;
                     if entry.valence != 0.0 || entry.has_dims() {
@@ -595,8 +623,7 @@ impl Scorer {
 
     /// Sums the adjusted valences into the sentiment score and the three shares.
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
-        let (mut sum, mut positive, mut negative) = (0.0f32, 0.0f32, 0.0f32);
-        let (mut bearing, mut neutral) = (0u32, 0u32);
+        let mut tally = Tally::default();
         for i in 0..units.len() {
             let u = units[i];
             let valence = u.base;
@@ -610,59 +637,122 @@ impl Scorer {
                 if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
-                let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
-                if u.is_word() && !function && starts_with_letter(u.span.of(text)) {
-                    neutral += 1;
+                if is_neutral_content(text, &u) {
+                    tally.add_neutral(1.0);
                 }
                 continue;
             }
-            let mut v = valence * u.boost.min(MAX_FACTOR);
-            if u.flags.contains(Flags::CAPS_EMPHASIS) {
-                v *= CAPS_EMPHASIS;
+            let (v, negation) = adjusted_valence(&u);
+            let negator = units
+                .get(u.negator as usize)
+                .map_or("", |n| n.span.of(text));
+            match negation {
+                Negation::Object => sink.push(v, &[negator, "→", u.span.of(text), ":object"]),
+                Negation::Reversed => {
+                    units[i].flags.insert(Flags::NEGATED);
+                    sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
+                }
+                Negation::Double => units[i].flags.insert(Flags::DOUBLE_NEGATED),
+                Negation::None => {}
             }
-            if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
-                v *= NEGATED_OBJECT;
-                let negator = units
-                    .get(u.negator as usize)
-                    .map_or("", |n| n.span.of(text));
-                sink.push(v, &[negator, "→", u.span.of(text), ":object"]);
-            } else if u.is_negated() {
-                v = negate(v, u.negation_strength);
-                units[i].flags.insert(Flags::NEGATED);
-                let negator = units
-                    .get(u.negator as usize)
-                    .map_or("", |n| n.span.of(text));
-                sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
-            } else if u.negations > 0 {
-                v *= DOUBLE_NEGATION;
-                units[i].flags.insert(Flags::DOUBLE_NEGATED);
-            }
-            v *= u.weight.min(MAX_FACTOR);
             units[i].valence = v;
             sink.push(v, &[u.span.of(text)]);
-            sum += v;
-            if v > 0.0 {
-                positive += v;
-            } else {
-                negative -= v;
-            }
-            bearing += 1;
+            tally.add(v, 1.0);
         }
+        tally.scores()
+    }
+}
+
+/// Running sums behind the sentiment score: valences (each with a weight, 1 for a whole text) and the
+/// neutral content words that dilute them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tally {
+    sum: f32,
+    positive: f32,
+    negative: f32,
+    bearing: f32,
+    neutral: f32,
+}
+
+impl Tally {
+    /// Adds an evaluative word's adjusted valence, counted `weight` times.
+    pub fn add(&mut self, valence: f32, weight: f32) {
+        let v = valence * weight;
+        self.sum += v;
+        if v > 0.0 {
+            self.positive += v;
+        } else {
+            self.negative -= v;
+        }
+        self.bearing += 1.0;
+    }
+
+    /// Adds a content word without valence.
+    pub fn add_neutral(&mut self, weight: f32) {
+        self.neutral += weight;
+    }
+
+    /// Sentiment as an average intensity, and the three shares.
+    pub fn scores(&self) -> Scores {
         let mut scores = Scores::default();
-        if bearing > 0 {
-            let mean = sum / (bearing as f32 + DILUTION * neutral as f32);
+        if self.bearing > 0.0 {
+            let mean = self.sum / (self.bearing + DILUTION * self.neutral);
             scores.sentiment = (mean / INTENSITY_SCALE).tanh();
         }
-        let total = positive + negative + neutral as f32;
+        let total = self.positive + self.negative + self.neutral;
         if total > 0.0 {
-            scores.positive = positive / total;
-            scores.negative = negative / total;
-            scores.neutral = neutral as f32 / total;
+            scores.positive = self.positive / total;
+            scores.negative = self.negative / total;
+            scores.neutral = self.neutral / total;
         } else {
             scores.neutral = 1.0;
         }
         scores
     }
+}
+
+/// Whether `u` is a content word without valence: it dilutes the sentiment and adds to the neutral share.
+pub(crate) fn is_neutral_content(text: &str, u: &Unit) -> bool {
+    let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
+    (u.base == 0.0 || u.flags.contains(Flags::NAME))
+        && u.is_word()
+        && !function
+        && starts_with_letter(u.span.of(text))
+}
+
+/// How negation bore on a unit's valence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Negation {
+    None,
+    /// A negative object of a negated verb: weakened, not reversed.
+    Object,
+    Reversed,
+    /// Two negations: the sign kept, the force reduced.
+    Double,
+}
+
+/// A unit's valence after boosters, emphasis, negation and the clause and sentence factors.
+pub(crate) fn adjusted_valence(u: &Unit) -> (f32, Negation) {
+    let mut v = u.base * u.boost.min(MAX_FACTOR);
+    if u.flags.contains(Flags::CAPS_EMPHASIS) {
+        v *= CAPS_EMPHASIS;
+    }
+    if u.flags.contains(Flags::ELONGATED) && u.modifier.is_none() {
+        v *= ELONGATION;
+    }
+    let negation = if u.is_negated() && u.flags.contains(Flags::NEGATED_OBJECT) {
+        v *= NEGATED_OBJECT;
+        Negation::Object
+    } else if u.is_negated() {
+        v = negate(v, u.negation_strength);
+        Negation::Reversed
+    } else if u.negations > 0 {
+        v *= DOUBLE_NEGATION;
+        Negation::Double
+    } else {
+        Negation::None
+    };
+    (v * u.weight.min(MAX_FACTOR), negation)
 }
 
 /// Reverses a valence, and shrinks it: "not good" is clearly negative, "not bad" only mildly positive,
@@ -942,7 +1032,7 @@ fn apply_negation(
     text: &str,
     units: &mut [Unit],
     clauses: &[Clause],
-    irony: &mut Vec<IronyCue>,
+    ironies: &mut Vec<IronyCue>,
     sink: &mut EvidenceSink<'_>,
 ) {
     for i in 0..units.len() {
@@ -976,46 +1066,48 @@ fn apply_negation(
                 continue;
             }
         }
-        // "not, I believe, necessarily": an aside between commas right after the negator.
+        // A hedge of belief right after the negator ("not, I believe, necessarily", "not I believe
+        // necessarily") does not end the denial: its scope is the clause after the hedge.
         let mut hedged_aside = false;
-        if units.get(i + 1).is_some_and(|c| c.is_punct(text, ',')) {
-            let aside = clauses[units.get(i + 2).map_or(u.clause, |a| a.clause) as usize];
-            let closes = units
-                .get(aside.end as usize - 1)
-                .is_some_and(|c| c.is_punct(text, ','));
-            let short = aside.end as usize - aside.start as usize <= 6;
-            let believing = units[aside.start as usize..aside.end as usize]
-                .iter()
-                .any(|a| a.grammar.contains(Grammar::BELIEF) || a.is(ModifierClass::Hedge));
-            if closes && short && believing && (aside.end as usize) < units.len() {
-                let after = clauses[units[aside.end as usize].clause as usize];
-                scope = after.start as usize..after.end as usize;
-                hedged_aside = true;
-            }
+        if let Some(after) = irony::hedged_aside(units, i + 1)
+            && after < units.len()
+        {
+            let end = clauses[units[after].clause as usize].end as usize;
+            scope = after..end.min(after + MAX_NEGATION_SCOPE);
+            hedged_aside = true;
         }
         let first = units[scope.clone()]
             .iter()
             .position(Unit::is_word)
             .map(|p| scope.start + p);
-        if let Some(f) = first
-            && !u.flags.contains(Flags::IRONY_LISTED)
+        let understatement = first.filter(|&f| units[f].grammar.contains(Grammar::UNDERSTATEMENT));
+        if let Some(f) = understatement
+            && !hedged_aside
+            && let Some(after) = irony::hedged_aside(units, f + 1)
         {
-            if units[f].grammar.contains(Grammar::UNDERSTATEMENT) {
-                let praise = units[f + 1..scope.end].iter().any(|w| w.base > 0.0);
-                let (label, strength) = if hedged_aside {
-                    ("hedged denial", 0.6)
-                } else if praise {
-                    ("litotes", 0.45)
-                } else {
-                    ("understatement", 0.3)
-                };
-                irony.push(IronyCue { label, strength });
-            } else if hedged_aside {
-                irony.push(IronyCue {
-                    label: "hedged denial",
-                    strength: 0.5,
-                });
+            // "not necessarily, I think, ...": the same hedge after the understatement.
+            hedged_aside = true;
+            if let Some(next) = units.get(after) {
+                let end = clauses[next.clause as usize].end as usize;
+                scope.end = end.min(i + 1 + MAX_NEGATION_SCOPE).max(scope.end);
             }
+        }
+        if !u.flags.contains(Flags::IRONY_LISTED) {
+            let cue = match (understatement, hedged_aside) {
+                (Some(_), true) => Some(("hedged denial", irony::HEDGED_UNDERSTATEMENT)),
+                (None, true) => Some(("hedged denial", irony::HEDGED_DENIAL)),
+                (Some(f), false) if units[f + 1..scope.end].iter().any(|w| w.base > 0.0) => {
+                    Some(("litotes", irony::LITOTES))
+                }
+                (Some(_), false) => Some(("understatement", irony::UNDERSTATEMENT)),
+                (None, false) => None,
+            };
+            if let Some((label, strength)) = cue {
+                ironies.push(IronyCue::aside(label, strength));
+            }
+        }
+        if hedged_aside && irony::is_paralipsis(text, units, scope.clone()) {
+            ironies.push(IronyCue::aside("paralipsis", irony::PARALIPSIS));
         }
         if u.grammar.contains(Grammar::PHRASE_NEGATOR) && !hedged_aside {
             scope.end = noun_phrase_end(units, scope.clone());
@@ -1045,6 +1137,10 @@ fn apply_negation(
         let (mut reached, mut coordinated) = (false, false);
         for k in scope {
             let target = &units[k];
+            if !target.is_word() {
+                // An emoticon is the writer's mood, outside the clause's grammar: ":( not fair".
+                continue;
+            }
             let stance = target.flags.contains(Flags::STANCE) && target.modifier.is_none();
             if first_only && reached && target.is_word() {
                 let word = target.span.of(text);
@@ -1218,6 +1314,7 @@ fn apply_scoped_modifiers(
 ) {
     let mut exclaims = 0u32;
     let mut exclaim_sentence = u32::MAX;
+    let mut question_sentence = u32::MAX;
     for (i, u) in units.iter().enumerate() {
         let Some(m) = u.modifier else { continue };
         if u.is_excluded() {
@@ -1250,12 +1347,26 @@ fn apply_scoped_modifiers(
                     ":conditional",
                 )
             }
-            ModifierClass::Question if !u.is_word() => (
-                Scope::Sentence(u.sentence),
-                1.0 - m.weight,
-                Flags::QUESTION,
-                ":question",
-            ),
+            ModifierClass::Question if !u.is_word() => {
+                // One "?" makes a question; more, or "?!", make it an outburst, which "!" weighs.
+                let exclaimed = |k: Option<usize>| {
+                    k.and_then(|k| units.get(k))
+                        .is_some_and(|n| n.kind == TokenKind::Punct && n.span.of(text) == "!")
+                };
+                if question_sentence == u.sentence
+                    || exclaimed(i.checked_sub(1))
+                    || exclaimed(Some(i + 1))
+                {
+                    continue;
+                }
+                question_sentence = u.sentence;
+                (
+                    Scope::Sentence(u.sentence),
+                    1.0 - m.weight,
+                    Flags::QUESTION,
+                    ":question",
+                )
+            }
             ModifierClass::Question => (
                 own_or_adjacent_clause(clauses, units[i].clause),
                 1.0 - m.weight,
@@ -1317,21 +1428,42 @@ fn own_or_adjacent_clause(clauses: &[Clause], own: u32) -> Scope {
     Scope::Clause(next.or(prev).unwrap_or(own))
 }
 
-/// Strong irony flips literal praise and damps literal criticism.
-fn apply_irony(scores: &mut Scores, sink: &mut EvidenceSink<'_>) {
-    if scores.irony < STRONG_IRONY {
+/// Strong irony that inverts praise flips the literal praise, and the warmth and cooperation it
+/// expressed, and damps literal criticism. A jibe beside the statement (a hedged denial) leaves them.
+fn apply_irony(scores: &mut Scores, inverting: f32, sink: &mut EvidenceSink<'_>) {
+    if inverting < STRONG_IRONY {
         return;
     }
     let before = scores.sentiment;
     if before > 0.0 {
-        scores.sentiment = before * (1.0 - 2.0 * scores.irony);
-        let moved = scores.positive * scores.irony;
+        scores.sentiment = reverse_praise(before, inverting);
+        let moved = scores.positive * inverting;
         scores.positive -= moved;
         scores.negative += moved;
         sink.push(scores.sentiment - before, &["irony:flip"]);
     } else if before < 0.0 {
-        scores.sentiment = before * (1.0 - scores.irony / 2.0);
+        scores.sentiment = before * (1.0 - inverting / 2.0);
         sink.push(scores.sentiment - before, &["irony:damp"]);
+    }
+    for (score, label) in [
+        (&mut scores.warmth, "irony:flip warmth"),
+        (&mut scores.cooperation, "irony:flip cooperation"),
+    ] {
+        if *score > 0.0 {
+            let before = *score;
+            *score = reverse_praise(before, inverting);
+            sink.push(*score - before, &[label]);
+        }
+    }
+}
+
+/// A positive score under irony that inverts praise: reversed in proportion to the irony's strength.
+/// Other scores, and any score under weaker irony, are returned as they are.
+pub(crate) fn reverse_praise(score: f32, inverting: f32) -> f32 {
+    if inverting >= STRONG_IRONY && score > 0.0 {
+        score * (1.0 - 2.0 * inverting)
+    } else {
+        score
     }
 }
 

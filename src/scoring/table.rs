@@ -136,7 +136,7 @@ pub struct Modifier {
 /// Closed-class roles of a word that the rules need, as bit flags (crate-internal). These come from the built-in word
 /// lists in [`super::words`], not from lexicon files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Grammar(u16);
+pub(crate) struct Grammar(u32);
 
 impl Grammar {
     /// A function word: not a content word for boosters, dilution or the neutral share.
@@ -168,6 +168,12 @@ impl Grammar {
     pub const PHRASE_NEGATOR: Grammar = Grammar(1 << 12);
     /// An auxiliary verb: after "and" it opens a new predicate.
     pub const AUXILIARY: Grammar = Grammar(1 << 13);
+    /// An adjective of size or degree that also rates well ("great", "tremendous"): before a negative
+    /// noun it measures rather than praises ("of great concern").
+    pub const DEGREE: Grammar = Grammar(1 << 14);
+    /// A verb of saying or believing: what follows it is its subject's words or view ("said",
+    /// "argues", "believes", "according").
+    pub const SPEECH: Grammar = Grammar(1 << 15);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0
@@ -207,12 +213,17 @@ impl Entry {
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
 
-/// What a lookup of one token returns: its own entry, and whether a phrase starts with it.
+/// What a lookup of one token returns: its own entry, and whether a phrase or a symbol starts with it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Term {
     pub entry: Option<EntryId>,
     pub starts_phrase: bool,
+    /// A symbol of several punctuation tokens starts with this one (":" of ":-)", "<" of "<3").
+    pub starts_symbol: bool,
 }
+
+/// The longest symbol, in characters, that [`Table::symbol_at`] tries.
+const MAX_SYMBOL_CHARS: usize = 5;
 
 /// A multiword entry: its tokens, already folded.
 #[derive(Debug, Clone)]
@@ -275,6 +286,10 @@ pub(crate) struct Table {
     /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
     /// range; every word of a candidate is compared.
     pairs: HashMap<u64, (u32, u32), BuildHasherDefault<WordHasher>>,
+    /// Emoticons and other symbols written without spaces that tokenize into several tokens (":-)",
+    /// "<3", ":'("), keyed by the whole symbol: they are matched on the text, not token by token, so
+    /// that ": (" in "note: (see above)" is not a frown.
+    symbols: WordMap<EntryId>,
 }
 
 impl Table {
@@ -291,6 +306,14 @@ impl Table {
             };
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
+            let symbol = words.len() > 1
+                && !term.contains(' ')
+                && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
+            if symbol {
+                table.symbols.insert(Box::from(term), id);
+                table.terms.entry(first.clone()).or_default().starts_symbol = true;
+                continue;
+            }
             let slot = table.terms.entry(first.clone()).or_default();
             match words.get(1) {
                 None => slot.entry = Some(id),
@@ -360,6 +383,122 @@ impl Table {
         }
         None
     }
+}
+
+impl Table {
+    /// The symbol written at byte `start` of `text` (":-)", "<3", ":D"), longest first: its entry and the
+    /// byte where it ends. A repeated last character (":)))", "<333") and variation selectors or skin
+    /// tones after an emoji belong to it; a letter, digit or "/" right after it means it was not a
+    /// symbol ("http://", "10:30"). `buf` is scratch space for folding.
+    pub fn symbol_at(
+        &self,
+        text: &str,
+        start: usize,
+        buf: &mut String,
+    ) -> Option<(EntryId, usize)> {
+        let rest = &text[start..];
+        let mut ends = [0usize; MAX_SYMBOL_CHARS];
+        let mut count = 0;
+        for (i, c) in rest.char_indices().take(MAX_SYMBOL_CHARS) {
+            if c.is_whitespace() {
+                break;
+            }
+            ends[count] = i + c.len_utf8();
+            count += 1;
+        }
+        for &end in ends[..count].iter().rev() {
+            fold_term_into(&rest[..end], buf);
+            let Some(&id) = self.symbols.get(buf.as_str()) else {
+                continue;
+            };
+            let last = rest[..end].chars().next_back();
+            let mut stop = end;
+            for c in rest[end..].chars() {
+                if Some(c) == last || is_emoji_modifier(c) {
+                    stop += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let next = rest[stop..].chars().next();
+            if next.is_some_and(|c| c.is_alphanumeric() || c == '/') {
+                return None;
+            }
+            // "won 5:3" is a score, not a cat's face.
+            let before = text[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_digit())
+                && last.is_some_and(|c| c.is_ascii_digit())
+            {
+                return None;
+            }
+            return Some((id, start + stop));
+        }
+        None
+    }
+}
+
+impl Table {
+    /// The listed form of an unlisted, folded word written stretched or as a run of laughter:
+    /// "goooood" is "good", "yaaaay" "yay", "hahahaha" "haha", "lololol" "lol". Returns the entry and
+    /// whether the word was stretched (which is emphasis; a longer laugh is not). Letters tripled or more
+    /// are tried as two and then as one; `buf` is scratch space.
+    pub fn plain_form(&self, folded: &str, buf: &mut String) -> Option<(EntryId, bool)> {
+        let bytes = folded.as_bytes();
+        if bytes.len() >= 4 && bytes.is_ascii() {
+            if let Some(laugh) = laughter(bytes) {
+                return self.term(laugh).and_then(|t| t.entry).map(|id| (id, false));
+            }
+            let stretched = bytes
+                .windows(3)
+                .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic());
+            if stretched {
+                for keep in [2, 1] {
+                    buf.clear();
+                    let mut run = 0;
+                    let mut prev = 0u8;
+                    for &b in bytes {
+                        run = if b == prev { run + 1 } else { 1 };
+                        prev = b;
+                        if run <= keep || !b.is_ascii_alphabetic() {
+                            buf.push(char::from(b));
+                        }
+                    }
+                    if let Some(id) = self.term(buf).and_then(|t| t.entry) {
+                        return Some((id, true));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",
+/// "ahahah"), "lol" for "lolol" and longer.
+fn laughter(word: &[u8]) -> Option<&'static str> {
+    let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
+    let is_haha = word.iter().filter(|&&b| b == b'h').count() >= 2
+        && word.iter().all(|&b| b == b'h' || vowel(b))
+        && word.windows(2).all(|w| (w[0] == b'h') != (w[1] == b'h'));
+    if is_haha {
+        return Some("haha");
+    }
+    let is_lol = word.len() >= 5
+        && word.len() % 2 == 1
+        && word
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == if i % 2 == 0 { b'l' } else { b'o' });
+    is_lol.then_some("lol")
+}
+
+/// Characters that only change how the emoji before them is drawn: variation selectors, the zero-width
+/// joiner and skin tones.
+pub(crate) fn is_emoji_modifier(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}'
+    )
 }
 
 /// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals).

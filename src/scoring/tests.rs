@@ -46,10 +46,17 @@ lucky\t2
 junk\t-2
 thrilling\t2.5
 best\t3
+generous\t2.5
+grateful\t2.5
+delighted\t3
+congratulations\t2.5
+concern\t-1
+pity\t-1.5
 ";
 
 const MODIFIERS: &str = "term\tclass\tweight
 very\tbooster\t0.3
+truly\tbooster\t0.35
 so\tbooster\t0.3
 extremely\tbooster\t0.5
 !\tbooster\t0.1
@@ -78,6 +85,7 @@ whereas\tcontrast\t-0.4
 perhaps\thedge\t0.3
 may\thedge\t0.15
 i think\thedge\t0.2
+i believe\thedge\t0.2
 clearly\tcertainty\t0.5
 no doubt\tcertainty\t0.6
 if\tconditional\t0.35
@@ -436,6 +444,242 @@ fn irony_hedged_denial_and_litotes() {
 }
 
 #[test]
+fn a_hedged_denial_is_found_with_or_without_commas_around_the_hedge() {
+    for text in [
+        "It was not, I believe, necessarily a success.",
+        "It was not I believe necessarily a success.",
+        "It was not, I believe necessarily a success.",
+        "It was not necessarily, I think, a success.",
+    ] {
+        let s = scorer().score(text);
+        assert!(s.scores.irony >= 0.5, "{text}: {}", s.scores.irony);
+        assert!(
+            s.evidence.iter().any(|e| e.label == "irony:hedged denial"),
+            "{text}: {:?}",
+            s.evidence
+        );
+        assert!(
+            s.scores.sentiment < 0.0,
+            "{text}: the denial still reverses"
+        );
+    }
+}
+
+#[test]
+fn a_hedged_denial_about_the_other_sides_people_is_a_jibe_beside_the_praise() {
+    let text = "I am delighted that cars were sold \u{2013} not, I believe necessarily to employees of \
+                the Foreign Ministry \u{2013} and that is progress.";
+    let s = scorer().score(text);
+    assert!(
+        s.evidence.iter().any(|e| e.label == "irony:paralipsis"),
+        "{:?}",
+        s.evidence
+    );
+    assert!(s.scores.irony > 0.6, "{}", s.scores.irony);
+    // The jibe is an aside: the statement around it stays positive.
+    assert!(s.scores.sentiment > 0.0, "{}", s.scores.sentiment);
+    // Without a named body after the denial there is nothing insinuated.
+    let plain = scorer().score("It was not, I believe, necessarily to everyone's taste.");
+    assert!(!plain.evidence.iter().any(|e| e.label == "irony:paralipsis"));
+}
+
+#[test]
+fn effusive_praise_of_a_negative_thing_is_mock_praise() {
+    let s = scorer().score("We are grateful for your wonderful concern.");
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    // A word of degree measures the concern rather than praising it.
+    assert_eq!(
+        scorer()
+            .score("It is a matter of great concern.")
+            .scores
+            .irony,
+        0.0
+    );
+}
+
+#[test]
+fn praise_echoed_as_a_fragment_is_mock_praise() {
+    let s = scorer().score("They say it is a generous package. Truly generous.");
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    // One cue of this strength cancels the praise; more would turn it into criticism.
+    assert!(s.scores.sentiment <= 0.0, "{}", s.scores.sentiment);
+    assert!(sentiment("They say it is a generous package.") > 0.0);
+    // Cheering is not echoing: no intensifier, an exclamation, or no statement before.
+    for text in [
+        "They say it is a generous package. Generous.",
+        "They say it is a generous package. Truly generous!",
+        "Generous. Truly generous.",
+    ] {
+        assert_eq!(scorer().score(text).scores.irony, 0.0, "{text}");
+    }
+}
+
+#[test]
+fn praise_followed_by_a_sting_that_points_back_is_mock_praise() {
+    let s = scorer().score(
+        "Congratulations to him on his excellent memory. It is a pity it does not extend to prices.",
+    );
+    assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
+    assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    let sincere = scorer().score("The match was excellent. It is a pity the season is over.");
+    assert_eq!(sincere.scores.irony, 0.0);
+}
+
+#[test]
+fn a_word_of_size_before_a_trifle_is_hyperbole() {
+    assert!(
+        scorer()
+            .score("They offered a whopping 1 per cent.")
+            .scores
+            .irony
+            > 0.0
+    );
+    assert!(
+        scorer()
+            .score("They offered a whopping \u{a3}2.")
+            .scores
+            .irony
+            > 0.0
+    );
+    assert_eq!(
+        scorer().score("A whopping 40 per cent rise.").scores.irony,
+        0.0
+    );
+}
+
+/// The test lexicon with a few emoticons, emoji and interjections of online writing.
+fn online_scorer() -> Scorer {
+    let mut builder = Lexicons::builder();
+    builder
+        .add_text_as("test-valence.tsv", VALENCE, FileFormat::Valence)
+        .and_then(|b| b.add_text_as("test-modifiers.tsv", MODIFIERS, FileFormat::Modifiers))
+        .and_then(|b| {
+            b.add_text_as(
+                "emoticons.tsv",
+                "term\tvalence\n:)\t2\n:-)\t2\n:(\t-2\n:'(\t-2.5\n:d\t2.5\n:3\t1.5\n<3\t3\n\u{1F600}\t2.5\n\
+                 \u{2764}\t3\nlol\t1.5\nhaha\t2\nyay\t2\n",
+                FileFormat::Valence,
+            )
+        })
+        .expect("test lexicons are well-formed");
+    Scorer::new(builder.build())
+}
+
+#[test]
+fn emoticons_and_emoji_carry_the_writers_mood() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    assert!(s("see you tomorrow :)") > 0.0);
+    assert!(s("see you tomorrow :-)") > 0.0);
+    assert!(s("see you tomorrow :D") > 0.0);
+    assert!(s("missed the bus :(") < 0.0);
+    assert!(s("missed the bus :'(") < 0.0);
+    assert!(s("my mum <3") > 0.0);
+    assert!(s("new shoes \u{1F600}") > 0.0);
+    // A variation selector or a repeated last character belongs to the symbol.
+    assert!(s("new shoes \u{2764}\u{FE0F}") > 0.0);
+    assert_eq!(s("see you :)))"), s("see you :)"));
+    // An emoticon is not denied by the clause it follows.
+    assert!(s("not going out :(") < 0.0);
+}
+
+#[test]
+fn punctuation_that_only_looks_like_an_emoticon_is_not_one() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    for text in [
+        "the note: (see above) is long",
+        "read http://example.com today",
+        "they won 5:3 at 10:30",
+        "a colon then letters :Dx",
+    ] {
+        assert_eq!(s(text), 0.0, "{text}");
+    }
+}
+
+#[test]
+fn stretched_words_and_laughter_find_their_listed_form() {
+    let s = |t: &str| online_scorer().score(t).scores.sentiment;
+    assert!(s("yaaaay") > 0.0);
+    assert!(s("this is gooooood") > s("this is good"));
+    assert!(s("sooooo good") > s("so good"));
+    assert!(s("hahahahaha") > 0.0);
+    assert!(s("lolololol") > 0.0);
+    let explained = online_scorer().explain("goooood");
+    assert!(explained.tokens[0].rules.contains(&"stretched"));
+}
+
+#[test]
+fn a_run_of_question_marks_is_one_question_and_with_exclamations_an_outburst() {
+    let s = |t: &str| scorer().score(t).scores.sentiment;
+    assert_eq!(s("is it good???"), s("is it good?"));
+    assert!(s("is it good?") < s("it is good"));
+    assert!(s("it is terrible?!") < s("it is terrible?"));
+}
+
+/// The byte span of the first `needle` in `text`.
+fn span_of(text: &str, needle: &str) -> crate::text::Span {
+    let start = text.find(needle).expect("the needle is in the text");
+    crate::text::Span::new(start, start + needle.len())
+}
+
+fn toward(text: &str, needle: &str) -> f32 {
+    scorer()
+        .score_toward(text, span_of(text, needle))
+        .scores
+        .sentiment
+}
+
+#[test]
+fn what_a_person_is_reported_as_saying_is_not_sentiment_toward_them() {
+    let text = "Smith said the plan is a disaster.";
+    assert!(sentiment(text) < 0.0);
+    assert_eq!(toward(text, "Smith"), 0.0);
+    assert!(toward(text, "the plan") < 0.0);
+    for text in [
+        "\u{201C}The plan is a disaster,\u{201D} Smith said.",
+        "The plan is a disaster, said Smith.",
+        "According to Smith, the plan is a disaster.",
+        "Smith has repeatedly said the plan is a disaster.",
+    ] {
+        assert_eq!(toward(text, "Smith"), 0.0, "{text}");
+    }
+}
+
+#[test]
+fn an_apposition_and_the_predicate_after_it_belong_to_the_target() {
+    assert!(toward("Smith, the new judge, is a disaster.", "Smith") < 0.0);
+    let evidence: Vec<String> = scorer()
+        .score_toward(
+            "Smith, a terrible judge, won.",
+            span_of("Smith, a terrible judge, won.", "Smith"),
+        )
+        .evidence
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(evidence, ["terrible:-3.00"]);
+}
+
+#[test]
+fn words_about_the_target_outweigh_words_further_off() {
+    let text = "Smith was good, and much later on that long day the weather was terrible.";
+    assert!(sentiment(text) < 0.0);
+    assert!(toward(text, "Smith") > 0.0);
+    assert!(toward(text, "the weather") < 0.0);
+    // A clause led by a pronoun goes on about the person named before it.
+    let text = "Smith arrived late at the long meeting, and then he was terrible.";
+    assert!(toward(text, "Smith") < 0.0);
+}
+
+#[test]
+fn a_span_that_covers_no_word_gives_the_whole_texts_scores() {
+    let text = "The plan is good.";
+    let whole = scorer().score(text);
+    let nowhere = scorer().score_toward(text, crate::text::Span::new(text.len(), text.len()));
+    assert_eq!(nowhere, whole);
+}
+
+#[test]
 fn a_tone_only_phrase_does_not_hide_the_valence_of_its_words() {
     // "not the best" is an irony cue; "best" keeps its valence and "not" its negation.
     let s = scorer().score("It is not the best plan");
@@ -722,11 +966,13 @@ mod evaluation {
         }
     }
 
-    /// Sentence sentiment taken as the polarity toward every person in the sentence, with VADER's
-    /// ±0.05 thresholds, on the NewsMTSC training sentences: macro F1 over negative, neutral, positive.
+    /// Sentiment toward each person ([`Scorer::score_toward`]), with VADER's ±0.05 thresholds, on the
+    /// NewsMTSC training sentences: macro F1 over negative, neutral, positive. With `TENOR_MISSES=FILE`
+    /// the wrong predictions are written to FILE for error analysis.
     #[test]
     #[ignore = "reads the shared evaluation data; prints macro F1"]
     fn macro_f1_on_news_sentences() {
+        use std::fmt::Write as _;
         let Some(shared) = shared() else {
             println!("../shared is not present: no evaluation run");
             return;
@@ -737,22 +983,29 @@ mod evaluation {
             return;
         };
         let scorer = Scorer::new(Lexicons::embedded().expect("embedded lexicons load"));
+        let class = |s: f32| {
+            if s < -0.05 {
+                0
+            } else if s > 0.05 {
+                2
+            } else {
+                1
+            }
+        };
+        let byte = |text: &str, chars: u64| {
+            text.char_indices()
+                .nth(chars as usize)
+                .map_or(text.len(), |(b, _)| b)
+        };
         // confusion[gold][predicted], classes negative, neutral, positive.
         let mut confusion = [[0u32; 3]; 3];
+        let mut misses = String::new();
         for line in data.lines() {
             let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
             let Some(sentence) = row["sentence_normalized"].as_str() else {
                 continue;
-            };
-            let s = scorer.score(sentence).scores.sentiment;
-            let predicted = if s < -0.05 {
-                0
-            } else if s > 0.05 {
-                2
-            } else {
-                1
             };
             for target in row["targets"].as_array().into_iter().flatten() {
                 let gold = match target["polarity"].as_f64() {
@@ -761,8 +1014,30 @@ mod evaluation {
                     Some(_) => 1,
                     None => continue,
                 };
+                let (Some(from), Some(to)) = (target["from"].as_u64(), target["to"].as_u64())
+                else {
+                    continue;
+                };
+                let span =
+                    crate::text::Span::new(byte(sentence, from), byte(sentence, to.max(from)));
+                let scored = scorer.score_toward(sentence, span);
+                let predicted = class(scored.scores.sentiment);
                 confusion[gold][predicted] += 1;
+                if gold != predicted {
+                    let evidence: Vec<String> =
+                        scored.evidence.iter().map(|e| e.to_string()).collect();
+                    let _ = writeln!(
+                        misses,
+                        "{gold}\t{predicted}\t{:+.2}\t{}\t{sentence}\t{}",
+                        scored.scores.sentiment,
+                        &sentence[span.start..span.end],
+                        evidence.join(";")
+                    );
+                }
             }
+        }
+        if let Some(file) = std::env::var_os("TENOR_MISSES") {
+            std::fs::write(file, misses).expect("write the misses");
         }
         let f1 = |c: usize| {
             let tp = f64::from(confusion[c][c]);

@@ -1,0 +1,157 @@
+//! Intervals in the speaker tables, as `tenor score` writes them.
+
+use std::path::Path;
+use std::process::Command;
+
+fn score(extra: &[&str]) -> (tempfile::TempDir, Vec<csv::StringRecord>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .args(["score", "data", "--quiet", "--out"])
+        .arg(&out)
+        .args(extra)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rows = read_csv(&out.join("speakers.csv"));
+    (dir, rows)
+}
+
+fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut rows = vec![reader.headers().unwrap().clone()];
+    rows.extend(reader.records().map(Result::unwrap));
+    rows
+}
+
+fn column(rows: &[csv::StringRecord], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).unwrap()
+}
+
+#[test]
+fn interval_columns_follow_the_pinned_ones_and_hold_the_mean() {
+    let (_keep, rows) = score(&[]);
+    let header: Vec<&str> = rows[0].iter().collect();
+    assert_eq!(header[..4], ["speaker", "articles", "quotes", "words"]);
+    assert_eq!(
+        header[13..17],
+        [
+            "speaker_key",
+            "speaker_type",
+            "sentiment_ci_low",
+            "sentiment_ci_high"
+        ]
+    );
+    assert_eq!(header[header.len() - 2..], ["irony_ci_high", "role"]);
+
+    let (quotes, mean, low, high) = (
+        column(&rows, "quotes"),
+        column(&rows, "warmth_mean"),
+        column(&rows, "warmth_ci_low"),
+        column(&rows, "warmth_ci_high"),
+    );
+    let mut with_interval = 0;
+    for row in &rows[1..] {
+        let n: u64 = row[quotes].parse().unwrap();
+        if n < 2 {
+            assert_eq!((&row[low], &row[high]), ("", ""), "{row:?}");
+            continue;
+        }
+        let number = |i: usize| row[i].parse::<f64>().unwrap();
+        assert!(
+            number(low) <= number(mean) && number(mean) <= number(high),
+            "{row:?}"
+        );
+        with_interval += 1;
+    }
+    assert!(with_interval > 0);
+}
+
+#[test]
+fn no_resamples_leaves_the_interval_columns_empty() {
+    let (_keep, rows) = score(&["--ci-resamples", "0"]);
+    let low = column(&rows, "sentiment_ci_low");
+    assert!(rows[1..].iter().all(|r| r[low].is_empty()));
+    assert_eq!(rows[0].len(), rows[1].len());
+}
+
+/// Two outlets over two months; Ana is quoted in both outlets, twice in each.
+fn grouped(extra: &[&str]) -> (tempfile::TempDir, Vec<csv::StringRecord>) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    let line = |id: &str, source: &str, date: &str, text: &str| {
+        serde_json::json!({"id": id, "source": source, "date": date, "desk": "world", "text": text})
+            .to_string()
+    };
+    let lines = [
+        line(
+            "a1",
+            "Wire",
+            "2024-05-02",
+            "Talks\n\n“We are at a dead end,” said Ana Petrova.\n\n“The talks have failed,” Ana Petrova said.",
+        ),
+        line(
+            "a2",
+            "Post",
+            "2024-06-11",
+            "Talks\n\n“We welcome this good progress,” said Ana Petrova.\n\n“It is a fine agreement,” Ana Petrova said.",
+        ),
+        line(
+            "a3",
+            "Wire",
+            "not a date",
+            "Talks\n\n“We are pleased,” said John Smith.",
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out = dir.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .arg("score")
+        .arg(&input)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .args(extra)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rows = read_csv(&out.join("groups.csv"));
+    (dir, rows)
+}
+
+#[test]
+fn groups_by_source_and_month_hold_each_speakers_quotes() {
+    let (_keep, rows) = grouped(&["--by", "source", "--by", "date"]);
+    let header: Vec<&str> = rows[0].iter().collect();
+    assert_eq!(header[..5], ["source", "date", "speaker", "topic", "n"]);
+    assert_eq!(
+        header[5..8],
+        ["sentiment_mean", "sentiment_ci_low", "sentiment_ci_high"]
+    );
+    let all_topics: Vec<(&str, &str, &str, &str)> = rows[1..]
+        .iter()
+        .filter(|r| r[3].is_empty())
+        .map(|r| (&r[0], &r[1], &r[2], &r[4]))
+        .collect();
+    assert_eq!(
+        all_topics,
+        [
+            ("Post", "2024-06", "Ana Petrova", "2"),
+            ("Wire", "2024-05", "Ana Petrova", "2"),
+            ("Wire", "unknown", "John Smith", "1"),
+        ]
+    );
+    let post = &rows[1];
+    let wire = &rows[1..].iter().find(|r| &r[0] == "Wire").unwrap();
+    let number = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    assert!(number(post, 5) > number(wire, 5), "{post:?} {wire:?}");
+    assert!(number(post, 6) <= number(post, 5) && number(post, 5) <= number(post, 7));
+}
+
+#[test]
+fn any_input_field_can_group_and_the_table_is_reproducible() {
+    let (_a, first) = grouped(&["--by", "desk", "--period", "week", "--threads", "1"]);
+    let (_b, second) = grouped(&["--by", "desk", "--period", "week", "--threads", "2"]);
+    assert_eq!(first, second);
+    assert_eq!(&first[0][0], "desk");
+    assert!(first[1..].iter().all(|r| &r[0] == "world"));
+}

@@ -64,13 +64,13 @@ check("'It is no secret ... low point' is Lavrov's, negative and frosty",
 bentley = find("Bentleys")
 check("the Bentley quote is Johnson's, positive, with irony",
       bentley is not None and "Johnson" in bentley["speaker"] and float(bentley["sentiment"]) > 0 and float(bentley["irony"]) > 0.3)
-jibe = find("necessarily to employees")
+jibe = next((q for q in quotes if q["kind"] == "partial" and "joking" in q["cue"].lower()), None)
 check("the partial jibe is Johnson's with irony", jibe is not None and "Johnson" in jibe["speaker"] and float(jibe["irony"]) > 0.3)
 respond = find("prepared and able to respond")
 check("'He told reporters' is Johnson, and the quote carries threat",
       respond is not None and "Johnson" in respond["speaker"] and float(respond["threat"]) > 0.3)
-mike = find("not before a mike")
-check("'he added' after a sentence naming Johnson continues Lavrov", mike is not None and "Lavrov" in mike["speaker"])
+added = [q for q in quotes if q["cue"].strip().lower().endswith("added") and q["kind"] == "direct"]
+check("'he added' after a sentence naming Johnson continues Lavrov", len(added) == 1 and "Lavrov" in added[0]["speaker"])
 cont = [q for q in quotes if "rightly say" in q["text"]]
 check("the five-paragraph quote is one quote by Johnson, not Lavrov (the addressee)",
       len(cont) == 1 and "Johnson" in cont[0]["speaker"] and "Syria" in cont[0]["text"])

@@ -53,8 +53,8 @@ const SIZE: [&str; 8] = [
 ];
 /// Trifling quantities after a word of size.
 const TRIFLE: [&str; 7] = ["one", "two", "single", "penny", "pence", "cent", "cents"];
-/// Prepositions that introduce who got or did something, in a denial: "not necessarily to employees
-/// of the Foreign Ministry".
+/// Prepositions that introduce who got or did something, in a denial: "not entirely to members of
+/// the Trade Council".
 const RECIPIENT: [&str; 5] = ["to", "by", "for", "among", "with"];
 
 /// How an irony cue bears on the literal scores.
@@ -62,8 +62,8 @@ const RECIPIENT: [&str; 5] = ["to", "by", "for", "among", "with"];
 pub(crate) enum IronyEffect {
     /// The speaker means the opposite of their praise: strong irony of this kind reverses it.
     Inverts,
-    /// A jibe or understatement beside a statement that still stands ("... – not, I believe,
-    /// necessarily to employees of the Foreign Ministry – but nonetheless a sign of progress").
+    /// A jibe or understatement beside a statement that still stands ("sales doubled – not, I
+    /// suspect, entirely to members of the trade council – but it is progress all the same").
     Aside,
 }
 
@@ -405,8 +405,8 @@ pub(crate) fn hedged_aside(units: &[Unit], from: usize) -> Option<usize> {
     (units.get(k).is_none_or(|u| u.sentence == sentence)).then_some(k)
 }
 
-/// After a hedged denial, a phrase naming who got or did something, as people of a named body: "not
-/// necessarily to employees of the Foreign Ministry" denies what nobody alleged, which insinuates it.
+/// After a hedged denial, a phrase naming who got or did something, as people of a named body: "not,
+/// I suspect, entirely to members of the Trade Council" denies what nobody alleged, which insinuates it.
 pub(crate) fn is_paralipsis(text: &str, units: &[Unit], scope: std::ops::Range<usize>) -> bool {
     let named = |u: &Unit| {
         u.flags.contains(Flags::CAPITALISED)

@@ -434,6 +434,15 @@ impl Aggregates {
             column.extend(values.iter().map(|row| f64::from(row[score])));
             // Sorted, the list is the same whatever order the quotes arrived or merged in.
             column.sort_unstable_by(f64::total_cmp);
+            if column_is_zero(&column) {
+                // Most cells score no threat or irony at all: every resample of zeros means exactly
+                // zero, so the 2,000 draws would only confirm it.
+                *interval = Some(Interval {
+                    low: 0.0,
+                    high: 0.0,
+                });
+                continue;
+            }
             let options = Bootstrap {
                 resamples: self.resamples,
                 seed: interval_seed(key, topic, score),
@@ -816,6 +825,11 @@ impl Hasher for CellHasher {
     }
 }
 
+/// Whether a sorted column holds nothing but zeros (of either sign: they sort between -0.0 and 0.0).
+fn column_is_zero(sorted: &[f64]) -> bool {
+    sorted.first() == Some(&0.0) && sorted.last() == Some(&0.0)
+}
+
 /// The bootstrap seed of one score of one cell: FNV-1a of the speaker key and topic, then the score.
 /// Written out rather than taken from `std::hash`, whose output may change between Rust releases and
 /// would change published intervals with it.
@@ -1165,5 +1179,30 @@ mod tests {
             .read_partials(&b""[..], Path::new("p3"), &mut Vec::new())
             .unwrap_err();
         assert!(err.to_string().contains("no partials header"), "{err}");
+    }
+
+    #[test]
+    fn a_column_of_zeros_gets_the_interval_the_bootstrap_gives() {
+        for column in [vec![0.0, 0.0], vec![-0.0, 0.0, 0.0, -0.0, 0.0]] {
+            assert!(column_is_zero(&column));
+            for seed in [1, 99] {
+                let options = Bootstrap {
+                    resamples: 2000,
+                    seed,
+                    ..Bootstrap::default()
+                };
+                let drawn = bootstrap_mean(&column, &options).unwrap();
+                assert_eq!(
+                    drawn,
+                    Interval {
+                        low: 0.0,
+                        high: 0.0
+                    }
+                );
+                assert!(drawn.low.is_sign_positive() && drawn.high.is_sign_positive());
+            }
+        }
+        assert!(!column_is_zero(&[-0.0, 0.0, 0.25]));
+        assert!(!column_is_zero(&[]));
     }
 }

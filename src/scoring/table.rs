@@ -189,6 +189,8 @@ impl Grammar {
 pub struct Entry {
     pub valence: f32,
     pub dims: [f32; Dimension::COUNT],
+    /// For (positive) or against (negative) what the term governs; see lexicons/stance.tsv.
+    pub stance: f32,
     pub modifier: Option<Modifier>,
     pub(crate) grammar: Grammar,
 }

@@ -31,6 +31,11 @@ use crate::topics::TopicId;
 /// Number of scores summarised per quote: the columns of [`Scores::NAMES`].
 pub const SCORE_COUNT: usize = Scores::NAMES.len();
 
+/// Columns summed per cell: the scores, then the stance toward the cell's topic (0 in a speaker's
+/// all-topics cell, and for a quote that has no stance cue on the topic).
+const COLUMNS: usize = SCORE_COUNT + 1;
+const STANCE: usize = SCORE_COUNT;
+
 /// Scores (and their squares) are rounded to multiples of 2^-30 before they are summed. Sums of such
 /// values are exact in an `f64` up to 2^23 in absolute value (eight million quotes scoring 1 in one
 /// cell), so addition order cannot change them and merged partial results equal a single pass bit for
@@ -78,6 +83,9 @@ pub struct SpeakerTopicSummary<'a> {
     pub topic: &'a str,
     pub quotes: u64,
     pub stats: ScoreStats,
+    /// Mean stance toward the topic over the quotes on it, -1 (against) ..= 1 (for); a quote that
+    /// only takes the topic from its context counts as 0.
+    pub stance_mean: f64,
 }
 
 /// What is known about one speaker apart from their scores.
@@ -177,7 +185,7 @@ impl Aggregates {
             cell_index: HashMap::default(),
             counts: Vec::new(),
             // The cell axis grows; the other two are fixed so that every cell has the same shape.
-            moments: Array3::zeros((0, 2, SCORE_COUNT)),
+            moments: Array3::zeros((0, 2, COLUMNS)),
         }
     }
 
@@ -214,7 +222,7 @@ impl Aggregates {
                 facts.types[type_index(kind)] += 1;
             }
 
-            let mut values = [[0.0; SCORE_COUNT]; 2];
+            let mut values = [[0.0; COLUMNS]; 2];
             for (i, v) in quote.scores.values().into_iter().enumerate() {
                 let v = f64::from(v);
                 values[SUMS][i] = on_grid(v);
@@ -224,6 +232,13 @@ impl Aggregates {
             for (i, &topic) in quote.topics.iter().enumerate() {
                 // A topic listed twice for one quote is still one quote on that topic.
                 if !quote.topics[..i].contains(&topic) {
+                    let stance = quote
+                        .topic_stances
+                        .iter()
+                        .find(|t| t.topic == topic)
+                        .map_or(0.0, |t| f64::from(t.stance));
+                    values[SUMS][STANCE] = on_grid(stance);
+                    values[SQUARES][STANCE] = on_grid(stance * stance);
                     self.add_to_cell(speaker, topic_slot(topic), 1, &values);
                 }
             }
@@ -248,7 +263,7 @@ impl Aggregates {
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
-            let mut values = [[0.0; SCORE_COUNT]; 2];
+            let mut values = [[0.0; COLUMNS]; 2];
             for (plane, out) in values.iter_mut().enumerate() {
                 for (i, v) in out.iter_mut().enumerate() {
                     *v = other.moments[[cell, plane, i]];
@@ -302,11 +317,13 @@ impl Aggregates {
             };
             let facts = &self.speakers[speaker as usize];
             let stats = self.stats(cell as u32);
+            let stance_sum = self.moments[[cell, SUMS, STANCE]];
             rows.push(SpeakerTopicSummary {
                 key: &facts.key,
                 name: facts.display_name(),
                 topic,
                 quotes: stats.count,
+                stance_mean: stance_sum / stats.count.max(1) as f64,
                 stats,
             });
         }
@@ -354,13 +371,7 @@ impl Aggregates {
         row
     }
 
-    fn add_to_cell(
-        &mut self,
-        speaker: u32,
-        slot: u32,
-        quotes: u64,
-        values: &[[f64; SCORE_COUNT]; 2],
-    ) {
+    fn add_to_cell(&mut self, speaker: u32, slot: u32, quotes: u64, values: &[[f64; COLUMNS]; 2]) {
         let cell = if slot == ALL_TOPICS {
             self.speakers[speaker as usize].cell as usize
         } else {
@@ -378,7 +389,7 @@ impl Aggregates {
         let cell = self.cells.len();
         if cell == self.moments.len_of(Axis(0)) {
             // Grow by doubling so that adding cells one at a time stays linear overall.
-            let mut grown = Array3::zeros(((cell * 2).max(64), 2, SCORE_COUNT));
+            let mut grown = Array3::zeros(((cell * 2).max(64), 2, COLUMNS));
             grown
                 .slice_mut(s![..cell, .., ..])
                 .assign(&self.moments.slice(s![..cell, .., ..]));

@@ -1,5 +1,6 @@
-//! Writing results as CSV tables: quotes.csv, articles.csv, speakers.csv and speaker_topics.csv in an
-//! output directory ([`OutputDir`]), and the one table of `tenor rate` ([`RateWriter`]).
+//! Writing results as CSV tables: quotes.csv, articles.csv, speakers.csv, speaker_topics.csv and
+//! quote_topics.csv (see [`QUOTE_TOPIC_COLUMNS`]) in an output directory ([`OutputDir`]), and the one table of
+//! `tenor rate` ([`RateWriter`]).
 //!
 //! Every table is written to a hidden temporary file beside its final name and renamed into place only
 //! when the run finishes, so a failed or interrupted run never leaves a half-written table and the
@@ -35,6 +36,9 @@ use crate::aggregate::{Aggregates, ScoreStats};
 use crate::error::{Error, Result};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
 use crate::scoring::{Scored, Scores};
+
+mod stance;
+pub use stance::{QUOTE_TOPIC_COLUMNS, QUOTE_TOPICS_TABLE};
 
 pub const QUOTES_TABLE: &str = "quotes.csv";
 pub const ARTICLES_TABLE: &str = "articles.csv";
@@ -108,11 +112,12 @@ pub fn speaker_columns() -> Vec<String> {
 }
 
 /// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score, then
-/// `speaker_key`.
+/// `speaker_key, stance_mean`.
 pub fn speaker_topic_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "topic", "quotes"].map(String::from).into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.push("speaker_key".to_string());
+    columns.push("stance_mean".to_string());
     columns
 }
 
@@ -124,6 +129,7 @@ pub struct OutputDir {
     dir: PathBuf,
     quotes: Table,
     articles: Table,
+    quote_topics: stance::QuoteTopics,
 }
 
 impl OutputDir {
@@ -135,10 +141,12 @@ impl OutputDir {
         quotes.rows.header(QUOTE_COLUMNS)?;
         let mut articles = Table::create(dir.join(ARTICLES_TABLE))?;
         articles.rows.header(ARTICLE_COLUMNS)?;
+        let quote_topics = stance::QuoteTopics::create(&dir)?;
         Ok(OutputDir {
             dir,
             quotes,
             articles,
+            quote_topics,
         })
     }
 
@@ -170,6 +178,7 @@ impl OutputDir {
                 )));
             }
         }
+        self.quote_topics.write_article(article, topic_names)?;
         for quote in &article.quotes {
             self.quotes.rows.quote(&article.id, quote, topic_names)?;
         }
@@ -184,6 +193,7 @@ impl OutputDir {
             dir,
             quotes,
             articles,
+            quote_topics,
         } = self;
 
         let mut speakers = Table::create(dir.join(SPEAKERS_TABLE))?;
@@ -212,10 +222,12 @@ impl OutputDir {
             rows.count(summary.quotes)?;
             rows.means(&summary.stats)?;
             rows.text(summary.key)?;
+            rows.score(summary.stance_mean)?;
             rows.end_row()?;
         }
 
-        let mut tables = [quotes, articles, speakers, speaker_topics];
+        let quote_topics = quote_topics.into_table();
+        let mut tables = [quotes, articles, speakers, speaker_topics, quote_topics];
         // Every table is complete on disk before the first one replaces an earlier run's.
         for table in &mut tables {
             table.flush()?;

@@ -40,6 +40,21 @@ pub struct ScoredQuote {
     pub scores: Scores,
     /// Lexicon hits and rules, rendered `label:value` and joined with `;`.
     pub evidence: String,
+    /// Stance and sentiment toward each topic the quote's own words mention, in topic order.
+    pub topic_stances: Vec<TopicStance>,
+}
+
+/// A quote's stance and sentiment toward one topic it mentions (see
+/// [`crate::scoring::Scorer::toward_each`]). With several mentions of the topic, the means over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicStance {
+    pub topic: TopicId,
+    /// -1 (against) ..= 1 (for).
+    pub stance: f32,
+    /// -1..=1, toward the topic's mentions rather than the whole quote.
+    pub sentiment: f32,
+    /// The stance cues, rendered `label:value` and joined with `;`.
+    pub evidence: String,
 }
 
 /// One article after analysis.
@@ -69,9 +84,9 @@ use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scorer};
+use crate::scoring::{Lexicons, Scorer, ScratchSpace};
 use crate::segment::Segmented;
-use crate::text::CharOffsets;
+use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -307,6 +322,7 @@ impl Engine {
     ) -> Vec<ScoredQuote> {
         let offsets = CharOffsets::new(seg.text);
         let mut topics = Vec::new();
+        let mut scratch = ScratchSpace::default();
         let mentions = if found.quotes.is_empty() {
             TopicMentions::default()
         } else {
@@ -318,6 +334,11 @@ impl Engine {
             .enumerate()
             .map(|(n, quote)| {
                 let topic_source = topics_of(seg, quote, &mentions, &mut topics);
+                let topic_stances = if topic_source == TopicSource::Quote {
+                    self.topic_stances(&quote.text, &mut scratch)
+                } else {
+                    Vec::new()
+                };
                 let scored = self.scorer.score(&quote.text);
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
                 let name = speaker.map(|s| {
@@ -364,9 +385,56 @@ impl Engine {
                     text: quote.text.clone(),
                     scores: scored.scores,
                     evidence,
+                    topic_stances,
                 }
             })
             .collect()
+    }
+
+    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions, averaged over the
+    /// topic's mentions.
+    fn topic_stances(&self, text: &str, scratch: &mut ScratchSpace) -> Vec<TopicStance> {
+        let mentions: Vec<(Span, TopicId)> = self
+            .topics
+            .mentions(text)
+            .iter()
+            .map(|(start, end, topic)| (Span::new(start, end), topic))
+            .collect();
+        let spans: Vec<Span> = mentions.iter().map(|&(span, _)| span).collect();
+        let towards = self.scorer.toward_each(text, &spans, scratch);
+        let mut out: Vec<TopicStance> = Vec::new();
+        let mut counts: Vec<f32> = Vec::new();
+        for ((_, topic), toward) in mentions.iter().zip(towards) {
+            let i = match out.iter().position(|t| t.topic == *topic) {
+                Some(i) => i,
+                None => {
+                    out.push(TopicStance {
+                        topic: *topic,
+                        stance: 0.0,
+                        sentiment: 0.0,
+                        evidence: String::new(),
+                    });
+                    counts.push(0.0);
+                    out.len() - 1
+                }
+            };
+            let entry = &mut out[i];
+            entry.stance += toward.stance;
+            entry.sentiment += toward.sentiment;
+            counts[i] += 1.0;
+            for e in &toward.stance_evidence {
+                if !entry.evidence.is_empty() {
+                    entry.evidence.push(';');
+                }
+                entry.evidence.push_str(&e.to_string());
+            }
+        }
+        for (entry, n) in out.iter_mut().zip(counts) {
+            entry.stance /= n;
+            entry.sentiment /= n;
+        }
+        out.sort_by_key(|t| t.topic);
+        out
     }
 
     /// Analyses a stream of records on `threads` threads (rayon's default when `None`), handing each

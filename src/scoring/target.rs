@@ -14,7 +14,7 @@
 
 use super::rules::{Clause, Flags, Scorer, ScratchSpace, Sentence, Tally, Unit};
 use super::rules::{adjusted_valence, is_neutral_content, reverse_praise};
-use super::table::Grammar;
+use super::table::{Grammar, ModifierClass};
 use super::{Evidence, Scored};
 use crate::text::{Span, TokenKind};
 
@@ -161,7 +161,7 @@ impl Attached {
                 continue;
             }
             if is_speech(u) {
-                self.reported = k + 1..end;
+                self.reported = k + 1..reported_end(units, clauses, k + 1, end);
                 let words_after = units[k + 1..end].iter().filter(|w| w.is_word()).count();
                 if words_after <= 4 && own_start > start {
                     // "“...,” Smith said (on Sunday)."
@@ -238,6 +238,32 @@ fn is_word_in(text: &str, u: &Unit, words: &[&str]) -> bool {
         && words
             .iter()
             .any(|w| u.span.of(text).eq_ignore_ascii_case(w))
+}
+
+/// Where a target's reported words that start at `from` end: at the sentence's `end`, or earlier where a
+/// contrast brings in another named party ("Smith said the tax is a disaster, but Jones called it fair").
+fn reported_end(units: &[Unit], clauses: &[Clause], from: usize, end: usize) -> usize {
+    let Some(first) = units.get(from) else {
+        return end;
+    };
+    for clause in &clauses[first.clause as usize + 1..] {
+        let start = clause.start as usize;
+        if start >= end {
+            break;
+        }
+        let clause_units = &units[start..(clause.end as usize).min(end)];
+        let contrast = clause_units
+            .iter()
+            .find(|u| u.is_word())
+            .is_some_and(|u| u.is(ModifierClass::Contrast));
+        let named = clause_units.iter().any(|u| {
+            u.flags.contains(Flags::CAPITALISED) && !u.flags.contains(Flags::SENTENCE_INITIAL)
+        });
+        if contrast && named {
+            return start;
+        }
+    }
+    end
 }
 
 fn is_mark(text: &str, u: &Unit, mark: &str) -> bool {

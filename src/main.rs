@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use tenor::aggregate::Aggregates;
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
-use tenor::output::{OutputDir, RateWriter};
+use tenor::output::{OutputDir, RateWriter, TargetWriter};
 use tenor::pipeline::{ArticleStatus, Engine, EngineBuilder};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
@@ -42,7 +42,8 @@ enum Command {
     /// Score each record's whole text, with no quote extraction (tweets, headlines, single sentences).
     #[command(after_help = "Examples:\n  \
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
-        tenor rate tweets.jsonl --out ratings.csv")]
+        tenor rate tweets.jsonl --out ratings.csv\n  \
+        tenor rate sentences.jsonl --out ratings.csv --targets-out targets.csv")]
     Rate(RateArgs),
     /// Compare speakers' tone: differences with bootstrap intervals, effect sizes and permutation tests.
     #[command(after_help = "Examples:\n  \
@@ -191,6 +192,10 @@ struct RateArgs {
     /// Output CSV file.
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
+    /// Also write sentiment and stance toward each target of a JSON Lines record's `targets` list
+    /// (`{"from": N, "to": M}` in code points, or `{"text": "..."}`), one row per target.
+    #[arg(long, value_name = "FILE.csv")]
+    targets_out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -339,23 +344,40 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     let engine = build_engine(&args.input.lexicons, None, None)?;
     let scorer = engine.scorer();
     let mut writer = RateWriter::create(&args.out)?;
+    let mut target_writer = args
+        .targets_out
+        .as_ref()
+        .map(TargetWriter::create)
+        .transpose()?;
     let mut summary = Summary::default();
     let mut pending = Vec::new();
-    let flush =
+    let mut flush =
         |pending: &mut Vec<Record>, writer: &mut RateWriter, summary: &mut Summary| -> Result<()> {
             use rayon::prelude::*;
+            let with_targets = target_writer.is_some();
             let results: Vec<_> = pending
                 .par_drain(..)
                 .map(|r| match r {
-                    Record::Article(a) => Ok((a.id, scorer.score(&a.text))),
+                    Record::Article(a) => {
+                        let targets = if with_targets && !a.targets.is_empty() {
+                            let mut scratch = tenor::scoring::ScratchSpace::default();
+                            engine.score_targets(&a.text, &a.targets, &mut scratch)
+                        } else {
+                            Vec::new()
+                        };
+                        Ok((a.id, scorer.score(&a.text), targets))
+                    }
                     Record::Skipped(s) => Err(s),
                 })
                 .collect();
             for result in results {
                 match result {
-                    Ok((id, scored)) => {
+                    Ok((id, scored, targets)) => {
                         summary.add(&ArticleStatus::Ok, 0);
                         writer.write(&id, &scored)?;
+                        if let Some(target_writer) = &mut target_writer {
+                            target_writer.write(&id, &targets)?;
+                        }
                     }
                     Err(skipped) => {
                         eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
@@ -387,6 +409,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         flush(&mut pending, &mut writer, &mut summary)
     })?;
     writer.finish()?;
+    if let Some(target_writer) = target_writer {
+        target_writer.finish()?;
+    }
     Ok(summary.report())
 }
 

@@ -38,7 +38,7 @@ use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
 use crate::scoring::{Scored, Scores};
 
 mod stance;
-pub use stance::{QUOTE_TOPIC_COLUMNS, QUOTE_TOPICS_TABLE};
+pub use stance::{QUOTE_TOPIC_COLUMNS, QUOTE_TOPICS_TABLE, TARGET_COLUMNS, TargetWriter};
 
 pub const QUOTES_TABLE: &str = "quotes.csv";
 pub const ARTICLES_TABLE: &str = "articles.csv";

@@ -57,6 +57,19 @@ pub struct TopicStance {
     pub evidence: String,
 }
 
+/// Sentiment and stance toward one target of a rated text (`tenor rate --targets-out`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetScore {
+    /// Position of the target in the record's `targets` list, from 0.
+    pub index: usize,
+    /// Code point offsets of the target in the text; `None` for a text target that does not occur.
+    pub span: Option<(usize, usize)>,
+    /// The target as it stands in the text, or as given when it does not occur.
+    pub mention: String,
+    /// `None` when the target does not occur.
+    pub toward: Option<Toward>,
+}
+
 /// One article after analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnalysedArticle {
@@ -79,12 +92,13 @@ use std::sync::mpsc::sync_channel;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::ingest::TargetSpec;
 use crate::ingest::{Article, Record};
 use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scorer, ScratchSpace};
+use crate::scoring::{Lexicons, Scorer, ScratchSpace, Toward};
 use crate::segment::Segmented;
 use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
@@ -258,6 +272,59 @@ impl Engine {
             byte_offset(sentence, to.max(from)),
         );
         f64::from(self.scorer.score_toward(sentence, target).scores.sentiment)
+    }
+
+    /// Sentiment and stance toward each of `targets` in `text`, scoring the text once (see
+    /// [`Scorer::toward_each`]). A text target is its first occurrence, exact or else ignoring ASCII
+    /// case; span targets must lie inside the text, as ingest checks.
+    pub fn score_targets(
+        &self,
+        text: &str,
+        targets: &[TargetSpec],
+        scratch: &mut ScratchSpace,
+    ) -> Vec<TargetScore> {
+        let offsets = CharOffsets::new(text);
+        let found: Vec<Option<Span>> = targets
+            .iter()
+            .map(|target| match target {
+                TargetSpec::Span { from, to } => Some(Span::new(
+                    byte_offset(text, *from),
+                    byte_offset(text, (*to).max(*from)),
+                )),
+                TargetSpec::Text(wanted) if wanted.is_empty() => None,
+                TargetSpec::Text(wanted) => text
+                    .find(wanted.as_str())
+                    .or_else(|| text.to_ascii_lowercase().find(&wanted.to_ascii_lowercase()))
+                    .map(|start| Span::new(start, start + wanted.len())),
+            })
+            .collect();
+        let spans: Vec<Span> = found.iter().flatten().copied().collect();
+        let mut towards = self.scorer.toward_each(text, &spans, scratch).into_iter();
+        targets
+            .iter()
+            .zip(found)
+            .enumerate()
+            .map(|(index, (target, span))| match span {
+                Some(span) => TargetScore {
+                    index,
+                    span: Some((
+                        offsets.char_offset(span.start),
+                        offsets.char_offset(span.end),
+                    )),
+                    mention: span.of(text).to_string(),
+                    toward: towards.next(),
+                },
+                None => TargetScore {
+                    index,
+                    span: None,
+                    mention: match target {
+                        TargetSpec::Text(wanted) => wanted.clone(),
+                        TargetSpec::Span { .. } => String::new(),
+                    },
+                    toward: None,
+                },
+            })
+            .collect()
     }
 
     /// Analyses one input record; a skipped record passes through with its reason.

@@ -94,3 +94,49 @@ fn quote_topics_csv_and_stance_mean_come_from_the_topic_stances() {
     let mean: f64 = row[row.len() - 1].parse().expect("a number");
     assert!((mean - against / 2.0).abs() < 1e-4, "{mean} {against}");
 }
+
+#[test]
+fn rate_writes_one_row_per_target_with_sentiment_and_stance_toward_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "s1", "text": "Añna said the tax is a disaster, but Bo called it fair and will defend the tax.", "#,
+            r#""targets": [{"from": 0, "to": 4}, {"text": "bo"}, {"text": "the tax"}, {"text": "Cy"}]}"#,
+            "\n",
+            r#"{"id": "s2", "text": "Nothing to point at."}"#,
+            "\n"
+        ),
+    )
+    .expect("write the input");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .arg("rate")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("rated.csv"))
+        .arg("--targets-out")
+        .arg(dir.path().join("targets.csv"))
+        .arg("--quiet")
+        .status()
+        .expect("run tenor");
+    assert!(status.success());
+    let targets = rows(dir.path(), "targets.csv");
+    let cells: Vec<Vec<&str>> = targets.iter().map(|r| r.iter().take(5).collect()).collect();
+    assert_eq!(
+        cells,
+        [
+            ["s1", "0", "0", "4", "Añna"],
+            ["s1", "1", "37", "39", "Bo"],
+            ["s1", "2", "10", "17", "the tax"],
+            ["s1", "3", "", "", "Cy"],
+        ]
+    );
+    let number =
+        |row: usize, column: usize| -> f64 { targets[row][column].parse().expect("a number") };
+    // Añna's words are her view of the tax, not a view of her; the tax is called a disaster.
+    assert!(number(2, 5) < number(0, 5), "{targets:?}");
+    // Bo will defend the tax: for it.
+    assert!(number(2, 6) > 0.0, "{targets:?}");
+    assert_eq!(&targets[3][7], "not found in the text");
+}

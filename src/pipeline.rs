@@ -98,7 +98,7 @@ use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scorer, ScratchSpace, Toward};
+use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace, Toward};
 use crate::segment::Segmented;
 use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
@@ -401,12 +401,15 @@ impl Engine {
             .enumerate()
             .map(|(n, quote)| {
                 let topic_source = topics_of(seg, quote, &mentions, &mut topics);
+                // One scoring of the quote serves its own scores and those toward its topics.
+                let mut scored = Scored::default();
                 let topic_stances = if topic_source == TopicSource::Quote {
-                    self.topic_stances(&quote.text, &mut scratch)
+                    self.topic_stances(&quote.text, &mut scratch, &mut scored)
                 } else {
+                    self.scorer
+                        .score_into(&quote.text, &mut scratch, &mut scored);
                     Vec::new()
                 };
-                let scored = self.scorer.score(&quote.text);
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
                 let name = speaker.map(|s| {
                     self.aliases
@@ -460,7 +463,13 @@ impl Engine {
 
     /// Stance and sentiment toward each topic that `text` (a quote's words) mentions, averaged over the
     /// topic's mentions.
-    fn topic_stances(&self, text: &str, scratch: &mut ScratchSpace) -> Vec<TopicStance> {
+    /// Leaves the scores of the whole of `text` in `scored`.
+    fn topic_stances(
+        &self,
+        text: &str,
+        scratch: &mut ScratchSpace,
+        scored: &mut Scored,
+    ) -> Vec<TopicStance> {
         let mentions: Vec<(Span, TopicId)> = self
             .topics
             .mentions(text)
@@ -468,7 +477,7 @@ impl Engine {
             .map(|(start, end, topic)| (Span::new(start, end), topic))
             .collect();
         let spans: Vec<Span> = mentions.iter().map(|&(span, _)| span).collect();
-        let towards = self.scorer.toward_each(text, &spans, scratch);
+        let towards = self.scorer.toward_each_into(text, &spans, scratch, scored);
         let mut out: Vec<TopicStance> = Vec::new();
         let mut counts: Vec<f32> = Vec::new();
         for ((_, topic), toward) in mentions.iter().zip(towards) {

@@ -36,21 +36,8 @@ const EFFUSIVE: f32 = 2.5;
 const INTERJECTIONS: [&str; 6] = ["oh", "well", "yeah", "wow", "ah", "gee"];
 /// Possessives that aim praise at a party other than the speaker.
 const OTHERS_POSSESSIVE: [&str; 4] = ["his", "her", "their", "your"];
-/// Nouns of regret that turn praise into a sting: "It is a pity it does not extend to ...".
-const STING: [&str; 2] = ["pity", "shame"];
 /// Pronouns by which a sting points back at what was praised.
 const BACK_REFERENCE: [&str; 4] = ["it", "that", "this", "they"];
-/// Words of size that, before a trifle, are hyperbole: "a whopping 1%".
-const SIZE: [&str; 8] = [
-    "whopping",
-    "staggering",
-    "princely",
-    "massive",
-    "huge",
-    "generous",
-    "enormous",
-    "mighty",
-];
 /// Trifling quantities after a word of size.
 const TRIFLE: [&str; 7] = ["one", "two", "single", "penny", "pence", "cent", "cents"];
 /// Prepositions that introduce who got or did something, in a denial: "not necessarily to employees
@@ -306,7 +293,7 @@ fn find_praise_then_sting(
     irony: &mut Vec<IronyCue>,
 ) {
     for (k, u) in units.iter().enumerate() {
-        if !is(text, u, &STING) || u.is_excluded() || u.is_negated() {
+        if !u.grammar.contains(Grammar::REGRET) || u.is_excluded() || u.is_negated() {
             continue;
         }
         let sentence = &sentences[u.sentence as usize];
@@ -352,7 +339,7 @@ fn find_praise_then_sting(
 /// A word of size before a trifle: "a whopping 1%", "a generous two pence".
 fn find_trifle_hyperbole(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) {
     for (k, u) in units.iter().enumerate() {
-        if !is(text, u, &SIZE) || u.is_excluded() || u.is_negated() {
+        if !u.grammar.contains(Grammar::SIZE) || u.is_excluded() || u.is_negated() {
             continue;
         }
         // Past a currency sign: "a massive £1".

@@ -468,8 +468,8 @@ impl Scorer {
                 } else {
                     written
                 };
-                let symbol = table
-                    .term(key)
+                let term = table.term(key);
+                let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
                     .and_then(|_| table.symbol_at(text, span.start, pair));
                 if let Some((id, end)) = symbol {
@@ -477,7 +477,7 @@ impl Scorer {
                     unit.entry = Some(id);
                     unit.span.end = end;
                     len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
-                } else if let Some(term) = table.term(key) {
+                } else if let Some(term) = term {
                     let next = toks[i + 1..].iter().copied();
                     let mut found = None;
                     if term.starts_phrase {

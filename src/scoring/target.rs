@@ -321,7 +321,19 @@ impl Scorer {
         scratch: &mut ScratchSpace,
     ) -> Vec<Toward> {
         let mut whole = Scored::default();
-        self.score_into(text, scratch, &mut whole);
+        self.toward_each_into(text, spans, scratch, &mut whole)
+    }
+
+    /// [`Scorer::toward_each`] that also leaves the whole text's scores in `whole`, as
+    /// [`Scorer::score_into`] would.
+    pub fn toward_each_into(
+        &self,
+        text: &str,
+        spans: &[Span],
+        scratch: &mut ScratchSpace,
+        whole: &mut Scored,
+    ) -> Vec<Toward> {
+        self.score_into(text, scratch, whole);
         spans
             .iter()
             .map(|&span| {

@@ -15,7 +15,6 @@ use crate::text::TokenKind;
 const MOCK_PRAISE: f32 = 0.5;
 const SCARE_MARKER: f32 = 0.4;
 const SCARE_QUOTES: f32 = 0.3;
-const INCONGRUOUS_PRAISE: f32 = 0.45;
 const ECHOED_PRAISE: f32 = 0.5;
 const PRAISE_THEN_STING: f32 = 0.45;
 /// Praise of a party's quality or conduct ("his excellent memory", "London's wonderful concern") makes
@@ -217,21 +216,21 @@ fn find_scare_quotes(table: &Table, units: &[Unit], irony: &mut Vec<IronyCue>) {
     }
 }
 
-/// Effusive praise of a negative thing: "your wonderful concern", "a brilliant fiasco". A word of
-/// degree is not praise here ("of great concern").
+/// Effusive praise of another party's negative thing: "your wonderful concern", "London's brilliant
+/// fiasco". Without a party it is as often a compound ("the best debt deal", "exemplary penalties");
+/// a word of degree is not praise here ("of great concern").
 fn find_incongruous_praise(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) {
     for (k, pair) in units.windows(2).enumerate() {
         let (praise, thing) = (&pair[0], &pair[1]);
         if !is_praise(praise, EFFUSIVE) || !thing.is_word() || thing.is_excluded() {
             continue;
         }
-        if thing.base <= -0.5 && !thing.is_negated() && thing.modifier.is_none() {
-            let strength = if is_aimed(text, units, k) {
-                AIMED_PRAISE
-            } else {
-                INCONGRUOUS_PRAISE
-            };
-            irony.push(IronyCue::inverts("incongruous praise", strength));
+        if thing.base <= -0.5
+            && !thing.is_negated()
+            && thing.modifier.is_none()
+            && is_aimed(text, units, k)
+        {
+            irony.push(IronyCue::inverts("incongruous praise", AIMED_PRAISE));
         }
     }
 }
@@ -362,9 +361,10 @@ fn find_trifle_hyperbole(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) 
 }
 
 /// An aside of belief right after a negator or an understatement: "not, I believe, necessarily", "not I
-/// believe necessarily", "not necessarily, I think". Returns the index of the first unit after the
-/// aside, when there is one.
-pub(crate) fn hedged_aside(units: &[Unit], from: usize) -> Option<usize> {
+/// believe necessarily", "not necessarily, I think". Without a mark before it the aside must be the
+/// speaker's own ("I believe"), so that "does not appear to be" is no aside. Returns the index of the
+/// first unit after the aside, when there is one.
+pub(crate) fn hedged_aside(text: &str, units: &[Unit], from: usize) -> Option<usize> {
     let skip_marks = |mut k: usize| {
         while units.get(k).is_some_and(|u| {
             u.kind == TokenKind::Punct && !u.is(ModifierClass::Question) && u.modifier.is_none()
@@ -375,7 +375,15 @@ pub(crate) fn hedged_aside(units: &[Unit], from: usize) -> Option<usize> {
     };
     let sentence = units.get(from)?.sentence;
     let mut k = skip_marks(from);
+    let marked = k > from;
     let first = units.get(k)?;
+    let own = text[first.span.start..]
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("i") || w.eq_ignore_ascii_case("we"));
+    if !marked && !own {
+        return None;
+    }
     if first.is(ModifierClass::Hedge) {
         // "I think", "perhaps": one unit.
         k += 1;

@@ -1069,7 +1069,7 @@ fn apply_negation(
         // A hedge of belief right after the negator ("not, I believe, necessarily", "not I believe
         // necessarily") does not end the denial: its scope is the clause after the hedge.
         let mut hedged_aside = false;
-        if let Some(after) = irony::hedged_aside(units, i + 1)
+        if let Some(after) = irony::hedged_aside(text, units, i + 1)
             && after < units.len()
         {
             let end = clauses[units[after].clause as usize].end as usize;
@@ -1083,7 +1083,7 @@ fn apply_negation(
         let understatement = first.filter(|&f| units[f].grammar.contains(Grammar::UNDERSTATEMENT));
         if let Some(f) = understatement
             && !hedged_aside
-            && let Some(after) = irony::hedged_aside(units, f + 1)
+            && let Some(after) = irony::hedged_aside(text, units, f + 1)
         {
             // "not necessarily, I think, ...": the same hedge after the understatement.
             hedged_aside = true;

@@ -470,6 +470,14 @@ fn a_hedged_denial_is_found_with_or_without_commas_around_the_hedge() {
             "{text}: the denial still reverses"
         );
     }
+    // Without a mark around it a hedge must be the speaker's own belief to be an aside.
+    let plain = scorer().score("It was not perhaps a success.");
+    assert!(
+        !plain
+            .evidence
+            .iter()
+            .any(|e| e.label == "irony:hedged denial")
+    );
 }
 
 #[test]
@@ -495,6 +503,14 @@ fn effusive_praise_of_a_negative_thing_is_mock_praise() {
     let s = scorer().score("We are grateful for your wonderful concern.");
     assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
     assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    // Without a party whose concern it is, praise before a negative word is as often a compound.
+    assert_eq!(
+        scorer()
+            .score("It was a wonderful problem to have.")
+            .scores
+            .irony,
+        0.0
+    );
     // A word of degree measures the concern rather than praising it.
     assert_eq!(
         scorer()

@@ -75,6 +75,16 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period's name as `--period` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
     /// The period holding an ISO date (`YYYY-MM-DD`, optionally followed by a time), or [`UNKNOWN`].
     pub fn of(self, date: &str) -> String {
         let Some((year, month, day)) = parse_iso_date(date) else {

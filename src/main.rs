@@ -65,6 +65,7 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         tenor compare out --speaker Lavrov --speaker Johnson\n  \
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson --by date --period month\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
     /// Write one self-contained HTML report (inline SVG charts, no network) from a `tenor score`
@@ -112,6 +113,14 @@ struct CompareArgs {
     /// Also compare within each topic the speakers share.
     #[arg(long)]
     per_topic: bool,
+    /// Compare within each value of this article field: source, date (see --period) or, when comparing
+    /// from inputs, any JSONL key or CSV column. Adds a `group` column; Holm's adjustment (more than
+    /// two speakers) is within each group.
+    #[arg(long = "by", value_name = "FIELD")]
+    by: Option<String>,
+    /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
+    #[arg(long, value_enum, default_value_t = PeriodName::Month, requires = "by")]
+    period: PeriodName,
     /// Bootstrap resamples for the intervals.
     #[arg(long, default_value_t = 2000)]
     ci_resamples: usize,
@@ -826,9 +835,18 @@ fn explain(text: &str, lexicons: Vec<PathBuf>) -> Result<ExitCode> {
 }
 
 fn compare(args: CompareArgs) -> Result<ExitCode> {
-    use tenor::compare::{CompareOptions, QuoteTable, compare, similarity};
+    use tenor::compare::{
+        ArticleGroups, CompareOptions, QuoteTable, compare, compare_grouped, similarity,
+    };
+    let period = tenor::groups::Period::from(args.period);
+    let group_field = args.by.as_deref().map(GroupField::parse);
+    let group_by = group_field
+        .clone()
+        .map(|field| GroupBy::new(vec![field], period));
     let folder = PathBuf::from(&args.inputs[0]);
-    let mut _scratch: Option<ScratchDir> = None;
+    let mut scratch_guard: Option<ScratchDir> = None;
+    // From inputs, each article's group is taken from its record as it is scored.
+    let mut groups_from_inputs: Vec<(String, String)> = Vec::new();
     let table_path = if args.inputs.len() == 1 && folder.join("quotes.csv").is_file() {
         folder
     } else {
@@ -837,6 +855,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         let engine = build_engine(&[], None, None)?;
         let topic_names = engine.topics().names().to_vec();
         let mut out = OutputDir::create(&scratch)?;
+        scratch_guard = Some(ScratchDir(scratch.clone()));
         let mut aggregates = Aggregates::new();
         let sources = args
             .inputs
@@ -847,12 +866,15 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
             ingest::read(sources, InputOptions::default()),
             None,
             |article| {
+                if let Some(by) = &group_by {
+                    let value = by.values_of(&article).swap_remove(0);
+                    groups_from_inputs.push((article.id.clone(), value));
+                }
                 aggregates.add_article(&article);
                 out.write_article(&article, &topic_names)
             },
         )?;
         out.finish(&aggregates, &topic_names)?;
-        _scratch = Some(ScratchDir(scratch.clone()));
         scratch
     };
     let table = QuoteTable::from_path(&table_path)?;
@@ -862,7 +884,25 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         seed: args.seed,
         ..CompareOptions::default()
     };
-    let comparison = compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?;
+    let comparison = match &group_field {
+        None => compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?,
+        Some(field) => {
+            let groups = if scratch_guard.is_some() {
+                let label = ArticleGroups::label_for(field, period);
+                ArticleGroups::new(label, groups_from_inputs)
+            } else {
+                ArticleGroups::from_output(&table, field, period)?
+            };
+            let speakers = &args.speakers;
+            compare_grouped(
+                &table.rows,
+                &groups,
+                speakers,
+                args.topic.as_deref(),
+                &options,
+            )?
+        }
+    };
     print!("{comparison}");
     if let Some(path) = &args.out {
         comparison.save_csv(path)?;

@@ -287,7 +287,10 @@ fn a_speaker_with_one_quote_has_too_few_quotes() {
         .unwrap()
         .rows[0];
     assert_eq!(row.verdict, Verdict::TooFewQuotes);
-    assert_eq!(row.verdict_text(), "too few quotes");
+    assert_eq!(
+        row.verdict_text(),
+        "too few quotes (Ana Petrova: 3, Ivan Horvat: 1)"
+    );
     assert_eq!(row.mean_b, Some(-0.9));
     assert_eq!(
         (row.diff_interval, row.p_value, row.cohens_d),

@@ -559,11 +559,14 @@ fn read_comparison(path: &std::path::Path) -> Vec<std::collections::HashMap<Stri
         .collect()
 }
 
-/// `(group, n_a, n_b, mean_a, mean_b)` of the rows of one score, in output order.
+/// `(group, n_a, n_b, mean_a, mean_b)` of one row of a grouped comparison.
+type GroupStats = (String, usize, usize, Option<f64>, Option<f64>);
+
+/// The [`GroupStats`] of the rows of one score, in output order.
 fn group_counts(
     rows: &[std::collections::HashMap<String, String>],
     score: &str,
-) -> Vec<(String, usize, usize, Option<f64>, Option<f64>)> {
+) -> Vec<GroupStats> {
     let number = |cell: &str| (!cell.is_empty()).then(|| cell.parse::<f64>().unwrap());
     rows.iter()
         .filter(|row| row["score"] == score)
@@ -894,7 +897,8 @@ fn compare_by_from_inputs_groups_by_any_record_field() {
         (values.len(), stats::mean(&values))
     };
     // (field, period, [(group, its articles)]), groups in output order.
-    let cases: [(&str, &str, [(&str, &[&str]); 2]); 3] = [
+    type Groups<'a> = [(&'a str, &'a [&'a str]); 2];
+    let cases: [(&str, &str, Groups); 3] = [
         (
             "source",
             "month",

@@ -620,13 +620,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         return Err(error.into());
     }
     match out {
-        Output::Dir(dir) => {
-            let path = dir.dir().to_path_buf();
-            dir.finish(&aggregates, &topic_names)?;
-            if let Some(groups) = &groups {
-                groups.write_csv(&path)?;
-            }
-        }
+        Output::Dir(dir) => match &groups {
+            Some(groups) => dir.finish_with_groups(&aggregates, &topic_names, groups)?,
+            None => dir.finish(&aggregates, &topic_names)?,
+        },
         Output::Stream(stream) => {
             drop(stream.finish()?);
         }

@@ -982,3 +982,64 @@ fn compare_by_from_inputs_groups_by_any_record_field() {
         }
     }
 }
+
+#[test]
+fn article_groups_prefer_the_quote_tables_own_column_and_undo_the_formula_guard() {
+    let dir = fixture_dir();
+    // quotes.csv has its own source column (Wire, Daily, Post): articles.csv is not needed.
+    let table = QuoteTable::from_path(dir.path()).unwrap();
+    let by_source = tenor::compare::ArticleGroups::from_output(
+        &table,
+        &tenor::groups::GroupField::Source,
+        tenor::groups::Period::Month,
+    )
+    .unwrap();
+    assert_eq!(by_source.label, "source");
+    assert_eq!(
+        ["a1", "a2", "a3", "a9"].map(|a| by_source.group_of(a)),
+        ["Wire", "Daily", "Post", "unknown"]
+    );
+
+    // Without its own column, the articles.csv beside it; a source written as '=Wire by the
+    // formula guard is the source =Wire, and a group named after "unknown" still sorts before it.
+    let other = tempfile::tempdir().unwrap();
+    fs::write(
+        other.path().join("quotes.csv"),
+        "article_id,speaker,topics,sentiment,positive,negative,neutral,cooperation,warmth,threat,\
+         assertiveness,irony\n\
+         x1,Ana Petrova,,0,0,0,1,0,0.5,0,0,0\nx2,Ana Petrova,,0,0,0,1,0,0.7,0,0,0\n\
+         x3,Ana Petrova,,0,0,0,1,0,0.1,0,0,0\nx1,Ivan Horvat,,0,0,0,1,0,0.1,0,0,0\n",
+    )
+    .unwrap();
+    fs::write(
+        other.path().join("articles.csv"),
+        "article_id,source,date\nx1,'=Wire,2025-01-01\nx2,zeta radio,2025-01-02\nx3,,2025-01-03\n",
+    )
+    .unwrap();
+    let table = QuoteTable::from_path(other.path()).unwrap();
+    let groups = tenor::compare::ArticleGroups::from_output(
+        &table,
+        &tenor::groups::GroupField::Source,
+        tenor::groups::Period::Month,
+    )
+    .unwrap();
+    assert_eq!(groups.group_of("x1"), "=Wire");
+    let comparison = tenor::compare::compare_grouped(
+        &table.rows,
+        &groups,
+        &["Petrova", "Horvat"],
+        None,
+        &warmth_only(),
+    )
+    .unwrap();
+    let order: Vec<Option<&str>> = comparison.rows.iter().map(|r| r.group.as_deref()).collect();
+    assert_eq!(order, [Some("=Wire"), Some("zeta radio"), Some("unknown")]);
+    // In the CSV the group is guarded again.
+    let mut csv = Vec::new();
+    comparison.write_csv(&mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("'=Wire,warmth,"),
+        "{csv}"
+    );
+}

@@ -1,13 +1,16 @@
 //! Comparing speakers' tone with honest statistics: reads the quotes.csv that `tenor score` writes, finds
 //! the speakers a user names, and for each score (and topic) and each pair of speakers reports the
 //! difference in means with a bootstrap interval, two effect sizes, a permutation p-value (Holm-adjusted
-//! across the pairs when more than two speakers are compared) and a verdict in words. [`similarity`]
-//! measures how alike two speakers' tone profiles are across the topics they share.
+//! across the pairs when more than two speakers are compared) and a verdict in words.
+//! [`compare_grouped`] does the same within each group of articles ([`ArticleGroups`]: by source,
+//! date period or any record field). [`similarity`] measures how alike two speakers' tone profiles
+//! are across the topics they share.
 //!
 //! The statistics are in [`crate::stats`]; scoring quotes and writing quotes.csv are the pipeline's and
-//! [`crate::output`]'s. Results are deterministic for a given seed: each comparison draws from its own
-//! random stream, derived from the seed and from what it compares (score, topic, the two speakers), so a
-//! number depends neither on thread scheduling nor on which other speakers are in the run.
+//! [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
+//! given seed: each comparison draws from its own random stream, derived from the seed and from what it
+//! compares (score, topic, the two speakers, the group), so a number depends neither on thread
+//! scheduling nor on which other speakers are in the run.
 //!
 //! ```
 //! use tenor::compare::{compare, CompareOptions, QuoteTable, ScoreColumn, Verdict};

@@ -841,10 +841,11 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         .clone()
         .map(|field| GroupBy::new(vec![field], period));
     let folder = PathBuf::from(&args.inputs[0]);
-    let mut scratch_guard: Option<ScratchDir> = None;
+    let mut _scratch_guard: Option<ScratchDir> = None;
     // From inputs, each article's group is taken from its record as it is scored.
     let mut groups_from_inputs: Vec<(String, String)> = Vec::new();
-    let table_path = if args.inputs.len() == 1 && folder.join("quotes.csv").is_file() {
+    let from_folder = args.inputs.len() == 1 && folder.join("quotes.csv").is_file();
+    let table_path = if from_folder {
         folder
     } else {
         // Score the inputs into a scratch folder first; it is removed when done.
@@ -852,7 +853,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         let engine = build_engine(&[], None, None)?;
         let topic_names = engine.topics().names().to_vec();
         let mut out = OutputDir::create(&scratch)?;
-        scratch_guard = Some(ScratchDir(scratch.clone()));
+        _scratch_guard = Some(ScratchDir(scratch.clone()));
         let mut aggregates = Aggregates::new();
         let sources = args
             .inputs
@@ -864,7 +865,12 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
             None,
             |article| {
                 if let Some(by) = &group_by {
-                    let value = by.values_of(&article).swap_remove(0);
+                    // One field, so one value.
+                    let value = by
+                        .values_of(&article)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
                     groups_from_inputs.push((article.id.clone(), value));
                 }
                 aggregates.add_article(&article);
@@ -884,11 +890,11 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
     let comparison = match &group_field {
         None => compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?,
         Some(field) => {
-            let groups = if scratch_guard.is_some() {
+            let groups = if from_folder {
+                ArticleGroups::from_output(&table, field, period)?
+            } else {
                 let label = ArticleGroups::label_for(field, period);
                 ArticleGroups::new(label, groups_from_inputs)
-            } else {
-                ArticleGroups::from_output(&table, field, period)?
             };
             let speakers = &args.speakers;
             compare_grouped(

@@ -138,8 +138,8 @@ struct CompareArgs {
     out: Option<PathBuf>,
     /// Write the cosine similarity of the speakers' tone profiles to FILE (format as for --out).
     /// Without FILE, it is a `similarity` sheet of the --out workbook.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    similarity: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    similarity: Option<Option<PathBuf>>,
     #[command(flatten)]
     format: FormatArgs,
 }
@@ -884,7 +884,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
     let out_is_workbook = out_format == Some(TableFormat::Xlsx);
     // The similarity table is a sheet of the --out workbook when --similarity names no other file.
     let similarity_sheet = match &args.similarity {
-        Some(path) if path.as_os_str().is_empty() => {
+        Some(None) => {
             if !out_is_workbook {
                 return Err(tenor::Error::Usage(
                     "--similarity without a FILE puts the table in the --out workbook: give \
@@ -895,10 +895,15 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
             }
             true
         }
-        Some(path) => out_is_workbook && args.out.as_deref() == Some(path.as_path()),
+        Some(Some(path)) => out_is_workbook && args.out.as_deref() == Some(path.as_path()),
         None => false,
     };
-    if let Some(path) = args.similarity.as_ref().filter(|_| !similarity_sheet) {
+    let similarity_file = args
+        .similarity
+        .clone()
+        .flatten()
+        .filter(|_| !similarity_sheet);
+    if let Some(path) = &similarity_file {
         args.format.table_format(TableFormat::for_path(path))?;
     }
     let period = tenor::groups::Period::from(args.period);
@@ -995,7 +1000,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         }
         writer.finish()?;
     }
-    if let (Some(pairs), Some(path), false) = (&pairs, &args.similarity, similarity_sheet) {
+    if let (Some(pairs), Some(path)) = (&pairs, &similarity_file) {
         let format = args.format.table_format(TableFormat::for_path(path))?;
         let mut writer =
             TableWriter::create(path, format, Similarity::SHEET, Similarity::column_docs())?;

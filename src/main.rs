@@ -106,7 +106,8 @@ enum Command {
 
 #[derive(Args)]
 struct CompareArgs {
-    /// A `tenor score` output folder, or inputs to score first (as for `tenor score`).
+    /// A `tenor score` output folder written as csv, tsv or jsonl (not xlsx), or inputs to score
+    /// first (as for `tenor score`).
     #[arg(required = true, value_name = "DIR_OR_INPUT")]
     inputs: Vec<String>,
     /// A speaker to compare (repeat; at least two). Matched ignoring case and accents, or by surname.
@@ -230,7 +231,8 @@ enum FormatName {
 #[derive(Args)]
 struct FormatArgs {
     /// Table format: csv, tsv, xlsx (one workbook with a sheet per table and a README sheet) or
-    /// jsonl (one JSON object per row). Default: csv, or for `rate` the extension of --out.
+    /// jsonl (one JSON object per row). Default: csv, or for `rate` and `compare` the extension of
+    /// --out.
     #[arg(long, value_enum)]
     format: Option<FormatName>,
     /// Field delimiter of csv (e.g. ';' where spreadsheets use a decimal comma).

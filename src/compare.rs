@@ -1,13 +1,16 @@
-//! Comparing speakers' tone with honest statistics: reads the quotes.csv that `tenor score` writes, finds
-//! the speakers a user names, and for each score (and topic) and each pair of speakers reports the
+//! Comparing speakers' tone with honest statistics: reads the quote table that `tenor score` writes
+//! (quotes.csv, .tsv or .jsonl: [`QuoteTable`]), finds the speakers a user names, and for each score (and topic) and each pair of speakers reports the
 //! difference in means with a bootstrap interval, two effect sizes, a permutation p-value (Holm-adjusted
 //! across the pairs when more than two speakers are compared) and a verdict in words.
 //! [`compare_grouped`] does the same within each group of articles ([`ArticleGroups`]: by source,
 //! date period or any record field). [`similarity`] measures how alike two speakers' tone profiles
 //! are across the topics they share.
 //!
-//! The statistics are in [`crate::stats`]; scoring quotes and writing quotes.csv are the pipeline's and
-//! [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
+//! The comparison and similarity tables are written in any [`TableFormat`] through
+//! [`crate::output`]'s [`TableWriter`], with a README sheet in xlsx from [`Comparison::column_docs`].
+//!
+//! The statistics are in [`crate::stats`]; scoring quotes and writing the quote table are the
+//! pipeline's and [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
 //! given seed: each comparison draws from its own random stream, derived from the seed and from what it
 //! compares (score, topic, the two speakers, the group), so a number depends neither on thread
 //! scheduling nor on which other speakers are in the run.
@@ -39,16 +42,16 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-mod read;
-
-use read::{Layout, TextTable};
-
 use crate::error::{Error, Result};
 use crate::groups::{GroupField, Period, UNKNOWN};
 use crate::output::{Cell, ColumnDoc, ColumnKind, TableFormat, TableStream, TableWriter, WORKBOOK};
 use crate::scoring::Scores;
 use crate::stats::{self, Bootstrap, Interval, Permutation};
 use crate::text::fold_name;
+
+mod read;
+
+use read::{Layout, TextTable};
 
 /// One of the nine scores of a quote, in the order of quotes.csv and [`Scores::NAMES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -8,8 +8,11 @@ use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::error::{Error, Result};
 
@@ -55,9 +58,10 @@ enum Rows<R> {
         /// The line last read, and its number.
         buffer: String,
         line: u64,
-        /// The first row, read to learn the columns, waiting to be handed out.
-        first: Option<Vec<(String, serde_json::Value)>>,
+        /// The cells of the row last read, in header order.
         cells: Vec<String>,
+        /// Whether `cells` holds the first row, read to learn the columns, not yet handed out.
+        pending: bool,
     },
 }
 
@@ -113,15 +117,13 @@ impl<R: BufRead> TextTable<R> {
                         lines: reader,
                         buffer: String::new(),
                         line: 0,
-                        first: None,
                         cells: Vec::new(),
+                        pending: false,
                     },
                 };
-                if let Some(first) = table.next_object()? {
-                    table.header = first.iter().map(|(key, _)| key.clone()).collect();
-                    if let Rows::Jsonl { first: slot, .. } = &mut table.rows {
-                        *slot = Some(first);
-                    }
+                let found = table.next_object(true)?;
+                if let Rows::Jsonl { pending, .. } = &mut table.rows {
+                    *pending = found;
                 }
                 Ok(table)
             }
@@ -152,24 +154,13 @@ impl<R: BufRead> TextTable<R> {
 
     /// The next row, or `None` at the end.
     pub(super) fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        if let Rows::Jsonl { .. } = self.rows {
-            let object = match &mut self.rows {
-                Rows::Jsonl { first, .. } if first.is_some() => first.take(),
-                _ => self.next_object()?,
-            };
-            let Some(object) = object else {
+        if let Rows::Jsonl { pending, .. } = &mut self.rows {
+            let found = std::mem::take(pending) || self.next_object(false)?;
+            let Rows::Jsonl { cells, line, .. } = &self.rows else {
                 return Ok(None);
             };
-            let header = &self.header;
-            let Rows::Jsonl { cells, line, .. } = &mut self.rows else {
+            if !found {
                 return Ok(None);
-            };
-            cells.resize(header.len(), String::new());
-            cells.iter_mut().for_each(String::clear);
-            for (key, value) in object {
-                if let Some(i) = header.iter().position(|column| *column == key) {
-                    cells[i] = json_text(value);
-                }
             }
             return Ok(Some(Row {
                 cells: RowCells::Owned(cells),
@@ -200,16 +191,19 @@ impl<R: BufRead> TextTable<R> {
         }))
     }
 
-    /// The next non-blank line of a JSON Lines table, as its keys and values in file order.
-    fn next_object(&mut self) -> Result<Option<Vec<(String, serde_json::Value)>>> {
+    /// Reads the next non-blank line of a JSON Lines table into the row's cells; `false` at the end.
+    /// With `learn`, the object's keys become the header, in file order; otherwise a key that is
+    /// not a column is skipped and a column the object lacks is an empty cell.
+    fn next_object(&mut self, learn: bool) -> Result<bool> {
         let Rows::Jsonl {
             lines,
             buffer,
             line,
+            cells,
             ..
         } = &mut self.rows
         else {
-            return Ok(None);
+            return Ok(false);
         };
         loop {
             buffer.clear();
@@ -217,15 +211,22 @@ impl<R: BufRead> TextTable<R> {
                 .read_line(buffer)
                 .map_err(|e| Error::io(&self.path, e))?;
             if read == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             *line += 1;
             let text = buffer.trim_start_matches('\u{FEFF}').trim();
             if text.is_empty() {
                 continue;
             }
-            return match serde_json::from_str::<Object>(text) {
-                Ok(Object(entries)) => Ok(Some(entries)),
+            cells.iter_mut().for_each(String::clear);
+            let fill = FillRow {
+                header: &mut self.header,
+                cells,
+                learn,
+            };
+            let mut json = serde_json::Deserializer::from_str(text);
+            return match fill.deserialize(&mut json).and_then(|()| json.end()) {
+                Ok(()) => Ok(true),
                 Err(e) => Err(Error::Input {
                     path: self.path.clone(),
                     message: format!("line {line}: {e}"),
@@ -301,42 +302,137 @@ fn csv_error(path: &Path, error: csv::Error) -> Error {
     }
 }
 
-/// A JSON value as a table cell: text as is, numbers as written, null as empty.
-fn json_text(value: serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
+/// Fills the cells of one row from a JSON object, without keeping the object: keys are looked up
+/// as they are read (borrowed from the line when they have no escapes), values written as text into
+/// the reused cells.
+struct FillRow<'a> {
+    header: &'a mut Vec<String>,
+    cells: &'a mut Vec<String>,
+    /// Whether keys not yet in the header become columns (the first row).
+    learn: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for FillRow<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_map(self)
     }
 }
 
-/// A JSON object's entries in the order of the file, so that columns keep the writer's order.
-struct Object(Vec<(String, serde_json::Value)>);
+impl<'de> Visitor<'de> for FillRow<'_> {
+    type Value = ();
 
-impl<'de> Deserialize<'de> for Object {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Object, D::Error> {
-        struct Entries;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("one JSON object per line")
+    }
 
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Object;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(Key(key)) = map.next_key()? {
+            let column = match self.header.iter().position(|c| *c == key) {
+                Some(column) => Some(column),
+                None if self.learn => {
+                    self.header.push(key.into_owned());
+                    Some(self.header.len() - 1)
+                }
+                None => None,
+            };
+            match column {
+                Some(column) => {
+                    if self.cells.len() < self.header.len() {
+                        self.cells.resize(self.header.len(), String::new());
+                    }
+                    map.next_value_seed(CellText(&mut self.cells[column]))?;
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed from the line when it can be.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("one JSON object per line")
+                f.write_str("a column name")
             }
 
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Object, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(32));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Object(entries))
+            fn visit_borrowed_str<E>(self, key: &'de str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_string())))
             }
         }
 
-        deserializer.deserialize_map(Entries)
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A JSON value written as a table cell into a cleared string: text as is, numbers as written, null
+/// as empty. A list or an object is not a cell.
+struct CellText<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for CellText<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CellText<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a text, a number, true, false or null")
+    }
+
+    fn visit_str<E>(self, text: &str) -> std::result::Result<(), E> {
+        self.0.push_str(text);
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, value: f64) -> std::result::Result<(), E> {
+        // Display prints the shortest text that parses back to the same number.
+        let _ = write!(self.0, "{value}");
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> std::result::Result<(), E> {
+        let _ = write!(self.0, "{value}");
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> std::result::Result<(), E> {
+        let _ = write!(self.0, "{value}");
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, value: bool) -> std::result::Result<(), E> {
+        self.0.push_str(if value { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
     }
 }
 

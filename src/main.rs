@@ -900,14 +900,13 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         Some(Some(path)) => out_is_workbook && args.out.as_deref() == Some(path.as_path()),
         None => false,
     };
-    let similarity_file = args
-        .similarity
-        .clone()
-        .flatten()
-        .filter(|_| !similarity_sheet);
-    if let Some(path) = &similarity_file {
-        args.format.table_format(TableFormat::for_path(path))?;
-    }
+    let similarity_file = match args.similarity.clone().flatten() {
+        Some(path) if !similarity_sheet => {
+            let format = args.format.table_format(TableFormat::for_path(&path))?;
+            Some((path, format))
+        }
+        _ => None,
+    };
     let period = tenor::groups::Period::from(args.period);
     let group_field = args.by.as_deref().map(GroupField::parse);
     let group_by = group_field
@@ -1002,8 +1001,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         }
         writer.finish()?;
     }
-    if let (Some(pairs), Some(path)) = (&pairs, &similarity_file) {
-        let format = args.format.table_format(TableFormat::for_path(path))?;
+    if let (Some(pairs), Some((path, format))) = (&pairs, similarity_file) {
         let mut writer =
             TableWriter::create(path, format, Similarity::SHEET, Similarity::column_docs())?;
         Similarity::write_table(pairs, &mut writer, 0)?;

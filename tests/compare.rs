@@ -1344,3 +1344,51 @@ fn spreadsheet_options_shape_the_comparison_as_they_do_the_score_tables() {
         assert_eq!(output.status.code(), Some(2), "{bad:?}: {output:?}");
     }
 }
+
+#[test]
+fn a_folder_scored_twice_in_different_formats_is_read_from_its_newest_table() {
+    let dir = fixture_dir();
+    let older = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(dir.path().join("quotes.csv"))
+        .unwrap()
+        .set_modified(older)
+        .unwrap();
+    // A later run as JSON Lines found one quote, by someone else (cells as text, which reads too).
+    let mut quote = serde_json::Map::new();
+    let header = QUOTES_CSV.lines().next().unwrap().split(',');
+    let mut cells = csv::Reader::from_reader(QUOTES_CSV.as_bytes());
+    let first = cells.records().next().unwrap().unwrap();
+    for (column, cell) in header.zip(first.iter()) {
+        quote.insert(column.to_string(), cell.into());
+    }
+    quote.insert("speaker".into(), "Olga Berg".into());
+    fs::write(
+        dir.path().join("quotes.jsonl"),
+        format!("{}\n", serde_json::Value::Object(quote)),
+    )
+    .unwrap();
+    assert_eq!(
+        QuoteTable::find_in(dir.path()).unwrap(),
+        Some(dir.path().join("quotes.jsonl"))
+    );
+    let table = QuoteTable::from_path(dir.path()).unwrap();
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.rows[0].speaker, "Olga Berg");
+    assert_eq!(table.rows[0].score(ScoreColumn::Sentiment), Some(-0.42));
+
+    // A run without quotes leaves an empty quotes.jsonl: no speaker to find, said as such.
+    fs::write(dir.path().join("quotes.jsonl"), "").unwrap();
+    let empty = QuoteTable::from_path(dir.path()).unwrap();
+    assert!(empty.rows.is_empty());
+    let err = find_speaker(&empty.rows, "Berg").unwrap_err();
+    assert!(err.to_string().contains("0 speakers have quotes"), "{err}");
+    // An empty folder is not a score output.
+    let nothing = tempfile::tempdir().unwrap();
+    assert_eq!(QuoteTable::find_in(nothing.path()).unwrap(), None);
+    assert!(matches!(
+        QuoteTable::from_path(nothing.path()),
+        Err(Error::Input { .. })
+    ));
+}

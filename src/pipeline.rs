@@ -72,8 +72,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, sync_channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::guard;
@@ -554,7 +554,7 @@ impl Engine {
         I: Iterator<Item = Record> + Send + 'static,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
-        let (tx, rx) = sync_channel::<Record>(BATCH_ITEMS);
+        let (tx, rx) = sync_channel::<Record>(FEED_ITEMS);
         std::thread::spawn(move || {
             for record in records {
                 if tx.send(record).is_err() {
@@ -562,22 +562,8 @@ impl Engine {
                 }
             }
         });
-        // Handed on in turn by a reader that map_ordered waits for: it gives up within a poll of a
-        // stop, however long the detached reader is blocked.
-        let watched = std::iter::from_fn(move || {
-            loop {
-                if stop.requested().is_some() {
-                    return None;
-                }
-                match rx.recv_timeout(POLL) {
-                    Ok(record) => return Some(record),
-                    Err(RecvTimeoutError::Timeout) => continue,
-                    Err(RecvTimeoutError::Disconnected) => return None,
-                }
-            }
-        });
-        map_ordered(
-            watched,
+        map_ordered_from(
+            rx,
             thread_count(threads),
             stop,
             record_bytes,
@@ -590,6 +576,15 @@ impl Engine {
 
 /// How long a stop may wait for threads that have nothing to give.
 const POLL: Duration = Duration::from_millis(50);
+
+/// Items read ahead of the batcher. Few, since each may be an article of `--max-article-bytes`: the
+/// batches in flight ([`BATCHES_PER_THREAD`]) are what keeps the workers fed.
+const FEED_ITEMS: usize = 16;
+
+/// The longest an open batch waits for more items. Input that arrives slowly (a pipe fed one article
+/// at a time) is analysed, and its output written, within this delay rather than once a whole batch
+/// has come; input that arrives fast fills its batches long before.
+const LINGER: Duration = Duration::from_millis(10);
 
 /// How much work a record stands for when records are grouped into batches: its text's length.
 /// Skipped records count as a short article so that a run of them still makes bounded batches.
@@ -701,15 +696,16 @@ const BATCHES_PER_THREAD: usize = 4;
 /// Maps `items` through `work` on `threads` worker threads and hands the results to `sink` in the order
 /// of the items.
 ///
-/// Three kinds of thread share the work, so that reading, analysing and writing overlap:
-/// - the items are read and grouped into batches (closed at [`BATCH_WEIGHT`] by `weigh`, or
-///   [`BATCH_ITEMS`]) on a thread of their own;
+/// Four kinds of thread share the work, so that reading, analysing and writing overlap:
+/// - the items are read on a thread of their own, a few ([`FEED_ITEMS`]) ahead of the batcher;
+/// - the batcher groups them into batches, closed at [`BATCH_WEIGHT`] by `weigh`, at [`BATCH_ITEMS`],
+///   or once a batch has waited [`LINGER`] for more (so that slow input streams through);
 /// - `threads` workers each take the next batch, map it with their own state from `init` (scratch
 ///   buffers reused from item to item), and send the results back;
 /// - `sink` runs on the calling thread, which puts batches back in order (a reorder buffer) and
 ///   writes them while the workers go on.
 ///
-/// Memory stays flat: the reader may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
+/// Memory stays flat: the batcher may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
 /// worker are in flight, so a slow batch holds the others back rather than letting them pile up.
 /// When `sink` fails, reading and work stop and the error is returned; once `stop` is set, the same
 /// happens before the next item is handed to `sink`, with [`Error::Interrupted`]. A panic in `work`
@@ -722,12 +718,45 @@ pub fn map_ordered<T, U, S, I, N, W, F>(
     weigh: fn(&T) -> usize,
     init: N,
     work: W,
-    mut sink: F,
+    sink: F,
 ) -> Result<()>
 where
     T: Send,
     U: Send,
     I: Iterator<Item = T> + Send,
+    N: Fn() -> S + Sync,
+    W: Fn(&mut S, T) -> U + Sync,
+    F: FnMut(U) -> Result<()>,
+{
+    let (feed_tx, feed) = sync_channel::<T>(FEED_ITEMS);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for item in items {
+                if feed_tx.send(item).is_err() {
+                    return;
+                }
+            }
+        });
+        // Returning drops `feed`, which ends the reader at its next item.
+        map_ordered_from(feed, threads, stop, weigh, init, work, sink)
+    })
+}
+
+/// [`map_ordered`] on items that a reader thread sends down `feed`. The batcher gives up within a
+/// [`POLL`] of a stop, however long the reader is blocked.
+#[allow(clippy::too_many_arguments)]
+fn map_ordered_from<T, U, S, N, W, F>(
+    feed: Receiver<T>,
+    threads: usize,
+    stop: &Stop,
+    weigh: fn(&T) -> usize,
+    init: N,
+    work: W,
+    mut sink: F,
+) -> Result<()>
+where
+    T: Send,
+    U: Send,
     N: Fn() -> S + Sync,
     W: Fn(&mut S, T) -> U + Sync,
     F: FnMut(U) -> Result<()>,
@@ -764,17 +793,38 @@ where
                 seq += 1;
                 sent
             };
-            for item in items {
-                weight += weigh(&item);
-                batch.push(item);
-                if (weight >= BATCH_WEIGHT || batch.len() >= BATCH_ITEMS)
-                    && !send(std::mem::take(&mut batch))
-                {
+            let mut opened = Instant::now();
+            loop {
+                if stop.requested().is_some() {
                     return;
                 }
-                if batch.is_empty() {
-                    weight = 0;
+                let wait = if batch.is_empty() {
+                    POLL
+                } else {
+                    LINGER.saturating_sub(opened.elapsed())
+                };
+                match feed.recv_timeout(wait) {
+                    Ok(item) => {
+                        if batch.is_empty() {
+                            opened = Instant::now();
+                        }
+                        weight += weigh(&item);
+                        batch.push(item);
+                        if weight < BATCH_WEIGHT && batch.len() < BATCH_ITEMS {
+                            continue;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        if batch.is_empty() || opened.elapsed() < LINGER {
+                            continue;
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
+                if !send(std::mem::take(&mut batch)) {
+                    return;
+                }
+                weight = 0;
             }
             if !batch.is_empty() {
                 send(batch);
@@ -884,6 +934,42 @@ mod tests {
             assert_eq!(squares(200, threads), expected, "{threads} threads");
         }
         assert!(squares(0, 2).is_empty());
+    }
+
+    #[test]
+    fn an_item_reaches_the_sink_while_the_input_waits_for_more() {
+        // The input gives its second item only once the sink has seen the first, as a pipe user does
+        // who waits for the answer before sending more; if the first waited for a fuller batch, the
+        // input would give up and end after one item.
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel::<u32>();
+        let mut given = 0;
+        let items = std::iter::from_fn(move || {
+            given += 1;
+            match given {
+                1 => Some(1u32),
+                2 => seen_rx
+                    .recv_timeout(Duration::from_secs(10))
+                    .ok()
+                    .map(|_| 2),
+                _ => None,
+            }
+        });
+        let mut out = Vec::new();
+        map_ordered(
+            items,
+            2,
+            &Stop::new(),
+            |_| 1,
+            || (),
+            |(), n| n * 10,
+            |n| {
+                out.push(n);
+                let _ = seen_tx.send(n);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(out, [10, 20]);
     }
 
     #[test]

@@ -66,6 +66,7 @@ pub struct AnalysedArticle {
     pub language: Option<Language>,
 }
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
@@ -87,7 +88,7 @@ use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace};
 use crate::segment::Segmented;
-use crate::text::CharOffsets;
+use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -402,26 +403,19 @@ impl Engine {
     }
 
     /// [`Engine::analyse`] with buffers reused from earlier articles: one [`Workspace`] per thread.
-    pub fn analyse_with(&self, article: Article, workspace: &mut Workspace) -> AnalysedArticle {
-        let text = blank_markup(&article.text);
+    pub fn analyse_with(&self, mut article: Article, workspace: &mut Workspace) -> AnalysedArticle {
+        // The text as given is not needed once blanked: a long one is not kept twice.
+        let blanked = match blank_markup(&article.text) {
+            Cow::Owned(blanked) => Some(blanked),
+            Cow::Borrowed(_) => None,
+        };
+        let text = blanked.unwrap_or_else(|| std::mem::take(&mut article.text));
         let language = self.languages.detect(&text);
-        let mut quotes = Vec::new();
-        let status = if language.is_english() || self.score_any_language {
-            let mut chars_before = 0;
-            for window in guard::windows(&text, guard::WINDOW_BYTES) {
-                let window = window.of(&text);
-                let seg = Segmented::new(window);
-                let found = self.quotes.extract(&seg);
-                let place = QuotePlace {
-                    number: quotes.len(),
-                    chars_before,
-                };
-                quotes.extend(self.score_quotes(&article.id, &seg, &found, place, workspace));
-                chars_before += window.chars().count();
-            }
-            ArticleStatus::Ok
+        let (status, quotes) = if language.is_english() || self.score_any_language {
+            let quotes = self.quotes_in_windows(&article.id, text, workspace);
+            (ArticleStatus::Ok, quotes)
         } else {
-            ArticleStatus::NotEnglish
+            (ArticleStatus::NotEnglish, Vec::new())
         };
         let mut speakers: Vec<&str> = quotes
             .iter()
@@ -442,6 +436,54 @@ impl Engine {
             fields: article.fields,
             warnings: article.warnings,
         }
+    }
+
+    /// The quotes of `text`, analysed window by window ([`crate::guard`]). A text of many windows is
+    /// analysed from its last window to its first and cut short behind each one, so that the text
+    /// gives its memory back while its quotes take theirs: a long article peaks at the larger of the
+    /// two rather than at their sum. Quotes are then put back in text order and numbered.
+    fn quotes_in_windows(
+        &self,
+        article_id: &str,
+        mut text: String,
+        workspace: &mut Workspace,
+    ) -> Vec<ScoredQuote> {
+        // Each window with where its quotes go: numbered later, once all are found.
+        let mut windows: Vec<(Span, QuotePlace)> = Vec::new();
+        let mut chars_before = 0;
+        for window in guard::windows(&text, guard::WINDOW_BYTES) {
+            let place = QuotePlace {
+                number: 0,
+                chars_before,
+            };
+            windows.push((window, place));
+            chars_before += window.of(&text).chars().count();
+        }
+        if let [(window, place)] = windows[..] {
+            let seg = Segmented::new(window.of(&text));
+            let found = self.quotes.extract(&seg);
+            return self.score_quotes(article_id, &seg, &found, place, workspace);
+        }
+        let mut quotes = Vec::new();
+        for &(window, place) in windows.iter().rev() {
+            {
+                let seg = Segmented::new(window.of(&text));
+                let found = self.quotes.extract(&seg);
+                let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
+                quotes.extend(scored.into_iter().rev());
+            }
+            text.truncate(window.start);
+            if text.capacity() - text.len() >= guard::RELEASE_BYTES {
+                text.shrink_to_fit();
+            }
+        }
+        quotes.reverse();
+        for (n, quote) in quotes.iter_mut().enumerate() {
+            quote.quote_id.clear();
+            // Writing into a String cannot fail.
+            let _ = write!(quote.quote_id, "{article_id}:{}", n + 1);
+        }
+        quotes
     }
 
     fn score_quotes(
@@ -1039,6 +1081,31 @@ mod tests {
             assert!(bad.parse::<Shard>().is_err(), "{bad:?}");
         }
         assert_eq!(" 2 / 4".parse::<Shard>().unwrap().to_string(), "2/4");
+    }
+
+    #[test]
+    fn a_text_of_many_windows_numbers_and_places_its_quotes_in_text_order() {
+        let engine = Engine::with_defaults().unwrap();
+        let paragraph = |n: usize| {
+            format!(
+                "Talks went on for day {n}.\n\n\u{201C}We are making progress on point {n},\u{201D} \
+                 the minister, Ana Petrova, said.\n\n"
+            )
+        };
+        let text: String = (0..3 * guard::WINDOW_BYTES / 90).map(paragraph).collect();
+        assert!(guard::windows(&text, guard::WINDOW_BYTES).count() >= 3);
+
+        let analysed = engine.analyse_text("long", &text);
+
+        let chars: Vec<char> = text.chars().collect();
+        let paragraphs = 3 * guard::WINDOW_BYTES / 90;
+        assert_eq!(analysed.quotes.len(), paragraphs);
+        for (n, quote) in analysed.quotes.iter().enumerate() {
+            assert_eq!(quote.quote_id, format!("long:{}", n + 1));
+            let at: String = chars[quote.start..quote.end].iter().collect();
+            assert_eq!(at, quote.text);
+            assert_eq!(quote.text, format!("We are making progress on point {n},"));
+        }
     }
 
     #[test]

@@ -281,6 +281,7 @@ fn row_record(
         url,
         text,
         fields,
+        targets: Vec::new(),
         warnings,
     })
 }

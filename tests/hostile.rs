@@ -155,6 +155,39 @@ fn a_csv_row_with_the_wrong_number_of_fields_is_skipped_and_the_rest_read() {
 }
 
 #[test]
+fn a_csv_quote_that_never_closes_is_one_skipped_row_and_the_next_file_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = format!("id,text\nc1,\"{QUOTE}\"\nc2,\"Never closed.\n");
+    while table.len() < 200_000 {
+        table.push_str("c9,More rows swallowed by the open quote.\n");
+    }
+    let broken = write(dir.path(), "broken.csv", table.as_bytes());
+    let after = write(dir.path(), "after.jsonl", &jsonl(&[&record("j1", QUOTE)]));
+    let out = dir.path().join("out");
+
+    let output = score(&[&broken, &after], &out, &["--max-article-bytes", "1000"]);
+
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let file = broken.display().to_string();
+    // c1's text has two line breaks, so c2 starts on line 5.
+    assert_eq!(
+        articles(&out),
+        [
+            ("c1".to_string(), "ok".to_string(), String::new()),
+            (
+                format!("{file}:5"),
+                "skipped".to_string(),
+                format!(
+                    "{file}:5: the record starting here is longer than 67536 bytes (a quote mark \
+                     that is never closed?); the rest of the file is not read"
+                )
+            ),
+            ("j1".to_string(), "ok".to_string(), String::new()),
+        ]
+    );
+}
+
+#[test]
 fn invalid_utf8_is_decoded_with_a_warning_and_offsets_are_valid_in_the_decoded_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut bytes = b"Caf\xE9 talks \xFF\xFE collapsed.\n\n".to_vec();

@@ -41,6 +41,52 @@ struct Attribution {
     cue: Option<(CueHit, Option<usize>)>,
 }
 
+/// The longest reported clause read after a cue, in tokens. Reported clauses in news run to a few
+/// dozen words; a "sentence" past this length is a list, a table or text without punctuation, and
+/// reading each of its cues to the end would make a long sentence quadratic.
+const MAX_CLAUSE_TOKENS: usize = 160;
+
+/// How many earlier name mentions a pronoun is compared with (within its three paragraphs). Prose
+/// names a handful of people per paragraph; the bound keeps a paragraph full of names linear.
+const MAX_ANTECEDENT_MENTIONS: usize = 48;
+
+/// The longest headline read as reported speech, in words.
+const MAX_HEADLINE_WORDS: usize = 25;
+
+/// Words of the labels that open a headline before a colon ("The Latest:", "Exclusive:", "Fact
+/// check:"): a label is not a speaker, and what follows it is the headline proper.
+const HEADLINE_LABELS: &[&str] = &[
+    "the",
+    "latest",
+    "breaking",
+    "exclusive",
+    "watch",
+    "live",
+    "update",
+    "updated",
+    "analysis",
+    "opinion",
+    "comment",
+    "editorial",
+    "explainer",
+    "factbox",
+    "fact",
+    "check",
+    "timeline",
+    "video",
+    "photos",
+    "pictures",
+    "in",
+    "review",
+    "news",
+    "guide",
+    "special",
+    "report",
+    "interview",
+    "profile",
+    "podcast",
+];
+
 /// Words before a quote that say it is a name or a term, not speech.
 const NOT_SPEECH_BEFORE: &[&str] = &[
     "so-called",
@@ -196,6 +242,11 @@ struct Article<'a, 't> {
     quoted: Vec<QuotedSpan>,
     /// Per token: inside quotation marks (marks included).
     in_quote: Vec<bool>,
+    /// Per token: how many tokens before it are inside quotation marks, so that "no quote between i
+    /// and j" is one subtraction.
+    quoted_before: Vec<u32>,
+    /// Per sentence: the first token of its main clause ([`Article::main_clause_start`]).
+    main_starts: Vec<usize>,
     /// Per paragraph: reads as narrative (ends like a sentence), so its mentions can be antecedents.
     narrative: Vec<bool>,
     /// Per paragraph: a headline in title case, where capitals do not mark names.
@@ -220,16 +271,30 @@ impl<'a, 't> Article<'a, 't> {
     fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>) -> Self {
         let quoted = find_quoted_spans(seg);
         let mut in_quote = vec![false; seg.tokens.len()];
+        // Spans come in text order; unclosed ones may overlap to their paragraph's end. Each token is
+        // marked once.
+        let mut marked = 0;
         for q in &quoted {
-            let from = seg.token_at_or_after(q.open.start);
+            let from = seg.token_at_or_after(q.open.start).max(marked);
             let to = match q.close {
                 Some(c) => seg.token_at_or_after(c.start) + 1,
                 None => seg.paragraphs[q.last_paragraph].end_token,
-            };
-            for flag in &mut in_quote[from..to.min(seg.tokens.len())] {
-                *flag = true;
+            }
+            .min(seg.tokens.len());
+            if from < to {
+                for flag in &mut in_quote[from..to] {
+                    *flag = true;
+                }
+                marked = to;
             }
         }
+        let mut quoted_before = Vec::with_capacity(in_quote.len() + 1);
+        let mut count = 0u32;
+        for &q in &in_quote {
+            quoted_before.push(count);
+            count += u32::from(q);
+        }
+        quoted_before.push(count);
         let narrative = seg
             .paragraphs
             .iter()
@@ -264,6 +329,8 @@ impl<'a, 't> Article<'a, 't> {
             r,
             quoted,
             in_quote,
+            quoted_before,
+            main_starts: Vec::new(),
             narrative,
             title_case,
             entities: Entities::default(),
@@ -271,14 +338,22 @@ impl<'a, 't> Article<'a, 't> {
             cues: Vec::new(),
             last_speakers: std::collections::BTreeMap::new(),
         };
+        article.main_starts = (0..seg.sentences.len())
+            .map(|s| article.main_clause_start(s))
+            .collect();
         article.collect_mentions_and_cues();
         article
+    }
+
+    /// Whether no token in `from..to` is inside quotation marks.
+    fn unquoted(&self, from: usize, to: usize) -> bool {
+        to <= from || self.quoted_before[to] == self.quoted_before[from]
     }
 
     fn collect_mentions_and_cues(&mut self) {
         let seg = self.seg;
         for (s, sentence) in seg.sentences.iter().enumerate() {
-            let main_start = self.main_clause_start(s);
+            let main_start = self.main_starts[s];
             let mut subject_seen = false;
             let mut i = sentence.first_token;
             while i < sentence.end_token {
@@ -337,10 +412,8 @@ impl<'a, 't> Article<'a, 't> {
                             });
                             if kind == SpeakerType::Person
                                 && let Some((role_span, _)) = appositive
-                                && self.entities.list[e].role.is_none()
                             {
-                                self.entities.list[e].role =
-                                    Some(role_span.of(seg.text).to_string());
+                                self.entities.set_role(e, role_span.of(seg.text));
                             }
                             let subject = (!subject_seen && i >= main_start) || apposed_to_subject;
                             subject_seen |= i >= main_start;
@@ -398,6 +471,14 @@ impl<'a, 't> Article<'a, 't> {
         let from = self.cues.partition_point(|c| c.sentence < s);
         let to = self.cues.partition_point(|c| c.sentence <= s);
         &self.cues[from..to]
+    }
+
+    /// The cues of sentence `s` whose first token is in `from..to`.
+    fn cues_starting_in(&self, s: usize, from: usize, to: usize) -> &[CueHit] {
+        let cues = self.cues_in(s);
+        let a = cues.partition_point(|c| c.first < from);
+        let b = cues.partition_point(|c| c.first < to);
+        &cues[a..b.max(a)]
     }
 
     /// Name mentions ending at or before byte `at` (mentions are collected in text order).
@@ -527,6 +608,9 @@ impl<'a, 't> Article<'a, 't> {
         self.quoted = quoted;
         let indirect = self.indirect_speech(&used_cues, &found);
         found.extend(indirect);
+        if let Some(headline) = self.headline(&found) {
+            found.push(headline);
+        }
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
         let mut seen = std::collections::HashSet::new();
         let repeated: Vec<bool> = self
@@ -656,9 +740,8 @@ impl<'a, 't> Article<'a, 't> {
             limit = next_quote;
         }
         let hit = self
-            .cues_in(s)
+            .cues_starting_in(s, start, limit)
             .iter()
-            .filter(|c| c.first >= start && c.first < limit)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied()?;
         if hit.entry.kind == CueKind::Source {
@@ -694,10 +777,10 @@ impl<'a, 't> Article<'a, 't> {
             .map(|i| i + 1)
             .unwrap_or(sentence.first_token);
         let hit = self
-            .cues_in(s)
+            .cues_starting_in(s, floor, open_token)
             .iter()
             .rev()
-            .filter(|c| c.first >= floor && c.end <= open_token)
+            .filter(|c| c.end <= open_token)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied();
         let Some(hit) = hit else {
@@ -969,8 +1052,8 @@ impl<'a, 't> Article<'a, 't> {
 
     /// The subject of sentence `s`'s main clause, before token `before`.
     fn main_subject(&self, s: usize, before: usize) -> Option<Mention> {
-        let start = self.main_clause_start(s);
-        (start..before).find_map(|i| {
+        let start = self.main_starts[s];
+        (start..before.min(start + MAX_CLAUSE_TOKENS)).find_map(|i| {
             if self.in_quote[i] {
                 return None;
             }
@@ -1034,16 +1117,11 @@ impl<'a, 't> Article<'a, 't> {
                 let phrase = m.span.of(self.seg.text);
                 match class {
                     TitleClass::Role | TitleClass::Title | TitleClass::Honorific => {
-                        let head = head.of(self.seg.text);
+                        let head = head.of(self.seg.text).to_lowercase();
                         let before = self.entities.most_recent(m.span.start, |e| {
-                            e.kind == SpeakerType::Person
-                                && e.role.as_deref().is_some_and(|r| {
-                                    r.to_lowercase()
-                                        .split_whitespace()
-                                        .any(|w| w == head.to_lowercase())
-                                })
+                            e.kind == SpeakerType::Person && e.has_role_word(&head)
                         });
-                        let resolved = before.or_else(|| self.entities.with_role(head));
+                        let resolved = before.or_else(|| self.entities.with_role(&head));
                         let definite = phrase.to_lowercase().starts_with("the ");
                         let resolved = resolved.or_else(|| {
                             definite
@@ -1063,8 +1141,7 @@ impl<'a, 't> Article<'a, 't> {
                         // "the ministry" after "Valdoria’s Interior Ministry": the organisation named before.
                         let head = head.of(self.seg.text).to_lowercase();
                         if let Some(e) = self.entities.most_recent(m.span.start, |e| {
-                            e.kind == SpeakerType::Organisation
-                                && e.name.to_lowercase().split_whitespace().any(|w| w == head)
+                            e.kind == SpeakerType::Organisation && e.has_name_word(&head)
                         }) {
                             return Some(e);
                         }
@@ -1120,6 +1197,7 @@ impl<'a, 't> Article<'a, 't> {
             .iter()
             .rev()
             .take_while(|(span, _, _)| span.start >= window_start)
+            .take(MAX_ANTECEDENT_MENTIONS)
             .filter(|(span, _, _)| narrative(span));
         if let Some(&(_, e, _)) = candidates
             .clone()
@@ -1143,6 +1221,165 @@ impl<'a, 't> Article<'a, 't> {
             .range(..position)
             .next_back()
             .map(|(_, &e)| e)
+    }
+
+    /// Headlines report speech in a compressed grammar: `Lavrov: relations at a low point`, `Russia tells
+    /// Johnson: …`, `Minister warns of …`, `Ministry says …`. The first paragraph of a text is read so
+    /// when it is one short sentence with more text after it; the speaker opens it (after a label
+    /// such as "The Latest:"), and the addressee of `tells` or `urges` is never the speaker. A name
+    /// before a colon counts only when the article quotes it, or when it is a role or an institution:
+    /// `Brexit: what happens next` names a topic, not a speaker.
+    fn headline(&mut self, found: &[Found]) -> Option<Found> {
+        let seg = self.seg;
+        let paragraph = *seg.paragraphs.first()?;
+        if seg.paragraphs.len() < 2 || paragraph.end_sentence != paragraph.first_sentence + 1 {
+            return None;
+        }
+        let s = paragraph.first_sentence;
+        let mut end = paragraph.end_token;
+        while end > paragraph.first_token && matches!(seg.token_text(end - 1), "." | "!") {
+            end -= 1;
+        }
+        let words = (paragraph.first_token..end)
+            .filter(|&i| seg.tokens[i].kind == TokenKind::Word)
+            .count();
+        if words > MAX_HEADLINE_WORDS {
+            return None;
+        }
+        let mut start = paragraph.first_token;
+        if let Some(colon) = (start + 1..end.min(start + 4)).find(|&i| seg.token_text(i) == ":")
+            && (start..colon).all(|i| HEADLINE_LABELS.contains(&self.r.lower_word(i)))
+        {
+            start = colon + 1;
+        }
+        let (subject, hit, content_first) = self
+            .headline_colon(s, start, end, found)
+            .or_else(|| self.headline_verb(s, start, end))?;
+        let content_words = (content_first..end)
+            .filter(|&i| seg.tokens[i].kind == TokenKind::Word)
+            .count();
+        if content_words < 2 {
+            return None;
+        }
+        let content = Span::new(
+            seg.tokens[content_first].span.start,
+            seg.tokens[end - 1].span.end,
+        );
+        if found.iter().any(|f| f.span.overlaps(content)) {
+            return None;
+        }
+        let attribution = self.attribute(subject, hit, content.start);
+        attribution.entity?;
+        Some(Found {
+            kind: QuoteKind::Indirect,
+            span: content,
+            text: content.of(seg.text).to_string(),
+            paragraph: 0,
+            attribution,
+        })
+    }
+
+    /// `SPEAKER: CONTENT` in a headline: the subject, the colon as cue, and the first content token.
+    fn headline_colon(
+        &mut self,
+        s: usize,
+        start: usize,
+        end: usize,
+        found: &[Found],
+    ) -> Option<(Mention, CueHit, usize)> {
+        let colon = (start + 1..end.min(start + 8))
+            .find(|&i| self.seg.token_text(i) == ":" && !self.in_quote[i])?;
+        let m = self
+            .r
+            .phrase_ending_at(colon - 1, start)
+            .filter(|m| m.first_token == start)?;
+        let speaks = match m.phrase {
+            NounPhrase::Common { class, .. } => matches!(
+                class,
+                TitleClass::Role | TitleClass::Title | TitleClass::Organisation | TitleClass::Group
+            ),
+            NounPhrase::Name { .. } => {
+                // Resolving joins the name to the article's own mentions of that person.
+                let e = self.resolve(&m, false, 0);
+                e.is_some() && found.iter().any(|f| f.attribution.entity == e)
+            }
+            NounPhrase::Pronoun(_) => false,
+        };
+        let hit = CueHit {
+            first: colon,
+            end: colon + 1,
+            entry: CueEntry {
+                kind: CueKind::Verb,
+                framing: super::Framing::Neutral,
+                tone: 0.0,
+                takes_addressee: false,
+                words: 1,
+                continues: false,
+            },
+            sentence: s,
+        };
+        speaks.then_some((m, hit, colon + 1))
+    }
+
+    /// `SPEAKER says|tells X|warns (of) CONTENT` in a headline: the subject before the first verb of
+    /// saying, the cue, and the first content token after any addressee.
+    fn headline_verb(
+        &self,
+        s: usize,
+        start: usize,
+        end: usize,
+    ) -> Option<(Mention, CueHit, usize)> {
+        let seg = self.seg;
+        let hit = (start + 1..end).find_map(|i| {
+            if seg.tokens[i].kind != TokenKind::Word
+                || !self.r.lex.starts_entry(self.r.lower_word(i))
+            {
+                return None;
+            }
+            let (words, n) = self.r.words_from(i, end);
+            let entry = self.r.lex.cue_at(&words[..n])?;
+            let says = matches!(
+                entry.framing,
+                super::Framing::Neutral
+                    | super::Framing::Endorse
+                    | super::Framing::Distance
+                    | super::Framing::Concede
+                    | super::Framing::Tentative
+            );
+            (matches!(entry.kind, CueKind::Verb | CueKind::Phrase)
+                && (says || entry.takes_addressee))
+                .then_some(CueHit {
+                    first: i,
+                    end: i + entry.words,
+                    entry,
+                    sentence: s,
+                })
+        })?;
+        let subject = self
+            .subject_before(hit.first, start)
+            .filter(|m| m.first_token == start)?;
+        let mut i = hit.end;
+        if i < end && self.r.lex.manner_tone(self.r.lower_word(i)).is_some() {
+            i += 1;
+        }
+        let opens_content = |i: usize| {
+            i >= end
+                || matches!(seg.token_text(i), ":" | "\u{2014}")
+                || matches!(
+                    self.r.lower_word(i),
+                    "that" | "of" | "over" | "about" | "against"
+                )
+        };
+        if hit.entry.takes_addressee
+            && !opens_content(i)
+            && let Some(addressee) = self.r.phrase_starting_at(i, end)
+        {
+            i = addressee.end_token;
+        }
+        if i < end && opens_content(i) {
+            i += 1;
+        }
+        (i < end).then_some((subject, hit, i))
     }
 
     /// Reported speech: `X said (that) …`, `X told Y that …`, `…, X said.`, `according to X, …`.
@@ -1202,16 +1439,17 @@ impl<'a, 't> Article<'a, 't> {
             }
             let mut last = from;
             let mut i = from;
-            while i < end && !self.in_quote[i] {
+            let stop = end.min(from + MAX_CLAUSE_TOKENS);
+            while i < stop && !self.in_quote[i] {
                 // "…, he added": the clause ends where another cue's subject takes over.
                 if seg.token_text(i) == ","
-                    && self.cues_in(hit.sentence).iter().any(|c| {
-                        c.first > i + 1
-                            && c.first <= i + 5
-                            && self
-                                .subject_before(c.first, i + 1)
+                    && self
+                        .cues_starting_in(hit.sentence, i + 2, i + 6)
+                        .iter()
+                        .any(|c| {
+                            self.subject_before(c.first, i + 1)
                                 .is_some_and(|m| m.first_token == i + 1)
-                    })
+                        })
                 {
                     break;
                 }
@@ -1241,11 +1479,15 @@ impl<'a, 't> Article<'a, 't> {
                 // According to X, CLAUSE.  /  CLAUSE, according to X.
                 let source = self.r.phrase_starting_at(hit.end, end)?;
                 if hit.first == self.main_clause_start_raw(hit.sentence) {
-                    let comma = (source.end_token..end).find(|&i| seg.token_text(i) == ",")?;
+                    let comma = (source.end_token..end.min(source.end_token + MAX_CLAUSE_TOKENS))
+                        .find(|&i| seg.token_text(i) == ",")?;
                     Some((source, clause_end(comma + 1)?))
-                } else if hit.first > sentence.first_token && seg.token_text(hit.first - 1) == "," {
+                } else if hit.first > sentence.first_token
+                    && hit.first <= sentence.first_token + MAX_CLAUSE_TOKENS
+                    && seg.token_text(hit.first - 1) == ","
+                {
                     let span = Span::new(sentence.span.start, seg.tokens[hit.first - 2].span.end);
-                    ((sentence.first_token..hit.first).all(|i| !self.in_quote[i]))
+                    self.unquoted(sentence.first_token, hit.first)
                         .then_some((source, span))
                 } else {
                     None
@@ -1301,14 +1543,16 @@ impl<'a, 't> Article<'a, 't> {
                 let tail_start = hit.first.min(subject.first_token);
                 let rest = (hit.end.max(subject.end_token)..end)
                     .filter(|&j| seg.tokens[j].kind == TokenKind::Word)
+                    .take(5)
                     .count();
                 let tail_end = hit.end.max(subject.end_token);
                 let closes = rest <= 4
                     || (tail_end < end
                         && matches!(seg.token_text(tail_end), ";" | ":" | "\u{2014}"));
                 let after_comma = tail_start > sentence.first_token + 2
+                    && tail_start <= sentence.first_token + MAX_CLAUSE_TOKENS
                     && seg.token_text(tail_start - 1) == ","
-                    && (sentence.first_token..tail_start).all(|j| !self.in_quote[j]);
+                    && self.unquoted(sentence.first_token, tail_start);
                 if closes && after_comma {
                     let span = Span::new(sentence.span.start, seg.tokens[tail_start - 2].span.end);
                     return Some((subject, span));
@@ -1317,7 +1561,7 @@ impl<'a, 't> Article<'a, 't> {
                 if after_comma
                     && tail_end < end
                     && seg.token_text(tail_end) == ","
-                    && (tail_end..end).all(|j| !self.in_quote[j])
+                    && self.unquoted(tail_end, end)
                 {
                     return Some((subject, clause_end(sentence.first_token)?));
                 }
@@ -1397,7 +1641,7 @@ impl<'a, 't> Article<'a, 't> {
                         name: entity.name.clone(),
                         key: speaker_key(&entity.name),
                         kind: entity.kind,
-                        role: entity.role.clone(),
+                        role: entity.role().map(str::to_string),
                         mentions: entity.mentions.clone(),
                     });
                     speakers.len() - 1

@@ -111,6 +111,25 @@ fn a_role_noun_phrase_starts_after_the_verb_before_it() {
     assert_eq!(rusk.role.as_deref(), Some("foreign minister"));
 }
 
+#[test]
+fn reported_speech_runs_through_a_partial_quote_inside_it() {
+    let text = "Ms Ada Kern said the levy was “a tax on hope” and would be dropped by spring.";
+    let got = show(text);
+    let clause = got
+        .iter()
+        .find(|q| q.0 == QuoteKind::Indirect)
+        .expect("the reported clause is found");
+    assert_eq!(
+        clause.1,
+        "the levy was “a tax on hope” and would be dropped by spring"
+    );
+    assert_eq!(clause.2, "Ada Kern");
+    assert!(
+        got.iter()
+            .any(|q| q.0 == QuoteKind::Partial && q.1 == "a tax on hope")
+    );
+}
+
 /// A deterministic stream of invented surnames.
 struct Names(u64);
 

@@ -242,11 +242,11 @@ struct Article<'a, 't> {
     quoted: Vec<QuotedSpan>,
     /// Per token: inside quotation marks (marks included).
     in_quote: Vec<bool>,
-    /// Per token: how many tokens before it are inside quotation marks, so that "no quote between i
-    /// and j" is one subtraction.
-    quoted_before: Vec<u32>,
     /// Per sentence: the first token of its main clause ([`Article::main_clause_start`]).
     main_starts: Vec<usize>,
+    /// Per token: how many tokens before it belong to direct quotes (marks included); filled once the
+    /// direct quotes are known, before reported speech is read.
+    direct_before: Vec<u32>,
     /// Per paragraph: reads as narrative (ends like a sentence), so its mentions can be antecedents.
     narrative: Vec<bool>,
     /// Per paragraph: a headline in title case, where capitals do not mark names.
@@ -288,13 +288,6 @@ impl<'a, 't> Article<'a, 't> {
                 marked = to;
             }
         }
-        let mut quoted_before = Vec::with_capacity(in_quote.len() + 1);
-        let mut count = 0u32;
-        for &q in &in_quote {
-            quoted_before.push(count);
-            count += u32::from(q);
-        }
-        quoted_before.push(count);
         let narrative = seg
             .paragraphs
             .iter()
@@ -329,8 +322,8 @@ impl<'a, 't> Article<'a, 't> {
             r,
             quoted,
             in_quote,
-            quoted_before,
             main_starts: Vec::new(),
+            direct_before: Vec::new(),
             narrative,
             title_case,
             entities: Entities::default(),
@@ -345,9 +338,39 @@ impl<'a, 't> Article<'a, 't> {
         article
     }
 
-    /// Whether no token in `from..to` is inside quotation marks.
-    fn unquoted(&self, from: usize, to: usize) -> bool {
-        to <= from || self.quoted_before[to] == self.quoted_before[from]
+    /// Whether no token in `from..to` belongs to a direct quote. Partial quotes and scare quotes may
+    /// sit inside reported speech ("X said the plan was “dead on arrival” in its form"); a direct
+    /// quote is speech of its own.
+    fn no_direct(&self, from: usize, to: usize) -> bool {
+        to <= from
+            || self.direct_before.len() <= to
+            || self.direct_before[to] == self.direct_before[from]
+    }
+
+    /// Marks the tokens of the direct quotes among `found`, marks included.
+    fn mark_direct(&mut self, found: &[Found]) {
+        let seg = self.seg;
+        let mut in_direct = vec![false; seg.tokens.len()];
+        for f in found.iter().filter(|f| f.kind == QuoteKind::Direct) {
+            let mut from = seg.token_at_or_after(f.span.start);
+            if from > 0 && seg.tokens[from - 1].kind == TokenKind::QuoteMark {
+                from -= 1;
+            }
+            let mut to = seg.token_at_or_after(f.span.end);
+            if to < seg.tokens.len() && seg.tokens[to].kind == TokenKind::QuoteMark {
+                to += 1;
+            }
+            for flag in &mut in_direct[from.min(to)..to] {
+                *flag = true;
+            }
+        }
+        let mut count = 0u32;
+        self.direct_before = Vec::with_capacity(in_direct.len() + 1);
+        for d in in_direct {
+            self.direct_before.push(count);
+            count += u32::from(d);
+        }
+        self.direct_before.push(count);
     }
 
     fn collect_mentions_and_cues(&mut self) {
@@ -1394,6 +1417,7 @@ impl<'a, 't> Article<'a, 't> {
             let i = direct.partition_point(|d| d.end <= content.start);
             direct.get(i).is_some_and(|d| d.overlaps(content))
         };
+        self.mark_direct(found);
         let mut out = Vec::new();
         for (c, &used) in used_cues.iter().enumerate() {
             if used {
@@ -1440,9 +1464,14 @@ impl<'a, 't> Article<'a, 't> {
             let mut last = from;
             let mut i = from;
             let stop = end.min(from + MAX_CLAUSE_TOKENS);
-            while i < stop && !self.in_quote[i] {
+            // Partial quotes inside the clause are part of it (a mixed quote); a direct quote ends it.
+            while i < stop && self.no_direct(i, i + 1) {
+                if self.in_quote[i] && i > from && seg.token_text(i - 1) == ":" {
+                    break;
+                }
                 // "…, he added": the clause ends where another cue's subject takes over.
-                if seg.token_text(i) == ","
+                if !self.in_quote[i]
+                    && seg.token_text(i) == ","
                     && self
                         .cues_starting_in(hit.sentence, i + 2, i + 6)
                         .iter()
@@ -1458,9 +1487,8 @@ impl<'a, 't> Article<'a, 't> {
                 }
                 i += 1;
             }
-            // A clause that runs into quoted words is a mixed quote: its partial quote carries it, unless
-            // a colon hands over to a direct quote.
-            if i < end && self.in_quote[i] && i > from && seg.token_text(i - 1) != ":" {
+            // A clause that runs into a direct quote is cut short by it, unless a colon hands over.
+            if i < stop && self.in_quote[i] && i > from && seg.token_text(i - 1) != ":" {
                 return None;
             }
             while last > from
@@ -1487,7 +1515,7 @@ impl<'a, 't> Article<'a, 't> {
                     && seg.token_text(hit.first - 1) == ","
                 {
                     let span = Span::new(sentence.span.start, seg.tokens[hit.first - 2].span.end);
-                    self.unquoted(sentence.first_token, hit.first)
+                    self.no_direct(sentence.first_token, hit.first)
                         .then_some((source, span))
                 } else {
                     None
@@ -1552,7 +1580,7 @@ impl<'a, 't> Article<'a, 't> {
                 let after_comma = tail_start > sentence.first_token + 2
                     && tail_start <= sentence.first_token + MAX_CLAUSE_TOKENS
                     && seg.token_text(tail_start - 1) == ","
-                    && self.unquoted(sentence.first_token, tail_start);
+                    && self.no_direct(sentence.first_token, tail_start);
                 if closes && after_comma {
                     let span = Span::new(sentence.span.start, seg.tokens[tail_start - 2].span.end);
                     return Some((subject, span));
@@ -1561,7 +1589,7 @@ impl<'a, 't> Article<'a, 't> {
                 if after_comma
                     && tail_end < end
                     && seg.token_text(tail_end) == ","
-                    && self.unquoted(tail_end, end)
+                    && self.no_direct(tail_end, end)
                 {
                     return Some((subject, clause_end(sentence.first_token)?));
                 }

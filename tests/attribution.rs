@@ -130,6 +130,43 @@ fn reported_speech_runs_through_a_partial_quote_inside_it() {
     );
 }
 
+#[test]
+fn according_to_takes_any_source_phrase() {
+    let text =
+        "Turnout rose to 61 percent in the north, according to a count by the electoral office.";
+    let got = show(text);
+    assert_eq!(
+        got,
+        [(
+            QuoteKind::Indirect,
+            "Turnout rose to 61 percent in the north".into(),
+            "a count by the electoral office".into()
+        )]
+    );
+}
+
+#[test]
+fn transcript_turns_are_the_labelled_speakers_words() {
+    let text = "Interview with the harbour master\n\n\
+                VELLAN: What changed this winter?\n\n\
+                ODRIS: The ice came early and the boats stayed in.\n\n\
+                VELLAN: And next year?\n\n\
+                ODRIS: We will dredge the channel before the frost.";
+    let got = show(text);
+    assert_eq!(got.len(), 4);
+    assert_eq!(got[1].1, "The ice came early and the boats stayed in.");
+    assert_eq!(got[1].2, "ODRIS");
+    assert_eq!(got[2].2, "VELLAN");
+}
+
+#[test]
+fn a_list_of_labels_is_not_a_transcript() {
+    let text = "Where the count stands\n\n\
+                Harlan: 412 delegates after the northern votes.\n\n\
+                Moreau: 388 delegates after the northern votes.";
+    assert!(show(text).is_empty());
+}
+
 /// A deterministic stream of invented surnames.
 struct Names(u64);
 

@@ -46,6 +46,9 @@ struct Attribution {
 /// reading each of its cues to the end would make a long sentence quadratic.
 const MAX_CLAUSE_TOKENS: usize = 160;
 
+/// The longest source phrase read after `according to`, in tokens.
+const MAX_SOURCE_TOKENS: usize = 20;
+
 /// How many earlier name mentions a pronoun is compared with (within its three paragraphs). Prose
 /// names a handful of people per paragraph; the bound keeps a paragraph full of names linear.
 const MAX_ANTECEDENT_MENTIONS: usize = 48;
@@ -634,6 +637,8 @@ impl<'a, 't> Article<'a, 't> {
         if let Some(headline) = self.headline(&found) {
             found.push(headline);
         }
+        let turns = self.transcript_turns(&found);
+        found.extend(turns);
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
         let mut seen = std::collections::HashSet::new();
         let repeated: Vec<bool> = self
@@ -1302,6 +1307,114 @@ impl<'a, 't> Article<'a, 't> {
         })
     }
 
+    /// Transcripts and interviews: paragraphs that open with a speaker's label and a colon (`Q: …`,
+    /// `A: …`, `MARLOW: …`, `Ines Duarte: …`). The words after the label are the speaker's own.
+    /// Paragraphs of that shape also make notes and lists ("Update: …", "Iowa: 12 delegates"); what
+    /// tells a transcript is that some speaker takes more than one turn.
+    fn transcript_turns(&mut self, found: &[Found]) -> Vec<Found> {
+        const NOT_SPEAKERS: &[&str] = &[
+            "note",
+            "editor",
+            "correction",
+            "source",
+            "sources",
+            "photo",
+            "related",
+            "read",
+            "more",
+            "warning",
+            "disclaimer",
+            "credit",
+            "credits",
+            "follow",
+            "contact",
+            "email",
+            "tags",
+            "topics",
+            "see",
+            "also",
+            "subscribe",
+            "share",
+            "updated",
+            "posted",
+            "published",
+            "by",
+        ];
+        let seg = self.seg;
+        let mut turns = Vec::new();
+        for (p, paragraph) in seg.paragraphs.iter().enumerate().skip(1) {
+            let first = paragraph.first_token;
+            let Some(colon) =
+                (first + 1..paragraph.end_token.min(first + 5)).find(|&i| seg.token_text(i) == ":")
+            else {
+                continue;
+            };
+            let label_ok = (first..colon).all(|i| {
+                let w = self.r.lower_word(i);
+                (seg.tokens[i].kind == TokenKind::Word
+                    && seg.token_text(i).starts_with(char::is_uppercase)
+                    && !HEADLINE_LABELS.contains(&w)
+                    && !NOT_SPEAKERS.contains(&w)
+                    && !self.r.lex.is_not_name(w))
+                    || seg.token_text(i) == "."
+            });
+            if !label_ok || self.in_quote[colon] || colon + 1 >= paragraph.end_token {
+                continue;
+            }
+            let content = Span::new(
+                seg.tokens[colon + 1].span.start,
+                seg.tokens[paragraph.end_token - 1].span.end,
+            );
+            if found.iter().any(|f| f.span.overlaps(content)) {
+                continue;
+            }
+            let label = Span::new(seg.tokens[first].span.start, seg.tokens[colon - 1].span.end);
+            let mention = Mention {
+                span: label,
+                first_token: first,
+                end_token: colon,
+                phrase: NounPhrase::Name {
+                    name: label,
+                    role: None,
+                    gender: None,
+                    kind: SpeakerType::Person,
+                },
+            };
+            turns.push((p, colon, mention, content));
+        }
+        let speaker_word = |m: &Mention| self.r.lower_word(m.end_token - 1);
+        let mut words: Vec<&str> = turns.iter().map(|(_, _, m, _)| speaker_word(m)).collect();
+        words.sort_unstable();
+        if !words.windows(2).any(|w| w[0] == w[1]) {
+            return Vec::new();
+        }
+        turns
+            .into_iter()
+            .map(|(p, colon, mention, content)| {
+                let hit = CueHit {
+                    first: colon,
+                    end: colon + 1,
+                    entry: CueEntry {
+                        kind: CueKind::Verb,
+                        framing: super::Framing::Neutral,
+                        tone: 0.0,
+                        takes_addressee: false,
+                        words: 1,
+                        continues: false,
+                    },
+                    sentence: seg.paragraphs[p].first_sentence,
+                };
+                Found {
+                    kind: QuoteKind::Direct,
+                    span: content,
+                    text: content.of(seg.text).to_string(),
+                    paragraph: p,
+                    attribution: self.attribute(mention, hit, content.start),
+                }
+            })
+            .collect()
+    }
+
     /// `SPEAKER: CONTENT` in a headline: the subject, the colon as cue, and the first content token.
     fn headline_colon(
         &mut self,
@@ -1505,8 +1618,10 @@ impl<'a, 't> Article<'a, 't> {
         match hit.entry.kind {
             CueKind::Source => {
                 // According to X, CLAUSE.  /  CLAUSE, according to X.
-                let source = self.r.phrase_starting_at(hit.end, end)?;
-                if hit.first == self.main_clause_start_raw(hit.sentence) {
+                let source = self.source_after(hit, end)?;
+                let opens = (sentence.first_token..hit.first)
+                    .all(|i| matches!(self.r.lower_word(i), "but" | "and" | "yet" | "so"));
+                if opens {
                     let comma = (source.end_token..end.min(source.end_token + MAX_CLAUSE_TOKENS))
                         .find(|&i| seg.token_text(i) == ",")?;
                     Some((source, clause_end(comma + 1)?))
@@ -1599,8 +1714,42 @@ impl<'a, 't> Article<'a, 't> {
         }
     }
 
-    fn main_clause_start_raw(&self, s: usize) -> usize {
-        self.seg.sentences[s].first_token
+    /// The source after `according to`: a name or speaker phrase, else whatever noun phrase runs to
+    /// the next comma or the sentence's end ("according to a count by the electoral commission",
+    /// "according to people in the room"), kept as an unnamed source.
+    fn source_after(&self, hit: CueHit, end: usize) -> Option<Mention> {
+        if let Some(m) = self.r.phrase_starting_at(hit.end, end) {
+            return Some(m);
+        }
+        let seg = self.seg;
+        let reach = end.min(hit.end + MAX_SOURCE_TOKENS);
+        let mut stop = (hit.end..reach)
+            .find(|&i| {
+                self.in_quote[i]
+                    || matches!(
+                        seg.token_text(i),
+                        "," | ";" | ":" | "(" | "\u{2014}" | "\u{2013}"
+                    )
+            })
+            .unwrap_or(reach);
+        while stop > hit.end && seg.tokens[stop - 1].kind == TokenKind::Punct {
+            stop -= 1;
+        }
+        if stop == hit.end || seg.tokens[hit.end].kind != TokenKind::Word {
+            return None;
+        }
+        Some(Mention {
+            span: Span::new(
+                seg.tokens[hit.end].span.start,
+                seg.tokens[stop - 1].span.end,
+            ),
+            first_token: hit.end,
+            end_token: stop,
+            phrase: NounPhrase::Common {
+                head: seg.tokens[stop - 1].span,
+                class: TitleClass::Anonymous,
+            },
+        })
     }
 
     /// Whether a reported clause can start at token `i` without "that": a pronoun, a determiner or a name

@@ -167,6 +167,28 @@ fn a_list_of_labels_is_not_a_transcript() {
     assert!(show(text).is_empty());
 }
 
+#[test]
+fn a_cue_after_but_shares_the_sentence_subject() {
+    let text = "Mayor Edda Lorn declined to name the new contractors but said the work would start in May.";
+    let got = show(text);
+    assert_eq!(
+        got,
+        [(
+            QuoteKind::Indirect,
+            "the work would start in May".into(),
+            "Edda Lorn".into()
+        )]
+    );
+}
+
+#[test]
+fn a_weekday_before_the_cue_is_not_the_speaker() {
+    let text = "Senator Oleg Marsh (Ind.) on Thursday said the bill would pass before the recess.";
+    let got = show(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].2, "Oleg Marsh");
+}
+
 /// A deterministic stream of invented surnames.
 struct Names(u64);
 

@@ -817,11 +817,14 @@ impl<'a, 't> Article<'a, 't> {
         let subject = match hit.entry.kind {
             CueKind::Source => self.r.phrase_starting_at(hit.end, open_token),
             CueKind::Participle => self.main_subject(s, hit.first),
-            _ => self.subject_before(hit.first, floor).or_else(|| {
-                (!hit.entry.takes_addressee)
-                    .then(|| self.subject_after(hit, open_token))
-                    .flatten()
-            }),
+            _ => self
+                .coordinated_subject(hit)
+                .or_else(|| self.subject_before(hit.first, floor))
+                .or_else(|| {
+                    (!hit.entry.takes_addressee)
+                        .then(|| self.subject_after(hit, open_token))
+                        .flatten()
+                }),
         }?;
         Some(self.attribute(subject, hit, q.open.start))
     }
@@ -898,8 +901,12 @@ impl<'a, 't> Article<'a, 't> {
             if AUXILIARIES.contains(&w)
                 || self.r.lex.manner_tone(w).is_some()
                 || (w.ends_with("ly") && w.len() > 4)
+                || matches!(w, "yesterday" | "today" | "tonight")
             {
                 i -= 1;
+            } else if i >= floor + 2 && is_weekday(w) && self.r.lower_word(i - 2) == "on" {
+                // "X on Thursday said": the time phrase sits between the subject and its verb.
+                i -= 2;
             } else {
                 break;
             }
@@ -996,6 +1003,7 @@ impl<'a, 't> Article<'a, 't> {
         let raw = self.seg.token_text(last);
         if self.seg.tokens[last].kind != TokenKind::Word
             || !raw.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            || matches!(self.r.lower_word(last), "and" | "but" | "or" | "yet" | "so")
         {
             return None;
         }
@@ -1076,6 +1084,25 @@ impl<'a, 't> Article<'a, 't> {
                 },
             })
         })
+    }
+
+    /// `X declined to comment but said …`, `X met Y and said …`: a cue right after `and` or `but`
+    /// shares the subject of the verb before it, the sentence's subject; the phrase that stands
+    /// before the conjunction is that verb's object.
+    fn coordinated_subject(&self, hit: CueHit) -> Option<Mention> {
+        let sentence = self.seg.sentences[hit.sentence];
+        let mut i = hit.first;
+        while i > sentence.first_token && AUXILIARIES.contains(&self.r.lower_word(i - 1)) {
+            i -= 1;
+        }
+        let conjunction = i > sentence.first_token + 1
+            && matches!(self.r.lower_word(i - 1), "and" | "but")
+            && self.seg.tokens[i - 1].kind == TokenKind::Word;
+        if !conjunction {
+            return None;
+        }
+        self.main_subject(hit.sentence, i - 1)
+            .filter(|m| m.end_token < i - 1 && self.main_starts[hit.sentence] <= m.first_token)
     }
 
     /// The subject of sentence `s`'s main clause, before token `before`.
@@ -1639,6 +1666,8 @@ impl<'a, 't> Article<'a, 't> {
             CueKind::Verb | CueKind::Phrase | CueKind::Participle => {
                 let subject = if hit.entry.kind == CueKind::Participle {
                     self.main_subject(hit.sentence, hit.first)?
+                } else if let Some(m) = self.coordinated_subject(hit) {
+                    m
                 } else {
                     self.subject_before(hit.first, sentence.first_token)
                         .or_else(|| self.subject_after(hit, end))?
@@ -1857,6 +1886,13 @@ impl<'a, 't> Article<'a, 't> {
         }
         ArticleQuotes { quotes, speakers }
     }
+}
+
+fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
 }
 
 fn strip_determiner(phrase: &str) -> &str {

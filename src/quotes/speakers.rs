@@ -310,6 +310,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
             return Some(self.mention(last, last + 1, NounPhrase::Pronoun(p)));
         }
         let sentence_start = self.sentence_start(last).max(floor);
+        // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
+        if self.is_capitalised(last)
+            && self.lower_word(last) != "i"
+            && self.lex.is_not_name(self.lower_word(last))
+        {
+            return None;
+        }
         if self.is_capitalised(last) || NAME_PARTICLES.contains(&self.word(last)) {
             let mut first = last;
             while first > floor

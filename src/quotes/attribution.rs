@@ -1518,9 +1518,16 @@ impl<'a, 't> Article<'a, 't> {
                     sentence: s,
                 })
         })?;
+        // The subject must be a speaker: a name, a role, an institution or a group. "The talks
+        // continued on Monday" opens with no speaker.
         let subject = self
             .subject_before(hit.first, start)
-            .filter(|m| m.first_token == start)?;
+            .filter(|m| m.first_token == start)
+            .filter(|m| match m.phrase {
+                NounPhrase::Name { .. } => true,
+                NounPhrase::Common { class, .. } => class != TitleClass::Anonymous,
+                NounPhrase::Pronoun(_) => false,
+            })?;
         let mut i = hit.end;
         if i < end && self.r.lex.manner_tone(self.r.lower_word(i)).is_some() {
             i += 1;

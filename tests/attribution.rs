@@ -189,6 +189,18 @@ fn a_weekday_before_the_cue_is_not_the_speaker() {
     assert_eq!(got[0].2, "Oleg Marsh");
 }
 
+#[test]
+fn a_second_speech_act_ends_the_reported_clause() {
+    let text = "Mr Ivo Brand said the offer was a trap and urged his allies to refuse it.";
+    let got = show(text);
+    assert!(
+        got.iter().any(|q| q.0 == QuoteKind::Indirect
+            && q.1 == "the offer was a trap"
+            && q.2 == "Ivo Brand"),
+        "{got:?}"
+    );
+}
+
 /// A deterministic stream of invented surnames.
 struct Names(u64);
 

@@ -1616,6 +1616,18 @@ impl<'a, 't> Article<'a, 't> {
                 if self.in_quote[i] && i > from && seg.token_text(i - 1) == ":" {
                     break;
                 }
+                // "… and urged allies to …": a second speech act of the same speaker ends the clause.
+                if !self.in_quote[i]
+                    && i > from
+                    && matches!(self.r.lower_word(i), "and" | "but")
+                    && seg.tokens[i].kind == TokenKind::Word
+                    && self
+                        .cues_starting_in(hit.sentence, i + 1, i + 2)
+                        .iter()
+                        .any(|c| c.entry.kind == CueKind::Verb)
+                {
+                    break;
+                }
                 // "…, he added": the clause ends where another cue's subject takes over.
                 if !self.in_quote[i]
                     && seg.token_text(i) == ","

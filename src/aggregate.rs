@@ -49,6 +49,11 @@ use crate::topics::TopicId;
 /// Number of scores summarised per quote: the columns of [`Scores::NAMES`].
 pub const SCORE_COUNT: usize = Scores::NAMES.len();
 
+/// Columns summed per cell: the scores, then the stance toward the cell's topic (0 in a speaker's
+/// all-topics cell, and for a quote that has no stance cue on the topic).
+const COLUMNS: usize = SCORE_COUNT + 1;
+const STANCE: usize = SCORE_COUNT;
+
 /// Scores (and their squares) are rounded to multiples of 2^-30 before they are summed. Sums of such
 /// values are exact in an `f64` up to 2^23 in absolute value (eight million quotes scoring 1 in one
 /// cell), so addition order cannot change them and merged partial results equal a single pass bit for
@@ -104,6 +109,9 @@ pub struct SpeakerTopicSummary<'a> {
     pub topic: &'a str,
     pub quotes: u64,
     pub stats: ScoreStats,
+    /// Mean stance toward the topic over the quotes on it, -1 (against) ..= 1 (for); a quote that
+    /// only takes the topic from its context counts as 0.
+    pub stance_mean: f64,
 }
 
 /// What is known about one speaker apart from their scores.
@@ -229,7 +237,7 @@ impl Aggregates {
             cell_index: HashMap::default(),
             counts: Vec::new(),
             // The cell axis grows; the other two are fixed so that every cell has the same shape.
-            moments: Array3::zeros((0, 2, SCORE_COUNT)),
+            moments: Array3::zeros((0, 2, COLUMNS)),
             values: Vec::new(),
             resamples,
         }
@@ -271,7 +279,7 @@ impl Aggregates {
                 facts.types[type_index(kind)] += 1;
             }
 
-            let mut values = [[0.0; SCORE_COUNT]; 2];
+            let mut values = [[0.0; COLUMNS]; 2];
             let mut row = [0.0f32; SCORE_COUNT];
             for (i, v) in quote.scores.values().into_iter().enumerate() {
                 // As in the sums, a non-finite score counts as 0.
@@ -285,6 +293,13 @@ impl Aggregates {
             for (i, &topic) in quote.topics.iter().enumerate() {
                 // A topic listed twice for one quote is still one quote on that topic.
                 if !quote.topics[..i].contains(&topic) {
+                    let stance = quote
+                        .topic_stances
+                        .iter()
+                        .find(|t| t.topic == topic)
+                        .map_or(0.0, |t| f64::from(t.stance));
+                    values[SUMS][STANCE] = on_grid(stance);
+                    values[SQUARES][STANCE] = on_grid(stance * stance);
                     let cell = self.add_to_cell(speaker, topic_slot(topic), 1, &values);
                     self.keep_values(cell, std::slice::from_ref(&row));
                 }
@@ -313,7 +328,7 @@ impl Aggregates {
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
-            let mut values = [[0.0; SCORE_COUNT]; 2];
+            let mut values = [[0.0; COLUMNS]; 2];
             for (plane, out) in values.iter_mut().enumerate() {
                 for (i, v) in out.iter_mut().enumerate() {
                     *v = other.moments[[cell, plane, i]];
@@ -384,6 +399,8 @@ impl Aggregates {
                     name: facts.display_name(),
                     topic,
                     quotes: stats.count,
+                    stance_mean: self.moments[[cell as usize, SUMS, STANCE]]
+                        / stats.count.max(1) as f64,
                     stats,
                 }
             })
@@ -481,7 +498,7 @@ impl Aggregates {
         speaker: u32,
         slot: u32,
         quotes: u64,
-        values: &[[f64; SCORE_COUNT]; 2],
+        values: &[[f64; COLUMNS]; 2],
     ) -> usize {
         let cell = if slot == ALL_TOPICS {
             self.speakers[speaker as usize].cell as usize
@@ -501,7 +518,7 @@ impl Aggregates {
         let cell = self.cells.len();
         if cell == self.moments.len_of(Axis(0)) {
             // Grow by doubling so that adding cells one at a time stays linear overall.
-            let mut grown = Array3::zeros(((cell * 2).max(64), 2, SCORE_COUNT));
+            let mut grown = Array3::zeros(((cell * 2).max(64), 2, COLUMNS));
             grown
                 .slice_mut(s![..cell, .., ..])
                 .assign(&self.moments.slice(s![..cell, .., ..]));
@@ -515,8 +532,8 @@ impl Aggregates {
     }
 }
 
-/// Version of the partials format; a reader refuses any other.
-const PARTIALS_FORMAT: u32 = 1;
+/// Version of the partials format; a reader refuses any other. Version 2 added the stance sums.
+const PARTIALS_FORMAT: u32 = 2;
 
 /// One line of a partials file. The first line is the header; then one line per speaker.
 #[derive(Debug, Serialize, Deserialize)]
@@ -564,8 +581,9 @@ struct PartialCell {
     /// `None` for the speaker's cell over all topics.
     topic: Option<String>,
     quotes: u64,
-    sums: [i64; SCORE_COUNT],
-    squares: [i64; SCORE_COUNT],
+    /// The scores' sums, then that of the stance toward the cell's topic.
+    sums: [i64; COLUMNS],
+    squares: [i64; COLUMNS],
     /// The scores of each quote, as the bits of their `f32`s, for the bootstrap intervals; empty
     /// when the run kept none.
     values: Vec<[u32; SCORE_COUNT]>,
@@ -892,6 +910,7 @@ mod tests {
                     ..Scores::default()
                 },
                 evidence: String::new(),
+                topic_stances: Vec::new(),
             })
             .collect();
         AnalysedArticle {
@@ -1084,6 +1103,16 @@ mod tests {
                     ..Scores::default()
                 },
                 evidence: String::new(),
+                // A stance on every topic, so that merging partials is checked on it too.
+                topic_stances: topics
+                    .iter()
+                    .map(|&topic| crate::pipeline::TopicStance {
+                        topic,
+                        stance: -sentiment,
+                        sentiment,
+                        evidence: String::new(),
+                    })
+                    .collect(),
             })
             .collect();
         AnalysedArticle {

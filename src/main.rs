@@ -12,7 +12,7 @@ use tenor::aggregate::Aggregates;
 use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::interrupt::{Signal, Stop};
-use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat};
+use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat, TargetWriter};
 use tenor::pipeline::{self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard};
 use tenor::resume::{JOURNAL, Journal};
 use tenor::scoring::{Scored, ScratchSpace};
@@ -51,7 +51,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         tenor rate sentences.txt --out ratings.csv   (one text per line)\n  \
         tenor rate tweets.jsonl --out ratings.csv\n  \
-        tenor rate tweets.jsonl --out ratings.xlsx   (format from the extension)")]
+        tenor rate tweets.jsonl --out ratings.xlsx   (format from the extension)\n  \
+        tenor rate sentences.jsonl --out ratings.csv --targets-out targets.csv")]
     Rate(RateArgs),
     /// Merge the partials of shards (`tenor score --emit partials`) into speakers.csv and
     /// speaker_topics.csv, exactly as one run over all the shards would have written them.
@@ -351,6 +352,11 @@ struct RateArgs {
     out: PathBuf,
     #[command(flatten)]
     format: FormatArgs,
+    /// Also write sentiment and stance toward each target of a JSON Lines record's `targets` list
+    /// (`{"from": N, "to": M}` in code points, or `{"text": "..."}`), one row per target;
+    /// its extension chooses the format as for --out.
+    #[arg(long, value_name = "FILE")]
+    targets_out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -704,6 +710,14 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     let scorer = builder.build_scorer().context("loading lexicons")?;
     let format = args.format.table_format(TableFormat::for_path(&args.out))?;
     let mut writer = RateWriter::create_with(&args.out, format)?;
+    let mut target_writer = match &args.targets_out {
+        Some(path) => Some(TargetWriter::create_with(
+            path,
+            args.format.table_format(TableFormat::for_path(path))?,
+        )?),
+        None => None,
+    };
+    let with_targets = target_writer.is_some();
     let mut summary = Summary::default();
     let rated = pipeline::map_ordered(
         records(&args.input, TextLayout::LinePerRecord),
@@ -715,14 +729,23 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
             Record::Article(article) => {
                 let mut scored = Scored::default();
                 scorer.score_into(&article.text, scratch, &mut scored);
-                Ok((article.id, scored))
+                let targets = if with_targets && !article.targets.is_empty() {
+                    pipeline::score_targets(&scorer, &article.text, &article.targets, scratch)
+                } else {
+                    Vec::new()
+                };
+                Ok((article.id, scored, targets))
             }
             Record::Skipped(skipped) => Err(skipped),
         },
         |rated| match rated {
-            Ok((id, scored)) => {
+            Ok((id, scored, targets)) => {
                 summary.add(&ArticleStatus::Ok, 0);
-                writer.write(&id, &scored)
+                writer.write(&id, &scored)?;
+                match &mut target_writer {
+                    Some(target_writer) => target_writer.write(&id, &targets),
+                    None => Ok(()),
+                }
             }
             Err(skipped) => {
                 eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
@@ -738,8 +761,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     );
     if let Err(error) = rated {
         if let tenor::Error::Interrupted(signal) = error {
-            // The table's temporary file goes with `writer`.
+            // The tables' temporary files go with the writers.
             drop(writer);
+            drop(target_writer);
             eprintln!(
                 "tenor: interrupted by {}: no table written, an earlier one left as it was",
                 signal.name()
@@ -749,6 +773,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         return Err(error.into());
     }
     writer.finish()?;
+    if let Some(targets) = target_writer {
+        targets.finish()?;
+    }
     exit_without_freeing(scorer);
     Ok(summary.report())
 }

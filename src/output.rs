@@ -1,6 +1,6 @@
-//! Writing results as tables: quotes, articles, speakers and speaker_topics in an output directory
-//! ([`OutputDir`]), the one table of `tenor rate` ([`RateWriter`]), and quotes streamed to a pipe as
-//! they are found ([`QuoteStream`]).
+//! Writing results as tables: quotes, articles, speakers, speaker_topics and quote_topics in an
+//! output directory ([`OutputDir`]), the tables of `tenor rate` ([`RateWriter`], [`TargetWriter`]),
+//! and quotes streamed to a pipe as they are found ([`QuoteStream`]).
 //!
 //! A [`TableFormat`] says how: CSV or TSV files (optionally shaped for spreadsheets: byte order mark,
 //! CRLF line ends, another delimiter, decimal commas), one JSON object per line, or one xlsx workbook
@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 
 use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSummary};
 use crate::error::{Error, Result};
-use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
+use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TargetScore};
 use crate::scoring::{Scored, Scores};
 
 use delimited::DelimitedCells;
@@ -60,6 +60,7 @@ pub const QUOTES_TABLE: &str = "quotes.csv";
 pub const ARTICLES_TABLE: &str = "articles.csv";
 pub const SPEAKERS_TABLE: &str = "speakers.csv";
 pub const SPEAKER_TOPICS_TABLE: &str = "speaker_topics.csv";
+pub const QUOTE_TOPICS_TABLE: &str = "quote_topics.csv";
 /// The workbook that `--format xlsx` writes in place of the four tables.
 pub const WORKBOOK: &str = "tenor.xlsx";
 
@@ -105,6 +106,23 @@ pub const ARTICLE_COLUMNS: [&str; 9] = [
     "language",
 ];
 
+/// Columns of quote_topics.csv: one row per quote and topic its own words mention.
+pub const QUOTE_TOPIC_COLUMNS: [&str; 5] = ["quote_id", "topic", "stance", "sentiment", "evidence"];
+
+/// Columns of the `tenor rate --targets-out` table. `target_index` counts from 0 in the record's
+/// `targets` list; `from` and `to` are code point offsets, empty with the scores for a text target
+/// that does not occur.
+pub const TARGET_COLUMNS: [&str; 8] = [
+    "id",
+    "target_index",
+    "from",
+    "to",
+    "mention",
+    "sentiment",
+    "stance",
+    "evidence",
+];
+
 /// Columns of the `tenor rate` table.
 pub const RATE_COLUMNS: [&str; 11] = [
     "id",
@@ -134,12 +152,13 @@ pub fn speaker_columns() -> Vec<String> {
 }
 
 /// Columns of speaker_topics.csv: `speaker, topic, quotes`, a `<score>_mean` per score,
-/// `speaker_key`, then `<score>_ci_low, <score>_ci_high` per score.
+/// `speaker_key`, `<score>_ci_low, <score>_ci_high` per score, then `stance_mean`.
 pub fn speaker_topic_columns() -> Vec<String> {
     let mut columns: Vec<String> = ["speaker", "topic", "quotes"].map(String::from).into();
     columns.extend(Scores::NAMES.map(|name| format!("{name}_mean")));
     columns.push("speaker_key".to_string());
     columns.extend(interval_columns());
+    columns.push("stance_mean".to_string());
     columns
 }
 
@@ -158,16 +177,21 @@ pub enum Table {
     Articles,
     Speakers,
     SpeakerTopics,
-    /// The one table of `tenor rate`.
+    /// A quote's stance and sentiment toward each topic it names.
+    QuoteTopics,
+    /// The table of `tenor rate`.
     Ratings,
+    /// Sentiment and stance toward each target of `tenor rate --targets-out`.
+    Targets,
 }
 
 impl Table {
     /// The tables of `tenor score`, in the order a workbook shows them.
-    pub const SCORE: [Table; 4] = [
+    pub const SCORE: [Table; 5] = [
         Table::Quotes,
         Table::Speakers,
         Table::SpeakerTopics,
+        Table::QuoteTopics,
         Table::Articles,
     ];
 
@@ -177,7 +201,9 @@ impl Table {
             Table::Articles => "articles",
             Table::Speakers => "speakers",
             Table::SpeakerTopics => "speaker_topics",
+            Table::QuoteTopics => "quote_topics",
             Table::Ratings => "ratings",
+            Table::Targets => "targets",
         }
     }
 
@@ -188,7 +214,9 @@ impl Table {
             Table::Articles => ARTICLE_COLUMNS.map(String::from).into(),
             Table::Speakers => speaker_columns(),
             Table::SpeakerTopics => speaker_topic_columns(),
+            Table::QuoteTopics => QUOTE_TOPIC_COLUMNS.map(String::from).into(),
             Table::Ratings => RATE_COLUMNS.map(String::from).into(),
+            Table::Targets => TARGET_COLUMNS.map(String::from).into(),
         }
     }
 }
@@ -374,6 +402,7 @@ enum Tables {
         extension: &'static str,
         quotes: TableFile,
         articles: TableFile,
+        quote_topics: TableFile,
     },
     Workbook(xlsx::Book),
 }
@@ -382,7 +411,8 @@ enum Tables {
 const QUOTES_SHEET: usize = 0;
 const SPEAKERS_SHEET: usize = 1;
 const SPEAKER_TOPICS_SHEET: usize = 2;
-const ARTICLES_SHEET: usize = 3;
+const QUOTE_TOPICS_SHEET: usize = 3;
+const ARTICLES_SHEET: usize = 4;
 
 impl OutputDir {
     /// Creates `dir` if it is missing and starts quotes.csv and articles.csv.
@@ -405,6 +435,11 @@ impl OutputDir {
                     extension,
                     quotes: TableFile::create(path(Table::Quotes), Table::Quotes, format)?,
                     articles: TableFile::create(path(Table::Articles), Table::Articles, format)?,
+                    quote_topics: TableFile::create(
+                        path(Table::QuoteTopics),
+                        Table::QuoteTopics,
+                        format,
+                    )?,
                 }
             }
         };
@@ -419,8 +454,8 @@ impl OutputDir {
         &self.dir
     }
 
-    /// Writes the article's row of the article table and its quotes' rows of the quote table.
-    /// `topic_names[id]` names topic `id`.
+    /// Writes the article's row of the article table and its quotes' rows of the quote and
+    /// quote-topic tables. `topic_names[id]` names topic `id`.
     ///
     /// # Errors
     /// [`Error::Io`] naming the table when writing fails; [`Error::Output`] when a topic id has no name.
@@ -432,11 +467,15 @@ impl OutputDir {
         let joined = &mut self.joined;
         match &mut self.tables {
             Tables::Files {
-                quotes, articles, ..
+                quotes,
+                articles,
+                quote_topics,
+                ..
             } => {
                 check_topics(article, topic_names, || quotes.cells.error_path())?;
                 for quote in &article.quotes {
                     quote_row(&mut quotes.cells, &article.id, quote, topic_names, joined)?;
+                    quote_topic_rows(&mut quote_topics.cells, quote, topic_names)?;
                 }
                 article_row(&mut articles.cells, article)
             }
@@ -445,6 +484,7 @@ impl OutputDir {
                 for quote in &article.quotes {
                     let mut cells = book.sheet(QUOTES_SHEET);
                     quote_row(&mut cells, &article.id, quote, topic_names, joined)?;
+                    quote_topic_rows(&mut book.sheet(QUOTE_TOPICS_SHEET), quote, topic_names)?;
                 }
                 article_row(&mut book.sheet(ARTICLES_SHEET), article)
             }
@@ -461,6 +501,7 @@ impl OutputDir {
                 extension,
                 quotes,
                 articles,
+                quote_topics,
             } => {
                 let format = quotes.format;
                 let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
@@ -477,7 +518,7 @@ impl OutputDir {
                 for summary in &summaries {
                     speaker_topic_row(&mut speaker_topics.cells, summary)?;
                 }
-                let mut tables = [quotes, articles, speakers, speaker_topics];
+                let mut tables = [quotes, articles, speakers, speaker_topics, quote_topics];
                 // Every table is complete on disk before the first one replaces an earlier run's.
                 for table in &mut tables {
                     table.flush()?;
@@ -510,10 +551,11 @@ fn check_topics(
     path: impl FnOnce() -> PathBuf,
 ) -> Result<()> {
     for quote in &article.quotes {
-        if let Some(topic) = quote
-            .topics
-            .iter()
-            .find(|&&t| usize::from(t) >= topic_names.len())
+        let topics = quote.topics.iter().copied();
+        let stance_topics = quote.topic_stances.iter().map(|t| t.topic);
+        if let Some(topic) = topics
+            .chain(stance_topics)
+            .find(|&t| usize::from(t) >= topic_names.len())
         {
             return Err(Error::Output {
                 path: path(),
@@ -530,13 +572,68 @@ fn check_topics(
 
 /// The table of `tenor rate`: one row per rated text, written atomically to the given path.
 pub struct RateWriter {
-    sink: RateSink,
+    sink: OneTable,
     joined: String,
 }
 
-enum RateSink {
+/// A single table written atomically to its path: a file, or the one sheet of a workbook.
+enum OneTable {
     File(TableFile),
     Workbook(Box<xlsx::Book>),
+}
+
+impl OneTable {
+    fn create(path: &Path, table: Table, format: TableFormat) -> Result<OneTable> {
+        let path = path.to_path_buf();
+        Ok(match format {
+            TableFormat::Xlsx => OneTable::Workbook(Box::new(xlsx::Book::create(path, &[table])?)),
+            _ => OneTable::File(TableFile::create(path, table, format)?),
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            OneTable::File(mut file) => {
+                file.flush()?;
+                file.rename_into_place()
+            }
+            OneTable::Workbook(book) => book.save(),
+        }
+    }
+}
+
+/// The targets table of `tenor rate --targets-out`: one row per target of each record, with the
+/// sentiment and stance toward it, written atomically to the given path.
+pub struct TargetWriter {
+    sink: OneTable,
+    joined: String,
+}
+
+impl TargetWriter {
+    /// Starts the table in `format`. The file appears at `path` only on [`TargetWriter::finish`].
+    pub fn create_with(path: impl AsRef<Path>, format: TableFormat) -> Result<TargetWriter> {
+        Ok(TargetWriter {
+            sink: OneTable::create(path.as_ref(), Table::Targets, format)?,
+            joined: String::with_capacity(256),
+        })
+    }
+
+    /// Writes one row per target of record `id` (from [`crate::pipeline::Engine::score_targets`]).
+    /// The evidence holds the words behind the sentiment, then the stance cues, each prefixed
+    /// `stance `.
+    pub fn write(&mut self, id: &str, targets: &[TargetScore]) -> Result<()> {
+        match &mut self.sink {
+            OneTable::File(file) => target_rows(&mut file.cells, id, targets, &mut self.joined),
+            OneTable::Workbook(book) => {
+                target_rows(&mut book.sheet(0), id, targets, &mut self.joined)
+            }
+        }
+    }
+
+    /// Moves the table into place.
+    pub fn finish(self) -> Result<()> {
+        self.sink.finish()
+    }
 }
 
 impl RateWriter {
@@ -547,35 +644,22 @@ impl RateWriter {
 
     /// Starts a table in `format`; an xlsx workbook has one sheet, `ratings`, and a README sheet.
     pub fn create_with(path: impl AsRef<Path>, format: TableFormat) -> Result<RateWriter> {
-        let path = path.as_ref().to_path_buf();
-        let sink = match format {
-            TableFormat::Xlsx => {
-                RateSink::Workbook(Box::new(xlsx::Book::create(path, &[Table::Ratings])?))
-            }
-            _ => RateSink::File(TableFile::create(path, Table::Ratings, format)?),
-        };
         Ok(RateWriter {
-            sink,
+            sink: OneTable::create(path.as_ref(), Table::Ratings, format)?,
             joined: String::with_capacity(256),
         })
     }
 
     pub fn write(&mut self, id: &str, scored: &Scored) -> Result<()> {
         match &mut self.sink {
-            RateSink::File(file) => rate_row(&mut file.cells, id, scored, &mut self.joined),
-            RateSink::Workbook(book) => rate_row(&mut book.sheet(0), id, scored, &mut self.joined),
+            OneTable::File(file) => rate_row(&mut file.cells, id, scored, &mut self.joined),
+            OneTable::Workbook(book) => rate_row(&mut book.sheet(0), id, scored, &mut self.joined),
         }
     }
 
     /// Moves the table into place.
     pub fn finish(self) -> Result<()> {
-        match self.sink {
-            RateSink::File(mut file) => {
-                file.flush()?;
-                file.rename_into_place()
-            }
-            RateSink::Workbook(book) => book.save(),
-        }
+        self.sink.finish()
     }
 }
 
@@ -750,7 +834,76 @@ fn speaker_topic_row(cells: &mut impl Cells, summary: &SpeakerTopicSummary<'_>) 
     means(cells, &summary.stats)?;
     cells.text(summary.key)?;
     intervals(cells, &summary.stats)?;
+    cells.score(summary.stance_mean)?;
     cells.end_row()
+}
+
+/// One row per topic that the quote's own words name; `check_topics` has made sure each has a name.
+fn quote_topic_rows(
+    cells: &mut impl Cells,
+    quote: &ScoredQuote,
+    topic_names: &[String],
+) -> Result<()> {
+    for stance in &quote.topic_stances {
+        cells.text(&quote.quote_id)?;
+        let name = topic_names
+            .get(usize::from(stance.topic))
+            .map_or("", String::as_str);
+        cells.text(name)?;
+        cells.score(f64::from(stance.stance))?;
+        cells.score(f64::from(stance.sentiment))?;
+        cells.text(&stance.evidence)?;
+        cells.end_row()?;
+    }
+    Ok(())
+}
+
+fn target_rows(
+    cells: &mut impl Cells,
+    id: &str,
+    targets: &[TargetScore],
+    joined: &mut String,
+) -> Result<()> {
+    for target in targets {
+        cells.text(id)?;
+        cells.count(target.index as u64)?;
+        match target.span {
+            Some((from, to)) => {
+                cells.count(from as u64)?;
+                cells.count(to as u64)?;
+            }
+            None => {
+                cells.text("")?;
+                cells.text("")?;
+            }
+        }
+        cells.text(&target.mention)?;
+        match &target.toward {
+            Some(toward) => {
+                cells.score(f64::from(toward.sentiment))?;
+                cells.score(f64::from(toward.stance))?;
+                joined.clear();
+                let sentiment = toward.sentiment_evidence.iter().map(|e| ("", e));
+                let stance = toward.stance_evidence.iter().map(|e| ("stance ", e));
+                for (i, (prefix, evidence)) in sentiment.chain(stance).enumerate() {
+                    if i > 0 {
+                        joined.push(';');
+                    }
+                    // Writing into a String cannot fail.
+                    let _ = write!(joined, "{prefix}{evidence}");
+                }
+                cells.text(joined)?;
+            }
+            None => {
+                // Blank, not zero: a target that is not in the text has no tone toward it.
+                cells.score(f64::NAN)?;
+                cells.score(f64::NAN)?;
+                cells.text("not found in the text")?;
+            }
+        }
+        cells.end_row()?;
+    }
+    Ok(())
 }
 
 fn rate_row(cells: &mut impl Cells, id: &str, scored: &Scored, joined: &mut String) -> Result<()> {

@@ -47,6 +47,34 @@ pub struct ScoredQuote {
     pub scores: Scores,
     /// Lexicon hits and rules, rendered `label:value` and joined with `;`.
     pub evidence: String,
+    /// Stance and sentiment toward each topic the quote's own words mention, in topic order.
+    pub topic_stances: Vec<TopicStance>,
+}
+
+/// A quote's stance and sentiment toward one topic it mentions (see
+/// [`crate::scoring::Scorer::toward_each`]). With several mentions of the topic, the means over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicStance {
+    pub topic: TopicId,
+    /// -1 (against) ..= 1 (for).
+    pub stance: f32,
+    /// -1..=1, toward the topic's mentions rather than the whole quote.
+    pub sentiment: f32,
+    /// The stance cues, rendered `label:value` and joined with `;`.
+    pub evidence: String,
+}
+
+/// Sentiment and stance toward one target of a rated text (`tenor rate --targets-out`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetScore {
+    /// Position of the target in the record's `targets` list, from 0.
+    pub index: usize,
+    /// Code point offsets of the target in the text; `None` for a text target that does not occur.
+    pub span: Option<(usize, usize)>,
+    /// The target as it stands in the text, or as given when it does not occur.
+    pub mention: String,
+    /// `None` when the target does not occur.
+    pub toward: Option<Toward>,
 }
 
 /// One article after analysis.
@@ -77,6 +105,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::guard;
+use crate::ingest::TargetSpec;
 use crate::ingest::{Article, Record};
 use crate::interrupt::Stop;
 use crate::language::{Language, LanguageDetector};
@@ -85,9 +114,9 @@ use crate::quotes::attribution::QuoteExtractor;
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace};
+use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace, Toward};
 use crate::segment::Segmented;
-use crate::text::CharOffsets;
+use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -355,6 +384,16 @@ impl Engine {
         f64::from(self.scorer.score_toward(sentence, target).scores.sentiment)
     }
 
+    /// Sentiment and stance toward each of `targets` in `text`: see [`score_targets`].
+    pub fn score_targets(
+        &self,
+        text: &str,
+        targets: &[TargetSpec],
+        scratch: &mut ScratchSpace,
+    ) -> Vec<TargetScore> {
+        score_targets(&self.scorer, text, targets, scratch)
+    }
+
     /// Analyses one input record; a skipped record passes through with its reason.
     pub fn analyse_record(&self, record: Record) -> AnalysedArticle {
         self.analyse_record_with(record, &mut Workspace::default())
@@ -469,7 +508,13 @@ impl Engine {
             .enumerate()
             .map(|(n, quote)| {
                 let topic_source = topics_of(seg, quote, &mentions, topics);
-                self.scorer.score_into(&quote.text, scratch, scored);
+                // One scoring of the quote serves its own scores and those toward its topics.
+                let topic_stances = if topic_source == TopicSource::Quote {
+                    self.topic_stances(&quote.text, scratch, scored)
+                } else {
+                    self.scorer.score_into(&quote.text, scratch, scored);
+                    Vec::new()
+                };
                 let speaker = quote.speaker.map(|s| &found.speakers[s]);
                 let alias = speaker.and_then(|s| self.aliases.get(&s.key));
                 let name = speaker.map(|s| alias.unwrap_or(&s.name).clone());
@@ -516,9 +561,62 @@ impl Engine {
                     text: quote.text.clone(),
                     scores: scored.scores,
                     evidence,
+                    topic_stances,
                 }
             })
             .collect()
+    }
+
+    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions, averaged over the
+    /// topic's mentions.
+    /// Leaves the scores of the whole of `text` in `scored`.
+    fn topic_stances(
+        &self,
+        text: &str,
+        scratch: &mut ScratchSpace,
+        scored: &mut Scored,
+    ) -> Vec<TopicStance> {
+        let mentions: Vec<(Span, TopicId)> = self
+            .topics
+            .mentions(text)
+            .iter()
+            .map(|(start, end, topic)| (Span::new(start, end), topic))
+            .collect();
+        let spans: Vec<Span> = mentions.iter().map(|&(span, _)| span).collect();
+        let towards = self.scorer.toward_each_into(text, &spans, scratch, scored);
+        let mut out: Vec<TopicStance> = Vec::new();
+        let mut counts: Vec<f32> = Vec::new();
+        for ((_, topic), toward) in mentions.iter().zip(towards) {
+            let i = match out.iter().position(|t| t.topic == *topic) {
+                Some(i) => i,
+                None => {
+                    out.push(TopicStance {
+                        topic: *topic,
+                        stance: 0.0,
+                        sentiment: 0.0,
+                        evidence: String::new(),
+                    });
+                    counts.push(0.0);
+                    out.len() - 1
+                }
+            };
+            let entry = &mut out[i];
+            entry.stance += toward.stance;
+            entry.sentiment += toward.sentiment;
+            counts[i] += 1.0;
+            for e in &toward.stance_evidence {
+                if !entry.evidence.is_empty() {
+                    entry.evidence.push(';');
+                }
+                entry.evidence.push_str(&e.to_string());
+            }
+        }
+        for (entry, n) in out.iter_mut().zip(counts) {
+            entry.stance /= n;
+            entry.sentiment /= n;
+        }
+        out.sort_by_key(|t| t.topic);
+        out
     }
 
     /// Analyses a stream of records on `threads` worker threads (see [`thread_count`] for `None`),
@@ -586,6 +684,59 @@ impl Engine {
             sink,
         )
     }
+}
+
+/// Sentiment and stance toward each of `targets` in `text`, scoring the text once (see
+/// [`Scorer::toward_each`]). A text target is its first occurrence, exact or else ignoring ASCII
+/// case; span targets must lie inside the text, as ingest checks.
+pub fn score_targets(
+    scorer: &Scorer,
+    text: &str,
+    targets: &[TargetSpec],
+    scratch: &mut ScratchSpace,
+) -> Vec<TargetScore> {
+    let offsets = CharOffsets::new(text);
+    let found: Vec<Option<Span>> = targets
+        .iter()
+        .map(|target| match target {
+            TargetSpec::Span { from, to } => Some(Span::new(
+                byte_offset(text, *from),
+                byte_offset(text, (*to).max(*from)),
+            )),
+            TargetSpec::Text(wanted) if wanted.is_empty() => None,
+            TargetSpec::Text(wanted) => text
+                .find(wanted.as_str())
+                .or_else(|| text.to_ascii_lowercase().find(&wanted.to_ascii_lowercase()))
+                .map(|start| Span::new(start, start + wanted.len())),
+        })
+        .collect();
+    let spans: Vec<Span> = found.iter().flatten().copied().collect();
+    let mut towards = scorer.toward_each(text, &spans, scratch).into_iter();
+    targets
+        .iter()
+        .zip(found)
+        .enumerate()
+        .map(|(index, (target, span))| match span {
+            Some(span) => TargetScore {
+                index,
+                span: Some((
+                    offsets.char_offset(span.start),
+                    offsets.char_offset(span.end),
+                )),
+                mention: span.of(text).to_string(),
+                toward: towards.next(),
+            },
+            None => TargetScore {
+                index,
+                span: None,
+                mention: match target {
+                    TargetSpec::Text(wanted) => wanted.clone(),
+                    TargetSpec::Span { .. } => String::new(),
+                },
+                toward: None,
+            },
+        })
+        .collect()
 }
 
 /// How long a stop may wait for threads that have nothing to give.

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
 use crate::language::Language;
-use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
+use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TopicStance};
 use crate::quotes::{Framing, QuoteKind, SpeakerType};
 use crate::scoring::Scores;
 use crate::topics::TopicSource;
@@ -30,7 +30,7 @@ use crate::topics::TopicSource;
 pub const JOURNAL: &str = ".tenor-resume.jsonl";
 
 /// The journal format; a journal of another version is not replayed.
-const VERSION: u64 = 1;
+const VERSION: u64 = 2;
 
 /// The journal of a resumable run, open for appending.
 pub struct Journal {
@@ -202,6 +202,12 @@ fn quote_to_value(q: &ScoredQuote) -> Value {
         "words": q.words,
         "scores": scores,
         "evidence": q.evidence,
+        "topic_stances": q.topic_stances.iter().map(|t| json!({
+            "topic": t.topic,
+            "stance": t.stance.to_bits(),
+            "sentiment": t.sentiment.to_bits(),
+            "evidence": t.evidence,
+        })).collect::<Vec<Value>>(),
     })
 }
 
@@ -304,6 +310,19 @@ fn quote_from_value(v: &Value) -> Option<ScoredQuote> {
         .iter()
         .map(bits)
         .collect::<Option<Vec<f32>>>()?;
+    let topic_stances = v
+        .get("topic_stances")?
+        .as_array()?
+        .iter()
+        .map(|t| {
+            Some(TopicStance {
+                topic: u16::try_from(t.get("topic")?.as_u64()?).ok()?,
+                stance: bits(t.get("stance")?)?,
+                sentiment: bits(t.get("sentiment")?)?,
+                evidence: t.get("evidence")?.as_str()?.to_string(),
+            })
+        })
+        .collect::<Option<Vec<TopicStance>>>()?;
     let &[
         sentiment,
         positive,
@@ -347,6 +366,7 @@ fn quote_from_value(v: &Value) -> Option<ScoredQuote> {
             irony,
         },
         evidence: text("evidence")?,
+        topic_stances,
     })
 }
 

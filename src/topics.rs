@@ -192,6 +192,11 @@ pub struct TopicMentions {
 }
 
 impl TopicMentions {
+    /// Every mention as (start byte, end byte, topic), in text order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, TopicId)> + '_ {
+        self.found.iter().copied()
+    }
+
     /// Adds to `out` the topics mentioned wholly inside bytes `start..end`, sorted and without repeats.
     pub fn within(&self, start: usize, end: usize, out: &mut Vec<TopicId>) {
         let first = self.found.partition_point(|&(s, _, _)| s < start);

@@ -122,6 +122,7 @@ fn the_output_is_the_same_whatever_the_thread_count() {
             "quotes.csv",
             "speakers.csv",
             "speaker_topics.csv",
+            "quote_topics.csv",
             "articles.csv",
         ]
         .map(|t| std::fs::read(out.join(t)).unwrap())

@@ -17,7 +17,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use tenor::aggregate::Aggregates;
 use tenor::output::{OutputDir, RateWriter, TableFormat};
-use tenor::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote};
+use tenor::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TopicStance};
 use tenor::quotes::{Framing, QuoteKind, SpeakerType};
 use tenor::report::{IntervalSource, ReportOptions, read_run, render};
 use tenor::scoring::{Evidence, Scored, Scores};
@@ -59,6 +59,12 @@ fn quote(article: &str, n: usize, speaker: &str, text: &str, sentiment: f32) -> 
         words: text.split_whitespace().count(),
         scores: scores(sentiment),
         evidence: "-negated:-0.50".to_string(),
+        topic_stances: vec![TopicStance {
+            topic: 0,
+            stance: -sentiment,
+            sentiment,
+            evidence: "-halt:-0.80".to_string(),
+        }],
     }
 }
 
@@ -198,7 +204,14 @@ fn a_workbook_has_a_sheet_per_table_and_a_readme_defining_every_column() {
     let book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["quotes", "speakers", "speaker_topics", "articles", "README"]
+        [
+            "quotes",
+            "speakers",
+            "speaker_topics",
+            "quote_topics",
+            "articles",
+            "README"
+        ]
     );
     // Only the workbook is left in the directory: no tables, no temporary files.
     let names: Vec<String> = fs::read_dir(dir.path())
@@ -217,7 +230,13 @@ fn a_workbook_has_a_sheet_per_table_and_a_readme_defining_every_column() {
             _ => None,
         })
         .collect();
-    for table in ["quotes", "speakers", "speaker_topics", "articles"] {
+    for table in [
+        "quotes",
+        "speakers",
+        "speaker_topics",
+        "quote_topics",
+        "articles",
+    ] {
         for name in &sheet(&path, table)[0] {
             let Data::String(name) = name else {
                 panic!("{table}: header cell {name:?}")
@@ -323,7 +342,13 @@ fn plain_samples() -> &'static Path {
 fn xlsx_of_the_samples_holds_the_values_of_the_csv() {
     let xlsx = score_samples(&["--format", "xlsx"]);
     let path = xlsx.path().join("tenor.xlsx");
-    for table in ["quotes", "speakers", "speaker_topics", "articles"] {
+    for table in [
+        "quotes",
+        "speakers",
+        "speaker_topics",
+        "quote_topics",
+        "articles",
+    ] {
         let mut reader =
             csv::Reader::from_path(plain_samples().join(format!("{table}.csv"))).unwrap();
         let mut expected = vec![reader.headers().unwrap().clone()];

@@ -68,6 +68,7 @@ fn quote(
         words,
         scores,
         evidence: "dead end:-1.50".to_string(),
+        topic_stances: Vec::new(),
     }
 }
 
@@ -431,6 +432,7 @@ fn tables_appear_only_when_the_run_finishes() {
         files_in(dir.path()),
         [
             "articles.csv",
+            "quote_topics.csv",
             "quotes.csv",
             "speaker_topics.csv",
             "speakers.csv"
@@ -461,6 +463,7 @@ fn a_run_dropped_before_finishing_keeps_the_previous_tables() {
         files_in(dir.path()),
         [
             "articles.csv",
+            "quote_topics.csv",
             "quotes.csv",
             "speaker_topics.csv",
             "speakers.csv"

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const TABLES: [&str; 4] = [
+const TABLES: [&str; 5] = [
     "quotes.csv",
     "articles.csv",
     "speakers.csv",
     "speaker_topics.csv",
+    "quote_topics.csv",
 ];
 
 fn tenor() -> Command {
@@ -147,6 +148,7 @@ fn a_resumed_run_writes_the_same_bytes_as_an_unbroken_one() {
         names_in(&resumed),
         [
             "articles.csv",
+            "quote_topics.csv",
             "quotes.csv",
             "speaker_topics.csv",
             "speakers.csv"

@@ -2,8 +2,9 @@
 //!
 //! The known fields are deserialised straight into strings, without building a `serde_json::Value`
 //! for the record. `text` must be a string; `id`, `title`, `date`, `source` and `url` may be strings
-//! or numbers (a number is kept as serde_json prints it, so integers read exactly as written). Other
-//! fields with a string, number or boolean value go to `fields`, in record order. Blank lines are
+//! or numbers (a number is kept as serde_json prints it, so integers read exactly as written). An
+//! optional `targets` list of `{"from", "to"}` (code points) or `{"text"}` objects goes to `targets`.
+//! Other fields with a string, number or boolean value go to `fields`, in record order. Blank lines are
 //! passed over without a record.
 
 use std::fmt;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::lines::{self, Line, LineReader};
-use super::{Article, Origin, Record};
+use super::{Article, Origin, Record, TargetSpec};
 
 pub(super) struct JsonLines {
     origin: Origin,
@@ -92,6 +93,17 @@ fn parse_line(origin: &Origin, number: usize, bytes: &[u8], max_bytes: usize) ->
     if let Some(problem) = super::text_problem(&text, max_bytes) {
         return origin.skip(Some(id), number, problem);
     }
+    let targets = match fields.targets {
+        None => Vec::new(),
+        Some(Targets::List(list)) => match checked_targets(list, &text) {
+            Ok(targets) => targets,
+            Err(problem) => return origin.skip(Some(id), number, problem),
+        },
+        Some(Targets::Other(_)) => {
+            let problem = "`targets` must be a list of {\"from\": N, \"to\": M} or {\"text\": \"...\"} objects";
+            return origin.skip(Some(id), number, problem);
+        }
+    };
     let mut warnings = Vec::new();
     if replaced {
         warnings.push(lines::replaced_warning(&origin.at(number)));
@@ -104,8 +116,42 @@ fn parse_line(origin: &Origin, number: usize, bytes: &[u8], max_bytes: usize) ->
         url: fields.url.unwrap_or_default(),
         text,
         fields: fields.others,
+        targets,
         warnings,
     })
+}
+
+/// The targets of a record whose text is `text`, each span checked to lie inside it.
+fn checked_targets(list: Vec<RawTarget>, text: &str) -> Result<Vec<TargetSpec>, String> {
+    let chars = text.chars().count();
+    list.into_iter()
+        .enumerate()
+        .map(|(i, target)| match target {
+            RawTarget::Span { from, to } if from <= to && to <= chars => {
+                Ok(TargetSpec::Span { from, to })
+            }
+            RawTarget::Span { from, to } => Err(format!(
+                "target {i}: {from}..{to} is not a span of the text of {chars} characters"
+            )),
+            RawTarget::Text { text } => Ok(TargetSpec::Text(text)),
+        })
+        .collect()
+}
+
+/// The `targets` field as read: a list of targets, or anything else (an error for the record).
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum Targets {
+    List(Vec<RawTarget>),
+    Other(IgnoredAny),
+}
+
+/// One target as written; further fields (a NewsMTSC `polarity`, a `mention`) are ignored.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum RawTarget {
+    Span { from: usize, to: usize },
+    Text { text: String },
 }
 
 /// The fields of one JSON Lines record as read, before they are checked.
@@ -117,6 +163,7 @@ struct JsonRecord {
     source: Option<String>,
     url: Option<String>,
     text: Option<Scalar>,
+    targets: Option<Targets>,
     /// The first known field with a value that cannot stand for it, and what that value was.
     wrong_type: Option<(&'static str, &'static str)>,
     others: Vec<(String, String)>,
@@ -140,17 +187,23 @@ impl<'de> Visitor<'de> for JsonRecordVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonRecord, A::Error> {
         let mut record = JsonRecord::default();
         while let Some(key) = map.next_key::<Key>()? {
-            let value: Scalar = map.next_value()?;
             let (name, slot) = match key {
                 Key::Text => {
                     if record.text.is_some() {
                         return Err(de::Error::duplicate_field("text"));
                     }
-                    record.text = Some(value);
+                    record.text = Some(map.next_value()?);
+                    continue;
+                }
+                Key::Targets => {
+                    if record.targets.is_some() {
+                        return Err(de::Error::duplicate_field("targets"));
+                    }
+                    record.targets = Some(map.next_value()?);
                     continue;
                 }
                 Key::Other(name) => {
-                    if let Some(value) = value.into_field_value() {
+                    if let Some(value) = map.next_value::<Scalar>()?.into_field_value() {
                         record.others.push((name, value));
                     }
                     continue;
@@ -161,6 +214,7 @@ impl<'de> Visitor<'de> for JsonRecordVisitor {
                 Key::Source => ("source", &mut record.source),
                 Key::Url => ("url", &mut record.url),
             };
+            let value: Scalar = map.next_value()?;
             if slot.is_some() {
                 return Err(de::Error::duplicate_field(name));
             }
@@ -184,6 +238,7 @@ enum Key {
     Source,
     Url,
     Text,
+    Targets,
     Other(String),
 }
 
@@ -210,6 +265,7 @@ impl Visitor<'_> for KeyVisitor {
             "source" => Key::Source,
             "url" => Key::Url,
             "text" => Key::Text,
+            "targets" => Key::Targets,
             other => Key::Other(other.to_string()),
         })
     }
@@ -356,6 +412,39 @@ mod tests {
             [("lang", "en"), ("words", "812"), ("paywall", "false")]
         );
         assert!(article.warnings.is_empty());
+    }
+
+    #[test]
+    fn targets_are_spans_or_texts_and_other_fields_of_a_target_are_ignored() {
+        let line = r#"{"id": "t1", "text": "Añna met Bo.", "targets": [{"from": 0, "to": 4, "polarity": 6.0}, {"text": "Bo"}]}"#;
+        let Record::Article(article) = parse(line) else {
+            panic!("not an article");
+        };
+        assert_eq!(
+            article.targets,
+            [
+                TargetSpec::Span { from: 0, to: 4 },
+                TargetSpec::Text("Bo".to_string())
+            ]
+        );
+        assert!(article.fields.is_empty());
+    }
+
+    #[test]
+    fn a_malformed_targets_list_or_a_span_outside_the_text_skips_the_record() {
+        let outside = skipped(r#"{"id": "t2", "text": "Añna", "targets": [{"from": 2, "to": 5}]}"#);
+        assert_eq!(outside.id, "t2");
+        assert_eq!(
+            outside.reason,
+            "feed.jsonl:4: target 0: 2..5 is not a span of the text of 4 characters"
+        );
+        for targets in [r#""Bo""#, r#"[{"from": 1}]"#, r#"[{"from": -1, "to": 2}]"#] {
+            let line = format!(r#"{{"text": "Hi Bo.", "targets": {targets}}}"#);
+            assert!(
+                skipped(&line).reason.contains("`targets` must be a list"),
+                "{targets}"
+            );
+        }
     }
 
     #[test]

@@ -52,8 +52,10 @@
 //! UTF-8 byte order mark at the start of a file is dropped. Invalid UTF-8 is decoded with U+FFFD and
 //! noted in [`Article::warnings`]. In JSON Lines the known fields `id`, `title`, `date`, `source` and
 //! `url` accept strings and numbers; further fields with a string, number or boolean value go to
-//! [`Article::fields`] in record order, while null, array and object values there are not kept. In
-//! CSV every column other than the known ones goes to `fields`.
+//! [`Article::fields`] in record order, while null, array and object values there are not kept. An
+//! optional `targets` list of `{"from": N, "to": M}` or `{"text": "..."}` objects goes to
+//! [`Article::targets`]; a malformed list, or a span outside the text, skips the record. In CSV every
+//! column other than the known ones goes to `fields`.
 //!
 //! What this module leaves to others: segmentation, quote finding and everything after; it does not
 //! deduplicate ids across inputs.
@@ -81,8 +83,21 @@ pub struct Article {
     pub text: String,
     /// Any further string fields of a JSONL or CSV record, in their order, for grouping (`--by`).
     pub fields: Vec<(String, String)>,
+    /// Parts of the text to score toward, from a JSON Lines record's `targets` list (`tenor rate
+    /// --targets-out`); empty for other inputs.
+    pub targets: Vec<TargetSpec>,
     /// Problems that did not stop the record from being read, such as invalid UTF-8 decoded lossily.
     pub warnings: Vec<String>,
+}
+
+/// A part of a record's text to score toward: `{"from": N, "to": M}` or `{"text": "..."}` in a JSON
+/// Lines `targets` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSpec {
+    /// Unicode code point offsets `from..to` into the text, checked to lie inside it.
+    Span { from: usize, to: usize },
+    /// The first occurrence of this text (exact, else ignoring ASCII case).
+    Text(String),
 }
 
 /// A record that could not be read, with where it was and why.

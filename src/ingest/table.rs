@@ -218,6 +218,7 @@ fn row_record(
         url,
         text,
         fields,
+        targets: Vec::new(),
         warnings,
     })
 }

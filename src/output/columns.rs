@@ -357,8 +357,85 @@ pub fn columns(table: Table) -> Vec<ColumnDoc> {
                 "The folded name that joins the speaker across articles.",
             ));
             docs.extend(interval_docs(INTERVAL_MEANING));
+            docs.push(doc(
+                "stance_mean",
+                Score,
+                "-1..1",
+                "Mean stance toward the topic over the speaker's quotes on it: -1 against .. 1 for; \
+                 a quote with no cue of support or opposition on the topic counts as 0.",
+            ));
             docs
         }
+        Table::QuoteTopics => vec![
+            doc("quote_id", Id, "", "The quote, as in the quotes table."),
+            doc("topic", Label, "", "A topic the quote's own words name."),
+            doc(
+                "stance",
+                Score,
+                "-1..1",
+                "Stance toward the topic: -1 against (stop, halt, oppose, scrap) .. 1 for \
+                 (continue, defend, back, welcome); 0 when no cue scopes over its mention.",
+            ),
+            doc(
+                "sentiment",
+                Score,
+                "-1..1",
+                "Sentiment of the words around the topic's mentions, -1 .. 1.",
+            ),
+            doc(
+                "evidence",
+                Prose,
+                "",
+                "The stance cues behind the stance, as cue:weight separated by ;.",
+            ),
+        ],
+        Table::Targets => vec![
+            doc("id", Id, "", "The record's id, as in the ratings table."),
+            doc(
+                "target_index",
+                Integer,
+                "0..",
+                "Position of the target in the record's targets list, from 0.",
+            ),
+            doc(
+                "from",
+                Integer,
+                "0..",
+                "Start of the target's mention in code points; empty when a text target does \
+                 not occur.",
+            ),
+            doc(
+                "to",
+                Integer,
+                "0..",
+                "End of the mention in code points (exclusive).",
+            ),
+            doc(
+                "mention",
+                Prose,
+                "",
+                "The target's words as they stand in the text.",
+            ),
+            doc(
+                "sentiment",
+                Score,
+                "-1..1",
+                "Sentiment toward the target: of the words reported about it, -1 .. 1.",
+            ),
+            doc(
+                "stance",
+                Score,
+                "-1..1",
+                "Stance toward the target: -1 against .. 1 for.",
+            ),
+            doc(
+                "evidence",
+                Prose,
+                "",
+                "The entries behind the sentiment, then the stance cues prefixed stance, \
+                 separated by ;.",
+            ),
+        ],
         Table::Ratings => {
             let mut docs = vec![doc(
                 "id",
@@ -385,7 +462,10 @@ mod tests {
 
     #[test]
     fn every_column_of_every_table_is_documented_in_order() {
-        for table in Table::SCORE.into_iter().chain([Table::Ratings]) {
+        for table in Table::SCORE
+            .into_iter()
+            .chain([Table::Ratings, Table::Targets])
+        {
             let documented: Vec<String> = columns(table).into_iter().map(|d| d.name).collect();
             assert_eq!(documented, table.columns(), "{}", table.name());
         }

@@ -15,7 +15,6 @@ use crate::text::TokenKind;
 const MOCK_PRAISE: f32 = 0.5;
 const SCARE_MARKER: f32 = 0.4;
 const SCARE_QUOTES: f32 = 0.3;
-const INCONGRUOUS_PRAISE: f32 = 0.45;
 const ECHOED_PRAISE: f32 = 0.5;
 const PRAISE_THEN_STING: f32 = 0.45;
 /// Praise of a party's quality or conduct ("his excellent memory", "London's wonderful concern") makes
@@ -36,21 +35,8 @@ const EFFUSIVE: f32 = 2.5;
 const INTERJECTIONS: [&str; 6] = ["oh", "well", "yeah", "wow", "ah", "gee"];
 /// Possessives that aim praise at a party other than the speaker.
 const OTHERS_POSSESSIVE: [&str; 4] = ["his", "her", "their", "your"];
-/// Nouns of regret that turn praise into a sting: "It is a pity it does not extend to ...".
-const STING: [&str; 2] = ["pity", "shame"];
 /// Pronouns by which a sting points back at what was praised.
 const BACK_REFERENCE: [&str; 4] = ["it", "that", "this", "they"];
-/// Words of size that, before a trifle, are hyperbole: "a whopping 1%".
-const SIZE: [&str; 8] = [
-    "whopping",
-    "staggering",
-    "princely",
-    "massive",
-    "huge",
-    "generous",
-    "enormous",
-    "mighty",
-];
 /// Trifling quantities after a word of size.
 const TRIFLE: [&str; 7] = ["one", "two", "single", "penny", "pence", "cent", "cents"];
 /// Prepositions that introduce who got or did something, in a denial: "not entirely to members of
@@ -230,21 +216,21 @@ fn find_scare_quotes(table: &Table, units: &[Unit], irony: &mut Vec<IronyCue>) {
     }
 }
 
-/// Effusive praise of a negative thing: "your wonderful concern", "a brilliant fiasco". A word of
-/// degree is not praise here ("of great concern").
+/// Effusive praise of another party's negative thing: "your wonderful concern", "London's brilliant
+/// fiasco". Without a party it is as often a compound ("the best debt deal", "exemplary penalties");
+/// a word of degree is not praise here ("of great concern").
 fn find_incongruous_praise(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) {
     for (k, pair) in units.windows(2).enumerate() {
         let (praise, thing) = (&pair[0], &pair[1]);
         if !is_praise(praise, EFFUSIVE) || !thing.is_word() || thing.is_excluded() {
             continue;
         }
-        if thing.base <= -0.5 && !thing.is_negated() && thing.modifier.is_none() {
-            let strength = if is_aimed(text, units, k) {
-                AIMED_PRAISE
-            } else {
-                INCONGRUOUS_PRAISE
-            };
-            irony.push(IronyCue::inverts("incongruous praise", strength));
+        if thing.base <= -0.5
+            && !thing.is_negated()
+            && thing.modifier.is_none()
+            && is_aimed(text, units, k)
+        {
+            irony.push(IronyCue::inverts("incongruous praise", AIMED_PRAISE));
         }
     }
 }
@@ -306,7 +292,7 @@ fn find_praise_then_sting(
     irony: &mut Vec<IronyCue>,
 ) {
     for (k, u) in units.iter().enumerate() {
-        if !is(text, u, &STING) || u.is_excluded() || u.is_negated() {
+        if !u.grammar.contains(Grammar::REGRET) || u.is_excluded() || u.is_negated() {
             continue;
         }
         let sentence = &sentences[u.sentence as usize];
@@ -352,7 +338,7 @@ fn find_praise_then_sting(
 /// A word of size before a trifle: "a whopping 1%", "a generous two pence".
 fn find_trifle_hyperbole(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) {
     for (k, u) in units.iter().enumerate() {
-        if !is(text, u, &SIZE) || u.is_excluded() || u.is_negated() {
+        if !u.grammar.contains(Grammar::SIZE) || u.is_excluded() || u.is_negated() {
             continue;
         }
         // Past a currency sign: "a massive £1".
@@ -375,9 +361,10 @@ fn find_trifle_hyperbole(text: &str, units: &[Unit], irony: &mut Vec<IronyCue>) 
 }
 
 /// An aside of belief right after a negator or an understatement: "not, I believe, necessarily", "not I
-/// believe necessarily", "not necessarily, I think". Returns the index of the first unit after the
-/// aside, when there is one.
-pub(crate) fn hedged_aside(units: &[Unit], from: usize) -> Option<usize> {
+/// believe necessarily", "not necessarily, I think". Without a mark before it the aside must be the
+/// speaker's own ("I believe"), so that "does not appear to be" is no aside. Returns the index of the
+/// first unit after the aside, when there is one.
+pub(crate) fn hedged_aside(text: &str, units: &[Unit], from: usize) -> Option<usize> {
     let skip_marks = |mut k: usize| {
         while units.get(k).is_some_and(|u| {
             u.kind == TokenKind::Punct && !u.is(ModifierClass::Question) && u.modifier.is_none()
@@ -388,7 +375,15 @@ pub(crate) fn hedged_aside(units: &[Unit], from: usize) -> Option<usize> {
     };
     let sentence = units.get(from)?.sentence;
     let mut k = skip_marks(from);
+    let marked = k > from;
     let first = units.get(k)?;
+    let own = text[first.span.start..]
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("i") || w.eq_ignore_ascii_case("we"));
+    if !marked && !own {
+        return None;
+    }
     if first.is(ModifierClass::Hedge) {
         // "I think", "perhaps": one unit.
         k += 1;

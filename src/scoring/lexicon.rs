@@ -21,6 +21,8 @@ pub enum FileFormat {
     Modifiers,
     /// `term<TAB>weight` for one tone dimension.
     Dimension(Dimension),
+    /// `term<TAB>stance`, -1 (against) .. 1 (for): what a cue says about what it governs.
+    Stance,
     /// VADER's layout: `token<TAB>mean<TAB>sd<TAB>[ratings]`, mean -4..4.
     Vader,
     /// AFINN's layout: `word<TAB>integer -5..5`, scaled to -4..4.
@@ -35,6 +37,7 @@ impl FileFormat {
             "modifiers" => Some(FileFormat::Modifiers),
             "vader" => Some(FileFormat::Vader),
             "afinn" => Some(FileFormat::Afinn),
+            "stance" => Some(FileFormat::Stance),
             other => Dimension::parse(other).map(FileFormat::Dimension),
         }
     }
@@ -44,7 +47,7 @@ impl FileFormat {
 const AFINN_SCALE: f32 = 0.8;
 
 /// The files compiled into the binary, with their layouts.
-const EMBEDDED: [(&str, FileFormat, &str); 11] = [
+const EMBEDDED: [(&str, FileFormat, &str); 12] = [
     (
         "lexicons/valence/general-a-l.tsv",
         FileFormat::Valence,
@@ -99,6 +102,11 @@ const EMBEDDED: [(&str, FileFormat, &str); 11] = [
         "lexicons/irony.tsv",
         FileFormat::Dimension(Dimension::Irony),
         include_str!("../../lexicons/irony.tsv"),
+    ),
+    (
+        "lexicons/stance.tsv",
+        FileFormat::Stance,
+        include_str!("../../lexicons/stance.tsv"),
     ),
 ];
 
@@ -243,6 +251,10 @@ impl LexiconsBuilder {
                 }
                 self.terms.entry(term).or_default().dims[d.index()] = value;
             }
+            FileFormat::Stance => {
+                in_range(-1.0, 1.0)?;
+                self.terms.entry(term).or_default().stance = value;
+            }
             FileFormat::Modifiers => {
                 let class_name = row.fields[1].trim();
                 let class = ModifierClass::parse(class_name)
@@ -368,8 +380,8 @@ fn rows(text: &str) -> impl Iterator<Item = std::result::Result<Row<'_>, (usize,
 }
 
 /// Works out a file's layout:
-/// - a first line `# tenor: valence|modifiers|cooperation|warmth|threat|assertiveness|irony|vader|afinn`;
-/// - our header row: `term, valence`, `term, class, weight`, `term, DIMENSION`, or `term, weight`
+/// - a first line `# tenor: valence|modifiers|stance|cooperation|warmth|threat|assertiveness|irony|vader|afinn`;
+/// - our header row: `term, valence`, `term, class, weight`, `term, stance`, `term, DIMENSION`, or `term, weight`
 ///   (a dimension when the file's stem names one, else valence);
 /// - without a header: VADER's four columns with a `[ratings]` list; AFINN when every value is an
 ///   integer and one reaches ±5; otherwise a plain `term, weight` valence file.
@@ -392,6 +404,7 @@ pub fn detect_format(name: &Path, text: &str) -> Result<FileFormat> {
             let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
             return match columns.as_slice() {
                 [_, "valence"] => Ok(FileFormat::Valence),
+                [_, "stance"] => Ok(FileFormat::Stance),
                 [_, "class", "weight"] => Ok(FileFormat::Modifiers),
                 [_, "weight"] => Ok(name
                     .file_stem()
@@ -474,6 +487,18 @@ mod tests {
         assert_eq!(
             lex.get("reject").map(|e| e.dim(Dimension::Cooperation)),
             Some(-0.7)
+        );
+    }
+
+    #[test]
+    fn a_stance_file_is_named_by_its_column() {
+        let lex = load("mine.tsv", "term\tstance\nscrap\t-0.8\nstand by\t0.8\n").expect("ok");
+        assert_eq!(lex.get("scrap").map(|e| e.stance), Some(-0.8));
+        assert_eq!(lex.get("Stand by").map(|e| e.stance), Some(0.8));
+        let err = load("mine.tsv", "term\tstance\nscrap\t-2\n").expect_err("out of range");
+        assert!(
+            err.to_string().starts_with("mine.tsv:2: -2 is outside"),
+            "{err}"
         );
     }
 

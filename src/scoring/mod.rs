@@ -8,6 +8,7 @@
 //! - `table` is the one-lookup-per-token table they compile into;
 //! - `rules` holds the [`Scorer`] and the sentiment rules; `dimensions` the stance dimensions; `irony`
 //!   the irony rules; `target` sentiment toward one span of the text ([`Scorer::score_toward`]);
+//!   `stance` being for or against it ([`Scorer::stance_toward`]);
 //!   `explain` the per-token trace behind `tenor explain` ([`Explanation`]).
 //!
 //! ```
@@ -28,6 +29,7 @@ mod explain;
 mod irony;
 mod lexicon;
 mod rules;
+mod stance;
 mod table;
 mod target;
 mod words;
@@ -39,6 +41,7 @@ pub use explain::{Explanation, TokenExplanation};
 pub use lexicon::{FileFormat, Lexicons, LexiconsBuilder, detect_format};
 pub use rules::{Scorer, ScratchSpace};
 pub use table::{Dimension, Entry, Modifier, ModifierClass};
+pub use target::Toward;
 
 /// The scores of one text. Ranges: `sentiment`, `cooperation`, `warmth`, `assertiveness` in -1..=1;
 /// `positive`, `negative`, `neutral` are shares that sum to 1; `threat` and `irony` in 0..=1.

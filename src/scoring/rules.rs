@@ -468,8 +468,8 @@ impl Scorer {
                 } else {
                     written
                 };
-                let symbol = table
-                    .term(key)
+                let term = table.term(key);
+                let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
                     .and_then(|_| table.symbol_at(text, span.start, pair));
                 if let Some((id, end)) = symbol {
@@ -477,7 +477,7 @@ impl Scorer {
                     unit.entry = Some(id);
                     unit.span.end = end;
                     len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
-                } else if let Some(term) = table.term(key) {
+                } else if let Some(term) = term {
                     let next = toks[i + 1..].iter().copied();
                     let mut found = None;
                     if term.starts_phrase {
@@ -1069,7 +1069,7 @@ fn apply_negation(
         // A hedge of belief right after the negator ("not, I believe, necessarily", "not I believe
         // necessarily") does not end the denial: its scope is the clause after the hedge.
         let mut hedged_aside = false;
-        if let Some(after) = irony::hedged_aside(units, i + 1)
+        if let Some(after) = irony::hedged_aside(text, units, i + 1)
             && after < units.len()
         {
             let end = clauses[units[after].clause as usize].end as usize;
@@ -1083,7 +1083,7 @@ fn apply_negation(
         let understatement = first.filter(|&f| units[f].grammar.contains(Grammar::UNDERSTATEMENT));
         if let Some(f) = understatement
             && !hedged_aside
-            && let Some(after) = irony::hedged_aside(units, f + 1)
+            && let Some(after) = irony::hedged_aside(text, units, f + 1)
         {
             // "not necessarily, I think, ...": the same hedge after the understatement.
             hedged_aside = true;

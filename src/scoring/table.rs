@@ -174,6 +174,10 @@ impl Grammar {
     /// A verb of saying or believing: what follows it is its subject's words or view ("said",
     /// "argues", "believes", "according").
     pub const SPEECH: Grammar = Grammar(1 << 15);
+    /// A noun of regret that can turn praise into a sting ("a pity it does not ...").
+    pub const REGRET: Grammar = Grammar(1 << 16);
+    /// A word of size that before a trifle is hyperbole ("a whopping 1%").
+    pub const SIZE: Grammar = Grammar(1 << 17);
 
     pub fn contains(self, other: Grammar) -> bool {
         self.0 & other.0 == other.0
@@ -189,6 +193,8 @@ impl Grammar {
 pub struct Entry {
     pub valence: f32,
     pub dims: [f32; Dimension::COUNT],
+    /// For (positive) or against (negative) what the term governs; see lexicons/stance.tsv.
+    pub stance: f32,
     pub modifier: Option<Modifier>,
     pub(crate) grammar: Grammar,
 }
@@ -445,7 +451,9 @@ impl Table {
     pub fn plain_form(&self, folded: &str, buf: &mut String) -> Option<(EntryId, bool)> {
         let bytes = folded.as_bytes();
         if bytes.len() >= 4 && bytes.is_ascii() {
-            if let Some(laugh) = laughter(bytes) {
+            if matches!(bytes[0], b'h' | b'a' | b'e' | b'i' | b'o' | b'l')
+                && let Some(laugh) = laughter(bytes)
+            {
                 return self.term(laugh).and_then(|t| t.entry).map(|id| (id, false));
             }
             let stretched = bytes
@@ -477,9 +485,9 @@ impl Table {
 /// "ahahah"), "lol" for "lolol" and longer.
 fn laughter(word: &[u8]) -> Option<&'static str> {
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
-    let is_haha = word.iter().filter(|&&b| b == b'h').count() >= 2
-        && word.iter().all(|&b| b == b'h' || vowel(b))
-        && word.windows(2).all(|w| (w[0] == b'h') != (w[1] == b'h'));
+    let is_haha = word.iter().all(|&b| b == b'h' || vowel(b))
+        && word.windows(2).all(|w| (w[0] == b'h') != (w[1] == b'h'))
+        && word.iter().filter(|&&b| b == b'h').count() >= 2;
     if is_haha {
         return Some("haha");
     }

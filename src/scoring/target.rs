@@ -14,7 +14,7 @@
 
 use super::rules::{Clause, Flags, Scorer, ScratchSpace, Sentence, Tally, Unit};
 use super::rules::{adjusted_valence, is_neutral_content, reverse_praise};
-use super::table::Grammar;
+use super::table::{Grammar, ModifierClass};
 use super::{Evidence, Scored};
 use crate::text::{Span, TokenKind};
 
@@ -161,7 +161,7 @@ impl Attached {
                 continue;
             }
             if is_speech(u) {
-                self.reported = k + 1..end;
+                self.reported = k + 1..reported_end(units, clauses, k + 1, end);
                 let words_after = units[k + 1..end].iter().filter(|w| w.is_word()).count();
                 if words_after <= 4 && own_start > start {
                     // "“...,” Smith said (on Sunday)."
@@ -240,6 +240,32 @@ fn is_word_in(text: &str, u: &Unit, words: &[&str]) -> bool {
             .any(|w| u.span.of(text).eq_ignore_ascii_case(w))
 }
 
+/// Where a target's reported words that start at `from` end: at the sentence's `end`, or earlier where a
+/// contrast brings in another named party ("Smith said the tax is a disaster, but Jones called it fair").
+fn reported_end(units: &[Unit], clauses: &[Clause], from: usize, end: usize) -> usize {
+    let Some(first) = units.get(from) else {
+        return end;
+    };
+    for clause in &clauses[first.clause as usize + 1..] {
+        let start = clause.start as usize;
+        if start >= end {
+            break;
+        }
+        let clause_units = &units[start..(clause.end as usize).min(end)];
+        let contrast = clause_units
+            .iter()
+            .find(|u| u.is_word())
+            .is_some_and(|u| u.is(ModifierClass::Contrast));
+        let named = clause_units.iter().any(|u| {
+            u.flags.contains(Flags::CAPITALISED) && !u.flags.contains(Flags::SENTENCE_INITIAL)
+        });
+        if contrast && named {
+            return start;
+        }
+    }
+    end
+}
+
 fn is_mark(text: &str, u: &Unit, mark: &str) -> bool {
     u.kind == TokenKind::Punct && u.span.of(text) == mark
 }
@@ -275,42 +301,119 @@ impl Scorer {
         scored: &mut Scored,
     ) {
         self.score_into(text, scratch, scored);
-        let units = &scratch.units;
-        let Some(attached) =
-            Attached::find(text, units, &scratch.clauses, &scratch.sentences, target)
-        else {
-            return;
-        };
-        let mut tally = Tally::default();
-        scored.evidence.clear();
-        for (k, u) in units.iter().enumerate() {
-            if u.base == 0.0 || u.flags.contains(Flags::NAME) {
-                if is_neutral_content(text, u) {
-                    tally.add_neutral(1.0);
-                }
-                continue;
-            }
-            // Quoted words count toward a target: "called him a “liar”".
-            let valence = if u.flags.contains(Flags::NESTED) {
-                adjusted_valence(u).0
-            } else {
-                u.valence
-            };
-            let (attachment, weight) = attached.weight(units, k);
-            tally.add(valence, weight);
-            let mut label = u.span.of(text).to_string();
-            label.push_str(attachment.label());
-            scored.evidence.push(Evidence {
-                label,
-                value: valence * weight,
-            });
+        if let Some(attached) = Attached::find(
+            text,
+            &scratch.units,
+            &scratch.clauses,
+            &scratch.sentences,
+            target,
+        ) {
+            sentiment_toward(text, scratch, &attached, scored);
         }
-        let toward = tally.scores();
-        scored.scores.sentiment = toward.sentiment;
-        scored.scores.positive = toward.positive;
-        scored.scores.negative = toward.negative;
-        scored.scores.neutral = toward.neutral;
-        // Irony that inverts praise inverts praise of the target too.
-        scored.scores.sentiment = reverse_praise(toward.sentiment, scratch.inverting);
     }
+
+    /// Sentiment and stance toward each of `spans` (byte spans of `text`), scoring the text once: what
+    /// [`Scorer::score_toward`] and [`Scorer::stance_toward`] give for each span, in the order given.
+    pub fn toward_each(
+        &self,
+        text: &str,
+        spans: &[Span],
+        scratch: &mut ScratchSpace,
+    ) -> Vec<Toward> {
+        let mut whole = Scored::default();
+        self.toward_each_into(text, spans, scratch, &mut whole)
+    }
+
+    /// [`Scorer::toward_each`] that also leaves the whole text's scores in `whole`, as
+    /// [`Scorer::score_into`] would.
+    pub fn toward_each_into(
+        &self,
+        text: &str,
+        spans: &[Span],
+        scratch: &mut ScratchSpace,
+        whole: &mut Scored,
+    ) -> Vec<Toward> {
+        self.score_into(text, scratch, whole);
+        spans
+            .iter()
+            .map(|&span| {
+                let mut toward = Toward {
+                    sentiment: whole.scores.sentiment,
+                    ..Toward::default()
+                };
+                if let Some(attached) = Attached::find(
+                    text,
+                    &scratch.units,
+                    &scratch.clauses,
+                    &scratch.sentences,
+                    span,
+                ) {
+                    let mut scored = Scored {
+                        scores: whole.scores,
+                        evidence: Vec::new(),
+                    };
+                    sentiment_toward(text, scratch, &attached, &mut scored);
+                    toward.sentiment = scored.scores.sentiment;
+                    toward.sentiment_evidence = scored.evidence;
+                    toward.stance = super::stance::stance_at(
+                        &self.lexicons.table,
+                        text,
+                        &scratch.units,
+                        &attached,
+                        &mut toward.stance_evidence,
+                    );
+                }
+                toward
+            })
+            .collect()
+    }
+}
+
+/// Sentiment and stance toward one span of a text ([`Scorer::toward_each`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Toward {
+    /// -1..=1, as [`Scorer::score_toward`] gives it.
+    pub sentiment: f32,
+    /// -1 (against) ..= 1 (for), as [`Scorer::stance_toward`] gives it.
+    pub stance: f32,
+    /// The words behind `sentiment`, each with the value it added.
+    pub sentiment_evidence: Vec<Evidence>,
+    /// The cues behind `stance`.
+    pub stance_evidence: Vec<Evidence>,
+}
+
+/// Replaces the sentiment, shares and evidence of `scored` (the scores of the whole text, in
+/// `scratch`) with those toward the attached span.
+fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, scored: &mut Scored) {
+    let units = &scratch.units;
+    let mut tally = Tally::default();
+    scored.evidence.clear();
+    for (k, u) in units.iter().enumerate() {
+        if u.base == 0.0 || u.flags.contains(Flags::NAME) {
+            if is_neutral_content(text, u) {
+                tally.add_neutral(1.0);
+            }
+            continue;
+        }
+        // Quoted words count toward a target: "called him a “liar”".
+        let valence = if u.flags.contains(Flags::NESTED) {
+            adjusted_valence(u).0
+        } else {
+            u.valence
+        };
+        let (attachment, weight) = attached.weight(units, k);
+        tally.add(valence, weight);
+        let mut label = u.span.of(text).to_string();
+        label.push_str(attachment.label());
+        scored.evidence.push(Evidence {
+            label,
+            value: valence * weight,
+        });
+    }
+    let toward = tally.scores();
+    // Irony that inverts praise inverts praise of the target too.
+    scored.scores.sentiment = reverse_praise(toward.sentiment, scratch.inverting);
+    scored.scores.positive = toward.positive;
+    scored.scores.negative = toward.negative;
+    scored.scores.neutral = toward.neutral;
 }

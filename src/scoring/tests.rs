@@ -121,6 +121,13 @@ fn scorer() -> Scorer {
         })
         .and_then(|b| {
             b.add_text(
+                "stance.tsv",
+                "term\tstance\nsupport\t0.7\nsupporting\t0.7\ncontinue\t0.4\nstop\t-0.6\nscrap\t-0.8\n\
+                 abandon\t-0.7\npull out of\t-0.7\npreserved\t0.7\n",
+            )
+        })
+        .and_then(|b| {
+            b.add_text(
                 "irony.tsv",
                 "term\tweight\nyeah right\t0.7\nnot exactly\t0.5\nnot the best\t0.3\n",
             )
@@ -463,6 +470,14 @@ fn a_hedged_denial_is_found_with_or_without_commas_around_the_hedge() {
             "{text}: the denial still reverses"
         );
     }
+    // Without a mark around it a hedge must be the speaker's own belief to be an aside.
+    let plain = scorer().score("It was not perhaps a success.");
+    assert!(
+        !plain
+            .evidence
+            .iter()
+            .any(|e| e.label == "irony:hedged denial")
+    );
 }
 
 #[test]
@@ -488,6 +503,14 @@ fn effusive_praise_of_a_negative_thing_is_mock_praise() {
     let s = scorer().score("We are grateful for your wonderful concern.");
     assert!(s.scores.irony >= 0.5, "{}", s.scores.irony);
     assert!(s.scores.sentiment < 0.0, "{}", s.scores.sentiment);
+    // Without a party whose concern it is, praise before a negative word is as often a compound.
+    assert_eq!(
+        scorer()
+            .score("It was a wonderful problem to have.")
+            .scores
+            .irony,
+        0.0
+    );
     // A word of degree measures the concern rather than praising it.
     assert_eq!(
         scorer()
@@ -677,6 +700,91 @@ fn a_span_that_covers_no_word_gives_the_whole_texts_scores() {
     let whole = scorer().score(text);
     let nowhere = scorer().score_toward(text, crate::text::Span::new(text.len(), text.len()));
     assert_eq!(nowhere, whole);
+}
+
+fn stance(text: &str, needle: &str) -> f32 {
+    scorer().stance_toward(text, span_of(text, needle)).0
+}
+
+#[test]
+fn the_cue_that_governs_a_mention_gives_the_stance_toward_it() {
+    assert!(
+        stance(
+            "We stress the need to continue with the Iranian nuclear deal.",
+            "nuclear deal"
+        ) > 0.0
+    );
+    assert!(
+        stance(
+            "We must do everything to stop North Korea acquiring a nuclear weapon.",
+            "nuclear weapon"
+        ) < 0.0
+    );
+    // After the mention, a cue governs it in the passive only; otherwise it counts as a weak
+    // fallback.
+    let passive = stance("The deal must be preserved.", "deal");
+    let subject = stance("The deal will continue to worry them.", "deal");
+    assert!(
+        passive > 2.0 * subject && subject > 0.0,
+        "{passive} {subject}"
+    );
+}
+
+#[test]
+fn negation_reverses_a_stance_cue_and_cues_compose() {
+    assert!(stance("We will not support the deal.", "deal") < 0.0);
+    assert!(stance("We will never abandon the deal.", "deal") > 0.0);
+    assert!(stance("We must stop supporting the deal.", "deal") < 0.0);
+    assert!(stance("They want to pull out of the deal.", "deal") < 0.0);
+}
+
+#[test]
+fn each_mention_takes_its_own_clauses_cue_first() {
+    let text = "We support the deal, but we will scrap the tariffs.";
+    assert!(stance(text, "deal") > 0.0);
+    assert!(stance(text, "tariffs") < 0.0);
+    let (_, evidence) = scorer().stance_toward(text, span_of(text, "tariffs"));
+    let labels: Vec<&str> = evidence.iter().map(|e| e.label.as_str()).collect();
+    // The governing cue alone decides: "support" governs the deal, not the tariffs.
+    assert_eq!(labels, ["scrap\u{2192}tariffs"]);
+
+    // Coordinated verb phrases: each cue governs its own object, at its full weight.
+    let text = "We must support the treaty and stop the strikes.";
+    let (treaty, strikes) = (stance(text, "treaty"), stance(text, "strikes"));
+    assert!(treaty > 0.5 && strikes < -0.5, "{treaty} {strikes}");
+}
+
+#[test]
+fn stance_is_not_sentiment() {
+    // Harsh words for the sanctions, and for them; kind words about a war, and against it.
+    let text = "We will stop this terrible war.";
+    assert!(sentiment(text) < 0.0);
+    assert!(stance(text, "war") < 0.0);
+    assert_eq!(stance("The deal is a disaster.", "deal"), 0.0);
+    let (none, evidence) =
+        scorer().stance_toward("Nothing here.", span_of("Nothing here.", "here"));
+    assert_eq!((none, evidence.len()), (0.0, 0));
+}
+
+#[test]
+fn toward_each_scores_once_and_agrees_with_the_single_span_calls() {
+    let text = "We support the deal, but the tariffs are a disaster and we will scrap them.";
+    let spans = [
+        span_of(text, "deal"),
+        span_of(text, "tariffs"),
+        crate::text::Span::new(0, 0),
+    ];
+    let mut scratch = ScratchSpace::default();
+    let each = scorer().toward_each(text, &spans, &mut scratch);
+    assert_eq!(each.len(), 3);
+    for (toward, &span) in each.iter().zip(&spans) {
+        let scored = scorer().score_toward(text, span);
+        let (stance, stance_evidence) = scorer().stance_toward(text, span);
+        assert_eq!(toward.sentiment, scored.scores.sentiment);
+        assert_eq!(toward.stance, stance);
+        assert_eq!(toward.stance_evidence, stance_evidence);
+    }
+    assert!(each[0].stance > 0.0 && each[1].sentiment < 0.0);
 }
 
 #[test]

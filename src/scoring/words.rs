@@ -376,9 +376,24 @@ const SPEECH: &[&str] = &[
     "according",
 ];
 
+/// Nouns of regret that turn praise into a sting: "It is a pity it does not extend to ...".
+const REGRET: &[&str] = &["pity", "shame"];
+
+/// Words of size that, before a trifle, are hyperbole: "a whopping 1%", "a generous two pence".
+const SIZE: &[&str] = &[
+    "whopping",
+    "staggering",
+    "princely",
+    "massive",
+    "huge",
+    "generous",
+    "enormous",
+    "mighty",
+];
+
 /// Every built-in word with its grammatical roles.
 pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
-    let lists: [(&'static [&'static str], Grammar); 16] = [
+    let lists: [(&'static [&'static str], Grammar); 18] = [
         (FUNCTION, Grammar::FUNCTION),
         (SUBJECT, Grammar::SUBJECT),
         (ADDITIVE, Grammar::ADDITIVE),
@@ -395,6 +410,8 @@ pub(crate) fn grammar_words() -> impl Iterator<Item = (&'static str, Grammar)> {
         (AUXILIARY, Grammar::AUXILIARY),
         (DEGREE, Grammar::DEGREE),
         (SPEECH, Grammar::SPEECH),
+        (REGRET, Grammar::REGRET),
+        (SIZE, Grammar::SIZE),
     ];
     lists
         .into_iter()

@@ -1,13 +1,16 @@
 //! Comparing speakers' tone with honest statistics: reads the quotes.csv that `tenor score` writes, finds
 //! the speakers a user names, and for each score (and topic) and each pair of speakers reports the
 //! difference in means with a bootstrap interval, two effect sizes, a permutation p-value (Holm-adjusted
-//! across the pairs when more than two speakers are compared) and a verdict in words. [`similarity`]
-//! measures how alike two speakers' tone profiles are across the topics they share.
+//! across the pairs when more than two speakers are compared) and a verdict in words.
+//! [`compare_grouped`] does the same within each group of articles ([`ArticleGroups`]: by source,
+//! date period or any record field). [`similarity`] measures how alike two speakers' tone profiles
+//! are across the topics they share.
 //!
 //! The statistics are in [`crate::stats`]; scoring quotes and writing quotes.csv are the pipeline's and
-//! [`crate::output`]'s. Results are deterministic for a given seed: each comparison draws from its own
-//! random stream, derived from the seed and from what it compares (score, topic, the two speakers), so a
-//! number depends neither on thread scheduling nor on which other speakers are in the run.
+//! [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
+//! given seed: each comparison draws from its own random stream, derived from the seed and from what it
+//! compares (score, topic, the two speakers, the group), so a number depends neither on thread
+//! scheduling nor on which other speakers are in the run.
 //!
 //! ```
 //! use tenor::compare::{compare, CompareOptions, QuoteTable, ScoreColumn, Verdict};
@@ -37,6 +40,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::groups::{GroupField, Period, UNKNOWN};
+use crate::output::ARTICLES_TABLE;
 use crate::scoring::Scores;
 use crate::stats::{self, Bootstrap, Interval, Permutation};
 use crate::text::fold_name;
@@ -281,6 +286,152 @@ impl QuoteTable {
     }
 }
 
+/// The group each article falls in, for comparing speakers within groups ([`compare_grouped`]): its
+/// source, its date cut to a [`Period`], or any field of its input record. An article with no value,
+/// or not listed at all, is in the group [`UNKNOWN`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleGroups {
+    /// What the groups are, as headers show it: `source`, `date by month`, `desk`.
+    pub label: String,
+    of_article: HashMap<String, String>,
+}
+
+impl ArticleGroups {
+    /// Groups from `(article_id, group value)` pairs; a blank value is [`UNKNOWN`].
+    pub fn new<I, A, V>(label: impl Into<String>, pairs: I) -> ArticleGroups
+    where
+        I: IntoIterator<Item = (A, V)>,
+        A: Into<String>,
+        V: AsRef<str>,
+    {
+        let of_article = pairs
+            .into_iter()
+            .map(|(article, value)| {
+                let value = value.as_ref().trim();
+                let value = if value.is_empty() { UNKNOWN } else { value };
+                (article.into(), value.to_string())
+            })
+            .collect();
+        ArticleGroups {
+            label: label.into(),
+            of_article,
+        }
+    }
+
+    /// How headers name grouping by `field`: its name, and for dates the period.
+    pub fn label_for(field: &GroupField, period: Period) -> String {
+        match field {
+            GroupField::Date => format!("date by {}", period.name()),
+            other => other.name().to_string(),
+        }
+    }
+
+    /// The groups of the articles of a `tenor score` output: from `table`'s own column named as
+    /// `field` when it has one, else from the articles.csv beside it (which holds each article's
+    /// source and date). Dates are cut to `period`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when neither table has the field: tenor's tables keep an article's source and
+    /// date but not the other fields of its record, so those need the inputs
+    /// (`tenor compare INPUT... --by FIELD`). [`Error::Io`] or [`Error::Input`] when articles.csv
+    /// cannot be read.
+    pub fn from_output(
+        table: &QuoteTable,
+        field: &GroupField,
+        period: Period,
+    ) -> Result<ArticleGroups> {
+        let label = ArticleGroups::label_for(field, period);
+        let value = |cell: &str| match field {
+            GroupField::Date => period.of(cell),
+            _ => unguarded(cell).to_string(),
+        };
+        if table.extra_columns.iter().any(|c| c == field.name()) {
+            let pairs: Vec<(String, String)> = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let cell = table.extra(row, field.name()).unwrap_or("");
+                    (row.article_id.clone(), value(cell))
+                })
+                .collect();
+            return Ok(ArticleGroups::new(label, pairs));
+        }
+        let path = table
+            .path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(ARTICLES_TABLE);
+        let from_inputs = format!(
+            "tenor's tables keep each article's source and date but not the other fields of its \
+             input record: compare from the inputs instead (`tenor compare INPUT... --by {}`)",
+            field.name()
+        );
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::Usage(format!(
+                    "--by {}: {} has no `{}` column and there is no {ARTICLES_TABLE} beside it; {}",
+                    field.name(),
+                    table.path.display(),
+                    field.name(),
+                    if matches!(field, GroupField::Field(_)) {
+                        from_inputs.as_str()
+                    } else {
+                        "give the whole `tenor score` output folder"
+                    }
+                )));
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let input_error = |message: String| Error::Input {
+            path: path.clone(),
+            message,
+        };
+        let mut csv = csv::Reader::from_reader(io::BufReader::new(file));
+        let header = csv
+            .headers()
+            .map_err(|e| input_error(e.to_string()))?
+            .clone();
+        let find = |name: &str| header.iter().position(|c| c.trim() == name);
+        let article_column =
+            find("article_id").ok_or_else(|| input_error("no `article_id` column".to_string()))?;
+        let Some(field_column) = find(field.name()) else {
+            return Err(Error::Usage(format!(
+                "--by {}: neither {} nor {} has a `{}` column; {from_inputs}",
+                field.name(),
+                table.path.display(),
+                path.display(),
+                field.name(),
+            )));
+        };
+        let mut pairs = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while csv
+            .read_record(&mut record)
+            .map_err(|e| input_error(e.to_string()))?
+        {
+            let cell = |i: usize| record.get(i).unwrap_or("");
+            pairs.push((cell(article_column).to_string(), value(cell(field_column))));
+        }
+        Ok(ArticleGroups::new(label, pairs))
+    }
+
+    /// The group of the article `article_id`.
+    pub fn group_of(&self, article_id: &str) -> &str {
+        self.of_article
+            .get(article_id)
+            .map_or(UNKNOWN, String::as_str)
+    }
+}
+
+/// A cell as it was before the `'` that keeps spreadsheets from reading it as a formula.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if crate::output::looks_like_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// A score cell: empty, or NaN/infinite as other tools write a missing value, is `None`.
 fn parse_score(cell: &str) -> std::result::Result<Option<f64>, ()> {
     let cell = cell.trim();
@@ -513,6 +664,8 @@ pub enum Verdict {
 /// One score compared between two speakers, over all their quotes or within one topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonRow {
+    /// The group the row compares within ([`compare_grouped`]); `None` when rows are not grouped.
+    pub group: Option<String>,
     pub score: ScoreColumn,
     /// `None`: all of the speakers' quotes (or those on the topic [`compare`] was restricted to).
     pub topic: Option<String>,
@@ -540,7 +693,17 @@ impl ComparisonRow {
     pub fn verdict_text(&self) -> String {
         let (a, b) = (&self.speaker_a, &self.speaker_b);
         match self.verdict {
-            Verdict::TooFewQuotes => "too few quotes".to_string(),
+            Verdict::TooFewQuotes => {
+                let within = if self.group.is_some() {
+                    " in this group"
+                } else {
+                    ""
+                };
+                format!(
+                    "too few quotes{within} ({a}: {}, {b}: {})",
+                    self.n_a, self.n_b
+                )
+            }
             Verdict::NoClearDifference => "no clear difference (interval includes 0)".to_string(),
             Verdict::Borderline => {
                 let adjusted = match self.p_adjustment {
@@ -563,7 +726,10 @@ pub struct Comparison {
     /// The speakers compared, in the order given.
     pub speakers: Vec<SpeakerMatch>,
     pub options: CompareOptions,
-    /// Ordered by score, then topic (all quotes first), then pair in the order the speakers were given.
+    /// What the rows are grouped by ([`ArticleGroups::label`]), when [`compare_grouped`] made them.
+    pub group_by: Option<String>,
+    /// Ordered by group (when grouped), then score, then topic (all quotes first), then pair in the
+    /// order the speakers were given.
     pub rows: Vec<ComparisonRow>,
 }
 
@@ -587,14 +753,92 @@ pub fn compare<S: AsRef<str>>(
 ) -> Result<Comparison> {
     options.validate()?;
     let speakers = SpeakerIndex::new(rows).find_all(speakers)?;
+    let topic = topic.map(|topic| find_topic(rows, topic)).transpose()?;
+    let rows: Vec<&QuoteRow> = rows.iter().collect();
+    let rows = compare_within(&rows, &speakers, topic, options, None);
+    Ok(Comparison {
+        speakers,
+        options: options.clone(),
+        group_by: None,
+        rows,
+    })
+}
+
+/// [`compare`] within each group of articles: the speakers are matched over all of `rows`, then compared
+/// separately within each group that holds a quote of at least one of them, groups in order
+/// ([`UNKNOWN`] last). Holm's adjustment, with more than two speakers, is across the pairs of one group,
+/// score and topic. A group where a side has fewer than [`CompareOptions::min_quotes`] quotes gets the
+/// verdict [`Verdict::TooFewQuotes`], whose text says so with both counts.
+///
+/// ```
+/// use tenor::compare::{compare_grouped, ArticleGroups, CompareOptions, QuoteRow, ScoreColumn};
+///
+/// let mut rows = Vec::new();
+/// for (article, speaker, warmth) in [("w1", "Ana Petrova", 0.6), ("w1", "Ivan Horvat", -0.2),
+///                                    ("w2", "Ana Petrova", 0.4), ("w2", "Ivan Horvat", 0.0),
+///                                    ("d1", "Ana Petrova", 0.1), ("d1", "Ivan Horvat", 0.3)] {
+///     let mut scores = [Some(0.0); 9];
+///     scores[ScoreColumn::Warmth as usize] = Some(warmth);
+///     rows.push(QuoteRow::new(article, "", speaker, vec![], scores));
+/// }
+/// let groups = ArticleGroups::new("source", [("w1", "Wire"), ("w2", "Wire"), ("d1", "Daily")]);
+/// let options = CompareOptions { scores: vec![ScoreColumn::Warmth], ..CompareOptions::default() };
+/// let comparison = compare_grouped(&rows, &groups, &["Petrova", "Horvat"], None, &options).unwrap();
+/// let daily = &comparison.rows[0];
+/// assert_eq!((daily.group.as_deref(), daily.n_a, daily.n_b), (Some("Daily"), 1, 1));
+/// assert_eq!(daily.verdict_text(), "too few quotes in this group (Ana Petrova: 1, Ivan Horvat: 1)");
+/// let wire = &comparison.rows[1];
+/// assert_eq!((wire.group.as_deref(), wire.n_a, wire.mean_a), (Some("Wire"), 2, Some(0.5)));
+/// ```
+pub fn compare_grouped<S: AsRef<str>>(
+    rows: &[QuoteRow],
+    groups: &ArticleGroups,
+    speakers: &[S],
+    topic: Option<&str>,
+    options: &CompareOptions,
+) -> Result<Comparison> {
+    options.validate()?;
+    let speakers = SpeakerIndex::new(rows).find_all(speakers)?;
+    let topic = topic.map(|topic| find_topic(rows, topic)).transpose()?;
+    let mut members: BTreeMap<(bool, &str), Vec<&QuoteRow>> = BTreeMap::new();
+    for row in rows {
+        if speakers.iter().any(|s| s.key == row.speaker_key) {
+            let group = groups.group_of(&row.article_id);
+            members
+                .entry((group == UNKNOWN, group))
+                .or_default()
+                .push(row);
+        }
+    }
+    let mut compared = Vec::new();
+    for ((_, group), rows) in &members {
+        compared.extend(compare_within(rows, &speakers, topic, options, Some(group)));
+    }
+    Ok(Comparison {
+        speakers,
+        options: options.clone(),
+        group_by: Some(groups.label.clone()),
+        rows: compared,
+    })
+}
+
+/// The rows of one comparison over `rows`, which hold the quotes of one group (or all of them). The
+/// random streams of a group's rows also depend on the group's name.
+fn compare_within(
+    rows: &[&QuoteRow],
+    speakers: &[SpeakerMatch],
+    topic: Option<&str>,
+    options: &CompareOptions,
+    group: Option<&str>,
+) -> Vec<ComparisonRow> {
     let scopes: Vec<Scope> = match topic {
-        Some(topic) => vec![Some(find_topic(rows, topic)?)],
+        Some(topic) => vec![Some(topic)],
         None if options.per_topic => std::iter::once(None)
-            .chain(shared_topics(rows, &speakers).into_iter().map(Some))
+            .chain(shared_topics(rows, speakers).into_iter().map(Some))
             .collect(),
         None => vec![None],
     };
-    let samples = Samples::gather(rows, &speakers, &scopes, &options.scores);
+    let samples = Samples::gather(rows, speakers, &scopes, &options.scores);
 
     let pairs: Vec<(usize, usize)> = (0..speakers.len())
         .flat_map(|a| (a + 1..speakers.len()).map(move |b| (a, b)))
@@ -615,13 +859,16 @@ pub fn compare<S: AsRef<str>>(
         .map(|&(score, scope, a, b)| {
             let group_a = samples.get(scope, a, score);
             let group_b = samples.get(scope, b, score);
-            let stream = [
+            let mut stream = vec![
                 options.scores[score].as_str(),
                 scopes[scope].unwrap_or(""),
                 &speakers[a].key,
                 &speakers[b].key,
             ];
+            // Ungrouped rows keep the streams they had before groups existed.
+            stream.extend(group);
             let mut row = compare_pair(group_a, group_b, options, &stream);
+            row.group = group.map(String::from);
             row.score = options.scores[score];
             row.topic = scopes[scope].map(String::from);
             row.speaker_a = speakers[a].name.clone();
@@ -646,11 +893,7 @@ pub fn compare<S: AsRef<str>>(
     for row in &mut rows {
         row.verdict = verdict(row, options);
     }
-    Ok(Comparison {
-        speakers,
-        options: options.clone(),
-        rows,
-    })
+    rows
 }
 
 /// The topic of `rows` that `topic` names, ignoring case and accents.
@@ -676,9 +919,9 @@ fn find_topic<'r>(rows: &'r [QuoteRow], topic: &str) -> Result<&'r str> {
 }
 
 /// Topics, in order, that at least two of `speakers` have quotes on.
-fn shared_topics<'r>(rows: &'r [QuoteRow], speakers: &[SpeakerMatch]) -> Vec<&'r str> {
+fn shared_topics<'r>(rows: &[&'r QuoteRow], speakers: &[SpeakerMatch]) -> Vec<&'r str> {
     let mut speakers_on: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    for row in rows {
+    for &row in rows {
         let Some(speaker) = speakers.iter().position(|s| s.key == row.speaker_key) else {
             continue;
         };
@@ -702,7 +945,7 @@ struct Samples {
 
 impl Samples {
     fn gather(
-        rows: &[QuoteRow],
+        rows: &[&QuoteRow],
         speakers: &[SpeakerMatch],
         scopes: &[Scope],
         scores: &[ScoreColumn],
@@ -750,6 +993,7 @@ impl Samples {
 fn compare_pair(a: &[f64], b: &[f64], options: &CompareOptions, stream: &[&str]) -> ComparisonRow {
     let (mean_a, mean_b) = (stats::mean(a), stats::mean(b));
     let mut row = ComparisonRow {
+        group: None,
         score: ScoreColumn::Sentiment,
         topic: None,
         speaker_a: String::new(),
@@ -822,7 +1066,8 @@ fn stream_seed(seed: u64, purpose: &str, parts: &[&str]) -> u64 {
 }
 
 impl Comparison {
-    /// Columns of the CSV: the first fifteen are fixed; later versions may add columns after them.
+    /// Columns of the CSV: the first fifteen are fixed; later versions may add columns after them. A
+    /// grouped comparison ([`compare_grouped`]) has [`Comparison::GROUP_COLUMN`] before them.
     pub const CSV_COLUMNS: [&'static str; 16] = [
         "score",
         "topic",
@@ -842,24 +1087,42 @@ impl Comparison {
         "p_adjustment",
     ];
 
+    /// The first column of a grouped comparison's CSV: the group's value (a source, a month ...).
+    pub const GROUP_COLUMN: &'static str = "group";
+
     /// The topic cell of a row over all quotes. Parentheses keep it apart from any topic key.
     pub const ALL_TOPICS: &'static str = "(all)";
 
+    /// The CSV's columns: [`Comparison::CSV_COLUMNS`], after [`Comparison::GROUP_COLUMN`] when grouped.
+    pub fn csv_columns(&self) -> Vec<&'static str> {
+        let group = self.group_by.as_ref().map(|_| Comparison::GROUP_COLUMN);
+        group.into_iter().chain(Comparison::CSV_COLUMNS).collect()
+    }
+
     /// Writes the comparison as CSV: numbers with four decimals, an empty cell where a statistic is
-    /// undefined, topic [`Comparison::ALL_TOPICS`] on rows over all quotes.
+    /// undefined, topic [`Comparison::ALL_TOPICS`] on rows over all quotes. Names, topics and groups
+    /// that a spreadsheet would take for a formula get a leading `'`.
     pub fn write_csv<W: Write>(&self, out: W) -> io::Result<()> {
         let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(Comparison::CSV_COLUMNS)?;
+        csv.write_record(self.csv_columns())?;
+        let text = |value: &str| {
+            if crate::output::looks_like_formula(value) {
+                format!("'{value}")
+            } else {
+                value.to_string()
+            }
+        };
         for row in &self.rows {
             let interval = row.diff_interval;
-            csv.write_record([
+            let group = self
+                .group_by
+                .as_ref()
+                .map(|_| text(row.group.as_deref().unwrap_or(UNKNOWN)));
+            let cells = [
                 row.score.as_str().to_string(),
-                row.topic
-                    .as_deref()
-                    .unwrap_or(Comparison::ALL_TOPICS)
-                    .to_string(),
-                row.speaker_a.clone(),
-                row.speaker_b.clone(),
+                text(row.topic.as_deref().unwrap_or(Comparison::ALL_TOPICS)),
+                text(&row.speaker_a),
+                text(&row.speaker_b),
                 row.n_a.to_string(),
                 row.n_b.to_string(),
                 decimals(row.mean_a, 4),
@@ -870,9 +1133,10 @@ impl Comparison {
                 decimals(row.cliffs_delta, 4),
                 decimals(row.cohens_d, 4),
                 decimals(row.p_value, 4),
-                row.verdict_text(),
+                text(&row.verdict_text()),
                 row.p_adjustment.as_str().to_string(),
-            ])?;
+            ];
+            csv.write_record(group.into_iter().chain(cells))?;
         }
         csv.flush()
     }
@@ -902,26 +1166,33 @@ fn decimals(value: Option<f64>, places: usize) -> String {
 }
 
 impl fmt::Display for Comparison {
-    /// A fixed-width table: one line per row, then a note on the methods.
+    /// A fixed-width table: one line per row (the group first when grouped), then a note on the
+    /// methods.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let interval_title = format!("{}% interval", self.options.confidence * 100.0);
-        let header = [
-            "score",
-            "topic",
-            "speaker a",
-            "speaker b",
-            "n a",
-            "n b",
-            "mean a",
-            "mean b",
-            "diff",
-            interval_title.as_str(),
-            "delta",
-            "d",
-            "p",
-            "verdict",
-        ];
-        let cells: Vec<[String; 14]> = self
+        let grouped = self.group_by.is_some();
+        let group_title = self.group_by.as_deref().unwrap_or("");
+        let header: Vec<&str> = grouped
+            .then_some(group_title)
+            .into_iter()
+            .chain([
+                "score",
+                "topic",
+                "speaker a",
+                "speaker b",
+                "n a",
+                "n b",
+                "mean a",
+                "mean b",
+                "diff",
+                interval_title.as_str(),
+                "delta",
+                "d",
+                "p",
+                "verdict",
+            ])
+            .collect();
+        let cells: Vec<Vec<String>> = self
             .rows
             .iter()
             .map(|row| {
@@ -943,34 +1214,39 @@ impl fmt::Display for Comparison {
                         text
                     }
                 };
-                [
-                    row.score.as_str().to_string(),
-                    row.topic
-                        .clone()
-                        .unwrap_or_else(|| Comparison::ALL_TOPICS.to_string()),
-                    row.speaker_a.clone(),
-                    row.speaker_b.clone(),
-                    row.n_a.to_string(),
-                    row.n_b.to_string(),
-                    shown(row.mean_a, 3),
-                    shown(row.mean_b, 3),
-                    shown(row.diff, 3),
-                    interval,
-                    shown(row.cliffs_delta, 3),
-                    shown(row.cohens_d, 3),
-                    shown(row.p_value, 4),
-                    row.verdict_text(),
-                ]
+                let group = grouped.then(|| row.group.clone().unwrap_or_default());
+                group
+                    .into_iter()
+                    .chain([
+                        row.score.as_str().to_string(),
+                        row.topic
+                            .clone()
+                            .unwrap_or_else(|| Comparison::ALL_TOPICS.to_string()),
+                        row.speaker_a.clone(),
+                        row.speaker_b.clone(),
+                        row.n_a.to_string(),
+                        row.n_b.to_string(),
+                        shown(row.mean_a, 3),
+                        shown(row.mean_b, 3),
+                        shown(row.diff, 3),
+                        interval,
+                        shown(row.cliffs_delta, 3),
+                        shown(row.cohens_d, 3),
+                        shown(row.p_value, 4),
+                        row.verdict_text(),
+                    ])
+                    .collect()
             })
             .collect();
-        let mut widths = header.map(|title| title.chars().count());
+        let mut widths: Vec<usize> = header.iter().map(|title| title.chars().count()).collect();
         for line in &cells {
             for (width, cell) in widths.iter_mut().zip(line) {
                 *width = (*width).max(cell.chars().count());
             }
         }
         // Names and words read left-aligned; numbers line up on the right.
-        let text_column = |i: usize| i < 4 || i == header.len() - 1;
+        let text_columns = usize::from(grouped) + 4;
+        let text_column = |i: usize| i < text_columns || i == header.len() - 1;
         let write_line = |f: &mut fmt::Formatter<'_>, line: &[&str]| -> fmt::Result {
             for (i, cell) in line.iter().enumerate() {
                 let separator = if i == 0 { "" } else { "  " };
@@ -990,16 +1266,20 @@ impl fmt::Display for Comparison {
         for line in &cells {
             write_line(f, &line.iter().map(String::as_str).collect::<Vec<_>>())?;
         }
-        let adjustment = if self.speakers.len() > 2 {
-            ", Holm-adjusted across the pairs of each score and topic"
-        } else {
-            ""
+        let adjustment = match (self.speakers.len() > 2, grouped) {
+            (true, true) => ", Holm-adjusted across the pairs of each group, score and topic",
+            (true, false) => ", Holm-adjusted across the pairs of each score and topic",
+            (false, _) => "",
+        };
+        let groups = match &self.group_by {
+            Some(by) => format!("\nEach group ({by}) is compared on its own quotes only."),
+            None => String::new(),
         };
         writeln!(
             f,
             "\ndiff = mean a - mean b; interval: percentile bootstrap, {} resamples; delta: Cliff's \
              delta; d: Cohen's d (pooled sd)\np: two-sided permutation test, {} permutations{adjustment}\n\
-             A difference is reported when the interval excludes 0 and p < {}. Seed {}.",
+             A difference is reported when the interval excludes 0 and p < {}. Seed {}.{groups}",
             self.options.resamples,
             self.options.permutations,
             decimals(Some(self.options.alpha()), 2),

@@ -30,6 +30,9 @@ pub enum Error {
     /// An option value that makes no sense.
     #[error("{0}")]
     Usage(String),
+    /// A record was skipped in a run that allows none (`--strict`).
+    #[error("--strict: skipped {id}: {reason}")]
+    Strict { id: String, reason: String },
     /// The run was stopped by a signal before it finished; nothing was moved into place.
     #[error("interrupted by {}", .0.name())]
     Interrupted(crate::interrupt::Signal),

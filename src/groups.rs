@@ -1,6 +1,6 @@
 //! Speaker summaries split further by article fields (`tenor score --by source --by date`): one row per
 //! group value × speaker × topic ("" for all topics) with the count, mean and 95% bootstrap interval of
-//! every score, written as groups.csv.
+//! every score, written as groups.csv (or a `groups` sheet) by [`crate::output`].
 //!
 //! Like [`crate::aggregate`], it keeps every quote's scores per row (36 bytes per quote per row) and
 //! sorts them before resampling, with a seed from the row's group values, speaker key and topic, so
@@ -17,20 +17,19 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::aggregate::{DEFAULT_RESAMPLES, SCORE_COUNT};
-use crate::error::{Error, Result};
+use crate::output::{ColumnDoc, ColumnKind};
 use crate::pipeline::{AnalysedArticle, ArticleStatus};
 use crate::scoring::Scores;
 use crate::stats::{Bootstrap, Interval, bootstrap_mean};
 use crate::text::fold_name;
 
-/// The file `tenor score --by` writes beside the other tables.
-pub const GROUPS_TABLE: &str = "groups.csv";
+/// The table `tenor score --by` writes beside the other tables: `groups.csv` (or `.tsv`, `.jsonl`),
+/// or the `groups` sheet of the workbook.
+pub const GROUPS_NAME: &str = "groups";
 
 /// Group value of an article whose date cannot be read or that lacks the field.
 pub const UNKNOWN: &str = "unknown";
@@ -75,6 +74,16 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period's name as `--period` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
     /// The period holding an ISO date (`YYYY-MM-DD`, optionally followed by a time), or [`UNKNOWN`].
     pub fn of(self, date: &str) -> String {
         let Some((year, month, day)) = parse_iso_date(date) else {
@@ -337,53 +346,84 @@ impl Groups {
         columns
     }
 
-    /// Writes groups.csv into `dir`, through a temporary file renamed into place.
-    pub fn write_csv(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(GROUPS_TABLE);
-        let temp = dir.join(format!(".{GROUPS_TABLE}.tmp-{}", std::process::id()));
-        let csv_error = |e: csv::Error| Error::Output {
-            path: path.clone(),
-            message: e.to_string(),
+    /// What each column holds, in the order of [`Groups::columns`], for the README sheet of a
+    /// workbook.
+    pub fn column_docs(&self) -> Vec<ColumnDoc> {
+        let doc = |name: String, kind, range, meaning| ColumnDoc {
+            name,
+            kind,
+            range,
+            meaning,
         };
-        let mut writer = csv::Writer::from_path(&temp).map_err(csv_error)?;
-        writer.write_record(self.columns()).map_err(csv_error)?;
-        let number = |x: f64| {
-            let text = format!("{x:.4}");
-            if text == "-0.0000" {
-                "0.0000".to_string()
-            } else {
-                text
-            }
-        };
-        for row in self.rows() {
-            let mut record: Vec<String> = row.group.iter().map(|v| spreadsheet_safe(v)).collect();
-            record.extend([
-                spreadsheet_safe(&row.speaker),
-                spreadsheet_safe(&row.topic),
-                row.n.to_string(),
+        let mut docs: Vec<ColumnDoc> = self
+            .by
+            .columns()
+            .into_iter()
+            .map(|name| {
+                doc(
+                    name.to_string(),
+                    ColumnKind::Label,
+                    "",
+                    "Group: the article's value of this field (its source, its date cut to the \
+                     --period, or the input field of that name); `unknown` when it has none.",
+                )
+            })
+            .collect();
+        docs.extend([
+            doc(
+                "speaker".into(),
+                ColumnKind::Label,
+                "",
+                "The speaker's name as first seen.",
+            ),
+            doc(
+                "topic".into(),
+                ColumnKind::Label,
+                "",
+                "The topic; blank for the speaker's quotes on all topics in the group.",
+            ),
+            doc(
+                "n".into(),
+                ColumnKind::Integer,
+                "1..",
+                "Quotes of the speaker in the group (and topic).",
+            ),
+        ]);
+        for name in Scores::NAMES {
+            // Sentiment and the bipolar tones run from -1 to 1; shares, threat and irony from 0.
+            let range = match name {
+                "sentiment" | "cooperation" | "warmth" | "assertiveness" => "-1..1",
+                _ => "0..1",
+            };
+            docs.extend([
+                doc(
+                    format!("{name}_mean"),
+                    ColumnKind::Score,
+                    range,
+                    "Mean of the score over the row's quotes.",
+                ),
+                doc(
+                    format!("{name}_ci_low"),
+                    ColumnKind::Score,
+                    range,
+                    "Low end of the 95% percentile-bootstrap interval of the mean; blank for fewer \
+                     than 2 quotes.",
+                ),
+                doc(
+                    format!("{name}_ci_high"),
+                    ColumnKind::Score,
+                    range,
+                    "High end of the 95% interval of the mean; blank for fewer than 2 quotes.",
+                ),
             ]);
-            for (mean, interval) in row.mean.iter().zip(row.interval) {
-                record.push(number(*mean));
-                match interval {
-                    Some(i) => record.extend([number(i.low), number(i.high)]),
-                    None => record.extend([String::new(), String::new()]),
-                }
-            }
-            record.push(spreadsheet_safe(&row.speaker_key));
-            writer.write_record(&record).map_err(csv_error)?;
         }
-        writer.flush().map_err(|e| Error::io(&path, e))?;
-        drop(writer);
-        fs::rename(&temp, &path).map_err(|e| Error::io(&path, e))
-    }
-}
-
-/// Text as [`crate::output`] writes it: a leading `'` where a spreadsheet would see a formula.
-fn spreadsheet_safe(text: &str) -> String {
-    if crate::output::looks_like_formula(text) {
-        format!("'{text}")
-    } else {
-        text.to_string()
+        docs.push(doc(
+            "speaker_key".into(),
+            ColumnKind::Id,
+            "",
+            "The folded name that joins spellings of one speaker.",
+        ));
+        docs
     }
 }
 

@@ -19,6 +19,8 @@ use tenor::scoring::{Scored, ScratchSpace};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
 const EXIT_SKIPPED: u8 = 3;
+/// Exit status of a usage error, whether clap or the library found it.
+const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +68,7 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         tenor compare out --speaker Lavrov --speaker Johnson\n  \
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson --by date --period month\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
     /// Write one self-contained HTML report (inline SVG charts, no network) from a `tenor score`
@@ -113,6 +116,14 @@ struct CompareArgs {
     /// Also compare within each topic the speakers share.
     #[arg(long)]
     per_topic: bool,
+    /// Compare within each value of this article field: source, date (see --period) or, when comparing
+    /// from inputs, any JSONL key or CSV column. Adds a `group` column; Holm's adjustment (more than
+    /// two speakers) is within each group.
+    #[arg(long = "by", value_name = "FIELD")]
+    by: Option<String>,
+    /// How --by date groups ISO dates; unreadable dates go to the group `unknown`.
+    #[arg(long, value_enum, default_value_t = PeriodName::Month, requires = "by")]
+    period: PeriodName,
     /// Bootstrap resamples for the intervals.
     #[arg(long, default_value_t = 2000)]
     ci_resamples: usize,
@@ -294,7 +305,8 @@ struct ScoreArgs {
     /// keeping every quote's scores (36 bytes per quote per speaker or speaker-topic row).
     #[arg(long, value_name = "N", default_value_t = tenor::aggregate::DEFAULT_RESAMPLES)]
     ci_resamples: usize,
-    /// Also write groups.csv: speakers (and speaker x topic) within each value of this article field
+    /// Also write a groups table (groups.csv, or as --format says: .tsv, .jsonl, a sheet of
+    /// tenor.xlsx): speakers (and speaker x topic) within each value of this article field
     /// (repeatable): source, date (see --period) or any JSONL key or CSV column.
     #[arg(long = "by", value_name = "FIELD", conflicts_with = "emit")]
     by: Vec<String>,
@@ -382,7 +394,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("tenor: {}", describe(&err));
-            ExitCode::FAILURE
+            match err.downcast_ref::<tenor::Error>() {
+                Some(tenor::Error::Usage(_)) => ExitCode::from(EXIT_USAGE),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -522,10 +537,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         if args.strict
             && let ArticleStatus::Skipped { reason } = &article.status
         {
-            return Err(tenor::Error::Usage(format!(
-                "--strict: skipped {}: {reason}",
-                article.id
-            )));
+            return Err(tenor::Error::Strict {
+                id: article.id.clone(),
+                reason: reason.clone(),
+            });
         }
         match out {
             Output::Dir(dir) => {
@@ -617,13 +632,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         return Err(error.into());
     }
     match out {
-        Output::Dir(dir) => {
-            let path = dir.dir().to_path_buf();
-            dir.finish(&aggregates, &topic_names)?;
-            if let Some(groups) = &groups {
-                groups.write_csv(&path)?;
-            }
-        }
+        Output::Dir(dir) => match &groups {
+            Some(groups) => dir.finish_with_groups(&aggregates, &topic_names, groups)?,
+            None => dir.finish(&aggregates, &topic_names)?,
+        },
         Output::Stream(stream) => {
             drop(stream.finish()?);
         }
@@ -853,10 +865,20 @@ fn explain(text: &str, lexicons: Vec<PathBuf>) -> Result<ExitCode> {
 }
 
 fn compare(args: CompareArgs) -> Result<ExitCode> {
-    use tenor::compare::{CompareOptions, QuoteTable, compare, similarity};
+    use tenor::compare::{
+        ArticleGroups, CompareOptions, QuoteTable, compare, compare_grouped, similarity,
+    };
+    let period = tenor::groups::Period::from(args.period);
+    let group_field = args.by.as_deref().map(GroupField::parse);
+    let group_by = group_field
+        .clone()
+        .map(|field| GroupBy::new(vec![field], period));
     let folder = PathBuf::from(&args.inputs[0]);
-    let mut _scratch: Option<ScratchDir> = None;
-    let table_path = if args.inputs.len() == 1 && folder.join("quotes.csv").is_file() {
+    let mut _scratch_guard: Option<ScratchDir> = None;
+    // From inputs, each article's group is taken from its record as it is scored.
+    let mut groups_from_inputs: Vec<(String, String)> = Vec::new();
+    let from_folder = args.inputs.len() == 1 && folder.join("quotes.csv").is_file();
+    let table_path = if from_folder {
         folder
     } else {
         // Score the inputs into a scratch folder first; it is removed when done.
@@ -864,6 +886,7 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         let engine = build_engine(&[], None, None)?;
         let topic_names = engine.topics().names().to_vec();
         let mut out = OutputDir::create(&scratch)?;
+        _scratch_guard = Some(ScratchDir(scratch.clone()));
         let mut aggregates = Aggregates::new();
         let sources = args
             .inputs
@@ -874,12 +897,20 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
             ingest::read(sources, InputOptions::default()),
             None,
             |article| {
+                if let Some(by) = &group_by {
+                    // One field, so one value.
+                    let value = by
+                        .values_of(&article)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    groups_from_inputs.push((article.id.clone(), value));
+                }
                 aggregates.add_article(&article);
                 out.write_article(&article, &topic_names)
             },
         )?;
         out.finish(&aggregates, &topic_names)?;
-        _scratch = Some(ScratchDir(scratch.clone()));
         scratch
     };
     let table = QuoteTable::from_path(&table_path)?;
@@ -889,7 +920,25 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         seed: args.seed,
         ..CompareOptions::default()
     };
-    let comparison = compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?;
+    let comparison = match &group_field {
+        None => compare(&table.rows, &args.speakers, args.topic.as_deref(), &options)?,
+        Some(field) => {
+            let groups = if from_folder {
+                ArticleGroups::from_output(&table, field, period)?
+            } else {
+                let label = ArticleGroups::label_for(field, period);
+                ArticleGroups::new(label, groups_from_inputs)
+            };
+            let speakers = &args.speakers;
+            compare_grouped(
+                &table.rows,
+                &groups,
+                speakers,
+                args.topic.as_deref(),
+                &options,
+            )?
+        }
+    };
     print!("{comparison}");
     if let Some(path) = &args.out {
         comparison.save_csv(path)?;

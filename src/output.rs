@@ -48,6 +48,7 @@ use std::path::{Path, PathBuf};
 
 use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSummary};
 use crate::error::{Error, Result};
+use crate::groups::{GROUPS_NAME, GroupRow, Groups};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TargetScore};
 use crate::scoring::{Scored, Scores};
 
@@ -544,6 +545,86 @@ impl OutputDir {
     }
 }
 
+/// The `tenor score --by` table: groups.csv (or .tsv, .jsonl) beside the other tables, or a `groups`
+/// sheet of the workbook. Its first columns are the `--by` fields, so it is not a [`Table`].
+impl OutputDir {
+    /// [`OutputDir::finish`], with the groups table as well. In a workbook it is the sheet after the
+    /// others; as a file it is written and moved into place after them, as a table of its own.
+    pub fn finish_with_groups(
+        self,
+        aggregates: &Aggregates,
+        topic_names: &[String],
+        groups: &Groups,
+    ) -> Result<()> {
+        let OutputDir {
+            dir,
+            tables,
+            joined,
+        } = self;
+        let rows = groups.rows();
+        match tables {
+            Tables::Workbook(mut book) => {
+                let sheet = book.add_sheet(GROUPS_NAME, groups.column_docs())?;
+                for row in &rows {
+                    group_row(&mut book.sheet(sheet), row)?;
+                }
+                let tables = Tables::Workbook(book);
+                OutputDir {
+                    dir,
+                    tables,
+                    joined,
+                }
+                .finish(aggregates, topic_names)
+            }
+            Tables::Files {
+                extension,
+                quotes,
+                articles,
+                quote_topics,
+            } => {
+                let format = quotes.format;
+                let path = dir.join(format!("{GROUPS_NAME}.{extension}"));
+                let tables = Tables::Files {
+                    extension,
+                    quotes,
+                    articles,
+                    quote_topics,
+                };
+                OutputDir {
+                    dir,
+                    tables,
+                    joined,
+                }
+                .finish(aggregates, topic_names)?;
+                let mut table = TableFile::with_columns(path, &groups.columns(), format)?;
+                for row in &rows {
+                    group_row(&mut table.cells, row)?;
+                }
+                table.flush()?;
+                table.rename_into_place()
+            }
+        }
+    }
+}
+
+fn group_row(cells: &mut impl Cells, row: &GroupRow) -> Result<()> {
+    for value in &row.group {
+        cells.text(value)?;
+    }
+    cells.text(&row.speaker)?;
+    cells.text(&row.topic)?;
+    cells.count(row.n)?;
+    for (&mean, interval) in row.mean.iter().zip(row.interval) {
+        cells.score(mean)?;
+        // No interval: blank cells, by way of the non-finite score every format writes as blank.
+        let (low, high) = interval.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
+        cells.score(low)?;
+        cells.score(high)?;
+    }
+    cells.text(&row.speaker_key)?;
+    cells.end_row()
+}
+
 /// Checked before the first cell so that an error never leaves part of an article behind.
 fn check_topics(
     article: &AnalysedArticle,
@@ -964,14 +1045,18 @@ impl TableFile {
     /// Starts `table` at `path` (a temporary file until renamed), header row included. `format` must
     /// not be xlsx, which is one workbook rather than a file per table.
     fn create(path: PathBuf, table: Table, format: TableFormat) -> Result<TableFile> {
+        TableFile::with_columns(path, &table.columns(), format)
+    }
+
+    /// [`TableFile::create`] for a table whose columns are known only at run time.
+    fn with_columns(path: PathBuf, columns: &[String], format: TableFormat) -> Result<TableFile> {
         let temp = temp_path(&path);
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        let columns = table.columns();
         let cells = match format {
             TableFormat::Delimited(d) => {
-                FileCells::Delimited(Box::new(DelimitedCells::new(file, path, d, &columns)?))
+                FileCells::Delimited(Box::new(DelimitedCells::new(file, path, d, columns)?))
             }
-            TableFormat::Jsonl => FileCells::Jsonl(JsonCells::new(file, path, &columns)),
+            TableFormat::Jsonl => FileCells::Jsonl(JsonCells::new(file, path, columns)),
             TableFormat::Xlsx => {
                 // Best effort: the file was just made and holds nothing.
                 let _ = fs::remove_file(&temp);

@@ -287,7 +287,10 @@ fn a_speaker_with_one_quote_has_too_few_quotes() {
         .unwrap()
         .rows[0];
     assert_eq!(row.verdict, Verdict::TooFewQuotes);
-    assert_eq!(row.verdict_text(), "too few quotes");
+    assert_eq!(
+        row.verdict_text(),
+        "too few quotes (Ana Petrova: 3, Ivan Horvat: 1)"
+    );
     assert_eq!(row.mean_b, Some(-0.9));
     assert_eq!(
         (row.diff_interval, row.p_value, row.cohens_d),
@@ -524,4 +527,519 @@ fn ten_thousand_quotes_compare_in_well_under_a_second() {
     println!("compare, 9 scores x 10,000 quotes: {all_scores:?}");
     assert_eq!(comparison.rows.len(), 9);
     assert!(bootstrap.as_secs_f64() < 0.5, "{bootstrap:?}");
+}
+
+// `tenor compare --by`, through the binary, on corpora written here. Every expected count and mean
+// below is worked out by hand from the corpus, not copied from a run of the tool.
+
+fn tenor_compare(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .arg("compare")
+        .args(args)
+        .args(["--ci-resamples", "200"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The rows of a comparison CSV, each as a map from column to cell.
+fn read_comparison(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            header
+                .iter()
+                .zip(record.iter())
+                .map(|(column, cell)| (column.to_string(), cell.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// `(group, n_a, n_b, mean_a, mean_b)` of one row of a grouped comparison.
+type GroupStats = (String, usize, usize, Option<f64>, Option<f64>);
+
+/// The [`GroupStats`] of the rows of one score, in output order.
+fn group_counts(
+    rows: &[std::collections::HashMap<String, String>],
+    score: &str,
+) -> Vec<GroupStats> {
+    let number = |cell: &str| (!cell.is_empty()).then(|| cell.parse::<f64>().unwrap());
+    rows.iter()
+        .filter(|row| row["score"] == score)
+        .map(|row| {
+            (
+                row["group"].clone(),
+                row["n_a"].parse().unwrap(),
+                row["n_b"].parse().unwrap(),
+                number(&row["mean_a"]),
+                number(&row["mean_b"]),
+            )
+        })
+        .collect()
+}
+
+fn assert_close(found: Option<f64>, expected: Option<f64>, what: &str) {
+    match (found, expected) {
+        (Some(found), Some(expected)) => {
+            assert!(
+                (found - expected).abs() < 1e-4,
+                "{what}: {found} != {expected}"
+            )
+        }
+        _ => assert_eq!(found, expected, "{what}"),
+    }
+}
+
+/// A `tenor score` output folder reduced to what a comparison reads: quotes.csv (warmth set, other
+/// scores 0) without source or date, and articles.csv, which holds them.
+fn score_folder_by_hand() -> tempfile::TempDir {
+    // (article, source, date): a5 has no source and a date that is not ISO.
+    let articles = [
+        ("a1", "Wire", "2025-01-10"),
+        ("a2", "Wire", "2025-02-03"),
+        ("a3", "Daily", "2025-01-20T08:00:00Z"),
+        ("a4", "Daily", "2025-02-14"),
+        ("a5", "", "last spring"),
+    ];
+    // (article, speaker, warmth)
+    let quotes = [
+        ("a1", "Ana Petrova", 0.6),
+        ("a1", "Ivan Horvat", -0.2),
+        ("a1", "Ana Petrova", 0.2),
+        ("a2", "Ana Petrova", 0.4),
+        ("a2", "Ivan Horvat", -0.4),
+        ("a2", "Ivan Horvat", 0.0),
+        ("a3", "Ana Petrova", 0.1),
+        ("a3", "Ivan Horvat", 0.5),
+        ("a4", "Ana Petrova", -0.1),
+        ("a4", "Olga Berg", 0.9),
+        ("a4", "Ana Petrova", 0.3),
+        ("a5", "Ivan Horvat", 0.2),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut articles_csv = String::from("article_id,title,source,date,quotes\n");
+    for (id, source, date) in articles {
+        articles_csv += &format!("{id},A title,{source},{date},2\n");
+    }
+    fs::write(dir.path().join("articles.csv"), articles_csv).unwrap();
+    let mut quotes_csv = String::from(
+        "article_id,quote_id,speaker,topics,sentiment,positive,negative,neutral,cooperation,\
+         warmth,threat,assertiveness,irony\n",
+    );
+    for (i, (article, speaker, warmth)) in quotes.into_iter().enumerate() {
+        quotes_csv +=
+            &format!("{article},{article}:{i},{speaker},harbour,0,0,0,1,0,{warmth},0,0,0\n");
+    }
+    fs::write(dir.path().join("quotes.csv"), quotes_csv).unwrap();
+    dir
+}
+
+#[test]
+fn compare_by_source_joins_articles_csv_and_counts_each_group() {
+    let dir = score_folder_by_hand();
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--by",
+            "source",
+            "--out",
+            "c.csv",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let rows = read_comparison(&dir.path().join("c.csv"));
+    let header: Vec<String> = csv::Reader::from_path(dir.path().join("c.csv"))
+        .unwrap()
+        .headers()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(header[0], "group");
+    assert_eq!(header[1..16], Comparison::CSV_COLUMNS[..15]);
+    // Nine scores for each group that holds a quote of either speaker.
+    assert_eq!(rows.len(), 9 * 3);
+    assert_eq!(
+        group_counts(&rows, "warmth")
+            .into_iter()
+            .map(|(group, n_a, n_b, ..)| (group, n_a, n_b))
+            .collect::<Vec<_>>(),
+        [
+            // Daily: Ana 0.1, -0.1, 0.3; Ivan 0.5. Olga is not compared.
+            ("Daily".to_string(), 3, 1),
+            // Wire: Ana 0.6, 0.2, 0.4; Ivan -0.2, -0.4, 0.0.
+            ("Wire".to_string(), 3, 3),
+            // a5 has no source: only Ivan's 0.2. The unknown group comes last.
+            ("unknown".to_string(), 0, 1),
+        ]
+    );
+    let warmth = group_counts(&rows, "warmth");
+    for ((group, _, _, mean_a, mean_b), (expected_a, expected_b)) in warmth.iter().zip([
+        (Some(0.1), Some(0.5)),
+        (Some(0.4), Some(-0.2)),
+        (None, Some(0.2)),
+    ]) {
+        assert_close(*mean_a, expected_a, &format!("{group} mean_a"));
+        assert_close(*mean_b, expected_b, &format!("{group} mean_b"));
+    }
+    let verdicts: Vec<&str> = rows
+        .iter()
+        .filter(|row| row["score"] == "warmth")
+        .map(|row| row["verdict"].as_str())
+        .collect();
+    assert_eq!(
+        verdicts[0],
+        "too few quotes in this group (Ana Petrova: 3, Ivan Horvat: 1)"
+    );
+    assert_ne!(verdicts[1], "");
+    assert!(!verdicts[1].starts_with("too few"), "{verdicts:?}");
+    // Two speakers: one test per group and score, nothing to adjust.
+    assert!(rows.iter().all(|row| row["p_adjustment"] == "none"));
+
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert!(shown.starts_with("source   score"), "{shown}");
+    assert!(shown.contains("Each group (source) is compared on its own quotes only."));
+}
+
+#[test]
+fn compare_by_month_cuts_dates_and_puts_unreadable_ones_in_unknown() {
+    let dir = score_folder_by_hand();
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--by",
+            "date",
+            "--period",
+            "month",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--by",
+            "date",
+            "--out",
+            "m.csv",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let warmth = group_counts(&read_comparison(&dir.path().join("m.csv")), "warmth");
+    let expected = [
+        // January: Ana 0.6, 0.2 (a1), 0.1 (a3); Ivan -0.2 (a1), 0.5 (a3).
+        ("2025-01", 3, 2, Some(0.3), Some(0.15)),
+        // February: Ana 0.4 (a2), -0.1, 0.3 (a4); Ivan -0.4, 0.0 (a2).
+        ("2025-02", 3, 2, Some(0.2), Some(-0.2)),
+        ("unknown", 0, 1, None, Some(0.2)),
+    ];
+    assert_eq!(warmth.len(), expected.len(), "{warmth:?}");
+    for (found, expected) in warmth.iter().zip(expected) {
+        assert_eq!(
+            (found.0.as_str(), found.1, found.2),
+            (expected.0, expected.1, expected.2)
+        );
+        assert_close(found.3, expected.3, expected.0);
+        assert_close(found.4, expected.4, expected.0);
+    }
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert!(shown.starts_with("date by month  score"), "{shown}");
+
+    // By year, everything readable is one group.
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--by",
+            "date",
+            "--period",
+            "year",
+            "--out",
+            "y.csv",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let warmth = group_counts(&read_comparison(&dir.path().join("y.csv")), "warmth");
+    assert_eq!(
+        warmth
+            .iter()
+            .map(|g| (g.0.as_str(), g.1, g.2))
+            .collect::<Vec<_>>(),
+        [("2025", 6, 4), ("unknown", 0, 1)]
+    );
+}
+
+#[test]
+fn compare_by_three_speakers_adjusts_within_each_group_and_says_so() {
+    let dir = score_folder_by_hand();
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--speaker",
+            "Berg",
+            "--by",
+            "source",
+            "--out",
+            "three.csv",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let rows = read_comparison(&dir.path().join("three.csv"));
+    // Olga Berg speaks only in Daily (a4); groups and pairs: 3 groups x 9 scores x 3 pairs.
+    assert_eq!(rows.len(), 3 * 9 * 3);
+    assert!(rows.iter().all(|row| row["p_adjustment"] == "holm"));
+    let berg: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|row| row["score"] == "warmth" && row["speaker_b"] == "Olga Berg")
+        .map(|row| (row["group"].as_str(), row["n_b"].as_str()))
+        .collect();
+    assert_eq!(
+        berg,
+        [
+            ("Daily", "1"),
+            ("Daily", "1"),
+            ("Wire", "0"),
+            ("Wire", "0"),
+            ("unknown", "0"),
+            ("unknown", "0")
+        ]
+    );
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        shown.contains("Holm-adjusted across the pairs of each group, score and topic"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn compare_by_a_field_the_tables_do_not_keep_says_to_compare_from_inputs() {
+    let dir = score_folder_by_hand();
+    let output = tenor_compare(
+        &[
+            ".",
+            "--speaker",
+            "Petrova",
+            "--speaker",
+            "Horvat",
+            "--by",
+            "desk",
+        ],
+        dir.path(),
+    );
+    assert!(!output.status.success());
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        message.contains("no") && message.contains("`desk` column"),
+        "{message}"
+    );
+    assert!(
+        message.contains("tenor compare INPUT... --by desk"),
+        "{message}"
+    );
+}
+
+/// Five articles, invented speakers, two sources, two months and a `desk` field that only the input
+/// records carry. Every quote is of the form `"...," said Name.`, one per paragraph.
+const HARBOUR_JSONL: &str = r#"{"id":"n1","title":"Port fees","source":"Northern Post","date":"2025-03-04","desk":"economy","text":"\"We will lower the port fees and welcome every partner,\" said Orla Brennick.\n\n\"This plan is a reckless disaster for the harbour,\" said Tomas Vell."}
+{"id":"n2","title":"Port fees again","source":"Northern Post","date":"2025-03-18","desk":"economy","text":"\"The agreement is good news for families,\" said Orla Brennick.\n\n\"They have betrayed the dockers and we will fight them,\" said Tomas Vell."}
+{"id":"n3","title":"Harbour vote","source":"Northern Post","date":"2025-04-02","desk":"politics","text":"\"I am grateful for the generous support of our neighbours,\" said Orla Brennick.\n\n\"The vote was a shameful failure,\" said Tomas Vell."}
+{"id":"c1","title":"Harbour row","source":"Coastal Herald","date":"2025-03-21","desk":"politics","text":"\"We are delighted with the progress,\" said Orla Brennick.\n\n\"Their threats will end badly for everyone,\" said Tomas Vell.\n\n\"Nobody trusts this hostile plan,\" said Tomas Vell."}
+{"id":"c2","title":"Harbour deal","source":"Coastal Herald","date":"2025-04-15","desk":"economy","text":"\"Together we can build a stronger port,\" said Orla Brennick.\n\n\"This is a terrible deal,\" said Tomas Vell."}
+"#;
+
+#[test]
+fn compare_by_from_inputs_groups_by_any_record_field() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("harbour.jsonl"), HARBOUR_JSONL).unwrap();
+    // The per-quote scores, to average by hand-known groups.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .args(["score", "harbour.jsonl", "--quiet", "--out", "scored"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let table = QuoteTable::from_path(&dir.path().join("scored")).unwrap();
+    assert_eq!(table.rows.len(), 11, "one quote per paragraph");
+    let mean_of = |articles: &[&str], speaker: &str| {
+        let values: Vec<f64> = table
+            .rows
+            .iter()
+            .filter(|r| articles.contains(&r.article_id.as_str()) && r.speaker == speaker)
+            .filter_map(|r| r.score(ScoreColumn::Sentiment))
+            .collect();
+        (values.len(), stats::mean(&values))
+    };
+    // (field, period, [(group, its articles)]), groups in output order.
+    type Groups<'a> = [(&'a str, &'a [&'a str]); 2];
+    let cases: [(&str, &str, Groups); 3] = [
+        (
+            "source",
+            "month",
+            [
+                ("Coastal Herald", &["c1", "c2"]),
+                ("Northern Post", &["n1", "n2", "n3"]),
+            ],
+        ),
+        (
+            "date",
+            "month",
+            [("2025-03", &["n1", "n2", "c1"]), ("2025-04", &["n3", "c2"])],
+        ),
+        (
+            "desk",
+            "month",
+            [
+                ("economy", &["n1", "n2", "c2"]),
+                ("politics", &["n3", "c1"]),
+            ],
+        ),
+    ];
+    // Hand count of quotes per group: (Brennick, Vell).
+    let counts = [[(2, 3), (3, 3)], [(3, 4), (2, 2)], [(3, 3), (2, 3)]];
+    for ((field, period, groups), counts) in cases.into_iter().zip(counts) {
+        let out = format!("{field}.csv");
+        let output = tenor_compare(
+            &[
+                "harbour.jsonl",
+                "--speaker",
+                "Brennick",
+                "--speaker",
+                "Vell",
+                "--by",
+                field,
+                "--period",
+                period,
+                "--out",
+                &out,
+            ],
+            dir.path(),
+        );
+        assert!(output.status.success(), "{output:?}");
+        let sentiment = group_counts(&read_comparison(&dir.path().join(&out)), "sentiment");
+        assert_eq!(sentiment.len(), 2, "{field}: {sentiment:?}");
+        for ((found, (group, articles)), (n_brennick, n_vell)) in
+            sentiment.iter().zip(groups).zip(counts)
+        {
+            assert_eq!(
+                (found.0.as_str(), found.1, found.2),
+                (group, n_brennick, n_vell)
+            );
+            let (n_a, mean_a) = mean_of(articles, "Orla Brennick");
+            let (n_b, mean_b) = mean_of(articles, "Tomas Vell");
+            assert_eq!((n_a, n_b), (n_brennick, n_vell), "{field} {group}");
+            assert_close(found.3, mean_a, group);
+            assert_close(found.4, mean_b, group);
+        }
+        // Source and date are in the score output too: comparing from it gives the same table.
+        if field != "desk" {
+            let again = format!("{field}_from_folder.csv");
+            let output = tenor_compare(
+                &[
+                    "scored",
+                    "--speaker",
+                    "Brennick",
+                    "--speaker",
+                    "Vell",
+                    "--by",
+                    field,
+                    "--out",
+                    &again,
+                ],
+                dir.path(),
+            );
+            assert!(output.status.success(), "{output:?}");
+            assert_eq!(
+                fs::read_to_string(dir.path().join(&again)).unwrap(),
+                fs::read_to_string(dir.path().join(&out)).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn article_groups_prefer_the_quote_tables_own_column_and_undo_the_formula_guard() {
+    let dir = fixture_dir();
+    // quotes.csv has its own source column (Wire, Daily, Post): articles.csv is not needed.
+    let table = QuoteTable::from_path(dir.path()).unwrap();
+    let by_source = tenor::compare::ArticleGroups::from_output(
+        &table,
+        &tenor::groups::GroupField::Source,
+        tenor::groups::Period::Month,
+    )
+    .unwrap();
+    assert_eq!(by_source.label, "source");
+    assert_eq!(
+        ["a1", "a2", "a3", "a9"].map(|a| by_source.group_of(a)),
+        ["Wire", "Daily", "Post", "unknown"]
+    );
+
+    // Without its own column, the articles.csv beside it; a source written as '=Wire by the
+    // formula guard is the source =Wire, and a group named after "unknown" still sorts before it.
+    let other = tempfile::tempdir().unwrap();
+    fs::write(
+        other.path().join("quotes.csv"),
+        "article_id,speaker,topics,sentiment,positive,negative,neutral,cooperation,warmth,threat,\
+         assertiveness,irony\n\
+         x1,Ana Petrova,,0,0,0,1,0,0.5,0,0,0\nx2,Ana Petrova,,0,0,0,1,0,0.7,0,0,0\n\
+         x3,Ana Petrova,,0,0,0,1,0,0.1,0,0,0\nx1,Ivan Horvat,,0,0,0,1,0,0.1,0,0,0\n",
+    )
+    .unwrap();
+    fs::write(
+        other.path().join("articles.csv"),
+        "article_id,source,date\nx1,'=Wire,2025-01-01\nx2,zeta radio,2025-01-02\nx3,,2025-01-03\n",
+    )
+    .unwrap();
+    let table = QuoteTable::from_path(other.path()).unwrap();
+    let groups = tenor::compare::ArticleGroups::from_output(
+        &table,
+        &tenor::groups::GroupField::Source,
+        tenor::groups::Period::Month,
+    )
+    .unwrap();
+    assert_eq!(groups.group_of("x1"), "=Wire");
+    let comparison = tenor::compare::compare_grouped(
+        &table.rows,
+        &groups,
+        &["Petrova", "Horvat"],
+        None,
+        &warmth_only(),
+    )
+    .unwrap();
+    let order: Vec<Option<&str>> = comparison.rows.iter().map(|r| r.group.as_deref()).collect();
+    assert_eq!(order, [Some("=Wire"), Some("zeta radio"), Some("unknown")]);
+    // In the CSV the group is guarded again.
+    let mut csv = Vec::new();
+    comparison.write_csv(&mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("'=Wire,warmth,"),
+        "{csv}"
+    );
 }

@@ -75,8 +75,9 @@ fn no_resamples_leaves_the_interval_columns_empty() {
     assert_eq!(rows[0].len(), rows[1].len());
 }
 
-/// Two outlets over two months; Ana is quoted in both outlets, twice in each.
-fn grouped(extra: &[&str]) -> (tempfile::TempDir, Vec<csv::StringRecord>) {
+/// Two outlets over two months; Ana is quoted in both outlets, twice in each. Scored with `extra`
+/// into `dir/out`; the groups table is not read.
+fn score_grouped(extra: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("news.jsonl");
     let line = |id: &str, source: &str, date: &str, text: &str| {
@@ -114,7 +115,13 @@ fn grouped(extra: &[&str]) -> (tempfile::TempDir, Vec<csv::StringRecord>) {
         .status()
         .unwrap();
     assert!(status.success());
-    let rows = read_csv(&out.join("groups.csv"));
+    dir
+}
+
+/// [`score_grouped`], with the rows of its groups.csv.
+fn grouped(extra: &[&str]) -> (tempfile::TempDir, Vec<csv::StringRecord>) {
+    let dir = score_grouped(extra);
+    let rows = read_csv(&dir.path().join("out/groups.csv"));
     (dir, rows)
 }
 
@@ -154,4 +161,59 @@ fn any_input_field_can_group_and_the_table_is_reproducible() {
     assert_eq!(first, second);
     assert_eq!(&first[0][0], "desk");
     assert!(first[1..].iter().all(|r| &r[0] == "world"));
+}
+
+#[test]
+fn groups_follow_the_format_a_groups_sheet_in_the_workbook_and_a_tsv_beside_the_tables() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+
+    let by = ["--by", "source", "--by", "date"];
+    let (_csv, csv_rows) = grouped(&by);
+    let xlsx = score_grouped(&[&by[..], &["--format", "xlsx"]].concat());
+    let path = xlsx.path().join("out/tenor.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "quotes",
+            "speakers",
+            "speaker_topics",
+            "quote_topics",
+            "articles",
+            "groups",
+            "README"
+        ]
+    );
+    assert!(!xlsx.path().join("out/groups.csv").exists());
+    let sheet = book.worksheet_range("groups").unwrap();
+    let cells: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(cells.len(), csv_rows.len());
+    // Text as text, counts and scores as numbers, blanks where the CSV is empty: the same values.
+    for (sheet_row, csv_row) in cells.iter().zip(&csv_rows) {
+        for (cell, text) in sheet_row.iter().zip(csv_row.iter()) {
+            match cell {
+                Data::String(s) => assert_eq!(s, text),
+                Data::Float(x) => assert_eq!(*x, text.parse::<f64>().unwrap(), "{text}"),
+                Data::Empty => assert_eq!(text, ""),
+                other => panic!("unexpected cell {other:?}"),
+            }
+        }
+    }
+    let readme = book.worksheet_range("README").unwrap();
+    let defined: Vec<String> = readme
+        .rows()
+        .filter(|r| r.first() == Some(&Data::String("groups".into())))
+        .map(|r| r[1].to_string())
+        .collect();
+    let header: Vec<String> = csv_rows[0].iter().map(String::from).collect();
+    assert_eq!(defined, header);
+
+    let tsv = score_grouped(&[&by[..], &["--format", "tsv"]].concat());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .from_path(tsv.path().join("out/groups.tsv"))
+        .unwrap();
+    let tsv_rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(tsv_rows, csv_rows);
 }

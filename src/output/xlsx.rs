@@ -37,7 +37,9 @@ pub(super) struct Book {
 
 /// Where the writing of one data sheet stands.
 struct Sheet {
-    table: Table,
+    name: String,
+    /// What the README sheet says of each column.
+    docs: Vec<columns::ColumnDoc>,
     columns: u16,
     /// The row the next cell goes to.
     row: u32,
@@ -46,7 +48,8 @@ struct Sheet {
 }
 
 impl Book {
-    /// Starts a workbook with a data sheet per table, in the order given, and the README sheet.
+    /// Starts a workbook with a data sheet per table, in the order given. More sheets may be added
+    /// with [`Book::add_sheet`]; the README sheet comes last, written on [`Book::save`].
     pub(super) fn create(path: PathBuf, tables: &[Table]) -> Result<Book> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -60,35 +63,38 @@ impl Book {
             integer: Format::new().set_num_format("0"),
             scratch: String::new(),
         };
-        let header = Format::new().set_bold();
         // Sheet data waits beside the workbook, not in a temporary directory that may be in memory.
         if let Err(e) = book.workbook.set_tempdir(&dir) {
             return Err(book.xlsx_error(e));
         }
         for &table in tables {
-            let docs = columns::columns(table);
-            let sheet = book
-                .workbook
-                .add_worksheet_with_constant_memory()
-                .map_err(|e| Error::Output {
-                    path: book.path.clone(),
-                    message: format!("sheet {}: {e}", table.name()),
-                })?;
-            let result = start_sheet(sheet, table, &docs, &header, &book.score, &book.integer);
-            result.map_err(|e| book.sheet_error(table, e))?;
-            book.sheets.push(Sheet {
-                table,
-                columns: docs.len() as u16,
-                row: 1,
-                column: 0,
-            });
+            book.add_sheet(table.name(), columns::columns(table))?;
         }
-        let readme = book.workbook.add_worksheet();
-        write_readme(readme, tables, &header).map_err(|e| Error::Output {
-            path: book.path.clone(),
-            message: format!("sheet README: {e}"),
-        })?;
         Ok(book)
+    }
+
+    /// Adds a data sheet after the others, for a table whose columns are known only at run time;
+    /// returns its index for [`Book::sheet`].
+    pub(super) fn add_sheet(&mut self, name: &str, docs: Vec<columns::ColumnDoc>) -> Result<usize> {
+        let header = Format::new().set_bold();
+        let error = |e: XlsxError| Error::Output {
+            path: self.path.clone(),
+            message: format!("sheet {name}: {e}"),
+        };
+        let sheet = self
+            .workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(error)?;
+        let result = start_sheet(sheet, name, &docs, &header, &self.score, &self.integer);
+        result.map_err(error)?;
+        self.sheets.push(Sheet {
+            name: name.to_string(),
+            columns: docs.len() as u16,
+            docs,
+            row: 1,
+            column: 0,
+        });
+        Ok(self.sheets.len() - 1)
     }
 
     pub(super) fn path(&self) -> &Path {
@@ -107,9 +113,15 @@ impl Book {
         }
     }
 
-    /// Sets each data sheet's filter over its rows, then writes the workbook beside its final name
-    /// and moves it into place.
+    /// Sets each data sheet's filter over its rows, adds the README sheet, then writes the workbook
+    /// beside its final name and moves it into place.
     pub(super) fn save(mut self) -> Result<()> {
+        let header = Format::new().set_bold();
+        let readme = self.workbook.add_worksheet();
+        write_readme(readme, &self.sheets, &header).map_err(|e| Error::Output {
+            path: self.path.clone(),
+            message: format!("sheet README: {e}"),
+        })?;
         for (index, sheet) in self.sheets.iter().enumerate() {
             let last_row = sheet.row.saturating_sub(1);
             let last_column = sheet.columns.saturating_sub(1);
@@ -118,13 +130,13 @@ impl Book {
                     .worksheet_from_index(index)
                     .map_err(|e| Error::Output {
                         path: self.path.clone(),
-                        message: format!("sheet {}: {e}", sheet.table.name()),
+                        message: format!("sheet {}: {e}", sheet.name),
                     })?;
             worksheet
                 .autofilter(0, 0, last_row, last_column)
                 .map_err(|e| Error::Output {
                     path: self.path.clone(),
-                    message: format!("sheet {}: {e}", sheet.table.name()),
+                    message: format!("sheet {}: {e}", sheet.name),
                 })?;
         }
         let temp = temp_path(&self.path);
@@ -156,22 +168,18 @@ impl Book {
             other => self.error(other.to_string()),
         }
     }
-
-    fn sheet_error(&self, table: Table, error: XlsxError) -> Error {
-        self.error(format!("sheet {}: {error}", table.name()))
-    }
 }
 
 /// Header row, widths, number formats, frozen header.
 fn start_sheet(
     sheet: &mut Worksheet,
-    table: Table,
+    name: &str,
     docs: &[columns::ColumnDoc],
     header: &Format,
     score: &Format,
     integer: &Format,
 ) -> std::result::Result<(), XlsxError> {
-    sheet.set_name(table.name())?;
+    sheet.set_name(name)?;
     for (column, doc) in docs.iter().enumerate() {
         let column = column as u16;
         // Room for the header's filter button as well as its name.
@@ -194,7 +202,7 @@ fn start_sheet(
 
 fn write_readme(
     sheet: &mut Worksheet,
-    tables: &[Table],
+    sheets: &[Sheet],
     header: &Format,
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_name("README")?;
@@ -219,9 +227,9 @@ fn write_readme(
         sheet.write_string_with_format(top, column as u16, *name, header)?;
     }
     let mut row = top + 1;
-    for &table in tables {
-        for doc in columns::columns(table) {
-            sheet.write_string(row, 0, table.name())?;
+    for data in sheets {
+        for doc in &data.docs {
+            sheet.write_string(row, 0, &data.name)?;
             sheet.write_string(row, 1, &doc.name)?;
             sheet.write_string(row, 2, doc.kind.as_str())?;
             sheet.write_string(row, 3, doc.range)?;
@@ -253,30 +261,32 @@ impl SheetCells<'_> {
                 message: format!("no data sheet {}", self.index),
             });
         };
-        let (table, row, column) = (sheet.table, sheet.row, sheet.column);
-        if row >= MAX_ROWS {
-            return Err(book.error(format!(
+        let (row, column, columns) = (sheet.row, sheet.column, sheet.columns);
+        let problem = if row >= MAX_ROWS {
+            Some(format!(
                 "sheet {} is full: an xlsx sheet holds at most {} rows; write csv or jsonl instead",
-                table.name(),
+                sheet.name,
                 MAX_ROWS - 1
-            )));
-        }
-        if column >= sheet.columns {
-            let columns = sheet.columns;
-            return Err(book.error(format!(
+            ))
+        } else if column >= columns {
+            Some(format!(
                 "sheet {}: a row has more than {columns} cells",
-                table.name(),
-            )));
+                sheet.name
+            ))
+        } else {
+            sheet.column += 1;
+            None
+        };
+        if let Some(message) = problem {
+            return Err(book.error(message));
         }
-        sheet.column += 1;
-        let worksheet = book
-            .workbook
-            .worksheet_from_index(self.index)
-            .map_err(|e| Error::Output {
+        match book.workbook.worksheet_from_index(self.index) {
+            Ok(worksheet) => Ok((worksheet, row, column, &book.score, &book.integer)),
+            Err(e) => Err(Error::Output {
                 path: book.path.clone(),
-                message: format!("sheet {}: {e}", table.name()),
-            })?;
-        Ok((worksheet, row, column, &book.score, &book.integer))
+                message: format!("sheet {}: {e}", book.sheets[self.index].name),
+            }),
+        }
     }
 
     fn cell_error(&self, error: XlsxError) -> Error {
@@ -284,7 +294,7 @@ impl SheetCells<'_> {
             .book
             .sheets
             .get(self.index)
-            .map_or("?", |s| s.table.name());
+            .map_or("?", |s| s.name.as_str());
         self.book.error(format!("sheet {table}: {error}"))
     }
 }
@@ -333,9 +343,7 @@ impl Cells for SheetCells<'_> {
             if sheet.column != sheet.columns {
                 let message = format!(
                     "sheet {}: a row has {} cells for {} columns",
-                    sheet.table.name(),
-                    sheet.column,
-                    sheet.columns
+                    sheet.name, sheet.column, sheet.columns
                 );
                 return Err(book.error(message));
             }

@@ -995,8 +995,10 @@ fn rate_row(cells: &mut impl Cells, id: &str, scored: &Scored, joined: &mut Stri
         if i > 0 {
             joined.push(';');
         }
-        // Writing into a String cannot fail.
-        let _ = write!(joined, "{evidence}");
+        // As `Evidence`'s Display writes it, without the formatting machinery.
+        joined.push_str(&evidence.label);
+        joined.push(':');
+        push_two_decimals(evidence.value, joined);
     }
     cells.text(joined)?;
     cells.end_row()
@@ -1189,13 +1191,51 @@ fn format_score(value: f64, out: &mut String) {
         if units < 0 {
             out.push('-');
         }
-        let units = units.unsigned_abs();
-        let _ = write!(out, "{}.{:04}", units / 10_000, units % 10_000);
+        push_fixed(units.unsigned_abs(), 4, out);
         return;
     }
     let _ = write!(out, "{value:.4}");
     if out == "-0.0000" {
         out.remove(0);
+    }
+}
+
+/// `units / 10^decimals` with exactly `decimals` digits after the point and at least one before it.
+/// Written by hand: `write!` with `{:04}` costs several times the arithmetic, once per cell.
+fn push_fixed(units: u64, decimals: usize, out: &mut String) {
+    // u64::MAX has 20 digits; with the point and a leading zero that is at most 22 bytes.
+    let mut digits = [0u8; 24];
+    let mut start = digits.len();
+    let mut rest = units;
+    let mut written = 0;
+    while written <= decimals || rest > 0 {
+        if written == decimals && decimals > 0 {
+            start -= 1;
+            digits[start] = b'.';
+        }
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+    }
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+}
+
+/// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`),
+/// without the exact float formatter, which costs more than the rest of a row. An `f32` times 100 is
+/// exact in an `f64`, so rounding it gives the same digits except on an exact tie, which Rust's
+/// formatter breaks its own way: ties and non-finite values take the exact path.
+fn push_two_decimals(value: f32, out: &mut String) {
+    let scaled = f64::from(value) * 100.0;
+    let units = scaled.round();
+    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
+        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
+        if value.is_sign_negative() {
+            out.push('-');
+        }
+        push_fixed(units.abs() as u64, 2, out);
+    } else {
+        let _ = write!(out, "{value:.2}");
     }
 }
 
@@ -1214,6 +1254,7 @@ fn finite_score(value: f64, out: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scoring::Evidence;
 
     #[test]
     fn scores_have_four_decimals_and_no_negative_zero() {
@@ -1256,6 +1297,83 @@ mod tests {
             }
             assert_eq!(out, exact, "{value:e}");
         }
+    }
+
+    #[test]
+    fn evidence_values_print_as_their_display_does() {
+        let mut out = String::new();
+        let mut x: u32 = 0x9E37_79B9;
+        let mut check = |value: f32| {
+            out.clear();
+            push_two_decimals(value, &mut out);
+            assert_eq!(out, format!("{value:.2}"), "{value:e}");
+        };
+        // Exact ties (0.125, 2.5 hundredths), signed zeros, values that round to zero, big and odd ones.
+        for value in [
+            0.125,
+            -0.125,
+            0.375,
+            0.005,
+            -0.005,
+            0.0,
+            -0.0,
+            -0.001,
+            0.994_999,
+            1.0,
+            -2.5,
+            1e9,
+            3.4e38,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MIN_POSITIVE,
+        ] {
+            check(value);
+        }
+        for i in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            check(match i % 3 {
+                0 => (x % 80_001) as f32 / 10_000.0 - 4.0,
+                1 => f32::from_bits(x),
+                _ => (x % 801) as f32 / 200.0 - 2.0,
+            });
+        }
+    }
+
+    #[test]
+    fn a_rate_row_joins_evidence_as_label_colon_value() {
+        let scored = Scored {
+            scores: Scores::default(),
+            evidence: vec![
+                Evidence {
+                    label: "low point".to_owned(),
+                    value: -2.125,
+                },
+                Evidence {
+                    label: "assertiveness:firm".to_owned(),
+                    value: 0.5,
+                },
+            ],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let mut writer = RateWriter::create(&path).unwrap();
+        writer.write("s1", &scored).unwrap();
+        writer.finish().unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        let row = written.lines().nth(1).unwrap();
+        let expected = scored
+            .evidence
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>();
+        assert!(row.ends_with(&format!(",{}", expected.join(";"))), "{row}");
+        assert!(
+            row.ends_with(",low point:-2.12;assertiveness:firm:0.50"),
+            "{row}"
+        );
     }
 
     #[test]

@@ -1191,7 +1191,7 @@ fn format_score(value: f64, out: &mut String) {
         if units < 0 {
             out.push('-');
         }
-        push_fixed(units.unsigned_abs(), 4, out);
+        push_fixed::<4>(units.unsigned_abs(), out);
         return;
     }
     let _ = write!(out, "{value:.4}");
@@ -1200,25 +1200,26 @@ fn format_score(value: f64, out: &mut String) {
     }
 }
 
-/// `units / 10^decimals` with exactly `decimals` digits after the point and at least one before it.
+/// `units / 10^DECIMALS` with exactly `DECIMALS` digits after the point and at least one before it.
 /// Written by hand: `write!` with `{:04}` costs several times the arithmetic, once per cell.
-fn push_fixed(units: u64, decimals: usize, out: &mut String) {
-    // u64::MAX has 20 digits; with the point and a leading zero that is at most 22 bytes.
-    let mut digits = [0u8; 24];
-    let mut start = digits.len();
-    let mut rest = units;
-    let mut written = 0;
-    while written <= decimals || rest > 0 {
-        if written == decimals && decimals > 0 {
-            start -= 1;
-            digits[start] = b'.';
-        }
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        written += 1;
+fn push_fixed<const DECIMALS: usize>(units: u64, out: &mut String) {
+    let scale = 10u64.pow(DECIMALS as u32);
+    let (whole, mut fraction) = (units / scale, units % scale);
+    if whole < 10 {
+        // Scores lie in -1..=1 and evidence values within a few units of zero.
+        out.push(char::from(b'0' + whole as u8));
+    } else {
+        let _ = write!(out, "{whole}");
     }
-    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+    out.push('.');
+    let mut digits = [b'0'; DECIMALS];
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    for digit in digits {
+        out.push(char::from(digit));
+    }
 }
 
 /// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`),
@@ -1233,7 +1234,7 @@ fn push_two_decimals(value: f32, out: &mut String) {
         if value.is_sign_negative() {
             out.push('-');
         }
-        push_fixed(units.abs() as u64, 2, out);
+        push_fixed::<2>(units.abs() as u64, out);
     } else {
         let _ = write!(out, "{value:.2}");
     }

@@ -50,7 +50,7 @@ use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSumma
 use crate::error::{Error, Result};
 use crate::groups::{GROUPS_NAME, GroupRow, Groups};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TargetScore};
-use crate::scoring::{Scored, Scores};
+use crate::scoring::{Evidence, Scored, Scores};
 
 use delimited::DelimitedCells;
 use jsonl::JsonCells;
@@ -732,9 +732,19 @@ impl RateWriter {
     }
 
     pub fn write(&mut self, id: &str, scored: &Scored) -> Result<()> {
+        let mut joined = std::mem::take(&mut self.joined);
+        join_evidence(&scored.evidence, &mut joined);
+        let written = self.write_joined(id, &scored.scores, &joined);
+        self.joined = joined;
+        written
+    }
+
+    /// [`RateWriter::write`] with the evidence already joined by [`join_evidence`]: a worker thread
+    /// can join it into one string while the scored evidence stays in its buffers for the next text.
+    pub fn write_joined(&mut self, id: &str, scores: &Scores, evidence: &str) -> Result<()> {
         match &mut self.sink {
-            OneTable::File(file) => rate_row(&mut file.cells, id, scored, &mut self.joined),
-            OneTable::Workbook(book) => rate_row(&mut book.sheet(0), id, scored, &mut self.joined),
+            OneTable::File(file) => rate_row(&mut file.cells, id, scores, evidence),
+            OneTable::Workbook(book) => rate_row(&mut book.sheet(0), id, scores, evidence),
         }
     }
 
@@ -987,21 +997,26 @@ fn target_rows(
     Ok(())
 }
 
-fn rate_row(cells: &mut impl Cells, id: &str, scored: &Scored, joined: &mut String) -> Result<()> {
+fn rate_row(cells: &mut impl Cells, id: &str, values: &Scores, evidence: &str) -> Result<()> {
     cells.text(id)?;
-    scores(cells, &scored.scores)?;
-    joined.clear();
-    for (i, evidence) in scored.evidence.iter().enumerate() {
-        if i > 0 {
-            joined.push(';');
-        }
-        // As `Evidence`'s Display writes it, without the formatting machinery.
-        joined.push_str(&evidence.label);
-        joined.push(':');
-        push_two_decimals(evidence.value, joined);
-    }
-    cells.text(joined)?;
+    scores(cells, values)?;
+    cells.text(evidence)?;
     cells.end_row()
+}
+
+/// The evidence column of `tenor rate` into `out` (cleared first): each [`Evidence`] as its Display
+/// writes it (`label:value`, two decimals), `;`-separated.
+pub fn join_evidence(evidence: &[Evidence], out: &mut String) {
+    out.clear();
+    for (i, evidence) in evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        // As Display writes it, without the formatting machinery.
+        out.push_str(&evidence.label);
+        out.push(':');
+        push_two_decimals(evidence.value, out);
+    }
 }
 
 fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
@@ -1255,7 +1270,6 @@ fn finite_score(value: f64, out: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::Evidence;
 
     #[test]
     fn scores_have_four_decimals_and_no_negative_zero() {

@@ -1,13 +1,16 @@
-//! Comparing speakers' tone with honest statistics: reads the quotes.csv that `tenor score` writes, finds
-//! the speakers a user names, and for each score (and topic) and each pair of speakers reports the
+//! Comparing speakers' tone with honest statistics: reads the quote table that `tenor score` writes
+//! (quotes.csv, .tsv or .jsonl: [`QuoteTable`]), finds the speakers a user names, and for each score (and topic) and each pair of speakers reports the
 //! difference in means with a bootstrap interval, two effect sizes, a permutation p-value (Holm-adjusted
 //! across the pairs when more than two speakers are compared) and a verdict in words.
 //! [`compare_grouped`] does the same within each group of articles ([`ArticleGroups`]: by source,
 //! date period or any record field). [`similarity`] measures how alike two speakers' tone profiles
 //! are across the topics they share.
 //!
-//! The statistics are in [`crate::stats`]; scoring quotes and writing quotes.csv are the pipeline's and
-//! [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
+//! The comparison and similarity tables are written in any [`TableFormat`] through
+//! [`crate::output`]'s [`TableWriter`], with a README sheet in xlsx from [`Comparison::column_docs`].
+//!
+//! The statistics are in [`crate::stats`]; scoring quotes and writing the quote table are the
+//! pipeline's and [`crate::output`]'s; cutting dates to periods is [`crate::groups`]'. Results are deterministic for a
 //! given seed: each comparison draws from its own random stream, derived from the seed and from what it
 //! compares (score, topic, the two speakers, the group), so a number depends neither on thread
 //! scheduling nor on which other speakers are in the run.
@@ -41,10 +44,14 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::groups::{GroupField, Period, UNKNOWN};
-use crate::output::ARTICLES_TABLE;
+use crate::output::{Cell, ColumnDoc, ColumnKind, TableFormat, TableStream, TableWriter, WORKBOOK};
 use crate::scoring::Scores;
 use crate::stats::{self, Bootstrap, Interval, Permutation};
 use crate::text::fold_name;
+
+mod read;
+
+use read::{Layout, TextTable};
 
 /// One of the nine scores of a quote, in the order of quotes.csv and [`Scores::NAMES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -181,13 +188,58 @@ pub struct QuoteTable {
 }
 
 impl QuoteTable {
-    /// The table's file name in a `tenor score` output folder.
+    /// The table's file name in a `tenor score` output folder written as CSV (the default).
     pub const FILE_NAME: &'static str = "quotes.csv";
 
-    /// Reads `path`: a `tenor score` output folder (its quotes.csv is read) or a quotes.csv itself.
+    /// The quote table's names in a `tenor score` output folder, one per text `--format`.
+    pub const FILE_NAMES: [&'static str; 3] = ["quotes.csv", "quotes.tsv", "quotes.jsonl"];
+
+    /// The quote table of the `tenor score` output folder `dir`: its quotes.csv, quotes.tsv or
+    /// quotes.jsonl (the most recently written, should a folder hold more than one). `Ok(None)` when
+    /// `dir` holds none of them and no workbook: it is not a score output.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when the folder holds only tenor.xlsx, which this module does not read.
+    pub fn find_in(dir: &Path) -> Result<Option<PathBuf>> {
+        let newest = QuoteTable::FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .filter_map(|path| {
+                let modified = path
+                    .metadata()
+                    .ok()
+                    .filter(|m| m.is_file())?
+                    .modified()
+                    .ok();
+                Some((modified, path))
+            })
+            // `max_by_key` keeps the last of equals: reversed, the first name wins a tie.
+            .rev()
+            .max_by_key(|(modified, _)| *modified)
+            .map(|(_, path)| path);
+        if newest.is_none() && dir.join(WORKBOOK).is_file() {
+            return Err(Error::Usage(format!(
+                "{}: compare reads quotes.csv, quotes.tsv or quotes.jsonl, and this folder holds \
+                 only {WORKBOOK}; score again with --format csv, tsv or jsonl (the workbook can be \
+                 written beside them into another folder), or compare from the inputs \
+                 (`tenor compare INPUT... --speaker A --speaker B`)",
+                dir.display()
+            )));
+        }
+        Ok(newest)
+    }
+
+    /// Reads `path`: a `tenor score` output folder (its quote table, see [`QuoteTable::find_in`]) or
+    /// a quote table itself, in the format its name says (`.jsonl`, else CSV or TSV).
     pub fn from_path(path: &Path) -> Result<QuoteTable> {
         let path = if path.is_dir() {
-            path.join(QuoteTable::FILE_NAME)
+            QuoteTable::find_in(path)?.ok_or_else(|| Error::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "no {}: not a `tenor score` output folder",
+                    QuoteTable::FILE_NAMES.join(", ")
+                ),
+            })?
         } else {
             path.to_path_buf()
         };
@@ -195,30 +247,27 @@ impl QuoteTable {
         QuoteTable::from_reader(io::BufReader::new(file), &path)
     }
 
-    /// Reads a quotes.csv from `reader`; `path` names it in errors. The columns `speaker`, `topics`
-    /// (`;`-separated) and the nine scores are required, in any order. An empty score cell is a missing
-    /// score; any other cell that is not a number is an error naming its line.
-    pub fn from_reader<R: io::Read>(reader: R, path: &Path) -> Result<QuoteTable> {
-        let input_error = |message: String| Error::Input {
-            path: path.to_path_buf(),
-            message,
-        };
-        let csv_error = |e: csv::Error| {
-            if !e.is_io_error() {
-                return input_error(e.to_string());
-            }
-            match e.into_kind() {
-                csv::ErrorKind::Io(e) => Error::io(path, e),
-                kind => input_error(format!("{kind:?}")),
-            }
-        };
-        let mut csv = csv::ReaderBuilder::new().from_reader(reader);
-        let header = csv.headers().map_err(csv_error)?.clone();
-        let find = |name: &str| header.iter().position(|column| column.trim() == name);
+    /// Reads a quote table from `reader`; `path` names it in errors and says its format: JSON Lines
+    /// for `.jsonl` or `.ndjson`, else CSV or TSV with the delimiter found from the header row
+    /// (`,`, `;`, tab or `|`; scores may then have a decimal comma). The columns `speaker`, `topics`
+    /// (`;`-separated) and the nine scores are required, in any order. An empty score cell is a
+    /// missing score; any other cell that is not a number is an error naming its line. Text that the
+    /// formula guard of tenor's CSV prefixed with `'` is read without it.
+    pub fn from_reader<R: io::BufRead>(reader: R, path: &Path) -> Result<QuoteTable> {
+        let layout = Layout::of(path);
+        let mut table = TextTable::new(reader, layout, path)?;
+        if layout == Layout::Jsonl && table.header().is_empty() {
+            // A run without quotes writes an empty quotes.jsonl: no rows, so no keys either.
+            return Ok(QuoteTable {
+                path: path.to_path_buf(),
+                extra_columns: Vec::new(),
+                rows: Vec::new(),
+            });
+        }
         let require = |name: &str| {
-            find(name).ok_or_else(|| {
-                input_error(format!(
-                    "no `{name}` column: a quotes.csv written by `tenor score` is expected"
+            table.column(name).ok_or_else(|| {
+                table.error(format!(
+                    "no `{name}` column: a quote table written by `tenor score` is expected"
                 ))
             })
         };
@@ -228,53 +277,56 @@ impl QuoteTable {
         for (column, score) in score_columns.iter_mut().zip(ScoreColumn::ALL) {
             *column = require(score.as_str())?;
         }
-        let (article_column, quote_column) = (find("article_id"), find("quote_id"));
+        let (article_column, quote_column) = (table.column("article_id"), table.column("quote_id"));
+        let header = table.header();
         let extra: Vec<usize> = (0..header.len())
             .filter(|&i| {
-                let name = header[i].trim();
+                let name = header[i].as_str();
                 !KNOWN_COLUMNS.contains(&name) && ScoreColumn::parse(name).is_none()
             })
             .collect();
+        let extra_columns: Vec<String> = extra.iter().map(|&i| header[i].clone()).collect();
 
         let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        while csv.read_record(&mut record).map_err(csv_error)? {
-            let line = record.position().map_or(0, |p| p.line());
-            let field = |i: usize| record.get(i).unwrap_or("");
+        let path = table.path().to_path_buf();
+        let input_error = |message: String| Error::Input {
+            path: path.clone(),
+            message,
+        };
+        while let Some(row) = table.next_row()? {
             let mut scores = [None; 9];
             for (value, (&column, score)) in scores
                 .iter_mut()
                 .zip(score_columns.iter().zip(ScoreColumn::ALL))
             {
-                *value = parse_score(field(column)).map_err(|()| {
+                *value = row.number(column).map_err(|()| {
                     input_error(format!(
-                        "line {line}: {score} {:?} is not a number",
-                        field(column)
+                        "line {}: {score} {:?} is not a number",
+                        row.line,
+                        row.text(column)
                     ))
                 })?;
             }
-            let topics = field(topics_column)
+            let topics = row
+                .text(topics_column)
                 .split(';')
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(String::from)
                 .collect();
-            let mut row = QuoteRow::new(
-                article_column.map_or("", field),
-                quote_column.map_or("", field),
-                field(speaker_column).trim(),
+            let mut quote = QuoteRow::new(
+                article_column.map_or("", |i| row.text(i)),
+                quote_column.map_or("", |i| row.text(i)),
+                row.text(speaker_column).trim(),
                 topics,
                 scores,
             );
-            row.extra = extra.iter().map(|&i| field(i).to_string()).collect();
-            rows.push(row);
+            quote.extra = extra.iter().map(|&i| row.text(i).to_string()).collect();
+            rows.push(quote);
         }
         Ok(QuoteTable {
-            path: path.to_path_buf(),
-            extra_columns: extra
-                .iter()
-                .map(|&i| header[i].trim().to_string())
-                .collect(),
+            path,
+            extra_columns,
             rows,
         })
     }
@@ -327,13 +379,13 @@ impl ArticleGroups {
     }
 
     /// The groups of the articles of a `tenor score` output: from `table`'s own column named as
-    /// `field` when it has one, else from the articles.csv beside it (which holds each article's
-    /// source and date). Dates are cut to `period`.
+    /// `field` when it has one, else from the articles table beside it (articles.csv, .tsv or
+    /// .jsonl as the quote table is), which holds each article's source and date. Dates are cut to `period`.
     ///
     /// # Errors
     /// [`Error::Usage`] when neither table has the field: tenor's tables keep an article's source and
     /// date but not the other fields of its record, so those need the inputs
-    /// (`tenor compare INPUT... --by FIELD`). [`Error::Io`] or [`Error::Input`] when articles.csv
+    /// (`tenor compare INPUT... --by FIELD`). [`Error::Io`] or [`Error::Input`] when the articles table
     /// cannot be read.
     pub fn from_output(
         table: &QuoteTable,
@@ -343,7 +395,7 @@ impl ArticleGroups {
         let label = ArticleGroups::label_for(field, period);
         let value = |cell: &str| match field {
             GroupField::Date => period.of(cell),
-            _ => unguarded(cell).to_string(),
+            _ => cell.to_string(),
         };
         if table.extra_columns.iter().any(|c| c == field.name()) {
             let pairs: Vec<(String, String)> = table
@@ -356,11 +408,12 @@ impl ArticleGroups {
                 .collect();
             return Ok(ArticleGroups::new(label, pairs));
         }
-        let path = table
+        // The articles table in the quote table's format: articles.tsv beside quotes.tsv.
+        let extension = table
             .path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(ARTICLES_TABLE);
+            .extension()
+            .map_or_else(|| "csv".into(), |e| e.to_string_lossy());
+        let path = table.path.with_file_name(format!("articles.{extension}"));
         let from_inputs = format!(
             "tenor's tables keep each article's source and date but not the other fields of its \
              input record: compare from the inputs instead (`tenor compare INPUT... --by {}`)",
@@ -370,10 +423,11 @@ impl ArticleGroups {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(Error::Usage(format!(
-                    "--by {}: {} has no `{}` column and there is no {ARTICLES_TABLE} beside it; {}",
+                    "--by {}: {} has no `{}` column and there is no {} beside it; {}",
                     field.name(),
                     table.path.display(),
                     field.name(),
+                    path.file_name().unwrap_or_default().to_string_lossy(),
                     if matches!(field, GroupField::Field(_)) {
                         from_inputs.as_str()
                     } else {
@@ -383,19 +437,11 @@ impl ArticleGroups {
             }
             Err(e) => return Err(Error::io(&path, e)),
         };
-        let input_error = |message: String| Error::Input {
-            path: path.clone(),
-            message,
-        };
-        let mut csv = csv::Reader::from_reader(io::BufReader::new(file));
-        let header = csv
-            .headers()
-            .map_err(|e| input_error(e.to_string()))?
-            .clone();
-        let find = |name: &str| header.iter().position(|c| c.trim() == name);
-        let article_column =
-            find("article_id").ok_or_else(|| input_error("no `article_id` column".to_string()))?;
-        let Some(field_column) = find(field.name()) else {
+        let mut articles = TextTable::new(io::BufReader::new(file), Layout::of(&path), &path)?;
+        let article_column = articles
+            .column("article_id")
+            .ok_or_else(|| articles.error("no `article_id` column".to_string()))?;
+        let Some(field_column) = articles.column(field.name()) else {
             return Err(Error::Usage(format!(
                 "--by {}: neither {} nor {} has a `{}` column; {from_inputs}",
                 field.name(),
@@ -405,13 +451,11 @@ impl ArticleGroups {
             )));
         };
         let mut pairs = Vec::new();
-        let mut record = csv::StringRecord::new();
-        while csv
-            .read_record(&mut record)
-            .map_err(|e| input_error(e.to_string()))?
-        {
-            let cell = |i: usize| record.get(i).unwrap_or("");
-            pairs.push((cell(article_column).to_string(), value(cell(field_column))));
+        while let Some(row) = articles.next_row()? {
+            pairs.push((
+                row.text(article_column).to_string(),
+                value(row.text(field_column)),
+            ));
         }
         Ok(ArticleGroups::new(label, pairs))
     }
@@ -422,24 +466,6 @@ impl ArticleGroups {
             .get(article_id)
             .map_or(UNKNOWN, String::as_str)
     }
-}
-
-/// A cell as it was before the `'` that keeps spreadsheets from reading it as a formula.
-fn unguarded(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if crate::output::looks_like_formula(rest) => rest,
-        _ => cell,
-    }
-}
-
-/// A score cell: empty, or NaN/infinite as other tools write a missing value, is `None`.
-fn parse_score(cell: &str) -> std::result::Result<Option<f64>, ()> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    let value: f64 = cell.parse().map_err(|_| ())?;
-    Ok(value.is_finite().then_some(value))
 }
 
 /// A speaker found in a table.
@@ -1099,57 +1125,152 @@ impl Comparison {
         group.into_iter().chain(Comparison::CSV_COLUMNS).collect()
     }
 
+    /// The name of the comparison's sheet in a workbook.
+    pub const SHEET: &'static str = "compare";
+
+    /// What each column holds, in the order of [`Comparison::csv_columns`], for the README sheet of a
+    /// workbook.
+    pub fn column_docs(&self) -> Vec<ColumnDoc> {
+        use ColumnKind::{Integer, Label, Prose, Score};
+        let doc = |name: &str, kind, range, meaning| ColumnDoc {
+            name: name.to_string(),
+            kind,
+            range,
+            meaning,
+        };
+        let group = self.group_by.as_ref().map(|_| {
+            doc(
+                Comparison::GROUP_COLUMN,
+                Label,
+                "",
+                "The group of articles (a source, a date period, a field's value) the row compares \
+                 within; `unknown` for articles without a value. Each group is compared on its own quotes.",
+            )
+        });
+        group
+            .into_iter()
+            .chain([
+                doc("score", Label, "sentiment .. irony", "The score compared."),
+                doc(
+                    "topic",
+                    Label,
+                    "",
+                    "The topic whose quotes are compared; (all) for all of the speakers' quotes.",
+                ),
+                doc("speaker_a", Label, "", "The first speaker of the pair."),
+                doc("speaker_b", Label, "", "The second speaker of the pair."),
+                doc("n_a", Integer, "0..", "Quotes of speaker a with this score."),
+                doc("n_b", Integer, "0..", "Quotes of speaker b with this score."),
+                doc("mean_a", Score, "as the score", "Mean score of speaker a's quotes."),
+                doc("mean_b", Score, "as the score", "Mean score of speaker b's quotes."),
+                doc("diff", Score, "-2..2", "mean_a - mean_b."),
+                doc(
+                    "diff_ci_low",
+                    Score,
+                    "-2..2",
+                    "Low end of the percentile bootstrap interval of diff (95% by default; quotes \
+                     resampled --ci-resamples times, seeded by --seed). Empty with too few quotes.",
+                ),
+                doc("diff_ci_high", Score, "-2..2", "High end of the same interval."),
+                doc(
+                    "cliffs_delta",
+                    Score,
+                    "-1..1",
+                    "Cliff's delta: how often a quote of a scores above one of b, minus how often \
+                     below. 0 no difference; about 0.15 small, 0.33 medium, 0.47 large.",
+                ),
+                doc(
+                    "cohens_d",
+                    Score,
+                    "",
+                    "Cohen's d: diff over the pooled standard deviation; 0.2 small, 0.5 medium, 0.8 large.",
+                ),
+                doc(
+                    "p_value",
+                    Score,
+                    "0..1",
+                    "Two-sided permutation test of diff; Holm-adjusted when p_adjustment says holm.",
+                ),
+                doc(
+                    "verdict",
+                    Prose,
+                    "",
+                    "In words: which speaker scores higher, or why no difference is claimed. A \
+                     difference is claimed only when the interval excludes 0 and p < 0.05.",
+                ),
+                doc(
+                    "p_adjustment",
+                    Label,
+                    "none, holm",
+                    "none for two speakers; holm (Holm's adjustment across the pairs of each score \
+                     and topic, and group) for more.",
+                ),
+            ])
+            .collect()
+    }
+
+    /// Calls `write` with the cells of each row, in the order of [`Comparison::csv_columns`].
+    fn each_row(&self, mut write: impl FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()> {
+        let grouped = self.group_by.is_some();
+        for row in &self.rows {
+            let interval = row.diff_interval;
+            let verdict = row.verdict_text();
+            let cells = [
+                Cell::Text(row.group.as_deref().unwrap_or(UNKNOWN)),
+                Cell::Text(row.score.as_str()),
+                Cell::Text(row.topic.as_deref().unwrap_or(Comparison::ALL_TOPICS)),
+                Cell::Text(&row.speaker_a),
+                Cell::Text(&row.speaker_b),
+                Cell::Count(row.n_a as u64),
+                Cell::Count(row.n_b as u64),
+                Cell::Score(row.mean_a),
+                Cell::Score(row.mean_b),
+                Cell::Score(row.diff),
+                Cell::Score(interval.map(|i| i.low)),
+                Cell::Score(interval.map(|i| i.high)),
+                Cell::Score(row.cliffs_delta),
+                Cell::Score(row.cohens_d),
+                Cell::Score(row.p_value),
+                Cell::Text(&verdict),
+                Cell::Text(row.p_adjustment.as_str()),
+            ];
+            write(&cells[usize::from(!grouped)..])?;
+        }
+        Ok(())
+    }
+
     /// Writes the comparison as CSV: numbers with four decimals, an empty cell where a statistic is
     /// undefined, topic [`Comparison::ALL_TOPICS`] on rows over all quotes. Names, topics and groups
     /// that a spreadsheet would take for a formula get a leading `'`.
-    pub fn write_csv<W: Write>(&self, out: W) -> io::Result<()> {
-        let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(self.csv_columns())?;
-        let text = |value: &str| {
-            if crate::output::looks_like_formula(value) {
-                format!("'{value}")
-            } else {
-                value.to_string()
-            }
-        };
-        for row in &self.rows {
-            let interval = row.diff_interval;
-            let group = self
-                .group_by
-                .as_ref()
-                .map(|_| text(row.group.as_deref().unwrap_or(UNKNOWN)));
-            let cells = [
-                row.score.as_str().to_string(),
-                text(row.topic.as_deref().unwrap_or(Comparison::ALL_TOPICS)),
-                text(&row.speaker_a),
-                text(&row.speaker_b),
-                row.n_a.to_string(),
-                row.n_b.to_string(),
-                decimals(row.mean_a, 4),
-                decimals(row.mean_b, 4),
-                decimals(row.diff, 4),
-                decimals(interval.map(|i| i.low), 4),
-                decimals(interval.map(|i| i.high), 4),
-                decimals(row.cliffs_delta, 4),
-                decimals(row.cohens_d, 4),
-                decimals(row.p_value, 4),
-                text(&row.verdict_text()),
-                row.p_adjustment.as_str().to_string(),
-            ];
-            csv.write_record(group.into_iter().chain(cells))?;
-        }
-        csv.flush()
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<W> {
+        self.write(out, TableFormat::csv())
+    }
+
+    /// Writes the comparison to a stream as CSV, TSV or JSON Lines, as `format` says.
+    pub fn write<W: Write>(&self, out: W, format: TableFormat) -> Result<W> {
+        let columns: Vec<String> = self.csv_columns().into_iter().map(String::from).collect();
+        let mut stream = TableStream::new(out, "comparison", format, &columns)?;
+        self.each_row(|cells| stream.write_row(cells))?;
+        stream.finish()
+    }
+
+    /// Writes the comparison as the first table of a file started with
+    /// `TableWriter::create(path, format, Comparison::SHEET, self.column_docs())`.
+    pub fn write_table(&self, writer: &mut TableWriter) -> Result<()> {
+        self.each_row(|cells| writer.write_row(0, cells))
+    }
+
+    /// Writes the comparison to the file `path` in `format` (an xlsx workbook has a `compare` sheet
+    /// and a README sheet); the file appears only when complete.
+    pub fn save(&self, path: &Path, format: TableFormat) -> Result<()> {
+        let mut writer = TableWriter::create(path, format, Comparison::SHEET, self.column_docs())?;
+        self.write_table(&mut writer)?;
+        writer.finish()
     }
 
     /// Writes the CSV to the file `path`.
     pub fn save_csv(&self, path: &Path) -> Result<()> {
-        let output_error = |e: io::Error| Error::Output {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
-        let file = File::create(path).map_err(output_error)?;
-        self.write_csv(io::BufWriter::new(file))
-            .map_err(output_error)
+        self.save(path, TableFormat::csv())
     }
 }
 
@@ -1308,6 +1429,64 @@ impl fmt::Display for Similarity {
             "{} ~ {}: cosine {cosine} over {} shared topics",
             self.speaker_a, self.speaker_b, self.topics_shared
         )
+    }
+}
+
+impl Similarity {
+    /// The name of the similarity table's sheet in a workbook.
+    pub const SHEET: &'static str = "similarity";
+
+    /// The columns of the similarity table.
+    pub const COLUMNS: [&'static str; 4] = ["speaker_a", "speaker_b", "cosine", "topics_shared"];
+
+    /// What each column holds, for the README sheet of a workbook.
+    pub fn column_docs() -> Vec<ColumnDoc> {
+        let meanings = [
+            (ColumnKind::Label, "", "The first speaker of the pair."),
+            (ColumnKind::Label, "", "The second speaker of the pair."),
+            (
+                ColumnKind::Score,
+                "-1..1",
+                "Cosine similarity of the two speakers' tone profiles: for each topic both speak \
+                 on and each of sentiment, cooperation, warmth, threat, assertiveness and irony, \
+                 the speaker's mean minus the mean of all quotes on the topic. 1 they depart from \
+                 each topic's usual tone in the same direction, -1 in opposite directions. Empty \
+                 when they share no topic.",
+            ),
+            (
+                ColumnKind::Integer,
+                "0..",
+                "Topics on which both speakers have at least 2 quotes.",
+            ),
+        ];
+        Similarity::COLUMNS
+            .iter()
+            .zip(meanings)
+            .map(|(name, (kind, range, meaning))| ColumnDoc {
+                name: name.to_string(),
+                kind,
+                range,
+                meaning,
+            })
+            .collect()
+    }
+
+    /// Writes `pairs` as table `table` of `writer` (0 for a file of its own, started with
+    /// `TableWriter::create(path, format, Similarity::SHEET, Similarity::column_docs())`; the index
+    /// [`TableWriter::add_sheet`] gave for a sheet beside the comparison).
+    pub fn write_table(pairs: &[Similarity], writer: &mut TableWriter, table: usize) -> Result<()> {
+        for pair in pairs {
+            writer.write_row(
+                table,
+                &[
+                    Cell::Text(&pair.speaker_a),
+                    Cell::Text(&pair.speaker_b),
+                    Cell::Score(pair.cosine),
+                    Cell::Count(pair.topics_shared as u64),
+                ],
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -68,6 +68,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         tenor compare out --speaker Lavrov --speaker Johnson\n  \
         tenor compare out --speaker Lavrov --speaker Johnson --topic ukraine --out lavrov_johnson.csv\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson --out lavrov_johnson.xlsx --similarity\n  \
+        tenor compare out --speaker Lavrov --speaker Johnson --out diff.csv --excel --delimiter ';' --decimal-comma\n  \
         tenor compare out --speaker Lavrov --speaker Johnson --by date --period month\n  \
         tenor compare data --speaker Volkonov --speaker Ashcombe   (scores the inputs first)")]
     Compare(CompareArgs),
@@ -104,7 +106,8 @@ enum Command {
 
 #[derive(Args)]
 struct CompareArgs {
-    /// A `tenor score` output folder, or inputs to score first (as for `tenor score`).
+    /// A `tenor score` output folder written as csv, tsv or jsonl (not xlsx), or inputs to score
+    /// first (as for `tenor score`).
     #[arg(required = true, value_name = "DIR_OR_INPUT")]
     inputs: Vec<String>,
     /// A speaker to compare (repeat; at least two). Matched ignoring case and accents, or by surname.
@@ -130,12 +133,16 @@ struct CompareArgs {
     /// Seed for resampling and permutations; the same seed gives the same table.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Write the comparison as CSV.
+    /// Write the comparison to FILE; its extension (.csv, .tsv, .xlsx, .jsonl) chooses the format
+    /// unless --format does. An xlsx workbook has a `compare` sheet and a README sheet.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Write the cosine similarity of the speakers' tone profiles as CSV.
+    /// Write the cosine similarity of the speakers' tone profiles to FILE (format as for --out).
+    /// Without FILE, it is a `similarity` sheet of the --out workbook.
     #[arg(long, value_name = "FILE")]
-    similarity: Option<PathBuf>,
+    similarity: Option<Option<PathBuf>>,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 #[derive(Subcommand)]
@@ -224,7 +231,8 @@ enum FormatName {
 #[derive(Args)]
 struct FormatArgs {
     /// Table format: csv, tsv, xlsx (one workbook with a sheet per table and a README sheet) or
-    /// jsonl (one JSON object per row). Default: csv, or for `rate` the extension of --out.
+    /// jsonl (one JSON object per row). Default: csv, or for `rate` and `compare` the extension of
+    /// --out.
     #[arg(long, value_enum)]
     format: Option<FormatName>,
     /// Field delimiter of csv (e.g. ';' where spreadsheets use a decimal comma).
@@ -873,7 +881,38 @@ fn explain(text: &str, lexicons: Vec<PathBuf>) -> Result<ExitCode> {
 
 fn compare(args: CompareArgs) -> Result<ExitCode> {
     use tenor::compare::{
-        ArticleGroups, CompareOptions, QuoteTable, compare, compare_grouped, similarity,
+        ArticleGroups, CompareOptions, Comparison, QuoteTable, Similarity, compare,
+        compare_grouped, similarity,
+    };
+    use tenor::output::TableWriter;
+    // Options are checked before any scoring, so that a mistake costs nothing.
+    let out_format = match &args.out {
+        Some(path) => Some(args.format.table_format(TableFormat::for_path(path))?),
+        None => None,
+    };
+    let out_is_workbook = out_format == Some(TableFormat::Xlsx);
+    // The similarity table is a sheet of the --out workbook when --similarity names no other file.
+    let similarity_sheet = match &args.similarity {
+        Some(None) => {
+            if !out_is_workbook {
+                return Err(tenor::Error::Usage(
+                    "--similarity without a FILE puts the table in the --out workbook: give \
+                     --out FILE.xlsx, or --similarity FILE"
+                        .to_string(),
+                )
+                .into());
+            }
+            true
+        }
+        Some(Some(path)) => out_is_workbook && args.out.as_deref() == Some(path.as_path()),
+        None => false,
+    };
+    let similarity_file = match args.similarity.clone().flatten() {
+        Some(path) if !similarity_sheet => {
+            let format = args.format.table_format(TableFormat::for_path(&path))?;
+            Some((path, format))
+        }
+        _ => None,
     };
     let period = tenor::groups::Period::from(args.period);
     let group_field = args.by.as_deref().map(GroupField::parse);
@@ -884,9 +923,13 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
     let mut _scratch_guard: Option<ScratchDir> = None;
     // From inputs, each article's group is taken from its record as it is scored.
     let mut groups_from_inputs: Vec<(String, String)> = Vec::new();
-    let from_folder = args.inputs.len() == 1 && folder.join("quotes.csv").is_file();
-    let table_path = if from_folder {
-        folder
+    let quote_table = match args.inputs.as_slice() {
+        [_] if folder.is_dir() => QuoteTable::find_in(&folder)?,
+        _ => None,
+    };
+    let from_folder = quote_table.is_some();
+    let table_path = if let Some(path) = quote_table {
+        path
     } else {
         // Score the inputs into a scratch folder first; it is removed when done.
         let scratch = std::env::temp_dir().join(format!("tenor-compare-{}", std::process::id()));
@@ -947,25 +990,29 @@ fn compare(args: CompareArgs) -> Result<ExitCode> {
         }
     };
     print!("{comparison}");
+    let pairs = match &args.similarity {
+        Some(_) => Some(similarity(&table.rows, &args.speakers, options.min_quotes)?),
+        None => None,
+    };
     if let Some(path) = &args.out {
-        comparison.save_csv(path)?;
-    }
-    if let Some(path) = &args.similarity {
-        let pairs = similarity(&table.rows, &args.speakers, options.min_quotes)?;
-        let mut writer =
-            csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-        writer.write_record(["speaker_a", "speaker_b", "cosine", "topics_shared"])?;
-        for p in pairs {
-            writer.write_record([
-                p.speaker_a,
-                p.speaker_b,
-                p.cosine.map(|c| format!("{c:.4}")).unwrap_or_default(),
-                p.topics_shared.to_string(),
-            ])?;
+        let mut writer = TableWriter::create(
+            path,
+            out_format.unwrap_or_default(),
+            Comparison::SHEET,
+            comparison.column_docs(),
+        )?;
+        comparison.write_table(&mut writer)?;
+        if let (Some(pairs), true) = (&pairs, similarity_sheet) {
+            let sheet = writer.add_sheet(Similarity::SHEET, Similarity::column_docs())?;
+            Similarity::write_table(pairs, &mut writer, sheet)?;
         }
-        writer
-            .flush()
-            .with_context(|| format!("writing {}", path.display()))?;
+        writer.finish()?;
+    }
+    if let (Some(pairs), Some((path, format))) = (&pairs, similarity_file) {
+        let mut writer =
+            TableWriter::create(path, format, Similarity::SHEET, Similarity::column_docs())?;
+        Similarity::write_table(pairs, &mut writer, 0)?;
+        writer.finish()?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Writing results as tables: quotes, articles, speakers, speaker_topics and quote_topics in an
 //! output directory ([`OutputDir`]), the tables of `tenor rate` ([`RateWriter`], [`TargetWriter`]),
-//! and quotes streamed to a pipe as they are found ([`QuoteStream`]).
+//! quotes streamed to a pipe as they are found ([`QuoteStream`]), and tables that other modules
+//! define at run time ([`TableWriter`], [`TableStream`]).
 //!
 //! A [`TableFormat`] says how: CSV or TSV files (optionally shaped for spreadsheets: byte order mark,
 //! CRLF line ends, another delimiter, decimal commas), one JSON object per line, or one xlsx workbook
@@ -37,6 +38,7 @@
 //! ```
 
 pub mod columns;
+mod custom;
 mod delimited;
 mod jsonl;
 mod xlsx;
@@ -56,6 +58,7 @@ use delimited::DelimitedCells;
 use jsonl::JsonCells;
 
 pub use columns::{ColumnDoc, ColumnKind};
+pub use custom::{Cell, TableStream, TableWriter};
 
 pub const QUOTES_TABLE: &str = "quotes.csv";
 pub const ARTICLES_TABLE: &str = "articles.csv";

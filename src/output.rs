@@ -52,7 +52,7 @@ use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSumma
 use crate::error::{Error, Result};
 use crate::groups::{GROUPS_NAME, GroupRow, Groups};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TargetScore};
-use crate::scoring::{Scored, Scores};
+use crate::scoring::{Evidence, Scored, Scores};
 
 use delimited::DelimitedCells;
 use jsonl::JsonCells;
@@ -735,9 +735,19 @@ impl RateWriter {
     }
 
     pub fn write(&mut self, id: &str, scored: &Scored) -> Result<()> {
+        let mut joined = std::mem::take(&mut self.joined);
+        join_evidence(&scored.evidence, &mut joined);
+        let written = self.write_joined(id, &scored.scores, &joined);
+        self.joined = joined;
+        written
+    }
+
+    /// [`RateWriter::write`] with the evidence already joined by [`join_evidence`]: a worker thread
+    /// can join it into one string while the scored evidence stays in its buffers for the next text.
+    pub fn write_joined(&mut self, id: &str, scores: &Scores, evidence: &str) -> Result<()> {
         match &mut self.sink {
-            OneTable::File(file) => rate_row(&mut file.cells, id, scored, &mut self.joined),
-            OneTable::Workbook(book) => rate_row(&mut book.sheet(0), id, scored, &mut self.joined),
+            OneTable::File(file) => rate_row(&mut file.cells, id, scores, evidence),
+            OneTable::Workbook(book) => rate_row(&mut book.sheet(0), id, scores, evidence),
         }
     }
 
@@ -990,19 +1000,26 @@ fn target_rows(
     Ok(())
 }
 
-fn rate_row(cells: &mut impl Cells, id: &str, scored: &Scored, joined: &mut String) -> Result<()> {
+fn rate_row(cells: &mut impl Cells, id: &str, values: &Scores, evidence: &str) -> Result<()> {
     cells.text(id)?;
-    scores(cells, &scored.scores)?;
-    joined.clear();
-    for (i, evidence) in scored.evidence.iter().enumerate() {
-        if i > 0 {
-            joined.push(';');
-        }
-        // Writing into a String cannot fail.
-        let _ = write!(joined, "{evidence}");
-    }
-    cells.text(joined)?;
+    scores(cells, values)?;
+    cells.text(evidence)?;
     cells.end_row()
+}
+
+/// The evidence column of `tenor rate` into `out` (cleared first): each [`Evidence`] as its Display
+/// writes it (`label:value`, two decimals), `;`-separated.
+pub fn join_evidence(evidence: &[Evidence], out: &mut String) {
+    out.clear();
+    for (i, evidence) in evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        // As Display writes it, without the formatting machinery.
+        out.push_str(&evidence.label);
+        out.push(':');
+        push_two_decimals(evidence.value, out);
+    }
 }
 
 fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
@@ -1192,13 +1209,52 @@ fn format_score(value: f64, out: &mut String) {
         if units < 0 {
             out.push('-');
         }
-        let units = units.unsigned_abs();
-        let _ = write!(out, "{}.{:04}", units / 10_000, units % 10_000);
+        push_fixed::<4>(units.unsigned_abs(), out);
         return;
     }
     let _ = write!(out, "{value:.4}");
     if out == "-0.0000" {
         out.remove(0);
+    }
+}
+
+/// `units / 10^DECIMALS` with exactly `DECIMALS` digits after the point and at least one before it.
+/// Written by hand: `write!` with `{:04}` costs several times the arithmetic, once per cell.
+fn push_fixed<const DECIMALS: usize>(units: u64, out: &mut String) {
+    let scale = 10u64.pow(DECIMALS as u32);
+    let (whole, mut fraction) = (units / scale, units % scale);
+    if whole < 10 {
+        // Scores lie in -1..=1 and evidence values within a few units of zero.
+        out.push(char::from(b'0' + whole as u8));
+    } else {
+        let _ = write!(out, "{whole}");
+    }
+    out.push('.');
+    let mut digits = [b'0'; DECIMALS];
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    for digit in digits {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`),
+/// without the exact float formatter, which costs more than the rest of a row. An `f32` times 100 is
+/// exact in an `f64`, so rounding it gives the same digits except on an exact tie, which Rust's
+/// formatter breaks its own way: ties and non-finite values take the exact path.
+fn push_two_decimals(value: f32, out: &mut String) {
+    let scaled = f64::from(value) * 100.0;
+    let units = scaled.round();
+    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
+        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
+        if value.is_sign_negative() {
+            out.push('-');
+        }
+        push_fixed::<2>(units.abs() as u64, out);
+    } else {
+        let _ = write!(out, "{value:.2}");
     }
 }
 
@@ -1259,6 +1315,83 @@ mod tests {
             }
             assert_eq!(out, exact, "{value:e}");
         }
+    }
+
+    #[test]
+    fn evidence_values_print_as_their_display_does() {
+        let mut out = String::new();
+        let mut x: u32 = 0x9E37_79B9;
+        let mut check = |value: f32| {
+            out.clear();
+            push_two_decimals(value, &mut out);
+            assert_eq!(out, format!("{value:.2}"), "{value:e}");
+        };
+        // Exact ties (0.125, 2.5 hundredths), signed zeros, values that round to zero, big and odd ones.
+        for value in [
+            0.125,
+            -0.125,
+            0.375,
+            0.005,
+            -0.005,
+            0.0,
+            -0.0,
+            -0.001,
+            0.994_999,
+            1.0,
+            -2.5,
+            1e9,
+            3.4e38,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MIN_POSITIVE,
+        ] {
+            check(value);
+        }
+        for i in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            check(match i % 3 {
+                0 => (x % 80_001) as f32 / 10_000.0 - 4.0,
+                1 => f32::from_bits(x),
+                _ => (x % 801) as f32 / 200.0 - 2.0,
+            });
+        }
+    }
+
+    #[test]
+    fn a_rate_row_joins_evidence_as_label_colon_value() {
+        let scored = Scored {
+            scores: Scores::default(),
+            evidence: vec![
+                Evidence {
+                    label: "low point".to_owned(),
+                    value: -2.125,
+                },
+                Evidence {
+                    label: "assertiveness:firm".to_owned(),
+                    value: 0.5,
+                },
+            ],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let mut writer = RateWriter::create(&path).unwrap();
+        writer.write("s1", &scored).unwrap();
+        writer.finish().unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        let row = written.lines().nth(1).unwrap();
+        let expected = scored
+            .evidence
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>();
+        assert!(row.ends_with(&format!(",{}", expected.join(";"))), "{row}");
+        assert!(
+            row.ends_with(",low point:-2.12;assertiveness:firm:0.50"),
+            "{row}"
+        );
     }
 
     #[test]

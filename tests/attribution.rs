@@ -279,3 +279,23 @@ fn attribution_time_grows_linearly_with_a_crowded_paragraph() {
         "time grows faster than linearly: ratio {worst:.2}"
     );
 }
+
+#[test]
+fn a_cue_used_as_a_modifier_does_not_start_reported_speech() {
+    // "alleged" here describes the interference; the speech is all Varga's, under "told".
+    let text = "Ms Varga told him that, although the two capitals disagreed over fishing rights and \
+                alleged interference by hackers, both sides had to keep talking.";
+    let got = show(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, QuoteKind::Indirect);
+    assert!(got[0].1.contains("alleged interference"), "{got:?}");
+    assert!(got[0].1.ends_with("had to keep talking"), "{got:?}");
+    // As a verb after "and" it still reports speech.
+    let text = "The minister denied the report and alleged that the documents were forged.";
+    let got = show(text);
+    assert!(
+        got.iter()
+            .any(|q| q.1.starts_with("the documents were forged")),
+        "{got:?}"
+    );
+}

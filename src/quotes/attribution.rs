@@ -126,6 +126,32 @@ const NOT_SPEECH_BEFORE: &[&str] = &[
 ];
 
 /// Words between a subject and its cue verb: auxiliaries and time adverbs ("has also said").
+/// Prepositions after which a cue's past participle can only be a modifier ("over alleged abuse").
+const PREPOSITIONS_BEFORE_MODIFIER: [&str; 14] = [
+    "of",
+    "over",
+    "about",
+    "against",
+    "amid",
+    "despite",
+    "from",
+    "into",
+    "by",
+    "with",
+    "for",
+    "on",
+    "among",
+    "following",
+];
+
+/// Words that open what a verb of saying takes after "and": a clause, an object or an adverbial.
+const CLAUSE_OR_OBJECT_OPENERS: [&str; 40] = [
+    "that", "to", "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our",
+    "my", "your", "him", "them", "us", "me", "it", "he", "she", "they", "we", "you", "how", "what",
+    "why", "when", "where", "whether", "if", "there", "not", "in", "on", "at", "also", "last",
+    "earlier",
+];
+
 const AUXILIARIES: &[&str] = &[
     "has",
     "had",
@@ -520,6 +546,9 @@ impl<'a, 't> Article<'a, 't> {
         }
         let prev_raw = self.seg.token_text(i - 1);
         let prev = self.r.words_from(i - 1, i).0[0];
+        if self.used_as_adjective(i, prev) {
+            return true;
+        }
         prev_raw.ends_with("\u{2019}s")
             || prev_raw.ends_with("'s")
             || matches!(
@@ -540,6 +569,28 @@ impl<'a, 't> Article<'a, 't> {
                     | "those"
                     | "whose"
             )
+    }
+
+    /// A past participle of a cue before a bare noun phrase modifies it: "over alleged abuse", "and
+    /// alleged interference by hackers", "of reported attacks". No subject can stand between a
+    /// preposition and a finite verb, and after "and" a verb of saying takes a clause ("and alleged
+    /// that"), an object that starts with a determiner or pronoun ("and warned the minister"), or a
+    /// name, never a lowercase noun straight away.
+    fn used_as_adjective(&self, i: usize, prev: &str) -> bool {
+        let word = self.r.lower_word(i);
+        if !word.ends_with("ed") || i + 1 >= self.seg.tokens.len() {
+            return false;
+        }
+        if PREPOSITIONS_BEFORE_MODIFIER.contains(&prev) {
+            return true;
+        }
+        if !matches!(prev, "and" | "or") || self.seg.tokens[i + 1].kind != TokenKind::Word {
+            return false;
+        }
+        let next_raw = self.seg.token_text(i + 1);
+        let next = self.r.lower_word(i + 1);
+        next_raw.chars().next().is_some_and(char::is_lowercase)
+            && !CLAUSE_OR_OBJECT_OPENERS.contains(&next)
     }
 
     fn followed_by_cue(&self, i: usize, end: usize) -> bool {

@@ -177,19 +177,33 @@ impl Bootstrap {
         self.resamples > 0 && self.confidence > 0.0 && self.confidence < 1.0
     }
 
-    /// The percentile interval of the resampled statistics.
-    fn interval(&self, mut statistics: Vec<f64>) -> Interval {
-        statistics.sort_unstable_by(f64::total_cmp);
+    /// The percentile interval of the resampled statistics. Only four order statistics are needed, so
+    /// two selections (linear) stand in for a full sort, with the same result.
+    fn interval(&self, statistics: &mut [f64]) -> Interval {
         let tail = (1.0 - self.confidence) / 2.0;
         Interval {
-            low: quantile_of_sorted(&statistics, tail),
-            high: quantile_of_sorted(&statistics, 1.0 - tail),
+            low: quantile_by_selection(statistics, tail),
+            high: quantile_by_selection(statistics, 1.0 - tail),
         }
     }
 }
 
-/// The `q` quantile of sorted, non-empty `xs`, interpolating linearly between order statistics (the
-/// definition spreadsheets and R use by default).
+/// The `q` quantile of non-empty `xs`, interpolating linearly between order statistics (the definition
+/// spreadsheets and R use by default). Reorders `xs`.
+fn quantile_by_selection(xs: &mut [f64], q: f64) -> f64 {
+    let position = (xs.len() - 1) as f64 * q;
+    let below = position.floor() as usize;
+    let (_, &mut low, above) = xs.select_nth_unstable_by(below, f64::total_cmp);
+    if position == below as f64 {
+        return low;
+    }
+    // The next order statistic is the smallest of those placed above the selected one.
+    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    low + (position - below as f64) * (high - low)
+}
+
+/// The `q` quantile of sorted, non-empty `xs`, as [`quantile_by_selection`] computes it.
+#[cfg(test)]
 fn quantile_of_sorted(xs: &[f64], q: f64) -> f64 {
     let position = (xs.len() - 1) as f64 * q;
     let below = position.floor() as usize;
@@ -230,10 +244,67 @@ pub fn bootstrap_mean(xs: &[f64], options: &Bootstrap) -> Option<Interval> {
         return None;
     }
     let mut rng = Rng::new(options.seed);
-    let means = (0..options.resamples)
+    let mut means: Vec<f64> = (0..options.resamples)
         .map(|_| resampled_mean(xs, &mut rng))
         .collect();
-    Some(options.interval(means))
+    Some(options.interval(&mut means))
+}
+
+/// Percentile bootstrap intervals of the means of the columns of `rows`, resampled together: each
+/// resample draws one set of rows and serves every column, so nine scores of a quote cost one stream
+/// of random numbers rather than nine. Only the columns marked in `wanted` get an interval; the others
+/// are `None`, as are all when `rows` is empty or the options are unusable.
+///
+/// Rows are drawn by position, so callers that want an answer independent of input order put the rows
+/// in a canonical order first.
+///
+/// ```
+/// use tenor::stats::{bootstrap_column_means, Bootstrap};
+///
+/// let rows = [[0.2, -0.5], [0.3, -0.4], [0.25, -0.6], [0.35, -0.5]];
+/// let [first, second] = bootstrap_column_means(&rows, [true, false], &Bootstrap::default());
+/// assert!(first.unwrap().contains(0.275));
+/// assert_eq!(second, None);
+/// ```
+pub fn bootstrap_column_means<const K: usize>(
+    rows: &[[f32; K]],
+    wanted: [bool; K],
+    options: &Bootstrap,
+) -> [Option<Interval>; K] {
+    let mut intervals = [None; K];
+    if rows.is_empty() || !options.is_usable() || !wanted.contains(&true) {
+        return intervals;
+    }
+    let (n, resamples) = (rows.len(), options.resamples);
+    // Column-major, so that each column's means are one slice to select from.
+    let mut means = vec![0.0f64; K * resamples];
+    let mut rng = Rng::new(options.seed);
+    for r in 0..resamples {
+        let mut sums = [0.0f64; K];
+        let mut add = |row: &[f32; K]| {
+            for (sum, &v) in sums.iter_mut().zip(row) {
+                *sum += f64::from(v);
+            }
+        };
+        for _ in 0..n / 2 {
+            let (i, j) = rng.two_below(n);
+            add(&rows[i]);
+            add(&rows[j]);
+        }
+        if n % 2 == 1 {
+            add(&rows[rng.below(n)]);
+        }
+        for (k, sum) in sums.iter().enumerate() {
+            means[k * resamples + r] = sum / n as f64;
+        }
+    }
+    for (k, interval) in intervals.iter_mut().enumerate() {
+        if wanted[k] {
+            let column = &mut means[k * resamples..(k + 1) * resamples];
+            *interval = Some(options.interval(column));
+        }
+    }
+    intervals
 }
 
 /// The percentile bootstrap interval of `mean(a) - mean(b)`, resampling each group on its own (the groups
@@ -254,10 +325,10 @@ pub fn bootstrap_mean_difference(a: &[f64], b: &[f64], options: &Bootstrap) -> O
         return None;
     }
     let mut rng = Rng::new(options.seed);
-    let differences = (0..options.resamples)
+    let mut differences: Vec<f64> = (0..options.resamples)
         .map(|_| resampled_mean(a, &mut rng) - resampled_mean(b, &mut rng))
         .collect();
-    Some(options.interval(differences))
+    Some(options.interval(&mut differences))
 }
 
 /// Cliff's delta: the probability that a value from `a` exceeds one from `b`, minus the probability of
@@ -557,6 +628,46 @@ mod tests {
             ..Bootstrap::default()
         };
         assert_eq!(bootstrap_mean(&[1.0], &unusable), None);
+    }
+
+    #[test]
+    fn selection_gives_the_quantiles_a_sort_gives() {
+        let mut rng = Rng::new(5);
+        for len in [1, 2, 7, 2000] {
+            let xs: Vec<f64> = (0..len).map(|_| rng.below(50) as f64 / 7.0).collect();
+            let mut sorted = xs.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            for q in [0.0, 0.025, 0.5, 0.975, 1.0] {
+                let mut scratch = xs.clone();
+                let selected = quantile_by_selection(&mut scratch, q);
+                let want = quantile_of_sorted(&sorted, q);
+                assert_eq!(selected.to_bits(), want.to_bits(), "len {len} q {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn columns_resampled_together_share_their_draws() {
+        // The second column is the first plus one: with shared draws every resampled mean is too,
+        // so the intervals are the first's shifted by one.
+        let mut rng = Rng::new(11);
+        let rows: Vec<[f32; 3]> = (0..40)
+            .map(|_| {
+                let v = rng.below(100) as f32 / 64.0;
+                [v, v + 1.0, 0.5]
+            })
+            .collect();
+        let options = Bootstrap::default();
+        let [a, b, c] = bootstrap_column_means(&rows, [true, true, false], &options);
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(
+            close(a.low + 1.0, b.low) && close(a.high + 1.0, b.high),
+            "{a:?} {b:?}"
+        );
+        assert!(a.high > a.low);
+        assert_eq!(c, None);
+        let none = bootstrap_column_means::<3>(&[], [true; 3], &options);
+        assert_eq!(none, [None; 3]);
     }
 
     #[test]

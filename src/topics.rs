@@ -114,8 +114,9 @@ impl TopicLexicon {
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            // A few thousand short patterns: the DFA is small and the fastest to search.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            // Built at every start: the contiguous NFA builds several times faster than a DFA of
+            // the same few thousand patterns and searches quotes nearly as fast.
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             // The longest phrase wins: "trade union" over "trade", "nuclear power" over "nuclear".
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)

@@ -177,15 +177,59 @@ impl Bootstrap {
         self.resamples > 0 && self.confidence > 0.0 && self.confidence < 1.0
     }
 
-    /// The percentile interval of the resampled statistics. Only four order statistics are needed, so
-    /// two selections (linear) stand in for a full sort, with the same result.
+    /// The percentile interval of the resampled statistics. Only four order statistics are needed,
+    /// so a full sort is avoided, with the same result: narrow tails (the usual 2.5% of 2,000) are
+    /// found in one pass that keeps the few smallest and largest values seen, wide ones by two
+    /// selections.
     fn interval(&self, statistics: &mut [f64]) -> Interval {
         let tail = (1.0 - self.confidence) / 2.0;
+        let n = statistics.len();
+        let low_position = (n - 1) as f64 * tail;
+        let high_position = (n - 1) as f64 * (1.0 - tail);
+        // Order statistics needed: 0..=ceil(low) from the bottom, floor(high)..n from the top.
+        let bottom = low_position.ceil() as usize + 1;
+        let top = n - high_position.floor() as usize;
+        if bottom + top > n / 8 {
+            return Interval {
+                low: quantile_by_selection(statistics, tail),
+                high: quantile_by_selection(statistics, 1.0 - tail),
+            };
+        }
+        let smallest = extremes(statistics, bottom, |a, b| a < b);
+        let largest = extremes(statistics, top, |a, b| a > b);
+        // The i-th order statistic, for i in either tail.
+        let order = |i: usize| {
+            if i < bottom {
+                smallest[i]
+            } else {
+                largest[n - 1 - i]
+            }
+        };
+        let interpolate = |position: f64| {
+            let below = position.floor();
+            let (low, high) = (order(below as usize), order(position.ceil() as usize));
+            low + (position - below) * (high - low)
+        };
         Interval {
-            low: quantile_by_selection(statistics, tail),
-            high: quantile_by_selection(statistics, 1.0 - tail),
+            low: interpolate(low_position),
+            high: interpolate(high_position),
         }
     }
+}
+
+/// The `k` values of `xs` that come first by `before` (a strict order), in that order. Most values
+/// are rejected by one comparison with the last kept, so this is one cheap pass when `k` is small.
+fn extremes(xs: &[f64], k: usize, before: impl Fn(f64, f64) -> bool) -> Vec<f64> {
+    let mut kept: Vec<f64> = Vec::with_capacity(k + 1);
+    for &x in xs {
+        if kept.len() == k && !before(x, kept[k - 1]) {
+            continue;
+        }
+        let at = kept.partition_point(|&y| !before(x, y));
+        kept.insert(at, x);
+        kept.truncate(k);
+    }
+    kept
 }
 
 /// The `q` quantile of non-empty `xs`, interpolating linearly between order statistics (the definition
@@ -643,6 +687,34 @@ mod tests {
                 let want = quantile_of_sorted(&sorted, q);
                 assert_eq!(selected.to_bits(), want.to_bits(), "len {len} q {q}");
             }
+        }
+    }
+
+    #[test]
+    fn the_interval_is_the_quantiles_of_the_sorted_statistics() {
+        let mut rng = Rng::new(8);
+        for (resamples, confidence) in [(2000, 0.95), (2000, 0.5), (40, 0.95), (1, 0.9)] {
+            let options = Bootstrap {
+                resamples,
+                confidence,
+                seed: 0,
+            };
+            // A coarse grid, so that ties are common.
+            let xs: Vec<f64> = (0..resamples)
+                .map(|_| rng.below(300) as f64 / 9.0)
+                .collect();
+            let mut sorted = xs.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let tail = (1.0 - confidence) / 2.0;
+            let want = Interval {
+                low: quantile_of_sorted(&sorted, tail),
+                high: quantile_of_sorted(&sorted, 1.0 - tail),
+            };
+            assert_eq!(
+                options.interval(&mut xs.clone()),
+                want,
+                "{resamples} {confidence}"
+            );
         }
     }
 

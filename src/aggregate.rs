@@ -933,7 +933,7 @@ impl Aggregates {
             self.run_speaker(row, &cells_of[row as usize])
                 .write_to(&mut out)?;
         }
-        drop(out.into_inner().map_err(|e| e.into_error())?);
+        out.flush()?;
         Ok(run)
     }
 

@@ -927,13 +927,15 @@ impl Aggregates {
         let name = format!("tenor-run-{}-{tag:016x}.bin", std::process::id());
         // Made before writing, so that a failed write removes the file.
         let run = Run::create(std::env::temp_dir().join(name))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, &run.file);
-        let cells_of = self.cells_by_speaker();
-        for row in self.sorted_speakers() {
-            self.run_speaker(row, &cells_of[row as usize])
-                .write_to(&mut out)?;
+        {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, &run.file);
+            let cells_of = self.cells_by_speaker();
+            for row in self.sorted_speakers() {
+                self.run_speaker(row, &cells_of[row as usize])
+                    .write_to(&mut out)?;
+            }
+            out.flush()?;
         }
-        out.flush()?;
         Ok(run)
     }
 

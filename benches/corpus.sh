@@ -9,13 +9,20 @@
 # are pinned with taskset. The scratch folder holds the decompressed corpus, the yardstick's cargo
 # project and the outputs; nothing of it is committed.
 #
+# On a shared machine wall time says more about the neighbours than about tenor, so the table also
+# gives the CPU time (user + system) and the text MB per CPU second, which move much less.
+#
 # Knobs (environment):
 #   TENOR_SHARED        the shared folder (default: ../shared next to the repository or the main
 #                       checkout of a worktree)
 #   TENOR_CORPUS_DIR    scratch folder (default ${TMPDIR:-/tmp}/tenor-corpus)
 #   TENOR_CORPUS_RUNS   timed runs per command (default 5)
 #   TENOR_BIN           a tenor binary to measure instead of building this checkout
-#   TENOR_CORPUS_BIG_MB size of the memory test's input in MB (default 1024; 0 leaves it out)
+#   TENOR_CORPUS_BIG_MB size of the memory test's largest input in MB (default 1024; 0 leaves the
+#                       memory test out). The test also runs on the corpus itself and on a tenth of
+#                       the largest input, to show whether peak memory grows with the input.
+#   TENOR_CORPUS_MEM_CI the --ci-resamples values the memory test runs with (default "2000 0":
+#                       intervals keep every quote's scores, so memory with them grows with the input)
 
 set -uo pipefail
 
@@ -23,6 +30,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCRATCH=${TENOR_CORPUS_DIR:-${TMPDIR:-/tmp}/tenor-corpus}
 RUNS=${TENOR_CORPUS_RUNS:-5}
 BIG_MB=${TENOR_CORPUS_BIG_MB:-1024}
+MEM_CI=${TENOR_CORPUS_MEM_CI:-2000 0}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "corpus.sh: $*"; exit 1; }
@@ -119,6 +127,7 @@ else
     VERSION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 fi
 printf 'The talks were constructive and useful.\n' >"$SCRATCH/one.txt"
+head -n 1 "$NEWS" >"$SCRATCH/one.jsonl"
 
 # ---------------------------------------------------------------- timing
 # name|command, one per line; commands are run by hyperfine without a shell.
@@ -127,7 +136,10 @@ COMMANDS=(
     "tenor score --threads 1 (1 core)|taskset -c 0 $TENOR score $NEWS --out $SCRATCH/out/t1 --threads 1 --quiet"
     "tenor score --threads 1 (2 cores)|$TENOR score $NEWS --out $SCRATCH/out/t1b --threads 1 --quiet"
     "tenor score --threads 2 (2 cores)|$TENOR score $NEWS --out $SCRATCH/out/t2 --threads 2 --quiet"
+    "tenor score --threads 1 --ci-resamples 0 (2 cores)|$TENOR score $NEWS --out $SCRATCH/out/t1n --threads 1 --quiet --ci-resamples 0"
+    "tenor score --threads 2 --ci-resamples 0 (2 cores)|$TENOR score $NEWS --out $SCRATCH/out/t2n --threads 2 --quiet --ci-resamples 0"
     "tenor rate, 1 line (start-up)|$TENOR rate $SCRATCH/one.txt --out $SCRATCH/out/one.csv --threads 1"
+    "tenor score, 1 article (start-up)|$TENOR score $SCRATCH/one.jsonl --out $SCRATCH/out/one --threads 1 --quiet"
 )
 RESULTS=()
 for entry in "${COMMANDS[@]}"; do
@@ -136,6 +148,7 @@ for entry in "${COMMANDS[@]}"; do
     key=$(printf '%s' "$name" | tr -c 'a-z0-9' '_')
     runs=$RUNS
     [[ $name == *start-up* ]] && runs=$((RUNS * 4))
+    load=$(cut -d' ' -f1 /proc/loadavg)
     # tenor exits 3 when it skipped records; that is a result, not a failure.
     hyperfine -N --style basic --warmup 1 --runs "$runs" -i --export-json "$SCRATCH/$key.json" \
         "$command" >&2 || { RESULTS+=("$name|failed"); continue; }
@@ -144,7 +157,7 @@ for entry in "${COMMANDS[@]}"; do
     peak=$(tail -1 "$SCRATCH/$key.rss")
     RESULTS+=("$name|$(python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print(r["median"], r["min"], r["max"], r["user"] + r["system"])' "$SCRATCH/$key.json") $peak")
+print(r["median"], r["min"], r["max"], r["user"] + r["system"])' "$SCRATCH/$key.json") $peak $load")
 done
 
 # ---------------------------------------------------------------- memory on a large input
@@ -169,16 +182,15 @@ with open(target, "w", encoding="utf-8") as out:
             written += len(line.encode("utf-8"))
 PY
     fi
-    for size in half full; do
-        input=$BIG
-        if [[ $size == half ]]; then
-            input=$SCRATCH/big-half.jsonl
-            [[ -f $input ]] || head -c $((want / 2)) "$BIG" | sed '$d' >"$input"
-        fi
-        say "-- memory: tenor score --threads 2 on $(du -m "$input" | cut -f1) MB"
-        /usr/bin/time -f '%e %M' -o "$SCRATCH/big-$size.time" \
-            "$TENOR" score "$input" --out "$SCRATCH/out/big-$size" --threads 2 --quiet
-        BIG_NOTE+="$(du -m "$input" | cut -f1) MB input: $(awk '{printf "%.1f s, peak RSS %.0f MB", $1, $2 / 1024}' "$SCRATCH/big-$size.time"); "
+    TENTH=$SCRATCH/big-tenth.jsonl
+    [[ -f $TENTH ]] || head -c $((want / 10)) "$BIG" | sed '$d' >"$TENTH"
+    for input in "$NEWS" "$TENTH" "$BIG"; do
+        for ci in $MEM_CI; do
+            say "-- memory: tenor score --threads 2 --ci-resamples $ci on $(du -m "$input" | cut -f1) MB"
+            /usr/bin/time -f '%e %U %S %M' -o "$SCRATCH/mem.time" "$TENOR" score "$input" \
+                --out "$SCRATCH/out/mem" --threads 2 --quiet --ci-resamples "$ci"
+            BIG_NOTE+="$(du -m "$input" | cut -f1) MB, --ci-resamples $ci: $(awk '{printf "peak RSS %.0f MB (%.0f s wall, %.0f s CPU)", $4 / 1024, $1, $2 + $3}' "$SCRATCH/mem.time")"$'\n'
+        done
     done
 fi
 
@@ -193,28 +205,41 @@ fi
     python3 - "$TEXT_BYTES" "${RESULTS[@]}" <<'PY'
 import sys
 text = int(sys.argv[1])
-rows, floor = [], None
+rows, floor, floor_cpu, medians = [], None, None, {}
 for entry in sys.argv[2:]:
     name, _, rest = entry.partition("|")
     if rest == "failed":
-        rows.append((name, "failed") + ("-",) * 6)
+        rows.append((name, "failed") + ("-",) * 8)
         continue
-    med, lo, hi, cpu, peak = rest.split()
-    med = float(med)
+    med, lo, hi, cpu, peak, load = rest.split()
+    med, cpu = float(med), float(cpu)
+    medians[name] = med
+    startup = "start-up" in name
     if name.startswith("yardstick"):
-        floor = med
-    rows.append((name, f"{med:.3f}", f"{float(lo):.3f}", f"{float(hi):.3f}", f"{float(cpu):.3f}",
-                 "-" if "start-up" in name else f"{text / med / 1e6:.1f}",
+        floor, floor_cpu = med, cpu
+    rows.append((name, f"{med:.3f}", f"{float(lo):.3f}", f"{float(hi):.3f}", f"{cpu:.3f}",
+                 "-" if startup else f"{text / med / 1e6:.1f}",
+                 "-" if startup else f"{text / cpu / 1e6:.1f}",
                  f"{int(peak) / 1024:.0f}",
-                 f"{med / floor:.1f}" if floor and "start-up" not in name else "-"))
-header = ("command", "median s", "min s", "max s", "cpu s", "text MB/s", "peak RSS MB", "x yardstick")
+                 f"{med / floor:.1f} / {cpu / floor_cpu:.1f}" if floor and not startup else "-",
+                 load))
+header = ("command", "median s", "min s", "max s", "cpu s", "text MB/s", "MB/cpu s", "peak RSS MB",
+          "x yardstick (wall / cpu)", "load")
 widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
 for r in [header] + rows:
     print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+print()
+for suffix in ("", " --ci-resamples 0"):
+    one = medians.get(f"tenor score --threads 1{suffix} (2 cores)")
+    two = medians.get(f"tenor score --threads 2{suffix} (2 cores)")
+    if one and two:
+        print(f"scaling, 1 to 2 threads{suffix or ' (default intervals)'}: {one / two:.2f}x (median wall)")
 PY
-    [[ -n $BIG_NOTE ]] && echo && echo "memory (tenor score --threads 2): $BIG_NOTE"
+    [[ -n $BIG_NOTE ]] && echo && echo "memory (tenor score --threads 2; JSON size):" && printf '%s' "$BIG_NOTE"
     echo
     echo "cpu s = mean user + system time; text MB/s = bytes of article text / median wall time;"
-    echo "x yardstick = median / the yardstick's median (the goal is within 4)."
+    echo "MB/cpu s = bytes of article text / cpu s (what one core does, whatever the neighbours do);"
+    echo "x yardstick = median / the yardstick's median, and the same for cpu s (the goal is within 4);"
+    echo "load = the 1-minute load average when the command's runs began."
 } | tee "$SCRATCH/results.txt"
 say "(results also in $SCRATCH/results.txt)"

@@ -320,22 +320,29 @@ rest = sys.argv[3:]
 names, versions, times, rss, lines, outputs = (rest[i * count:(i + 1) * count] for i in range(6))
 times = [t[2:].split() if t[2:] else None for t in times]
 median = {name: float(t[0]) for name, t in zip(names, times) if t}
-tenor = median.get("tenor")
+cpus = {name: float(t[3]) for name, t in zip(names, times) if t and t[3] != "-"}
+tenor, tenor_cpu = median.get("tenor"), cpus.get("tenor")
 yardstick = median.get("yardstick: split words")
 
-header = ("tool", "version", "median s", "min s", "max s", "cpu s", "sentences/s", "peak RSS MB",
-          "lines out", "tenor speed x", "x yardstick time")
+# On a busy machine a pinned process waits for its core, so wall time grows with the load while
+# CPU time hardly moves: the cpu columns are the ones to compare across sessions.
+header = ("tool", "version", "median s", "min s", "max s", "cpu s", "sentences/s",
+          "sentences/cpu s", "peak RSS MB", "lines out", "tenor speed x (wall / cpu)",
+          "x yardstick time")
 rows = []
 for name, version, t, mb, out in zip(names, versions, times, rss, lines):
     if t is None:
-        rows.append((name, version, "failed", "-", "-", "-", "-", mb, out, "-", "-"))
+        rows.append((name, version, "failed", "-", "-", "-", "-", "-", mb, out, "-", "-"))
         continue
     med, lo, hi = (float(x) for x in t[:3])
-    cpu = f"{float(t[3]):.3f}" if t[3] != "-" else "-"
+    cpu = cpus.get(name)
+    speed = "-"
+    if tenor and name != "tenor":
+        speed = f"{med / tenor:.2f}" + (f" / {cpu / tenor_cpu:.2f}" if cpu and tenor_cpu else "")
     rows.append((
-        name, version, f"{med:.3f}", f"{lo:.3f}", f"{hi:.3f}", cpu, f"{n / med:,.0f}", mb, out,
-        f"{med / tenor:.2f}" if tenor and name != "tenor" else "-",
-        f"{med / yardstick:.1f}" if yardstick else "-",
+        name, version, f"{med:.3f}", f"{lo:.3f}", f"{hi:.3f}",
+        f"{cpu:.3f}" if cpu else "-", f"{n / med:,.0f}", f"{n / cpu:,.0f}" if cpu else "-", mb, out,
+        speed, f"{med / yardstick:.1f}" if yardstick else "-",
     ))
 widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
 for row in [header] + rows:
@@ -343,7 +350,7 @@ for row in [header] + rows:
                     for i, (cell, w) in enumerate(zip(row, widths))))
 print()
 print("cpu s = mean user + system time of the timed runs (hyperfine only);")
-print("tenor speed x = peer median / tenor median (above 1: tenor is faster);")
+print("tenor speed x = peer median / tenor median, and the same for cpu s (above 1: tenor is faster);")
 print("x yardstick time = tool median / yardstick median (the cost above reading and splitting).")
 if tenor is None:
     print("tenor was not measured: see the note above.")

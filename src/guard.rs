@@ -19,6 +19,10 @@ use crate::text::Span;
 /// The largest window, in bytes: some 10,000 words, longer than any news article.
 pub const WINDOW_BYTES: usize = 64 * 1024;
 
+/// A long text analysed from its end is cut short behind each window; its memory is given back each
+/// time this much is no longer needed (a smaller step would cost a reallocation per window).
+pub const RELEASE_BYTES: usize = 4 * 1024 * 1024;
+
 /// The windows of `text`, of at most `max_bytes` bytes each (at least one code point each), in text
 /// order. A text that fits is one window. An empty text has none.
 ///

@@ -94,14 +94,15 @@ pub struct AnalysedArticle {
     pub language: Option<Language>,
 }
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, sync_channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::guard;
@@ -441,26 +442,19 @@ impl Engine {
     }
 
     /// [`Engine::analyse`] with buffers reused from earlier articles: one [`Workspace`] per thread.
-    pub fn analyse_with(&self, article: Article, workspace: &mut Workspace) -> AnalysedArticle {
-        let text = blank_markup(&article.text);
+    pub fn analyse_with(&self, mut article: Article, workspace: &mut Workspace) -> AnalysedArticle {
+        // The text as given is not needed once blanked: a long one is not kept twice.
+        let blanked = match blank_markup(&article.text) {
+            Cow::Owned(blanked) => Some(blanked),
+            Cow::Borrowed(_) => None,
+        };
+        let text = blanked.unwrap_or_else(|| std::mem::take(&mut article.text));
         let language = self.languages.detect(&text);
-        let mut quotes = Vec::new();
-        let status = if language.is_english() || self.score_any_language {
-            let mut chars_before = 0;
-            for window in guard::windows(&text, guard::WINDOW_BYTES) {
-                let window = window.of(&text);
-                let seg = Segmented::new(window);
-                let found = self.quotes.extract(&seg);
-                let place = QuotePlace {
-                    number: quotes.len(),
-                    chars_before,
-                };
-                quotes.extend(self.score_quotes(&article.id, &seg, &found, place, workspace));
-                chars_before += window.chars().count();
-            }
-            ArticleStatus::Ok
+        let (status, quotes) = if language.is_english() || self.score_any_language {
+            let quotes = self.quotes_in_windows(&article.id, text, workspace);
+            (ArticleStatus::Ok, quotes)
         } else {
-            ArticleStatus::NotEnglish
+            (ArticleStatus::NotEnglish, Vec::new())
         };
         let mut speakers: Vec<&str> = quotes
             .iter()
@@ -481,6 +475,54 @@ impl Engine {
             fields: article.fields,
             warnings: article.warnings,
         }
+    }
+
+    /// The quotes of `text`, analysed window by window ([`crate::guard`]). A text of many windows is
+    /// analysed from its last window to its first and cut short behind each one, so that the text
+    /// gives its memory back while its quotes take theirs: a long article peaks at the larger of the
+    /// two rather than at their sum. Quotes are then put back in text order and numbered.
+    fn quotes_in_windows(
+        &self,
+        article_id: &str,
+        mut text: String,
+        workspace: &mut Workspace,
+    ) -> Vec<ScoredQuote> {
+        // Each window with where its quotes go: numbered later, once all are found.
+        let mut windows: Vec<(Span, QuotePlace)> = Vec::new();
+        let mut chars_before = 0;
+        for window in guard::windows(&text, guard::WINDOW_BYTES) {
+            let place = QuotePlace {
+                number: 0,
+                chars_before,
+            };
+            windows.push((window, place));
+            chars_before += window.of(&text).chars().count();
+        }
+        if let [(window, place)] = windows[..] {
+            let seg = Segmented::new(window.of(&text));
+            let found = self.quotes.extract(&seg);
+            return self.score_quotes(article_id, &seg, &found, place, workspace);
+        }
+        let mut quotes = Vec::new();
+        for &(window, place) in windows.iter().rev() {
+            {
+                let seg = Segmented::new(window.of(&text));
+                let found = self.quotes.extract(&seg);
+                let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
+                quotes.extend(scored.into_iter().rev());
+            }
+            text.truncate(window.start);
+            if text.capacity() - text.len() >= guard::RELEASE_BYTES {
+                text.shrink_to_fit();
+            }
+        }
+        quotes.reverse();
+        for (n, quote) in quotes.iter_mut().enumerate() {
+            quote.quote_id.clear();
+            // Writing into a String cannot fail.
+            let _ = write!(quote.quote_id, "{article_id}:{}", n + 1);
+        }
+        quotes
     }
 
     fn score_quotes(
@@ -652,7 +694,7 @@ impl Engine {
         I: Iterator<Item = Record> + Send + 'static,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
-        let (tx, rx) = sync_channel::<Record>(BATCH_ITEMS);
+        let (tx, rx) = sync_channel::<Record>(FEED_ITEMS);
         std::thread::spawn(move || {
             for record in records {
                 if tx.send(record).is_err() {
@@ -660,22 +702,8 @@ impl Engine {
                 }
             }
         });
-        // Handed on in turn by a reader that map_ordered waits for: it gives up within a poll of a
-        // stop, however long the detached reader is blocked.
-        let watched = std::iter::from_fn(move || {
-            loop {
-                if stop.requested().is_some() {
-                    return None;
-                }
-                match rx.recv_timeout(POLL) {
-                    Ok(record) => return Some(record),
-                    Err(RecvTimeoutError::Timeout) => continue,
-                    Err(RecvTimeoutError::Disconnected) => return None,
-                }
-            }
-        });
-        map_ordered(
-            watched,
+        map_ordered_from(
+            rx,
             thread_count(threads),
             stop,
             record_bytes,
@@ -741,6 +769,15 @@ pub fn score_targets(
 
 /// How long a stop may wait for threads that have nothing to give.
 const POLL: Duration = Duration::from_millis(50);
+
+/// Items read ahead of the batcher. Few, since each may be an article of `--max-article-bytes`: the
+/// batches in flight ([`BATCHES_PER_THREAD`]) are what keeps the workers fed.
+const FEED_ITEMS: usize = 16;
+
+/// The longest an open batch waits for more items. Input that arrives slowly (a pipe fed one article
+/// at a time) is analysed, and its output written, within this delay rather than once a whole batch
+/// has come; input that arrives fast fills its batches long before.
+const LINGER: Duration = Duration::from_millis(10);
 
 /// How much work a record stands for when records are grouped into batches: its text's length.
 /// Skipped records count as a short article so that a run of them still makes bounded batches.
@@ -852,15 +889,16 @@ const BATCHES_PER_THREAD: usize = 4;
 /// Maps `items` through `work` on `threads` worker threads and hands the results to `sink` in the order
 /// of the items.
 ///
-/// Three kinds of thread share the work, so that reading, analysing and writing overlap:
-/// - the items are read and grouped into batches (closed at [`BATCH_WEIGHT`] by `weigh`, or
-///   [`BATCH_ITEMS`]) on a thread of their own;
+/// Four kinds of thread share the work, so that reading, analysing and writing overlap:
+/// - the items are read on a thread of their own, a few ([`FEED_ITEMS`]) ahead of the batcher;
+/// - the batcher groups them into batches, closed at [`BATCH_WEIGHT`] by `weigh`, at [`BATCH_ITEMS`],
+///   or once a batch has waited [`LINGER`] for more (so that slow input streams through);
 /// - `threads` workers each take the next batch, map it with their own state from `init` (scratch
 ///   buffers reused from item to item), and send the results back;
 /// - `sink` runs on the calling thread, which puts batches back in order (a reorder buffer) and
 ///   writes them while the workers go on.
 ///
-/// Memory stays flat: the reader may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
+/// Memory stays flat: the batcher may start a batch only when fewer than [`BATCHES_PER_THREAD`] per
 /// worker are in flight, so a slow batch holds the others back rather than letting them pile up.
 /// When `sink` fails, reading and work stop and the error is returned; once `stop` is set, the same
 /// happens before the next item is handed to `sink`, with [`Error::Interrupted`]. A panic in `work`
@@ -873,12 +911,45 @@ pub fn map_ordered<T, U, S, I, N, W, F>(
     weigh: fn(&T) -> usize,
     init: N,
     work: W,
-    mut sink: F,
+    sink: F,
 ) -> Result<()>
 where
     T: Send,
     U: Send,
     I: Iterator<Item = T> + Send,
+    N: Fn() -> S + Sync,
+    W: Fn(&mut S, T) -> U + Sync,
+    F: FnMut(U) -> Result<()>,
+{
+    let (feed_tx, feed) = sync_channel::<T>(FEED_ITEMS);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for item in items {
+                if feed_tx.send(item).is_err() {
+                    return;
+                }
+            }
+        });
+        // Returning drops `feed`, which ends the reader at its next item.
+        map_ordered_from(feed, threads, stop, weigh, init, work, sink)
+    })
+}
+
+/// [`map_ordered`] on items that a reader thread sends down `feed`. The batcher gives up within a
+/// [`POLL`] of a stop, however long the reader is blocked.
+#[allow(clippy::too_many_arguments)]
+fn map_ordered_from<T, U, S, N, W, F>(
+    feed: Receiver<T>,
+    threads: usize,
+    stop: &Stop,
+    weigh: fn(&T) -> usize,
+    init: N,
+    work: W,
+    mut sink: F,
+) -> Result<()>
+where
+    T: Send,
+    U: Send,
     N: Fn() -> S + Sync,
     W: Fn(&mut S, T) -> U + Sync,
     F: FnMut(U) -> Result<()>,
@@ -915,17 +986,38 @@ where
                 seq += 1;
                 sent
             };
-            for item in items {
-                weight += weigh(&item);
-                batch.push(item);
-                if (weight >= BATCH_WEIGHT || batch.len() >= BATCH_ITEMS)
-                    && !send(std::mem::take(&mut batch))
-                {
+            let mut opened = Instant::now();
+            loop {
+                if stop.requested().is_some() {
                     return;
                 }
-                if batch.is_empty() {
-                    weight = 0;
+                let wait = if batch.is_empty() {
+                    POLL
+                } else {
+                    LINGER.saturating_sub(opened.elapsed())
+                };
+                match feed.recv_timeout(wait) {
+                    Ok(item) => {
+                        if batch.is_empty() {
+                            opened = Instant::now();
+                        }
+                        weight += weigh(&item);
+                        batch.push(item);
+                        if weight < BATCH_WEIGHT && batch.len() < BATCH_ITEMS {
+                            continue;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        if batch.is_empty() || opened.elapsed() < LINGER {
+                            continue;
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
+                if !send(std::mem::take(&mut batch)) {
+                    return;
+                }
+                weight = 0;
             }
             if !batch.is_empty() {
                 send(batch);
@@ -1038,6 +1130,42 @@ mod tests {
     }
 
     #[test]
+    fn an_item_reaches_the_sink_while_the_input_waits_for_more() {
+        // The input gives its second item only once the sink has seen the first, as a pipe user does
+        // who waits for the answer before sending more; if the first waited for a fuller batch, the
+        // input would give up and end after one item.
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel::<u32>();
+        let mut given = 0;
+        let items = std::iter::from_fn(move || {
+            given += 1;
+            match given {
+                1 => Some(1u32),
+                2 => seen_rx
+                    .recv_timeout(Duration::from_secs(10))
+                    .ok()
+                    .map(|_| 2),
+                _ => None,
+            }
+        });
+        let mut out = Vec::new();
+        map_ordered(
+            items,
+            2,
+            &Stop::new(),
+            |_| 1,
+            || (),
+            |(), n| n * 10,
+            |n| {
+                out.push(n);
+                let _ = seen_tx.send(n);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(out, [10, 20]);
+    }
+
+    #[test]
     fn a_failing_sink_stops_the_run_with_its_error() {
         let mut seen = 0;
         let result = map_ordered(
@@ -1104,6 +1232,31 @@ mod tests {
             assert!(bad.parse::<Shard>().is_err(), "{bad:?}");
         }
         assert_eq!(" 2 / 4".parse::<Shard>().unwrap().to_string(), "2/4");
+    }
+
+    #[test]
+    fn a_text_of_many_windows_numbers_and_places_its_quotes_in_text_order() {
+        let engine = Engine::with_defaults().unwrap();
+        let paragraph = |n: usize| {
+            format!(
+                "Talks went on for day {n}.\n\n\u{201C}We are making progress on point {n},\u{201D} \
+                 the minister, Ana Petrova, said.\n\n"
+            )
+        };
+        let text: String = (0..3 * guard::WINDOW_BYTES / 90).map(paragraph).collect();
+        assert!(guard::windows(&text, guard::WINDOW_BYTES).count() >= 3);
+
+        let analysed = engine.analyse_text("long", &text);
+
+        let chars: Vec<char> = text.chars().collect();
+        let paragraphs = 3 * guard::WINDOW_BYTES / 90;
+        assert_eq!(analysed.quotes.len(), paragraphs);
+        for (n, quote) in analysed.quotes.iter().enumerate() {
+            assert_eq!(quote.quote_id, format!("long:{}", n + 1));
+            let at: String = chars[quote.start..quote.end].iter().collect();
+            assert_eq!(at, quote.text);
+            assert_eq!(quote.text, format!("We are making progress on point {n},"));
+        }
     }
 
     #[test]

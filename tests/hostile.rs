@@ -2,9 +2,11 @@
 //! skipped with a reason that says where and what; nothing stops the run unless `--strict` says so.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 const QUOTE: &str = "Talks collapsed on Friday.\n\n\u{201C}We are at a dead end,\u{201D} the minister, \
                      Ana Petrova, said.";
@@ -149,6 +151,39 @@ fn a_csv_row_with_the_wrong_number_of_fields_is_skipped_and_the_rest_read() {
             .ends_with("row has 4 fields but the header has 3"),
         "{}",
         found[2].2
+    );
+}
+
+#[test]
+fn a_csv_quote_that_never_closes_is_one_skipped_row_and_the_next_file_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = format!("id,text\nc1,\"{QUOTE}\"\nc2,\"Never closed.\n");
+    while table.len() < 200_000 {
+        table.push_str("c9,More rows swallowed by the open quote.\n");
+    }
+    let broken = write(dir.path(), "broken.csv", table.as_bytes());
+    let after = write(dir.path(), "after.jsonl", &jsonl(&[&record("j1", QUOTE)]));
+    let out = dir.path().join("out");
+
+    let output = score(&[&broken, &after], &out, &["--max-article-bytes", "1000"]);
+
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let file = broken.display().to_string();
+    // c1's text has two line breaks, so c2 starts on line 5.
+    assert_eq!(
+        articles(&out),
+        [
+            ("c1".to_string(), "ok".to_string(), String::new()),
+            (
+                format!("{file}:5"),
+                "skipped".to_string(),
+                format!(
+                    "{file}:5: the record starting here is longer than 67536 bytes (a quote mark \
+                     that is never closed?); the rest of the file is not read"
+                )
+            ),
+            ("j1".to_string(), "ok".to_string(), String::new()),
+        ]
     );
 }
 
@@ -472,4 +507,152 @@ fn the_size_limit_counts_bytes_as_read_not_as_decoded() {
     let output = score(&[&input], &out, &["--max-article-bytes", &limit]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(articles(&out)[0].1, "ok");
+}
+
+/// Waits for `child` for at most `limit`, killing it after that, so that a hang fails the test
+/// instead of stopping the suite.
+fn finish_within(mut child: Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "tenor still running after {limit:?}; stderr: {}",
+                stderr(&output)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The lines a reader gives, sent one by one from a thread of their own.
+fn lines_of(reader: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Makes a named pipe at `path`; false (and the test is passed over) where `mkfifo` is missing.
+fn make_fifo(path: &Path) -> bool {
+    match Command::new("mkfifo").arg(path).status() {
+        Ok(status) if status.success() => true,
+        _ => {
+            eprintln!("mkfifo is not available here: test passed over");
+            false
+        }
+    }
+}
+
+#[test]
+fn a_named_pipe_on_the_command_line_is_read_once_a_writer_comes_and_the_wait_is_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("feed.jsonl");
+    if !make_fifo(&fifo) {
+        return;
+    }
+    let out = dir.path().join("out");
+    let mut child = tenor()
+        .arg("score")
+        .arg(&fifo)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let errors = lines_of(child.stderr.take().unwrap());
+    let notice = errors.recv_timeout(Duration::from_secs(30));
+    let expected = format!(
+        "tenor: waiting for a writer on {} (a named pipe)",
+        fifo.display()
+    );
+    assert_eq!(notice.as_deref(), Ok(expected.as_str()));
+
+    let mut writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    writeln!(writer, "{}", record("p1", QUOTE)).unwrap();
+    drop(writer);
+
+    let output = finish_within(child, Duration::from_secs(60));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        articles(&out),
+        [("p1".to_string(), "ok".to_string(), String::new())]
+    );
+}
+
+#[test]
+fn a_named_pipe_found_in_a_directory_is_a_skipped_row_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    write(&input, "a.jsonl", &jsonl(&[&record("a1", QUOTE)]));
+    if !make_fifo(&input.join("b.jsonl")) || !make_fifo(&input.join("notes")) {
+        return;
+    }
+    let out = dir.path().join("out");
+    let child = tenor()
+        .arg("score")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let output = finish_within(child, Duration::from_secs(60));
+
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let pipe = input.join("b.jsonl").display().to_string();
+    assert_eq!(
+        articles(&out),
+        [
+            ("a1".to_string(), "ok".to_string(), String::new()),
+            (
+                pipe.clone(),
+                "skipped".to_string(),
+                format!(
+                    "{pipe}: a named pipe, not a regular file: not read from a directory (name it \
+                     on the command line to read it)"
+                )
+            ),
+        ]
+    );
+}
+
+#[test]
+fn standard_input_streams_each_article_s_quotes_before_the_next_one_is_sent() {
+    let mut child = tenor()
+        .args(["score", "-", "--emit", "quotes", "--format", "jsonl", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let quotes = lines_of(child.stdout.take().unwrap());
+
+    // One article, and standard input left open: the quote must come back while tenor waits.
+    writeln!(input, "{}", record("s1", QUOTE)).unwrap();
+    input.flush().unwrap();
+    let first = quotes.recv_timeout(Duration::from_secs(30));
+    let first = first.expect("no quote line while standard input was still open");
+    let row: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(row["quote_id"], "s1:1", "{first}");
+
+    writeln!(input, "{}", record("s2", QUOTE)).unwrap();
+    drop(input);
+    let output = finish_within(child, Duration::from_secs(60));
+    assert_eq!(output.status.code(), Some(0));
+    let second = quotes.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(second.contains("\"s2:1\""), "{second}");
 }

@@ -363,6 +363,51 @@ fn a_csv_row_with_the_wrong_number_of_fields_is_skipped() {
 }
 
 #[test]
+fn a_csv_quote_that_never_closes_ends_the_file_with_a_reason_instead_of_reading_it_all() {
+    let dir = TempDir::new().unwrap();
+    // With a 1,000-byte limit a record may take 2 x 1,000 bytes plus 64 KB for its other cells; the
+    // unclosed field on line 3 runs on for 200 KB of lines that look like rows.
+    let mut table = String::from("id,text\na,First.\nb,\"Second, never closed.\n");
+    for n in 0..10_000 {
+        table.push_str(&format!("r{n},Row {n}.\n"));
+    }
+    let path = write(dir.path(), "table.csv", table.as_bytes());
+    let file = label(&path);
+    let options = InputOptions {
+        max_article_bytes: 1000,
+        ..InputOptions::default()
+    };
+
+    let records = read_paths(&[&path], options);
+
+    assert_eq!(
+        outline(&records),
+        [
+            "a".to_string(),
+            format!(
+                "{file}:3 -- {file}:3: the record starting here is longer than 67536 bytes (a \
+                 quote mark that is never closed?); the rest of the file is not read"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_csv_quote_left_open_in_a_short_file_is_read_to_the_end_of_the_file() {
+    let dir = TempDir::new().unwrap();
+    let path = write(
+        dir.path(),
+        "table.csv",
+        b"id,text\na,\"Open quote.\nb,Inside it.\n",
+    );
+
+    let records = read_path(&path);
+
+    let texts: Vec<String> = articles(records).into_iter().map(|a| a.text).collect();
+    assert_eq!(texts, ["Open quote.\nb,Inside it.\n"]);
+}
+
+#[test]
 fn a_csv_without_a_text_column_is_one_skipped_record() {
     let dir = TempDir::new().unwrap();
     let path = write(dir.path(), "table.csv", b"id,body\na,Hello.\n");

@@ -791,7 +791,9 @@ fn guillemets_and_low_high_marks_delimit_direct_quotes() {
         "Amelia Tuilagi",
     );
     for article in ["lysenia_front", "climate_accord"] {
-        for q in quotes_of(article) {
+        // Reported speech may run through a partial quote and keep its marks; a quote delimited
+        // by marks never includes them.
+        for q in quotes_of(article).iter().filter(|q| q.kind != "indirect") {
             assert!(
                 !q.text.contains(['«', '»', '„', '“', '”']),
                 "{article}: quote marks kept in {:?}",

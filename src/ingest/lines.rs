@@ -38,6 +38,9 @@ pub(super) struct LineReader {
 
 pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
+/// A line buffer that grew past this for a long line is given back before the next line is read.
+const KEPT_BUFFER_BYTES: usize = 1024 * 1024;
+
 impl LineReader {
     pub(super) fn new(input: Box<dyn BufRead + Send>, limit: usize) -> Self {
         LineReader {
@@ -49,6 +52,10 @@ impl LineReader {
     }
 
     pub(super) fn next_line(&mut self) -> Line<'_> {
+        if self.buffer.capacity() > KEPT_BUFFER_BYTES {
+            // One long line must not hold its memory for the rest of the file.
+            self.buffer = Vec::new();
+        }
         self.buffer.clear();
         let mut length = 0usize;
         loop {
@@ -170,6 +177,23 @@ mod tests {
                 (3, "short again".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn the_buffer_of_a_long_line_is_given_back_before_the_next_line() {
+        let input = format!("{}\nshort\n", "x".repeat(3 * KEPT_BUFFER_BYTES)).into_bytes();
+        let mut lines = LineReader::new(Box::new(std::io::Cursor::new(input)), usize::MAX);
+        assert!(
+            matches!(lines.next_line(), Line::Text { bytes, .. } if bytes.len() == 3 * KEPT_BUFFER_BYTES)
+        );
+        assert!(matches!(
+            lines.next_line(),
+            Line::Text {
+                bytes: b"short",
+                ..
+            }
+        ));
+        assert!(lines.buffer.capacity() <= KEPT_BUFFER_BYTES);
     }
 
     #[test]

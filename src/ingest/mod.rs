@@ -33,6 +33,11 @@
 //!   Symbolic links are followed, but a linked directory is read at most once: a link back to a
 //!   directory being read (a loop) or to one already read becomes one skipped record.
 //! - `-` is JSON Lines on standard input.
+//! - A **named pipe** (FIFO) named on the command line is read like standard input, by the format its
+//!   extension tells. Opening it waits for a writer; when none comes within a moment, the wait is
+//!   announced once ([`Records::on_wait`]) so that a run waiting on a forgotten pipe is not silent. A
+//!   named pipe, socket or device found in a directory is not opened (reading it could wait forever):
+//!   when its name has an extension tenor reads, it becomes one skipped record saying what it is.
 //!
 //! # Article ids
 //!
@@ -171,6 +176,12 @@ pub fn read(sources: Vec<InputSource>, options: InputOptions) -> Records {
         arguments: sources.into_iter(),
         queue: VecDeque::new(),
         current: None,
+        on_wait: Box::new(|path| {
+            eprintln!(
+                "tenor: waiting for a writer on {} (a named pipe)",
+                path.display()
+            );
+        }),
     }
 }
 
@@ -223,6 +234,31 @@ pub struct Records {
     queue: VecDeque<Pending>,
     /// The file being read, for formats with many records per file.
     current: Option<Reader>,
+    /// Told the path of a named pipe whose opening waits for a writer.
+    on_wait: Box<dyn FnMut(&Path) + Send>,
+}
+
+impl Records {
+    /// What to do when a named pipe has no writer yet and reading it has to wait: by default, a line
+    /// on standard error (`tenor: waiting for a writer on PATH (a named pipe)`). `notify` is called
+    /// at most once per pipe, on the reading thread, before the wait.
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// use tenor::ingest::{read, InputOptions, InputSource};
+    ///
+    /// let (waits, waited) = mpsc::channel();
+    /// let records = read(vec![InputSource::from_arg("feed.jsonl")], InputOptions::default())
+    ///     .on_wait(move |path| {
+    ///         let _ = waits.send(path.to_path_buf());
+    ///     });
+    /// assert_eq!(records.count(), 1); // no such file: one skipped record, and no wait
+    /// assert!(waited.try_recv().is_err());
+    /// ```
+    pub fn on_wait(mut self, notify: impl FnMut(&Path) + Send + 'static) -> Records {
+        self.on_wait = Box::new(notify);
+        self
+    }
 }
 
 impl Iterator for Records {
@@ -240,7 +276,7 @@ impl Iterator for Records {
                 let input = match pending {
                     Pending::Problem(skipped) => return Some(Record::Skipped(skipped)),
                     Pending::Stream(input) => input,
-                    Pending::File(listed) => match listed.open() {
+                    Pending::File(listed) => match listed.open(&mut self.on_wait) {
                         Ok(input) => input,
                         Err(skipped) => return Some(Record::Skipped(skipped)),
                     },
@@ -417,9 +453,15 @@ struct Listed {
 }
 
 impl Listed {
-    fn open(self) -> Result<Input, Skipped> {
+    fn open(self, on_wait: &mut dyn FnMut(&Path)) -> Result<Input, Skipped> {
         let label = self.path.display().to_string();
-        match std::fs::File::open(&self.path) {
+        let is_pipe = std::fs::metadata(&self.path).is_ok_and(|m| special_file(&m).is_some());
+        let opened = if is_pipe {
+            open_pipe(&self.path, on_wait)
+        } else {
+            std::fs::File::open(&self.path)
+        };
+        match opened {
             Ok(file) => Ok(Input {
                 label,
                 file_type: self.file_type,
@@ -437,6 +479,51 @@ impl Listed {
             }
         }
     }
+}
+
+/// How long opening a named pipe may take before the wait for a writer is announced.
+const QUIET_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Opens a named pipe, which blocks until a writer opens it too. The open runs on a thread of its own
+/// so that `on_wait` can be told when it takes long; it still returns only once there is a writer
+/// (or the open fails), as reading standard input would.
+fn open_pipe(path: &Path, on_wait: &mut dyn FnMut(&Path)) -> io::Result<std::fs::File> {
+    let (opened_tx, opened) = std::sync::mpsc::channel();
+    let to_open = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = opened_tx.send(std::fs::File::open(to_open));
+    });
+    match opened.recv_timeout(QUIET_WAIT) {
+        Ok(result) => return result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => on_wait(path),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {}
+    }
+    opened
+        .recv()
+        .unwrap_or_else(|_| Err(io::Error::other("the thread opening the pipe failed")))
+}
+
+/// What a file that is neither a regular file nor a directory is ("a named pipe"), or `None` for
+/// those two.
+fn special_file(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let file_type = metadata.file_type();
+    if file_type.is_file() || file_type.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a named pipe");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
 }
 
 /// An open input, ready to read.

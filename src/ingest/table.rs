@@ -6,8 +6,13 @@
 //! blank (as spreadsheets write at the end), make no record, like blank lines in JSON Lines; a row with
 //! an id or other cells but a blank text is skipped with a reason. Parsing, quoting and the byte order
 //! mark are the csv crate's business.
+//!
+//! A quote mark that is never closed makes the rest of the file one field, which the csv crate would
+//! read to the end into memory. A record may therefore take no more than twice the article limit (the
+//! most a quoted text of that size can take, every quote mark doubled) and 64 KB for its other cells:
+//! a longer one ends the file with a skipped record that says on which line it started.
 
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
 
 use csv::{ByteRecord, ErrorKind};
 
@@ -16,7 +21,7 @@ use super::{Article, Origin, Record, Skipped};
 
 pub(super) struct Table {
     origin: Origin,
-    reader: csv::Reader<Box<dyn BufRead + Send>>,
+    reader: csv::Reader<Bounded>,
     row: ByteRecord,
     state: State,
     /// Lines of the file fully read, for the message when reading fails.
@@ -65,10 +70,17 @@ impl Columns {
 
 impl Table {
     pub(super) fn new(origin: Origin, input: Box<dyn BufRead + Send>, max_bytes: usize) -> Self {
+        let record_limit = max_bytes.saturating_mul(2).saturating_add(64 * 1024);
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(input);
+            .from_reader(Bounded {
+                input,
+                taken: 0,
+                record_start: 0,
+                limit: u64::try_from(record_limit).unwrap_or(u64::MAX),
+                exceeded: false,
+            });
         Table {
             origin,
             reader,
@@ -95,6 +107,8 @@ impl Table {
                     continue;
                 }
             };
+            let start = self.reader.position().clone();
+            self.reader.get_mut().record_start = start.byte();
             match self.reader.read_byte_record(&mut self.row) {
                 Ok(false) => {
                     self.state = State::Finished;
@@ -128,6 +142,10 @@ impl Table {
                             format!("row has {len} fields but the header has {expected_len}");
                         return Some(self.origin.skip(None, line, problem));
                     }
+                    ErrorKind::Io(_) if self.reader.get_ref().exceeded => {
+                        self.state = State::Finished;
+                        return Some(Record::Skipped(self.too_long(start.line())));
+                    }
                     ErrorKind::Io(io_error) => {
                         self.state = State::Finished;
                         return Some(self.origin.failure(self.complete_lines, io_error));
@@ -144,19 +162,23 @@ impl Table {
 
     fn read_header(&mut self) -> Result<Columns, Skipped> {
         let header = match self.reader.byte_headers() {
-            Ok(header) => header,
-            Err(error) => {
-                let error = match error.into_kind() {
+            Ok(header) => Ok(header
+                .iter()
+                .map(|name| lines::decode(name).0.into_owned())
+                .collect::<Vec<String>>()),
+            Err(error) => Err(error.into_kind()),
+        };
+        let names = match header {
+            Ok(names) => names,
+            Err(_) if self.reader.get_ref().exceeded => return Err(self.too_long(1)),
+            Err(kind) => {
+                let error = match kind {
                     ErrorKind::Io(io_error) => io_error,
                     other => std::io::Error::other(format!("{other:?}")),
                 };
                 return Err(self.origin.failed(0, &error));
             }
         };
-        let names: Vec<String> = header
-            .iter()
-            .map(|name| lines::decode(name).0.into_owned())
-            .collect();
         self.complete_lines = 1;
         match Columns::from_header(&names) {
             Some(columns) => Ok(columns),
@@ -171,6 +193,47 @@ impl Table {
                 format!("no `text` column in the header ({})", names.join(", ")),
             )),
         }
+    }
+}
+
+impl Table {
+    /// The skipped record for a record that began on `line` and outgrew the limit.
+    fn too_long(&self, line: u64) -> Skipped {
+        let limit = self.reader.get_ref().limit;
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        self.origin.skipped(
+            None,
+            line,
+            format!(
+                "the record starting here is longer than {limit} bytes (a quote mark that is never \
+                 closed?); the rest of the file is not read"
+            ),
+        )
+    }
+}
+
+/// The input of the csv parser, which fails a read once the record being parsed has taken more than
+/// `limit` bytes.
+struct Bounded {
+    input: Box<dyn BufRead + Send>,
+    /// Bytes handed to the parser so far.
+    taken: u64,
+    /// Where the record being parsed starts, in the same count.
+    record_start: u64,
+    limit: u64,
+    exceeded: bool,
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The parser reads ahead by its buffer at most, so this errs a buffer's length late.
+        if self.taken.saturating_sub(self.record_start) > self.limit {
+            self.exceeded = true;
+            return Err(io::Error::other("record too long"));
+        }
+        let read = self.input.read(buf)?;
+        self.taken = self.taken.saturating_add(read as u64);
+        Ok(read)
     }
 }
 

@@ -4,8 +4,10 @@
 //! (names starting with `.`) are left out, files of a type tenor does not read are left out without a
 //! record, and the rest is sorted by the bytes of the path relative to the directory. Symbolic links
 //! are followed; a linked directory whose canonical path was already read, or is being read (a loop),
-//! is not entered and becomes one skipped record. Problems met on the way (an unreadable directory, a
-//! broken link) take their place in the same order. Opening and reading the files is left to the
+//! is not entered and becomes one skipped record. A named pipe, socket or device is not opened (a pipe
+//! with no writer would wait forever): named with an extension tenor reads, it becomes one skipped
+//! record. Problems met on the way (an unreadable directory, a broken link) take their place in the
+//! same order. Opening and reading the files is left to the
 //! format readers.
 
 use std::collections::{HashSet, VecDeque};
@@ -14,7 +16,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::{FileType, Listed, Naming, Pending, Skipped};
+use super::{FileType, Listed, Naming, Pending, Skipped, special_file};
 
 /// The files and problems of argument `path`, in reading order.
 pub(super) fn expand(path: &Path) -> VecDeque<Pending> {
@@ -125,14 +127,15 @@ impl Walk<'_> {
                 match fs::metadata(self.root.join(&child)) {
                     Ok(target) if target.is_dir() => self.enter(&child, ancestors, true),
                     Ok(target) if target.is_file() => self.file(&child, &name),
-                    // Sockets, devices and the like are not articles.
-                    Ok(_) => {}
+                    Ok(target) => self.special(&child, &name, &target),
                     Err(error) => {
                         if FileType::of_path(Path::new(&name)).is_some() {
                             self.problem(&child, format!("broken symbolic link: {error}"));
                         }
                     }
                 }
+            } else if let Ok(metadata) = entry.metadata() {
+                self.special(&child, &name, &metadata);
             }
         }
     }
@@ -189,6 +192,21 @@ impl Walk<'_> {
             },
         });
         self.found.push((sort_key(relative), pending));
+    }
+
+    /// A named pipe, socket or device: not opened, and reported only when its name says it was meant
+    /// as input.
+    fn special(&mut self, relative: &Path, name: &OsStr, metadata: &fs::Metadata) {
+        let Some(kind) = special_file(metadata) else {
+            return;
+        };
+        if FileType::of_path(Path::new(name)).is_some() {
+            let reason = format!(
+                "{kind}, not a regular file: not read from a directory (name it on the command \
+                 line to read it)"
+            );
+            self.problem(relative, reason);
+        }
     }
 
     /// Records a problem with `relative`, identified by its path as the user would write it.

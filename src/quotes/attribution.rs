@@ -41,6 +41,55 @@ struct Attribution {
     cue: Option<(CueHit, Option<usize>)>,
 }
 
+/// The longest reported clause read after a cue, in tokens. Reported clauses in news run to a few
+/// dozen words; a "sentence" past this length is a list, a table or text without punctuation, and
+/// reading each of its cues to the end would make a long sentence quadratic.
+const MAX_CLAUSE_TOKENS: usize = 160;
+
+/// The longest source phrase read after `according to`, in tokens.
+const MAX_SOURCE_TOKENS: usize = 20;
+
+/// How many earlier name mentions a pronoun is compared with (within its three paragraphs). Prose
+/// names a handful of people per paragraph; the bound keeps a paragraph full of names linear.
+const MAX_ANTECEDENT_MENTIONS: usize = 48;
+
+/// The longest headline read as reported speech, in words.
+const MAX_HEADLINE_WORDS: usize = 25;
+
+/// Words of the labels that open a headline before a colon ("The Latest:", "Exclusive:", "Fact
+/// check:"): a label is not a speaker, and what follows it is the headline proper.
+const HEADLINE_LABELS: &[&str] = &[
+    "the",
+    "latest",
+    "breaking",
+    "exclusive",
+    "watch",
+    "live",
+    "update",
+    "updated",
+    "analysis",
+    "opinion",
+    "comment",
+    "editorial",
+    "explainer",
+    "factbox",
+    "fact",
+    "check",
+    "timeline",
+    "video",
+    "photos",
+    "pictures",
+    "in",
+    "review",
+    "news",
+    "guide",
+    "special",
+    "report",
+    "interview",
+    "profile",
+    "podcast",
+];
+
 /// Words before a quote that say it is a name or a term, not speech.
 const NOT_SPEECH_BEFORE: &[&str] = &[
     "so-called",
@@ -196,6 +245,11 @@ struct Article<'a, 't> {
     quoted: Vec<QuotedSpan>,
     /// Per token: inside quotation marks (marks included).
     in_quote: Vec<bool>,
+    /// Per sentence: the first token of its main clause ([`Article::main_clause_start`]).
+    main_starts: Vec<usize>,
+    /// Per token: how many tokens before it belong to direct quotes (marks included); filled once the
+    /// direct quotes are known, before reported speech is read.
+    direct_before: Vec<u32>,
     /// Per paragraph: reads as narrative (ends like a sentence), so its mentions can be antecedents.
     narrative: Vec<bool>,
     /// Per paragraph: a headline in title case, where capitals do not mark names.
@@ -220,14 +274,21 @@ impl<'a, 't> Article<'a, 't> {
     fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>) -> Self {
         let quoted = find_quoted_spans(seg);
         let mut in_quote = vec![false; seg.tokens.len()];
+        // Spans come in text order; unclosed ones may overlap to their paragraph's end. Each token is
+        // marked once.
+        let mut marked = 0;
         for q in &quoted {
-            let from = seg.token_at_or_after(q.open.start);
+            let from = seg.token_at_or_after(q.open.start).max(marked);
             let to = match q.close {
                 Some(c) => seg.token_at_or_after(c.start) + 1,
                 None => seg.paragraphs[q.last_paragraph].end_token,
-            };
-            for flag in &mut in_quote[from..to.min(seg.tokens.len())] {
-                *flag = true;
+            }
+            .min(seg.tokens.len());
+            if from < to {
+                for flag in &mut in_quote[from..to] {
+                    *flag = true;
+                }
+                marked = to;
             }
         }
         let narrative = seg
@@ -264,6 +325,8 @@ impl<'a, 't> Article<'a, 't> {
             r,
             quoted,
             in_quote,
+            main_starts: Vec::new(),
+            direct_before: Vec::new(),
             narrative,
             title_case,
             entities: Entities::default(),
@@ -271,14 +334,52 @@ impl<'a, 't> Article<'a, 't> {
             cues: Vec::new(),
             last_speakers: std::collections::BTreeMap::new(),
         };
+        article.main_starts = (0..seg.sentences.len())
+            .map(|s| article.main_clause_start(s))
+            .collect();
         article.collect_mentions_and_cues();
         article
+    }
+
+    /// Whether no token in `from..to` belongs to a direct quote. Partial quotes and scare quotes may
+    /// sit inside reported speech ("X said the plan was “dead on arrival” in its form"); a direct
+    /// quote is speech of its own.
+    fn no_direct(&self, from: usize, to: usize) -> bool {
+        to <= from
+            || self.direct_before.len() <= to
+            || self.direct_before[to] == self.direct_before[from]
+    }
+
+    /// Marks the tokens of the direct quotes among `found`, marks included.
+    fn mark_direct(&mut self, found: &[Found]) {
+        let seg = self.seg;
+        let mut in_direct = vec![false; seg.tokens.len()];
+        for f in found.iter().filter(|f| f.kind == QuoteKind::Direct) {
+            let mut from = seg.token_at_or_after(f.span.start);
+            if from > 0 && seg.tokens[from - 1].kind == TokenKind::QuoteMark {
+                from -= 1;
+            }
+            let mut to = seg.token_at_or_after(f.span.end);
+            if to < seg.tokens.len() && seg.tokens[to].kind == TokenKind::QuoteMark {
+                to += 1;
+            }
+            for flag in &mut in_direct[from.min(to)..to] {
+                *flag = true;
+            }
+        }
+        let mut count = 0u32;
+        self.direct_before = Vec::with_capacity(in_direct.len() + 1);
+        for d in in_direct {
+            self.direct_before.push(count);
+            count += u32::from(d);
+        }
+        self.direct_before.push(count);
     }
 
     fn collect_mentions_and_cues(&mut self) {
         let seg = self.seg;
         for (s, sentence) in seg.sentences.iter().enumerate() {
-            let main_start = self.main_clause_start(s);
+            let main_start = self.main_starts[s];
             let mut subject_seen = false;
             let mut i = sentence.first_token;
             while i < sentence.end_token {
@@ -337,10 +438,8 @@ impl<'a, 't> Article<'a, 't> {
                             });
                             if kind == SpeakerType::Person
                                 && let Some((role_span, _)) = appositive
-                                && self.entities.list[e].role.is_none()
                             {
-                                self.entities.list[e].role =
-                                    Some(role_span.of(seg.text).to_string());
+                                self.entities.set_role(e, role_span.of(seg.text));
                             }
                             let subject = (!subject_seen && i >= main_start) || apposed_to_subject;
                             subject_seen |= i >= main_start;
@@ -398,6 +497,14 @@ impl<'a, 't> Article<'a, 't> {
         let from = self.cues.partition_point(|c| c.sentence < s);
         let to = self.cues.partition_point(|c| c.sentence <= s);
         &self.cues[from..to]
+    }
+
+    /// The cues of sentence `s` whose first token is in `from..to`.
+    fn cues_starting_in(&self, s: usize, from: usize, to: usize) -> &[CueHit] {
+        let cues = self.cues_in(s);
+        let a = cues.partition_point(|c| c.first < from);
+        let b = cues.partition_point(|c| c.first < to);
+        &cues[a..b.max(a)]
     }
 
     /// Name mentions ending at or before byte `at` (mentions are collected in text order).
@@ -527,6 +634,11 @@ impl<'a, 't> Article<'a, 't> {
         self.quoted = quoted;
         let indirect = self.indirect_speech(&used_cues, &found);
         found.extend(indirect);
+        if let Some(headline) = self.headline(&found) {
+            found.push(headline);
+        }
+        let turns = self.transcript_turns(&found);
+        found.extend(turns);
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
         let mut seen = std::collections::HashSet::new();
         let repeated: Vec<bool> = self
@@ -656,9 +768,8 @@ impl<'a, 't> Article<'a, 't> {
             limit = next_quote;
         }
         let hit = self
-            .cues_in(s)
+            .cues_starting_in(s, start, limit)
             .iter()
-            .filter(|c| c.first >= start && c.first < limit)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied()?;
         if hit.entry.kind == CueKind::Source {
@@ -694,10 +805,10 @@ impl<'a, 't> Article<'a, 't> {
             .map(|i| i + 1)
             .unwrap_or(sentence.first_token);
         let hit = self
-            .cues_in(s)
+            .cues_starting_in(s, floor, open_token)
             .iter()
             .rev()
-            .filter(|c| c.first >= floor && c.end <= open_token)
+            .filter(|c| c.end <= open_token)
             .find(|c| c.entry.kind != CueKind::Noun)
             .copied();
         let Some(hit) = hit else {
@@ -706,11 +817,14 @@ impl<'a, 't> Article<'a, 't> {
         let subject = match hit.entry.kind {
             CueKind::Source => self.r.phrase_starting_at(hit.end, open_token),
             CueKind::Participle => self.main_subject(s, hit.first),
-            _ => self.subject_before(hit.first, floor).or_else(|| {
-                (!hit.entry.takes_addressee)
-                    .then(|| self.subject_after(hit, open_token))
-                    .flatten()
-            }),
+            _ => self
+                .coordinated_subject(hit)
+                .or_else(|| self.subject_before(hit.first, floor))
+                .or_else(|| {
+                    (!hit.entry.takes_addressee)
+                        .then(|| self.subject_after(hit, open_token))
+                        .flatten()
+                }),
         }?;
         Some(self.attribute(subject, hit, q.open.start))
     }
@@ -787,8 +901,12 @@ impl<'a, 't> Article<'a, 't> {
             if AUXILIARIES.contains(&w)
                 || self.r.lex.manner_tone(w).is_some()
                 || (w.ends_with("ly") && w.len() > 4)
+                || matches!(w, "yesterday" | "today" | "tonight")
             {
                 i -= 1;
+            } else if i >= floor + 2 && is_weekday(w) && self.r.lower_word(i - 2) == "on" {
+                // "X on Thursday said": the time phrase sits between the subject and its verb.
+                i -= 2;
             } else {
                 break;
             }
@@ -885,6 +1003,7 @@ impl<'a, 't> Article<'a, 't> {
         let raw = self.seg.token_text(last);
         if self.seg.tokens[last].kind != TokenKind::Word
             || !raw.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+            || matches!(self.r.lower_word(last), "and" | "but" | "or" | "yet" | "so")
         {
             return None;
         }
@@ -967,10 +1086,29 @@ impl<'a, 't> Article<'a, 't> {
         })
     }
 
+    /// `X declined to comment but said …`, `X met Y and said …`: a cue right after `and` or `but`
+    /// shares the subject of the verb before it, the sentence's subject; the phrase that stands
+    /// before the conjunction is that verb's object.
+    fn coordinated_subject(&self, hit: CueHit) -> Option<Mention> {
+        let sentence = self.seg.sentences[hit.sentence];
+        let mut i = hit.first;
+        while i > sentence.first_token && AUXILIARIES.contains(&self.r.lower_word(i - 1)) {
+            i -= 1;
+        }
+        let conjunction = i > sentence.first_token + 1
+            && matches!(self.r.lower_word(i - 1), "and" | "but")
+            && self.seg.tokens[i - 1].kind == TokenKind::Word;
+        if !conjunction {
+            return None;
+        }
+        self.main_subject(hit.sentence, i - 1)
+            .filter(|m| m.end_token < i - 1 && self.main_starts[hit.sentence] <= m.first_token)
+    }
+
     /// The subject of sentence `s`'s main clause, before token `before`.
     fn main_subject(&self, s: usize, before: usize) -> Option<Mention> {
-        let start = self.main_clause_start(s);
-        (start..before).find_map(|i| {
+        let start = self.main_starts[s];
+        (start..before.min(start + MAX_CLAUSE_TOKENS)).find_map(|i| {
             if self.in_quote[i] {
                 return None;
             }
@@ -1034,16 +1172,11 @@ impl<'a, 't> Article<'a, 't> {
                 let phrase = m.span.of(self.seg.text);
                 match class {
                     TitleClass::Role | TitleClass::Title | TitleClass::Honorific => {
-                        let head = head.of(self.seg.text);
+                        let head = head.of(self.seg.text).to_lowercase();
                         let before = self.entities.most_recent(m.span.start, |e| {
-                            e.kind == SpeakerType::Person
-                                && e.role.as_deref().is_some_and(|r| {
-                                    r.to_lowercase()
-                                        .split_whitespace()
-                                        .any(|w| w == head.to_lowercase())
-                                })
+                            e.kind == SpeakerType::Person && e.has_role_word(&head)
                         });
-                        let resolved = before.or_else(|| self.entities.with_role(head));
+                        let resolved = before.or_else(|| self.entities.with_role(&head));
                         let definite = phrase.to_lowercase().starts_with("the ");
                         let resolved = resolved.or_else(|| {
                             definite
@@ -1063,8 +1196,7 @@ impl<'a, 't> Article<'a, 't> {
                         // "the ministry" after "Valdoria’s Interior Ministry": the organisation named before.
                         let head = head.of(self.seg.text).to_lowercase();
                         if let Some(e) = self.entities.most_recent(m.span.start, |e| {
-                            e.kind == SpeakerType::Organisation
-                                && e.name.to_lowercase().split_whitespace().any(|w| w == head)
+                            e.kind == SpeakerType::Organisation && e.has_name_word(&head)
                         }) {
                             return Some(e);
                         }
@@ -1120,6 +1252,7 @@ impl<'a, 't> Article<'a, 't> {
             .iter()
             .rev()
             .take_while(|(span, _, _)| span.start >= window_start)
+            .take(MAX_ANTECEDENT_MENTIONS)
             .filter(|(span, _, _)| narrative(span));
         if let Some(&(_, e, _)) = candidates
             .clone()
@@ -1145,6 +1278,280 @@ impl<'a, 't> Article<'a, 't> {
             .map(|(_, &e)| e)
     }
 
+    /// Headlines report speech in a compressed grammar: `Lavrov: relations at a low point`, `Russia tells
+    /// Johnson: …`, `Minister warns of …`, `Ministry says …`. The first paragraph of a text is read so
+    /// when it is one short sentence with more text after it; the speaker opens it (after a label
+    /// such as "The Latest:"), and the addressee of `tells` or `urges` is never the speaker. A name
+    /// before a colon counts only when the article quotes it, or when it is a role or an institution:
+    /// `Brexit: what happens next` names a topic, not a speaker.
+    fn headline(&mut self, found: &[Found]) -> Option<Found> {
+        let seg = self.seg;
+        let paragraph = *seg.paragraphs.first()?;
+        if seg.paragraphs.len() < 2 || paragraph.end_sentence != paragraph.first_sentence + 1 {
+            return None;
+        }
+        let s = paragraph.first_sentence;
+        let mut end = paragraph.end_token;
+        while end > paragraph.first_token && matches!(seg.token_text(end - 1), "." | "!") {
+            end -= 1;
+        }
+        let words = (paragraph.first_token..end)
+            .filter(|&i| seg.tokens[i].kind == TokenKind::Word)
+            .count();
+        if words > MAX_HEADLINE_WORDS {
+            return None;
+        }
+        let mut start = paragraph.first_token;
+        if let Some(colon) = (start + 1..end.min(start + 4)).find(|&i| seg.token_text(i) == ":")
+            && (start..colon).all(|i| HEADLINE_LABELS.contains(&self.r.lower_word(i)))
+        {
+            start = colon + 1;
+        }
+        let (subject, hit, content_first) = self
+            .headline_colon(s, start, end, found)
+            .or_else(|| self.headline_verb(s, start, end))?;
+        let content_words = (content_first..end)
+            .filter(|&i| seg.tokens[i].kind == TokenKind::Word)
+            .count();
+        if content_words < 2 {
+            return None;
+        }
+        let content = Span::new(
+            seg.tokens[content_first].span.start,
+            seg.tokens[end - 1].span.end,
+        );
+        if found.iter().any(|f| f.span.overlaps(content)) {
+            return None;
+        }
+        let attribution = self.attribute(subject, hit, content.start);
+        attribution.entity?;
+        Some(Found {
+            kind: QuoteKind::Indirect,
+            span: content,
+            text: content.of(seg.text).to_string(),
+            paragraph: 0,
+            attribution,
+        })
+    }
+
+    /// Transcripts and interviews: paragraphs that open with a speaker's label and a colon (`Q: …`,
+    /// `A: …`, `MARLOW: …`, `Ines Duarte: …`). The words after the label are the speaker's own.
+    /// Paragraphs of that shape also make notes and lists ("Update: …", "Iowa: 12 delegates"); what
+    /// tells a transcript is that some speaker takes more than one turn.
+    fn transcript_turns(&mut self, found: &[Found]) -> Vec<Found> {
+        const NOT_SPEAKERS: &[&str] = &[
+            "note",
+            "editor",
+            "correction",
+            "source",
+            "sources",
+            "photo",
+            "related",
+            "read",
+            "more",
+            "warning",
+            "disclaimer",
+            "credit",
+            "credits",
+            "follow",
+            "contact",
+            "email",
+            "tags",
+            "topics",
+            "see",
+            "also",
+            "subscribe",
+            "share",
+            "updated",
+            "posted",
+            "published",
+            "by",
+        ];
+        let seg = self.seg;
+        let mut turns = Vec::new();
+        for (p, paragraph) in seg.paragraphs.iter().enumerate().skip(1) {
+            let first = paragraph.first_token;
+            let Some(colon) =
+                (first + 1..paragraph.end_token.min(first + 5)).find(|&i| seg.token_text(i) == ":")
+            else {
+                continue;
+            };
+            let label_ok = (first..colon).all(|i| {
+                let w = self.r.lower_word(i);
+                (seg.tokens[i].kind == TokenKind::Word
+                    && seg.token_text(i).starts_with(char::is_uppercase)
+                    && !HEADLINE_LABELS.contains(&w)
+                    && !NOT_SPEAKERS.contains(&w)
+                    && !self.r.lex.is_not_name(w))
+                    || seg.token_text(i) == "."
+            });
+            if !label_ok || self.in_quote[colon] || colon + 1 >= paragraph.end_token {
+                continue;
+            }
+            let content = Span::new(
+                seg.tokens[colon + 1].span.start,
+                seg.tokens[paragraph.end_token - 1].span.end,
+            );
+            if found.iter().any(|f| f.span.overlaps(content)) {
+                continue;
+            }
+            let label = Span::new(seg.tokens[first].span.start, seg.tokens[colon - 1].span.end);
+            let mention = Mention {
+                span: label,
+                first_token: first,
+                end_token: colon,
+                phrase: NounPhrase::Name {
+                    name: label,
+                    role: None,
+                    gender: None,
+                    kind: SpeakerType::Person,
+                },
+            };
+            turns.push((p, colon, mention, content));
+        }
+        let speaker_word = |m: &Mention| self.r.lower_word(m.end_token - 1);
+        let mut words: Vec<&str> = turns.iter().map(|(_, _, m, _)| speaker_word(m)).collect();
+        words.sort_unstable();
+        if !words.windows(2).any(|w| w[0] == w[1]) {
+            return Vec::new();
+        }
+        turns
+            .into_iter()
+            .map(|(p, colon, mention, content)| {
+                let hit = CueHit {
+                    first: colon,
+                    end: colon + 1,
+                    entry: CueEntry {
+                        kind: CueKind::Verb,
+                        framing: super::Framing::Neutral,
+                        tone: 0.0,
+                        takes_addressee: false,
+                        words: 1,
+                        continues: false,
+                    },
+                    sentence: seg.paragraphs[p].first_sentence,
+                };
+                Found {
+                    kind: QuoteKind::Direct,
+                    span: content,
+                    text: content.of(seg.text).to_string(),
+                    paragraph: p,
+                    attribution: self.attribute(mention, hit, content.start),
+                }
+            })
+            .collect()
+    }
+
+    /// `SPEAKER: CONTENT` in a headline: the subject, the colon as cue, and the first content token.
+    fn headline_colon(
+        &mut self,
+        s: usize,
+        start: usize,
+        end: usize,
+        found: &[Found],
+    ) -> Option<(Mention, CueHit, usize)> {
+        let colon = (start + 1..end.min(start + 8))
+            .find(|&i| self.seg.token_text(i) == ":" && !self.in_quote[i])?;
+        let m = self
+            .r
+            .phrase_ending_at(colon - 1, start)
+            .filter(|m| m.first_token == start)?;
+        let speaks = match m.phrase {
+            NounPhrase::Common { class, .. } => matches!(
+                class,
+                TitleClass::Role | TitleClass::Title | TitleClass::Organisation | TitleClass::Group
+            ),
+            NounPhrase::Name { .. } => {
+                // Resolving joins the name to the article's own mentions of that person.
+                let e = self.resolve(&m, false, 0);
+                e.is_some() && found.iter().any(|f| f.attribution.entity == e)
+            }
+            NounPhrase::Pronoun(_) => false,
+        };
+        let hit = CueHit {
+            first: colon,
+            end: colon + 1,
+            entry: CueEntry {
+                kind: CueKind::Verb,
+                framing: super::Framing::Neutral,
+                tone: 0.0,
+                takes_addressee: false,
+                words: 1,
+                continues: false,
+            },
+            sentence: s,
+        };
+        speaks.then_some((m, hit, colon + 1))
+    }
+
+    /// `SPEAKER says|tells X|warns (of) CONTENT` in a headline: the subject before the first verb of
+    /// saying, the cue, and the first content token after any addressee.
+    fn headline_verb(
+        &self,
+        s: usize,
+        start: usize,
+        end: usize,
+    ) -> Option<(Mention, CueHit, usize)> {
+        let seg = self.seg;
+        let hit = (start + 1..end).find_map(|i| {
+            if seg.tokens[i].kind != TokenKind::Word
+                || !self.r.lex.starts_entry(self.r.lower_word(i))
+            {
+                return None;
+            }
+            let (words, n) = self.r.words_from(i, end);
+            let entry = self.r.lex.cue_at(&words[..n])?;
+            let says = matches!(
+                entry.framing,
+                super::Framing::Neutral
+                    | super::Framing::Endorse
+                    | super::Framing::Distance
+                    | super::Framing::Concede
+                    | super::Framing::Tentative
+            );
+            (matches!(entry.kind, CueKind::Verb | CueKind::Phrase)
+                && (says || entry.takes_addressee))
+                .then_some(CueHit {
+                    first: i,
+                    end: i + entry.words,
+                    entry,
+                    sentence: s,
+                })
+        })?;
+        // The subject must be a speaker: a name, a role, an institution or a group. "The talks
+        // continued on Monday" opens with no speaker.
+        let subject = self
+            .subject_before(hit.first, start)
+            .filter(|m| m.first_token == start)
+            .filter(|m| match m.phrase {
+                NounPhrase::Name { .. } => true,
+                NounPhrase::Common { class, .. } => class != TitleClass::Anonymous,
+                NounPhrase::Pronoun(_) => false,
+            })?;
+        let mut i = hit.end;
+        if i < end && self.r.lex.manner_tone(self.r.lower_word(i)).is_some() {
+            i += 1;
+        }
+        let opens_content = |i: usize| {
+            i >= end
+                || matches!(seg.token_text(i), ":" | "\u{2014}")
+                || matches!(
+                    self.r.lower_word(i),
+                    "that" | "of" | "over" | "about" | "against"
+                )
+        };
+        if hit.entry.takes_addressee
+            && !opens_content(i)
+            && let Some(addressee) = self.r.phrase_starting_at(i, end)
+        {
+            i = addressee.end_token;
+        }
+        if i < end && opens_content(i) {
+            i += 1;
+        }
+        (i < end).then_some((subject, hit, i))
+    }
+
     /// Reported speech: `X said (that) …`, `X told Y that …`, `…, X said.`, `according to X, …`.
     fn indirect_speech(&mut self, used_cues: &[bool], found: &[Found]) -> Vec<Found> {
         // Direct quotes in text order, non-overlapping: found by binary search.
@@ -1157,6 +1564,7 @@ impl<'a, 't> Article<'a, 't> {
             let i = direct.partition_point(|d| d.end <= content.start);
             direct.get(i).is_some_and(|d| d.overlaps(content))
         };
+        self.mark_direct(found);
         let mut out = Vec::new();
         for (c, &used) in used_cues.iter().enumerate() {
             if used {
@@ -1202,16 +1610,34 @@ impl<'a, 't> Article<'a, 't> {
             }
             let mut last = from;
             let mut i = from;
-            while i < end && !self.in_quote[i] {
+            let stop = end.min(from + MAX_CLAUSE_TOKENS);
+            // Partial quotes inside the clause are part of it (a mixed quote); a direct quote ends it.
+            while i < stop && self.no_direct(i, i + 1) {
+                if self.in_quote[i] && i > from && seg.token_text(i - 1) == ":" {
+                    break;
+                }
+                // "… and urged allies to …": a second speech act of the same speaker ends the clause.
+                if !self.in_quote[i]
+                    && i > from
+                    && matches!(self.r.lower_word(i), "and" | "but")
+                    && seg.tokens[i].kind == TokenKind::Word
+                    && self
+                        .cues_starting_in(hit.sentence, i + 1, i + 2)
+                        .iter()
+                        .any(|c| c.entry.kind == CueKind::Verb)
+                {
+                    break;
+                }
                 // "…, he added": the clause ends where another cue's subject takes over.
-                if seg.token_text(i) == ","
-                    && self.cues_in(hit.sentence).iter().any(|c| {
-                        c.first > i + 1
-                            && c.first <= i + 5
-                            && self
-                                .subject_before(c.first, i + 1)
+                if !self.in_quote[i]
+                    && seg.token_text(i) == ","
+                    && self
+                        .cues_starting_in(hit.sentence, i + 2, i + 6)
+                        .iter()
+                        .any(|c| {
+                            self.subject_before(c.first, i + 1)
                                 .is_some_and(|m| m.first_token == i + 1)
-                    })
+                        })
                 {
                     break;
                 }
@@ -1220,9 +1646,8 @@ impl<'a, 't> Article<'a, 't> {
                 }
                 i += 1;
             }
-            // A clause that runs into quoted words is a mixed quote: its partial quote carries it, unless
-            // a colon hands over to a direct quote.
-            if i < end && self.in_quote[i] && i > from && seg.token_text(i - 1) != ":" {
+            // A clause that runs into a direct quote is cut short by it, unless a colon hands over.
+            if i < stop && self.in_quote[i] && i > from && seg.token_text(i - 1) != ":" {
                 return None;
             }
             while last > from
@@ -1239,13 +1664,19 @@ impl<'a, 't> Article<'a, 't> {
         match hit.entry.kind {
             CueKind::Source => {
                 // According to X, CLAUSE.  /  CLAUSE, according to X.
-                let source = self.r.phrase_starting_at(hit.end, end)?;
-                if hit.first == self.main_clause_start_raw(hit.sentence) {
-                    let comma = (source.end_token..end).find(|&i| seg.token_text(i) == ",")?;
+                let source = self.source_after(hit, end)?;
+                let opens = (sentence.first_token..hit.first)
+                    .all(|i| matches!(self.r.lower_word(i), "but" | "and" | "yet" | "so"));
+                if opens {
+                    let comma = (source.end_token..end.min(source.end_token + MAX_CLAUSE_TOKENS))
+                        .find(|&i| seg.token_text(i) == ",")?;
                     Some((source, clause_end(comma + 1)?))
-                } else if hit.first > sentence.first_token && seg.token_text(hit.first - 1) == "," {
+                } else if hit.first > sentence.first_token
+                    && hit.first <= sentence.first_token + MAX_CLAUSE_TOKENS
+                    && seg.token_text(hit.first - 1) == ","
+                {
                     let span = Span::new(sentence.span.start, seg.tokens[hit.first - 2].span.end);
-                    ((sentence.first_token..hit.first).all(|i| !self.in_quote[i]))
+                    self.no_direct(sentence.first_token, hit.first)
                         .then_some((source, span))
                 } else {
                     None
@@ -1254,6 +1685,8 @@ impl<'a, 't> Article<'a, 't> {
             CueKind::Verb | CueKind::Phrase | CueKind::Participle => {
                 let subject = if hit.entry.kind == CueKind::Participle {
                     self.main_subject(hit.sentence, hit.first)?
+                } else if let Some(m) = self.coordinated_subject(hit) {
+                    m
                 } else {
                     self.subject_before(hit.first, sentence.first_token)
                         .or_else(|| self.subject_after(hit, end))?
@@ -1301,14 +1734,16 @@ impl<'a, 't> Article<'a, 't> {
                 let tail_start = hit.first.min(subject.first_token);
                 let rest = (hit.end.max(subject.end_token)..end)
                     .filter(|&j| seg.tokens[j].kind == TokenKind::Word)
+                    .take(5)
                     .count();
                 let tail_end = hit.end.max(subject.end_token);
                 let closes = rest <= 4
                     || (tail_end < end
                         && matches!(seg.token_text(tail_end), ";" | ":" | "\u{2014}"));
                 let after_comma = tail_start > sentence.first_token + 2
+                    && tail_start <= sentence.first_token + MAX_CLAUSE_TOKENS
                     && seg.token_text(tail_start - 1) == ","
-                    && (sentence.first_token..tail_start).all(|j| !self.in_quote[j]);
+                    && self.no_direct(sentence.first_token, tail_start);
                 if closes && after_comma {
                     let span = Span::new(sentence.span.start, seg.tokens[tail_start - 2].span.end);
                     return Some((subject, span));
@@ -1317,7 +1752,7 @@ impl<'a, 't> Article<'a, 't> {
                 if after_comma
                     && tail_end < end
                     && seg.token_text(tail_end) == ","
-                    && (tail_end..end).all(|j| !self.in_quote[j])
+                    && self.no_direct(tail_end, end)
                 {
                     return Some((subject, clause_end(sentence.first_token)?));
                 }
@@ -1327,8 +1762,42 @@ impl<'a, 't> Article<'a, 't> {
         }
     }
 
-    fn main_clause_start_raw(&self, s: usize) -> usize {
-        self.seg.sentences[s].first_token
+    /// The source after `according to`: a name or speaker phrase, else whatever noun phrase runs to
+    /// the next comma or the sentence's end ("according to a count by the electoral commission",
+    /// "according to people in the room"), kept as an unnamed source.
+    fn source_after(&self, hit: CueHit, end: usize) -> Option<Mention> {
+        if let Some(m) = self.r.phrase_starting_at(hit.end, end) {
+            return Some(m);
+        }
+        let seg = self.seg;
+        let reach = end.min(hit.end + MAX_SOURCE_TOKENS);
+        let mut stop = (hit.end..reach)
+            .find(|&i| {
+                self.in_quote[i]
+                    || matches!(
+                        seg.token_text(i),
+                        "," | ";" | ":" | "(" | "\u{2014}" | "\u{2013}"
+                    )
+            })
+            .unwrap_or(reach);
+        while stop > hit.end && seg.tokens[stop - 1].kind == TokenKind::Punct {
+            stop -= 1;
+        }
+        if stop == hit.end || seg.tokens[hit.end].kind != TokenKind::Word {
+            return None;
+        }
+        Some(Mention {
+            span: Span::new(
+                seg.tokens[hit.end].span.start,
+                seg.tokens[stop - 1].span.end,
+            ),
+            first_token: hit.end,
+            end_token: stop,
+            phrase: NounPhrase::Common {
+                head: seg.tokens[stop - 1].span,
+                class: TitleClass::Anonymous,
+            },
+        })
     }
 
     /// Whether a reported clause can start at token `i` without "that": a pronoun, a determiner or a name
@@ -1397,7 +1866,7 @@ impl<'a, 't> Article<'a, 't> {
                         name: entity.name.clone(),
                         key: speaker_key(&entity.name),
                         kind: entity.kind,
-                        role: entity.role.clone(),
+                        role: entity.role().map(str::to_string),
                         mentions: entity.mentions.clone(),
                     });
                     speakers.len() - 1
@@ -1436,6 +1905,13 @@ impl<'a, 't> Article<'a, 't> {
         }
         ArticleQuotes { quotes, speakers }
     }
+}
+
+fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
 }
 
 fn strip_determiner(phrase: &str) -> &str {

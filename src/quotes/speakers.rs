@@ -11,6 +11,8 @@ use super::SpeakerType;
 use super::lexicon::{AttributionLexicon, Gender, TitleClass};
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind, fold_name};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// A pronoun that can stand for a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +191,10 @@ pub(crate) const NOT_NAMES: &[&str] = &[
     "pa",
 ];
 
+/// The longest name or title run read, in tokens ("Deputy Foreign Minister Ursula von der Leyen" is 7).
+/// A longer run of capitals is a headline or a list; cutting it keeps each look-up bounded.
+const MAX_NAME_TOKENS: usize = 12;
+
 /// Lowercase words that may sit inside a name: Ursula von der Leyen, Ali bin Said.
 const NAME_PARTICLES: &[&str] = &[
     "de", "van", "von", "der", "den", "bin", "bint", "al", "da", "di", "du", "la", "le", "del",
@@ -304,9 +310,17 @@ impl<'a, 't> PhraseReader<'a, 't> {
             return Some(self.mention(last, last + 1, NounPhrase::Pronoun(p)));
         }
         let sentence_start = self.sentence_start(last).max(floor);
+        // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
+        if self.is_capitalised(last)
+            && self.lower_word(last) != "i"
+            && self.lex.is_not_name(self.lower_word(last))
+        {
+            return None;
+        }
         if self.is_capitalised(last) || NAME_PARTICLES.contains(&self.word(last)) {
             let mut first = last;
             while first > floor
+                && last - first < MAX_NAME_TOKENS
                 && (self.is_name_word(first - 1, sentence_start)
                     || self.is_name_dot(first - 1)
                     || (NAME_PARTICLES.contains(&self.word(first - 1))
@@ -340,22 +354,32 @@ impl<'a, 't> PhraseReader<'a, 't> {
                     .map(|(c, _, _)| c)
             })
         })?;
+        // The phrase reaches left over modifiers ("Korvat's foreign minister", "senior officials"),
+        // never over the verb before it ("met Korvat's foreign minister"); left of a possessive only
+        // the possessor's name and determiner belong to it.
         let mut first = head;
+        let mut after_possessive = false;
         while first > floor && self.is_word(first - 1) {
-            let prev = self.word(first - 1);
+            let i = first - 1;
+            let prev = self.word(i);
             if matches!(
                 prev,
                 "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our"
             ) {
-                first -= 1;
+                first = i;
                 break;
             }
+            let capitalised = self.is_capitalised(i);
             if self.lex.is_not_name(prev)
-                || self.seg.tokens[first - 1].span.end + 1 < self.seg.tokens[first].span.start
+                || self.seg.tokens[i].span.end + 1 < self.seg.tokens[first].span.start
+                || (after_possessive && !capitalised)
+                || (!capitalised && self.verb_like(i, head + 1))
             {
                 break;
             }
-            first -= 1;
+            let raw = self.raw(i);
+            after_possessive |= raw.ends_with("\u{2019}s") || raw.ends_with("'s");
+            first = i;
             if head - first > 5 {
                 break;
             }
@@ -373,6 +397,53 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 class,
             },
         ))
+    }
+
+    /// Whether the lowercase word at `i`, left of a role noun ending before `end`, reads as a verb
+    /// rather than a modifier: a verb of saying, an auxiliary, a past form in -ed, or one of the
+    /// irregular verbs that put a role noun after them in news ("met", "told", "became"). Words of a
+    /// title ("foreign" in "foreign minister") and of rank ("former", "retired") are modifiers.
+    fn verb_like(&self, i: usize, end: usize) -> bool {
+        const MODIFIERS: &[&str] = &[
+            "former",
+            "senior",
+            "junior",
+            "top",
+            "chief",
+            "acting",
+            "interim",
+            "outgoing",
+            "incoming",
+            "retired",
+            "elected",
+            "appointed",
+            "designated",
+            "unnamed",
+            "unidentified",
+            "alleged",
+            "disgraced",
+            "embattled",
+            "respected",
+            "celebrated",
+            "noted",
+            "talented",
+            "armed",
+        ];
+        const VERBS: &[&str] = &[
+            "is", "was", "are", "were", "be", "been", "has", "had", "have", "will", "would", "can",
+            "could", "met", "meet", "meets", "meeting", "told", "tell", "tells", "saw", "see",
+            "sees", "became", "become", "becomes", "made", "make", "makes", "gave", "give",
+            "gives", "took", "take", "takes", "sent", "send", "sends", "won", "win", "wins",
+            "beat", "beats", "left", "leaves", "thank", "thanks", "name", "names", "call", "calls",
+            "join", "joins", "visit", "visits", "replace", "replaces", "succeed", "succeeds",
+            "hired", "hire", "hires", "fire", "fires", "elect", "elects", "appoint", "appoints",
+            "as",
+        ];
+        let w = self.word(i);
+        if MODIFIERS.contains(&w) || self.title_at(i, end).is_some_and(|(_, _, n)| i + n <= end) {
+            return false;
+        }
+        VERBS.contains(&w) || (w.ends_with("ed") && w.len() > 4) || self.lex.cue_at(&[w]).is_some()
     }
 
     /// The noun phrase that starts at token `first`, looking no further right than `ceiling`.
@@ -398,6 +469,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 && self.is_capitalised(end + 1)
         };
         while end < ceiling
+            && end - i < MAX_NAME_TOKENS
             && (self.is_name_word(end, sentence_start)
                 || (end > i && self.is_name_dot(end))
                 || self.title_at(end, ceiling).is_some_and(|(class, _, _)| {
@@ -485,16 +557,20 @@ impl<'a, 't> PhraseReader<'a, 't> {
         let mut i = first;
         let mut organisation = false;
         let mut role_end = None;
+        // An honorific alone is not a role: "Mr" says nothing of what the person does.
+        let mut has_title = false;
         while i < end {
             match self.title_at(i, end) {
                 Some((class, g, n)) => {
                     match class {
                         TitleClass::Honorific | TitleClass::Title => {
                             gender = gender.or(g);
+                            has_title |= class == TitleClass::Title;
                             role_end = Some(i + n);
                             name_first = i + n;
                         }
                         TitleClass::Role => {
+                            has_title = true;
                             role_end = Some(i + n);
                             name_first = i + n;
                         }
@@ -560,11 +636,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         let role = role_end
             .filter(|&r| r > first)
             .map(|r| Span::new(tokens[first].span.start, tokens[r - 1].span.end))
-            .filter(|_| {
-                // An honorific alone is not a role.
-                self.title_at(first, end)
-                    .is_some_and(|(c, _, _)| c != TitleClass::Honorific)
-            });
+            .filter(|_| has_title);
         Some(self.mention(
             first,
             end,
@@ -616,7 +688,8 @@ pub struct Entity {
     pub kind: SpeakerType,
     /// The fullest form of the name seen.
     pub name: String,
-    pub role: Option<String>,
+    /// Set through [`Entities::set_role`], which keeps the role index in step.
+    role: Option<String>,
     pub gender: Option<Gender>,
     pub mentions: Vec<Span>,
     /// Folded surname and transliteration-normalised first name, for joining mentions.
@@ -625,12 +698,48 @@ pub struct Entity {
     name_words: usize,
     /// Folded name of an organisation or group, which joins only on the whole name.
     folded: String,
+    /// `name` and `role` lowercased once, so that role nouns are matched without allocating.
+    name_lower: String,
+    role_lower: String,
 }
+
+impl Entity {
+    /// Title or apposition that says what the entity is ("Russian Foreign Minister").
+    pub fn role(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+
+    /// Whether the role has `word` (lowercase) as one of its words: "minister" in "Foreign Minister".
+    pub fn has_role_word(&self, word: &str) -> bool {
+        self.role_lower.split_whitespace().any(|w| w == word)
+    }
+
+    /// Whether the name has `word` (lowercase) as one of its words: "ministry" in "Interior Ministry".
+    pub fn has_name_word(&self, word: &str) -> bool {
+        self.name_lower.split_whitespace().any(|w| w == word)
+    }
+}
+
+/// How far back [`Entities::most_recent`] looks, in mentions. A role noun or definite description
+/// refers to someone mentioned lately; past this many mentions of others the link is too weak to
+/// make, and the bound keeps a window full of names linear.
+pub const MAX_RECENT_MENTIONS: usize = 256;
+
+/// How many earlier people with one surname a new mention is compared with. Articles name a few
+/// Johnsons, not hundreds; the bound keeps a list of one surname with many first names linear.
+const MAX_SAME_SURNAME: usize = 32;
 
 /// The entities of one article, built as mentions are met in text order.
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub list: Vec<Entity>,
+    /// Entities by kind and join key (folded surname for people, folded name otherwise), oldest first.
+    by_key: HashMap<(SpeakerType, String), Vec<usize>>,
+    /// Every mention as (start, entity), ordered: the recency list that [`Entities::most_recent`]
+    /// walks back.
+    recency: BTreeSet<(usize, usize)>,
+    /// The first person (lowest index) whose role has a given word.
+    by_role_word: HashMap<String, usize>,
 }
 
 impl Entities {
@@ -657,21 +766,30 @@ impl Entities {
             .map(|w| transliteration_key(w))
             .unwrap_or_default();
         let first = (words.len() > 1).then(|| transliteration_key(words[0]));
-        let found = self.list.iter().rposition(|e| {
-            e.kind == kind
-                && if kind == SpeakerType::Person {
-                    e.surname == surname
-                        && match (&e.first, &first) {
-                            (Some(a), Some(b)) => a == b,
-                            _ => true,
-                        }
-                } else {
-                    e.folded == folded
-                }
-        });
+        let key = if kind == SpeakerType::Person {
+            surname.clone()
+        } else {
+            folded.clone()
+        };
+        let list = &self.list;
+        let bucket = self.by_key.entry((kind, key)).or_default();
+        let found = bucket
+            .iter()
+            .rev()
+            .take(MAX_SAME_SURNAME)
+            .copied()
+            .find(|&i| {
+                kind != SpeakerType::Person
+                    || match (&list[i].first, &first) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+            });
         let index = match found {
             Some(i) => i,
             None => {
+                let i = self.list.len();
+                bucket.push(i);
                 self.list.push(Entity {
                     kind,
                     name: String::new(),
@@ -682,26 +800,31 @@ impl Entities {
                     first: None,
                     name_words: 0,
                     folded,
+                    name_lower: String::new(),
+                    role_lower: String::new(),
                 });
-                self.list.len() - 1
+                i
             }
         };
         let e = &mut self.list[index];
         if words.len() > e.name_words {
             e.name = words.join(" ");
+            e.name_lower = e.name.to_lowercase();
             e.name_words = words.len();
             e.first = first;
         }
-        if e.role.is_none() {
-            e.role = role.map(|r| r.of(text).to_string());
-        }
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
+        self.recency.insert((mention.start, index));
+        if let Some(role) = role {
+            self.set_role(index, role.of(text));
+        }
         index
     }
 
     /// A speaker with no name: an anonymous source or an unresolved role noun. Never merged with another.
     pub fn add_unnamed(&mut self, phrase: &str, kind: SpeakerType, mention: Span) -> usize {
+        let index = self.list.len();
         self.list.push(Entity {
             kind,
             name: phrase.to_string(),
@@ -712,37 +835,46 @@ impl Entities {
             first: None,
             name_words: 0,
             folded: String::new(),
+            name_lower: phrase.to_lowercase(),
+            role_lower: String::new(),
         });
-        self.list.len() - 1
+        self.recency.insert((mention.start, index));
+        index
     }
 
-    /// The most recent entity (by last mention before `before`) that fits `accept`.
+    /// Gives entity `e` its role, unless it has one already: the first role seen is kept.
+    pub fn set_role(&mut self, e: usize, role: &str) {
+        let entity = &mut self.list[e];
+        if entity.role.is_some() {
+            return;
+        }
+        entity.role = Some(role.to_string());
+        entity.role_lower = role.to_lowercase();
+        if entity.kind != SpeakerType::Person {
+            return;
+        }
+        for word in entity.role_lower.split_whitespace() {
+            self.by_role_word
+                .entry(word.to_string())
+                .and_modify(|first| *first = (*first).min(e))
+                .or_insert(e);
+        }
+    }
+
+    /// The most recent entity (by last mention before `before`) that fits `accept`, among the last
+    /// [`MAX_RECENT_MENTIONS`] mentions.
     pub fn most_recent(&self, before: usize, accept: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.list
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| accept(e))
-            .filter_map(|(i, e)| {
-                e.mentions
-                    .iter()
-                    .filter(|m| m.start < before)
-                    .map(|m| m.start)
-                    .max()
-                    .map(|last| (last, i))
-            })
-            .max()
-            .map(|(_, i)| i)
+        self.recency
+            .range(..(before, 0))
+            .rev()
+            .take(MAX_RECENT_MENTIONS)
+            .map(|&(_, e)| e)
+            .find(|&e| accept(&self.list[e]))
     }
 
-    /// The first entity whose role mentions `head` (a role noun such as "minister"), anywhere.
+    /// The first person whose role has `head` (a lowercase role noun such as "minister"), anywhere.
     pub fn with_role(&self, head: &str) -> Option<usize> {
-        let head = head.to_lowercase();
-        self.list.iter().position(|e| {
-            e.kind == SpeakerType::Person
-                && e.role
-                    .as_deref()
-                    .is_some_and(|r| r.to_lowercase().split_whitespace().any(|w| w == head))
-        })
+        self.by_role_word.get(head).copied()
     }
 }
 

@@ -50,7 +50,7 @@ use crate::error::{Error, Result};
 use crate::pipeline::AnalysedArticle;
 use crate::quotes::SpeakerType;
 use crate::scoring::Scores;
-use crate::stats::{Bootstrap, Interval, bootstrap_column_means};
+use crate::stats::{Bootstrap, BootstrapScratch, Interval, bootstrap_column_means_with};
 use crate::text::fold_name;
 use crate::topics::TopicId;
 
@@ -412,9 +412,9 @@ impl Aggregates {
     pub fn speakers(&self) -> Vec<SpeakerSummary<'_>> {
         self.sorted_speakers()
             .into_par_iter()
-            .map(|row| {
+            .map_init(BootstrapScratch::default, |scratch, row| {
                 let facts = &self.speakers[row as usize];
-                let stats = self.stats(facts.cell, &facts.key, "");
+                let stats = self.stats(facts.cell, &facts.key, "", scratch);
                 SpeakerSummary {
                     key: &facts.key,
                     name: facts.display_name(),
@@ -460,18 +460,21 @@ impl Aggregates {
         cells.sort_unstable_by(|a, b| a.1.key.cmp(&b.1.key).then(a.2.cmp(b.2)));
         Ok(cells
             .into_par_iter()
-            .map(|(cell, facts, topic)| {
-                let stats = self.stats(cell, &facts.key, topic);
-                SpeakerTopicSummary {
-                    key: &facts.key,
-                    name: facts.display_name(),
-                    topic,
-                    quotes: stats.count,
-                    stance_mean: self.moments[[cell as usize, SUMS, STANCE]]
-                        / stats.count.max(1) as f64,
-                    stats,
-                }
-            })
+            .map_init(
+                BootstrapScratch::default,
+                |scratch, (cell, facts, topic)| {
+                    let stats = self.stats(cell, &facts.key, topic, scratch);
+                    SpeakerTopicSummary {
+                        key: &facts.key,
+                        name: facts.display_name(),
+                        topic,
+                        quotes: stats.count,
+                        stance_mean: self.moments[[cell as usize, SUMS, STANCE]]
+                            / stats.count.max(1) as f64,
+                        stats,
+                    }
+                },
+            )
             .collect())
     }
 
@@ -486,7 +489,13 @@ impl Aggregates {
     }
 
     /// The statistics of `cell`, which belongs to speaker `key` and `topic` ("" for all topics).
-    fn stats(&self, cell: u32, key: &str, topic: &str) -> ScoreStats {
+    fn stats(
+        &self,
+        cell: u32,
+        key: &str,
+        topic: &str,
+        scratch: &mut BootstrapScratch,
+    ) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
         let sums = self.moments.index_axis(Axis(0), cell as usize);
@@ -501,11 +510,17 @@ impl Aggregates {
             count,
             mean,
             std,
-            interval: self.intervals(cell, key, topic),
+            interval: self.intervals(cell, key, topic, scratch),
         }
     }
 
-    fn intervals(&self, cell: u32, key: &str, topic: &str) -> [Option<Interval>; SCORE_COUNT] {
+    fn intervals(
+        &self,
+        cell: u32,
+        key: &str,
+        topic: &str,
+        scratch: &mut BootstrapScratch,
+    ) -> [Option<Interval>; SCORE_COUNT] {
         let count = self.counts[cell as usize];
         if self.resamples == 0 || count < 2 {
             return [None; SCORE_COUNT];
@@ -533,7 +548,8 @@ impl Aggregates {
             seed: interval_seed(key, topic),
             ..Bootstrap::default()
         };
-        let mut intervals = bootstrap_column_means(&rows, constant.map(|c| c.is_none()), &options);
+        let wanted = constant.map(|c| c.is_none());
+        let mut intervals = bootstrap_column_means_with(&rows, wanted, &options, scratch);
         for (interval, value) in intervals.iter_mut().zip(constant) {
             if let Some(value) = value {
                 // Adding 0 turns -0 into 0, so that a column of zeros never prints "-0".

@@ -361,6 +361,11 @@ struct MergeArgs {
     /// Output directory, created if missing; speakers.csv and speaker_topics.csv are replaced.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Bootstrap resamples for the 95% intervals, as in `tenor score`; by default the number the
+    /// first part was scored with. 0 leaves the `_ci_` columns empty. Parts scored with
+    /// --ci-resamples 0 kept no quote scores, so their rows get no bootstrap interval.
+    #[arg(long, value_name = "N")]
+    ci_resamples: Option<usize>,
 }
 
 #[derive(Args)]
@@ -827,8 +832,16 @@ fn merge(args: MergeArgs) -> Result<ExitCode> {
             parts += 1;
         }
     }
+    if let Some(resamples) = args.ci_resamples {
+        aggregates.set_resamples(resamples);
+    }
     write_speaker_tables(&args.out, &aggregates, &topic_names)?;
-    eprintln!("tenor: merged {parts} parts; {} speakers", aggregates.len());
+    let mut speakers = 0;
+    aggregates.in_batches(|batch| {
+        speakers += batch.len();
+        Ok(())
+    })?;
+    eprintln!("tenor: merged {parts} parts; {speakers} speakers");
     Ok(ExitCode::SUCCESS)
 }
 

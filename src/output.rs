@@ -511,17 +511,24 @@ impl OutputDir {
                 let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
                 let mut speakers =
                     TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
-                for summary in aggregates.speakers() {
-                    speaker_row(&mut speakers.cells, &summary)?;
-                }
+                // In batches, so that statistics spilled to disk are never all in memory at once.
+                aggregates.in_batches(|batch| {
+                    for summary in batch.speakers() {
+                        speaker_row(&mut speakers.cells, &summary)?;
+                    }
+                    Ok(())
+                })?;
                 let mut speaker_topics =
                     TableFile::create(path(Table::SpeakerTopics), Table::SpeakerTopics, format)?;
-                let summaries = aggregates
-                    .speaker_topics(topic_names)
-                    .map_err(|e| speaker_topics.cells.error(e.to_string()))?;
-                for summary in &summaries {
-                    speaker_topic_row(&mut speaker_topics.cells, summary)?;
-                }
+                aggregates.in_batches(|batch| {
+                    let summaries = batch
+                        .speaker_topics(topic_names)
+                        .map_err(|e| speaker_topics.cells.error(e.to_string()))?;
+                    for summary in &summaries {
+                        speaker_topic_row(&mut speaker_topics.cells, summary)?;
+                    }
+                    Ok(())
+                })?;
                 let mut tables = [quotes, articles, speakers, speaker_topics, quote_topics];
                 // Every table is complete on disk before the first one replaces an earlier run's.
                 for table in &mut tables {
@@ -533,15 +540,21 @@ impl OutputDir {
                 Ok(())
             }
             Tables::Workbook(mut book) => {
-                for summary in aggregates.speakers() {
-                    speaker_row(&mut book.sheet(SPEAKERS_SHEET), &summary)?;
-                }
-                let summaries = aggregates
-                    .speaker_topics(topic_names)
-                    .map_err(|e| book.error(e.to_string()))?;
-                for summary in &summaries {
-                    speaker_topic_row(&mut book.sheet(SPEAKER_TOPICS_SHEET), summary)?;
-                }
+                aggregates.in_batches(|batch| {
+                    for summary in batch.speakers() {
+                        speaker_row(&mut book.sheet(SPEAKERS_SHEET), &summary)?;
+                    }
+                    Ok(())
+                })?;
+                aggregates.in_batches(|batch| {
+                    let summaries = batch
+                        .speaker_topics(topic_names)
+                        .map_err(|e| book.error(e.to_string()))?;
+                    for summary in &summaries {
+                        speaker_topic_row(&mut book.sheet(SPEAKER_TOPICS_SHEET), summary)?;
+                    }
+                    Ok(())
+                })?;
                 book.save()
             }
         }

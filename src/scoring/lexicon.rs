@@ -433,7 +433,19 @@ struct Row<'a> {
 /// The non-comment, non-blank lines of `text`, each split on tabs.
 fn rows(text: &str) -> impl Iterator<Item = std::result::Result<Row<'_>, (usize, String)>> {
     let mut seen_first = false;
-    text.lines().enumerate().filter_map(move |(i, line)| {
+    let mut rest = text;
+    let lines = std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => (&rest[..end], &rest[end + 1..]),
+            None => (rest, ""),
+        };
+        rest = after;
+        Some(line)
+    });
+    lines.enumerate().filter_map(move |(i, line)| {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.starts_with('#') || trim(line).is_empty() {
             return None;
@@ -441,12 +453,15 @@ fn rows(text: &str) -> impl Iterator<Item = std::result::Result<Row<'_>, (usize,
         let mut fields = [""; MAX_FIELDS];
         let mut count = 0;
         let mut last = "";
-        for field in line.split('\t') {
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\t', line.as_bytes()).chain([line.len()]) {
+            let field = &line[start..end];
             if let Some(slot) = fields.get_mut(count) {
                 *slot = field;
             }
             count += 1;
             last = field;
+            start = end + 1;
         }
         let numeric = |f: &str| trim(f).parse::<f32>().is_ok();
         // Column names are words where values are numbers: VADER's last column is a list and a

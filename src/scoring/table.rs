@@ -317,11 +317,17 @@ impl Table {
         let mut pending: Vec<PendingPhrase> = Vec::new();
         let mut words: Vec<(u32, u32)> = Vec::new();
         for (term, entry) in terms {
+            // A term of ASCII letters and digits is one token (most terms are): no tokenizer.
+            let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
             let mut spans = tokens(term, 0).map(|t| t.text(term));
-            let Some(first) = spans.next() else {
-                continue;
+            let (first, second) = if one_word {
+                (term, None)
+            } else {
+                let Some(first) = spans.next() else {
+                    continue;
+                };
+                (first, spans.next())
             };
-            let second = spans.next();
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
             let Some(second) = second else {
@@ -349,7 +355,9 @@ impl Table {
         }
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
-        pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        // Entry ids rise in the order phrases were given, so ties keep that order.
+        pending
+            .sort_unstable_by_key(|(key, words, id)| (*key, std::cmp::Reverse(words.len()), *id));
         for (key, words, entry) in pending {
             let index = table.phrases.len() as u32;
             table.phrases.push(Phrase { words, entry });

@@ -22,6 +22,8 @@ pub(super) struct DelimitedCells<W: Write> {
     out: BufWriter<W>,
     path: PathBuf,
     delimiter: u8,
+    /// The bytes that make a field need quotes: the delimiter, a double quote, CR and LF.
+    special: [bool; 256],
     terminator: &'static [u8],
     decimal_comma: bool,
     /// The delimiter is a digit, a sign or a decimal mark, so numbers need the quoting check too.
@@ -43,10 +45,15 @@ impl<W: Write> DelimitedCells<W> {
         style: Delimited,
         columns: &[String],
     ) -> Result<Self> {
+        let mut special = [false; 256];
+        for b in [style.delimiter, b'"', b'\r', b'\n'] {
+            special[usize::from(b)] = true;
+        }
         let mut cells = DelimitedCells {
             out: BufWriter::with_capacity(BUFFER_BYTES, writer),
             path,
             delimiter: style.delimiter,
+            special,
             terminator: if style.excel { b"\r\n" } else { b"\n" },
             decimal_comma: style.decimal_comma,
             numbers_need_quoting_check: matches!(style.delimiter, b'0'..=b'9' | b'-' | b'.' | b','),
@@ -105,9 +112,7 @@ impl<W: Write> DelimitedCells<W> {
     /// Writes a field, quoted when it holds the delimiter, a double quote or a line break.
     fn field(&mut self, field: &[u8]) -> Result<()> {
         self.separate()?;
-        let delimiter = self.delimiter;
-        let special = |b: &u8| matches!(*b, b'"' | b'\r' | b'\n') || *b == delimiter;
-        if !field.iter().any(special) {
+        if !field.iter().any(|&b| self.special[usize::from(b)]) {
             self.row_bytes += field.len();
             return self.write(field);
         }

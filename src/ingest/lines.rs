@@ -108,6 +108,10 @@ impl LineReader {
 
 /// `bytes` as text, with invalid UTF-8 replaced by U+FFFD; the flag says whether anything was.
 pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    // Valid text is the rule: the validator is several times faster than the lossy decoder's chunks.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (Cow::Borrowed(text), false);
+    }
     let text = String::from_utf8_lossy(bytes);
     let replaced = matches!(text, Cow::Owned(_));
     (text, replaced)

@@ -5,10 +5,12 @@
 //!
 //! What a term means for a score is left to [`super::rules`]; the table layout to [`super::table`].
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
-use super::table::{Dimension, Entry, Modifier, ModifierClass, Table, fold_term_into};
+use super::table::{Dimension, Entry, Modifier, ModifierClass, Table, WordHasher, fold_term_into};
 use super::words::grammar_words;
 use crate::error::{Error, Result};
 
@@ -115,7 +117,7 @@ const EMBEDDED: [(&str, FileFormat, &str); 12] = [
 #[derive(Debug, Clone)]
 pub struct Lexicons {
     pub(crate) table: Table,
-    terms: BTreeMap<String, Entry>,
+    terms: TermMap,
 }
 
 impl Lexicons {
@@ -142,7 +144,7 @@ impl Lexicons {
 
     /// Everything known about a term (a word or a phrase), folded as the loader folds it.
     pub fn get(&self, term: &str) -> Option<&Entry> {
-        self.terms.get(&normalise_term(term))
+        self.terms.get(normalise_term(term).as_ref())
     }
 
     /// Number of distinct terms.
@@ -155,17 +157,25 @@ impl Lexicons {
     }
 }
 
+/// A term as stored: borrowed from the text compiled into the binary when it is already in normal form
+/// (almost always), so that start-up allocates nothing per row.
+type Term = Cow<'static, str>;
+
+type TermMap = HashMap<Term, Entry, BuildHasherDefault<WordHasher>>;
+
 /// Collects lexicon files; later files override earlier ones term by term and value by value.
 #[derive(Debug, Clone, Default)]
 pub struct LexiconsBuilder {
-    terms: BTreeMap<String, Entry>,
+    terms: TermMap,
 }
 
 impl LexiconsBuilder {
     /// Adds the team's lexicons compiled into the binary.
     pub fn add_embedded(&mut self) -> Result<&mut Self> {
+        let rows: usize = EMBEDDED.iter().map(|(_, _, text)| text.len() / 16).sum();
+        self.terms.reserve(rows);
         for (name, format, text) in EMBEDDED {
-            self.add_text_as(name, text, format)?;
+            self.add_rows(Path::new(name), text, format, |term| term)?;
         }
         Ok(self)
     }
@@ -192,35 +202,54 @@ impl LexiconsBuilder {
         text: &str,
         format: FileFormat,
     ) -> Result<&mut Self> {
-        let name = name.as_ref();
+        self.add_rows(name.as_ref(), text, format, |term| {
+            Cow::Owned(term.into_owned())
+        })
+    }
+
+    /// Adds the rows of `text`; `keep` turns a term that may borrow from `text` into one the builder
+    /// can hold (the embedded text lives as long as the program, so its terms stay borrowed).
+    fn add_rows<'t>(
+        &mut self,
+        name: &Path,
+        text: &'t str,
+        format: FileFormat,
+        keep: impl Fn(Cow<'t, str>) -> Term,
+    ) -> Result<&mut Self> {
         for row in rows(text) {
             let row = row.map_err(|(line, message)| lexicon_error(name, line, message))?;
             if row.is_header {
                 continue;
             }
-            self.add_row(name, &row, format)?;
+            self.add_row(name, &row, format, &keep)?;
         }
         Ok(self)
     }
 
-    fn add_row(&mut self, name: &Path, row: &Row<'_>, format: FileFormat) -> Result<()> {
+    fn add_row<'t>(
+        &mut self,
+        name: &Path,
+        row: &Row<'t>,
+        format: FileFormat,
+        keep: impl Fn(Cow<'t, str>) -> Term,
+    ) -> Result<()> {
         let fail = |message: String| lexicon_error(name, row.line, message);
         let want = match format {
             FileFormat::Modifiers => 3,
             FileFormat::Vader => 2,
             _ => 2,
         };
-        if row.fields.len() < want || (format != FileFormat::Vader && row.fields.len() > want) {
+        if row.count < want || (format != FileFormat::Vader && row.count > want) {
             return Err(fail(format!(
                 "expected {want} tab-separated columns, found {}",
-                row.fields.len()
+                row.count
             )));
         }
         let term = normalise_term(row.fields[0]);
         if term.is_empty() {
             return Err(fail("empty term".to_string()));
         }
-        let value_field = row.fields[want - 1].trim();
+        let value_field = trim(row.fields[want - 1]);
         let value: f32 = value_field
             .parse()
             .map_err(|_| fail(format!("not a number: {value_field:?}")))?;
@@ -234,6 +263,7 @@ impl LexiconsBuilder {
                 Err(fail(format!("{value} is outside {lo}..{hi}")))
             }
         };
+        let term = keep(term);
         match format {
             FileFormat::Valence | FileFormat::Vader => {
                 in_range(-4.0, 4.0)?;
@@ -276,12 +306,14 @@ impl LexiconsBuilder {
         inherit_tone_weights(&mut terms);
         for (word, role) in grammar_words() {
             terms
-                .entry(word.to_string())
+                .entry(Cow::Borrowed(word))
                 .or_default()
                 .grammar
                 .insert(role);
         }
-        let table = Table::build(terms.iter().map(|(t, e)| (t.as_str(), *e)));
+        // The table's entries follow the map's order, which is fixed (the hasher has no random seed)
+        // and does not matter: a lookup returns the same entry whatever its index.
+        let table = Table::build(terms.iter().map(|(t, e)| (t.as_ref(), *e)));
         Lexicons { table, terms }
     }
 }
@@ -290,26 +322,34 @@ impl LexiconsBuilder {
 /// so it takes over their tone weights: for each dimension it does not rate itself, the strongest
 /// weight of the words and phrases inside it. Modifier phrases and phrases with a negator inside ("no
 /// problem") are left alone: their words' weights would point the wrong way.
-fn inherit_tone_weights(terms: &mut BTreeMap<String, Entry>) {
+fn inherit_tone_weights(terms: &mut TermMap) {
     let negator = |w: &str| {
         terms
             .get(w)
             .and_then(|e| e.modifier)
             .is_some_and(|m| m.class == ModifierClass::Negator)
     };
-    let mut inherited: Vec<(String, [f32; Dimension::COUNT])> = Vec::new();
+    let mut inherited: Vec<(Term, [f32; Dimension::COUNT])> = Vec::new();
+    // Byte ranges of a term's words: a run of words is a slice of the term, since words are separated
+    // by single spaces.
+    let mut words: Vec<(usize, usize)> = Vec::new();
     for (term, entry) in terms.iter() {
         if entry.valence == 0.0 || entry.modifier.is_some() || !term.contains(' ') {
             continue;
         }
-        let words: Vec<&str> = term.split(' ').collect();
-        if words.iter().any(|w| negator(w)) {
+        words.clear();
+        let mut start = 0;
+        for word in term.split(' ') {
+            words.push((start, start + word.len()));
+            start += word.len() + 1;
+        }
+        if words.iter().any(|&(s, e)| negator(&term[s..e])) {
             continue;
         }
         let mut dims = entry.dims;
         for len in 1..words.len() {
             for part in words.windows(len) {
-                let Some(inner) = terms.get(&part.join(" ")) else {
+                let Some(inner) = terms.get(&term[part[0].0..part[len - 1].1]) else {
                     continue;
                 };
                 for ((own, best), theirs) in entry.dims.iter().zip(&mut dims).zip(inner.dims) {
@@ -324,7 +364,7 @@ fn inherit_tone_weights(terms: &mut BTreeMap<String, Entry>) {
         }
     }
     for (term, dims) in inherited {
-        if let Some(entry) = terms.get_mut(&term) {
+        if let Some(entry) = terms.get_mut(term.as_ref()) {
             entry.dims = dims;
         }
     }
@@ -338,17 +378,54 @@ fn lexicon_error(name: &Path, line: usize, message: String) -> Error {
     }
 }
 
-/// Lowercase, ASCII apostrophes, single spaces: the form every term is stored under.
-fn normalise_term(raw: &str) -> String {
+/// Lowercase, ASCII apostrophes, single spaces: the form every term is stored under. A term already
+/// in that form (every row of our own files) is borrowed.
+fn normalise_term(raw: &str) -> Cow<'_, str> {
+    let trimmed = trim(raw);
+    let mut after_space = true;
+    let normal = trimmed.bytes().all(|b| {
+        let space = b == b' ';
+        let fine = if space {
+            !after_space
+        } else {
+            b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace()
+        };
+        after_space = space;
+        fine
+    });
+    if normal {
+        return Cow::Borrowed(trimmed);
+    }
     let mut folded = String::with_capacity(raw.len());
     fold_term_into(raw.trim(), &mut folded);
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    Cow::Owned(folded.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The most columns of a row that are kept apart: VADER's four.
+const MAX_FIELDS: usize = 4;
+
+/// `s` without leading and trailing whitespace; a field that starts and ends with a visible ASCII
+/// character (almost every one) is returned without a scan.
+fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(bytes.first()) && visible(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// One non-comment line of a lexicon file.
 struct Row<'a> {
     line: usize,
-    fields: Vec<&'a str>,
+    /// The line without its terminator.
+    text: &'a str,
+    /// The first [`MAX_FIELDS`] tab-separated fields; unused ones are empty.
+    fields: [&'a str; MAX_FIELDS],
+    /// The number of fields, all of them.
+    count: usize,
+    last: &'a str,
     /// The first row when its last column is not a number: the column names.
     is_header: bool,
 }
@@ -356,24 +433,50 @@ struct Row<'a> {
 /// The non-comment, non-blank lines of `text`, each split on tabs.
 fn rows(text: &str) -> impl Iterator<Item = std::result::Result<Row<'_>, (usize, String)>> {
     let mut seen_first = false;
-    text.lines().enumerate().filter_map(move |(i, line)| {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
+    let mut rest = text;
+    let lines = std::iter::from_fn(move || {
+        if rest.is_empty() {
             return None;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let numeric = |f: Option<&&str>| f.is_some_and(|f| f.trim().parse::<f32>().is_ok());
+        let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(end) => (&rest[..end], &rest[end + 1..]),
+            None => (rest, ""),
+        };
+        rest = after;
+        Some(line)
+    });
+    lines.enumerate().filter_map(move |(i, line)| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with('#') || trim(line).is_empty() {
+            return None;
+        }
+        let mut fields = [""; MAX_FIELDS];
+        let mut count = 0;
+        let mut last = "";
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\t', line.as_bytes()).chain([line.len()]) {
+            let field = &line[start..end];
+            if let Some(slot) = fields.get_mut(count) {
+                *slot = field;
+            }
+            count += 1;
+            last = field;
+            start = end + 1;
+        }
+        let numeric = |f: &str| trim(f).parse::<f32>().is_ok();
         // Column names are words where values are numbers: VADER's last column is a list and a
         // modifier's second column a class, so both columns must fail to parse.
-        let is_header =
-            !seen_first && fields.len() > 1 && !numeric(fields.get(1)) && !numeric(fields.last());
+        let is_header = !seen_first && count > 1 && !numeric(fields[1]) && !numeric(last);
         seen_first = true;
-        if fields.len() < 2 {
+        if count < 2 {
             return Some(Err((i + 1, "expected tab-separated columns".to_string())));
         }
         Some(Ok(Row {
             line: i + 1,
+            text: line,
             fields,
+            count,
+            last,
             is_header,
         }))
     })
@@ -400,7 +503,11 @@ pub fn detect_format(name: &Path, text: &str) -> Result<FileFormat> {
     for row in rows(text) {
         let row = row.map_err(|(line, message)| lexicon_error(name, line, message))?;
         if row.is_header {
-            let columns: Vec<String> = row.fields.iter().map(|f| f.trim().to_lowercase()).collect();
+            let columns: Vec<String> = row
+                .text
+                .split('\t')
+                .map(|f| f.trim().to_lowercase())
+                .collect();
             let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
             return match columns.as_slice() {
                 [_, "valence"] => Ok(FileFormat::Valence),
@@ -419,20 +526,20 @@ pub fn detect_format(name: &Path, text: &str) -> Result<FileFormat> {
                 _ => Err(lexicon_error(
                     name,
                     row.line,
-                    format!("unknown header row {:?}", row.fields.join("\\t")),
+                    format!("unknown header row {:?}", row.text.replace('\t', "\\t")),
                 )),
             };
         }
         if first_row {
             first_row = false;
-            if row.fields.len() >= 4 && row.fields[3].trim_start().starts_with('[') {
+            if row.count >= 4 && row.fields[3].trim_start().starts_with('[') {
                 return Ok(FileFormat::Vader);
             }
-            if row.fields.len() == 3 && ModifierClass::parse(row.fields[1].trim()).is_some() {
+            if row.count == 3 && ModifierClass::parse(row.fields[1].trim()).is_some() {
                 return Ok(FileFormat::Modifiers);
             }
         }
-        match row.fields[row.fields.len() - 1].trim().parse::<i32>() {
+        match row.last.trim().parse::<i32>() {
             Ok(v) => reaches_five |= v.abs() == 5,
             Err(_) => all_integers = false,
         }

@@ -231,10 +231,10 @@ pub(crate) struct Term {
 /// The longest symbol, in characters, that [`Table::symbol_at`] tries.
 const MAX_SYMBOL_CHARS: usize = 5;
 
-/// A multiword entry: its tokens, already folded.
+/// A multiword entry: where its tokens, already folded, lie in [`Table::phrase_words`].
 #[derive(Debug, Clone)]
 struct Phrase {
-    words: Box<[Box<str>]>,
+    words: std::ops::Range<u32>,
     entry: EntryId,
 }
 
@@ -288,6 +288,10 @@ pub(crate) struct Table {
     terms: WordMap<Term>,
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
+    /// The tokens of every phrase, as byte ranges of [`Table::phrase_text`]: two allocations for all
+    /// phrases rather than a few for each.
+    phrase_words: Vec<(u32, u32)>,
+    phrase_text: String,
     /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
     /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
     /// range; every word of a candidate is compared.
@@ -301,36 +305,59 @@ pub(crate) struct Table {
 impl Table {
     /// Builds the table from folded terms (lowercase, single spaces, ASCII apostrophes).
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
-        let mut table = Table::default();
-        // (key of the first two words, all words, entry) of each multiword term.
-        type PendingPhrase = (u64, Box<[Box<str>]>, EntryId);
+        let terms = terms.into_iter();
+        let (count, _) = terms.size_hint();
+        let mut table = Table {
+            terms: WordMap::with_capacity_and_hasher(count, Default::default()),
+            entries: Vec::with_capacity(count),
+            ..Table::default()
+        };
+        // (key of the first two words, its words in `words`, entry) of each multiword term.
+        type PendingPhrase = (u64, std::ops::Range<u32>, EntryId);
         let mut pending: Vec<PendingPhrase> = Vec::new();
+        let mut words: Vec<(u32, u32)> = Vec::new();
         for (term, entry) in terms {
-            let words: Box<[Box<str>]> = tokens(term, 0).map(|t| Box::from(t.text(term))).collect();
-            let Some(first) = words.first() else {
-                continue;
+            // A term of ASCII letters and digits is one token (most terms are): no tokenizer.
+            let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
+            let mut spans = tokens(term, 0).map(|t| t.text(term));
+            let (first, second) = if one_word {
+                (term, None)
+            } else {
+                let Some(first) = spans.next() else {
+                    continue;
+                };
+                (first, spans.next())
             };
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
-            let symbol = words.len() > 1
-                && !term.contains(' ')
-                && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
+            let Some(second) = second else {
+                // Most terms are one word: one allocation, for the key.
+                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
+                continue;
+            };
+            let symbol =
+                !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
+            let slot = table.terms.entry(Box::from(first)).or_default();
             if symbol {
+                slot.starts_symbol = true;
                 table.symbols.insert(Box::from(term), id);
-                table.terms.entry(first.clone()).or_default().starts_symbol = true;
                 continue;
             }
-            let slot = table.terms.entry(first.clone()).or_default();
-            match words.get(1) {
-                None => slot.entry = Some(id),
-                Some(second) => {
-                    slot.starts_phrase = true;
-                    pending.push((pair_key(first, hash_folded(second)), words, id));
-                }
+            slot.starts_phrase = true;
+            let start = words.len() as u32;
+            for word in [first, second].into_iter().chain(spans) {
+                let at = table.phrase_text.len() as u32;
+                table.phrase_text.push_str(word);
+                words.push((at, table.phrase_text.len() as u32));
             }
+            let key = pair_key(first, hash_folded(second));
+            pending.push((key, start..words.len() as u32, id));
         }
+        table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
-        pending.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        // Entry ids rise in the order phrases were given, so ties keep that order.
+        pending
+            .sort_unstable_by_key(|(key, words, id)| (*key, std::cmp::Reverse(words.len()), *id));
         for (key, words, entry) in pending {
             let index = table.phrases.len() as u32;
             table.phrases.push(Phrase { words, entry });
@@ -374,11 +401,12 @@ impl Table {
         };
         let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
         'phrase: for phrase in &self.phrases[start as usize..end as usize] {
-            if phrase.words[0].as_ref() != first || !accept(self.entry(phrase.entry)) {
+            let mut words = self.phrase_words(phrase);
+            if words.next() != Some(first) || !accept(self.entry(phrase.entry)) {
                 continue;
             }
             let mut rest = next.clone();
-            for word in phrase.words[1..].iter() {
+            for word in words {
                 match rest.next() {
                     Some((span, kind))
                         if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
@@ -388,6 +416,14 @@ impl Table {
             return Some((phrase.entry, phrase.words.len()));
         }
         None
+    }
+
+    /// The folded tokens of a phrase.
+    fn phrase_words<'t>(&'t self, phrase: &Phrase) -> impl Iterator<Item = &'t str> + 't {
+        let spans = &self.phrase_words[phrase.words.start as usize..phrase.words.end as usize];
+        spans
+            .iter()
+            .map(|&(start, end)| &self.phrase_text[start as usize..end as usize])
     }
 }
 

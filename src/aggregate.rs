@@ -196,6 +196,28 @@ fn type_index(kind: SpeakerType) -> usize {
 }
 
 impl SpeakerFacts {
+    /// Adds another part's counts for the same speaker: from a merged run, a spilled run or a partial.
+    fn absorb(
+        &mut self,
+        articles: u64,
+        words: u64,
+        types: [u64; SPEAKER_TYPES.len()],
+        names: &[(String, u64)],
+        roles: &[(String, u64)],
+    ) {
+        self.articles += articles;
+        self.words += words;
+        for (n, add) in self.types.iter_mut().zip(types) {
+            *n += add;
+        }
+        for (name, n) in names {
+            self.count_name(name, *n);
+        }
+        for (role, n) in roles {
+            tally(&mut self.roles, role, *n);
+        }
+    }
+
     fn count_name(&mut self, name: &str, quotes: u64) {
         tally(&mut self.names, name, quotes);
     }
@@ -379,18 +401,13 @@ impl Aggregates {
         let mut rows = Vec::with_capacity(other.speakers.len());
         for facts in other.speakers {
             let row = self.speaker_row(&facts.key);
-            let mine = &mut self.speakers[row as usize];
-            mine.articles += facts.articles;
-            mine.words += facts.words;
-            for (n, t) in mine.types.iter_mut().zip(facts.types) {
-                *n += t;
-            }
-            for (name, n) in &facts.names {
-                mine.count_name(name, *n);
-            }
-            for (role, n) in &facts.roles {
-                tally(&mut mine.roles, role, *n);
-            }
+            self.speakers[row as usize].absorb(
+                facts.articles,
+                facts.words,
+                facts.types,
+                &facts.names,
+                &facts.roles,
+            );
             rows.push(row);
         }
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
@@ -992,18 +1009,13 @@ impl Aggregates {
 
     fn add_run_speaker(&mut self, speaker: RunSpeaker) {
         let row = self.speaker_row(&speaker.key);
-        let facts = &mut self.speakers[row as usize];
-        facts.articles += speaker.articles;
-        facts.words += speaker.words;
-        for (n, add) in facts.types.iter_mut().zip(speaker.types) {
-            *n += add;
-        }
-        for (name, n) in &speaker.names {
-            facts.count_name(name, *n);
-        }
-        for (role, n) in &speaker.roles {
-            tally(&mut facts.roles, role, *n);
-        }
+        self.speakers[row as usize].absorb(
+            speaker.articles,
+            speaker.words,
+            speaker.types,
+            &speaker.names,
+            &speaker.roles,
+        );
         for cell in speaker.cells {
             let mine = self.add_to_cell(row, cell.slot, cell.quotes, &cell.moments);
             self.keep_values(mine, &cell.values);
@@ -1246,23 +1258,14 @@ impl Aggregates {
         topic_ids: &HashMap<String, TopicId>,
     ) -> std::result::Result<(), String> {
         let row = self.speaker_row(&speaker.key);
-        let facts = &mut self.speakers[row as usize];
-        facts.articles += speaker.articles;
-        facts.words += speaker.words;
         let t = &speaker.types;
-        for (n, add) in facts
-            .types
-            .iter_mut()
-            .zip([t.person, t.organisation, t.group, t.anonymous])
-        {
-            *n += add;
-        }
-        for (name, n) in &speaker.names {
-            facts.count_name(name, *n);
-        }
-        for (role, n) in &speaker.roles {
-            tally(&mut facts.roles, role, *n);
-        }
+        self.speakers[row as usize].absorb(
+            speaker.articles,
+            speaker.words,
+            [t.person, t.organisation, t.group, t.anonymous],
+            &speaker.names,
+            &speaker.roles,
+        );
         for cell in speaker.cells {
             let slot = match &cell.topic {
                 None => ALL_TOPICS,

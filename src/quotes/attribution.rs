@@ -33,6 +33,25 @@ struct CueHit {
     sentence: usize,
 }
 
+impl CueHit {
+    /// A colon that introduces speech ("Name: words"): a neutral verb of saying one token long.
+    fn colon(colon: usize, sentence: usize) -> CueHit {
+        CueHit {
+            first: colon,
+            end: colon + 1,
+            entry: CueEntry {
+                kind: CueKind::Verb,
+                framing: super::Framing::Neutral,
+                tone: 0.0,
+                takes_addressee: false,
+                words: 1,
+                continues: false,
+            },
+            sentence,
+        }
+    }
+}
+
 /// A speaker found for one quote: the mention and the entity it stands for.
 #[derive(Debug, Clone, Copy)]
 struct Attribution {
@@ -898,19 +917,7 @@ impl<'a, 't> Article<'a, 't> {
         {
             return None;
         }
-        let hit = CueHit {
-            first: colon,
-            end: colon + 1,
-            entry: CueEntry {
-                kind: CueKind::Verb,
-                framing: super::Framing::Neutral,
-                tone: 0.0,
-                takes_addressee: false,
-                words: 1,
-                continues: false,
-            },
-            sentence: s,
-        };
+        let hit = CueHit::colon(colon, s);
         Some(self.attribute(m, hit, position))
     }
 
@@ -1519,19 +1526,7 @@ impl<'a, 't> Article<'a, 't> {
             }
             NounPhrase::Pronoun(_) => false,
         };
-        let hit = CueHit {
-            first: colon,
-            end: colon + 1,
-            entry: CueEntry {
-                kind: CueKind::Verb,
-                framing: super::Framing::Neutral,
-                tone: 0.0,
-                takes_addressee: false,
-                words: 1,
-                continues: false,
-            },
-            sentence: s,
-        };
+        let hit = CueHit::colon(colon, s);
         speaks.then_some((m, hit, colon + 1))
     }
 

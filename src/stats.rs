@@ -334,6 +334,11 @@ pub fn bootstrap_column_means<const K: usize>(
 #[derive(Debug, Clone, Default)]
 pub struct BootstrapScratch {
     means: Vec<f64>,
+    /// Exact resamples of a small sample: each one's column sums, one after another, and the number
+    /// of ordered draws that give it.
+    sums: Vec<f64>,
+    ways: Vec<u64>,
+    column: Vec<(f64, u64)>,
 }
 
 /// [`bootstrap_column_means`], with its working memory in `scratch` (one per thread).
@@ -361,7 +366,109 @@ pub fn bootstrap_column_means_with<const K: usize>(
         }
         return intervals;
     }
+    if rows.len() <= EXACT_UP_TO && distinct_resamples(rows.len()) <= options.resamples as u64 {
+        return exact_column_means(rows, wanted, options, scratch);
+    }
     drawn_column_means(rows, wanted, options, scratch)
+}
+
+/// Samples up to this size get the exact bootstrap distribution rather than drawn resamples when they
+/// have no more distinct resamples than would be drawn: seven quotes have 1,716, fewer than the default
+/// 2,000, and most rows of the speaker tables are this small.
+const EXACT_UP_TO: usize = 7;
+
+/// The number of distinct resamples (multisets) of `n` rows: C(2n - 1, n).
+fn distinct_resamples(n: usize) -> u64 {
+    (1..=n as u64).fold(1, |c, k| c * (n as u64 - 1 + k) / k)
+}
+
+/// [`bootstrap_column_means_with`] from every distinct resample of a small sample, each weighted by
+/// its probability: the interval that infinitely many drawn resamples would converge on, without their
+/// noise. A resample of `n` rows is fixed by how often it takes each row (`c_1 + ... + c_n = n`),
+/// which happens with probability `n! / (c_1! ... c_n!) / n^n`; each end of the interval is the
+/// smallest resampled mean whose cumulative probability reaches the tail's share.
+fn exact_column_means<const K: usize>(
+    rows: &[[f32; K]],
+    wanted: [bool; K],
+    options: &Bootstrap,
+    scratch: &mut BootstrapScratch,
+) -> [Option<Interval>; K] {
+    let n = rows.len();
+    let BootstrapScratch {
+        sums, ways, column, ..
+    } = scratch;
+    sums.clear();
+    ways.clear();
+    enumerate_resamples(rows, 0, n, 1, [0.0; K], sums, ways);
+    // n^n: the number of ordered draws, which the weights count.
+    let total = (0..n).fold(1u64, |t, _| t * n as u64) as f64;
+    let tail = (1.0 - options.confidence) / 2.0;
+    let mut intervals = [None; K];
+    for (k, interval) in intervals.iter_mut().enumerate() {
+        if !wanted[k] {
+            continue;
+        }
+        column.clear();
+        let means = sums.iter().skip(k).step_by(K).map(|sum| sum / n as f64);
+        column.extend(means.zip(ways.iter().copied()));
+        column.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let quantile = |q: f64| {
+            let mut cumulative = 0u64;
+            for &(mean, weight) in column.iter() {
+                cumulative += weight;
+                if cumulative as f64 >= q * total {
+                    return mean;
+                }
+            }
+            column.last().map_or(f64::NAN, |&(mean, _)| mean)
+        };
+        *interval = Some(Interval {
+            low: quantile(tail),
+            high: quantile(1.0 - tail),
+        });
+    }
+    intervals
+}
+
+/// Pushes the column sums and the number of ordered draws of every resample that takes rows `from..`
+/// `left` times in all, on top of `sums` drawn `ways` ways from the rows before.
+fn enumerate_resamples<const K: usize>(
+    rows: &[[f32; K]],
+    from: usize,
+    left: usize,
+    ways: u64,
+    sums: [f64; K],
+    all_sums: &mut Vec<f64>,
+    all_ways: &mut Vec<u64>,
+) {
+    let row = &rows[from];
+    let add = |sums: [f64; K], times: usize| {
+        let mut sums = sums;
+        for (sum, &v) in sums.iter_mut().zip(row) {
+            *sum += times as f64 * f64::from(v);
+        }
+        sums
+    };
+    if from + 1 == rows.len() {
+        all_sums.extend(add(sums, left));
+        all_ways.push(ways);
+        return;
+    }
+    // Choosing which `times` of the `left` remaining draws take this row: C(left, times) ways.
+    let mut choose = 1u64;
+    for times in 0..=left {
+        let sums = add(sums, times);
+        enumerate_resamples(
+            rows,
+            from + 1,
+            left - times,
+            ways * choose,
+            sums,
+            all_sums,
+            all_ways,
+        );
+        choose = choose * (left - times) as u64 / (times + 1) as u64;
+    }
 }
 
 /// [`bootstrap_column_means_with`] by drawing every resample.
@@ -830,6 +937,86 @@ mod tests {
         let reused =
             bootstrap_column_means_with(&rows, [true, true, false], &options, &mut scratch);
         assert_eq!(reused, [Some(a), Some(b), None]);
+    }
+
+    /// The ends of the percentile interval of the means of all `n^n` ordered draws of `xs`, each counted
+    /// once: the definition the exact bootstrap must meet, by brute force.
+    fn every_draw_interval(xs: &[f32], confidence: f64) -> Interval {
+        let n = xs.len();
+        let total = n.pow(n as u32);
+        let mut means: Vec<f64> = (0..total)
+            .map(|mut draw| {
+                let mut sum = 0.0;
+                for _ in 0..n {
+                    sum += f64::from(xs[draw % n]);
+                    draw /= n;
+                }
+                sum / n as f64
+            })
+            .collect();
+        means.sort_by(f64::total_cmp);
+        let tail = (1.0 - confidence) / 2.0;
+        let quantile = |q: f64| means[(q * total as f64).ceil() as usize - 1];
+        Interval {
+            low: quantile(tail),
+            high: quantile(1.0 - tail),
+        }
+    }
+
+    #[test]
+    fn small_samples_get_the_interval_of_every_possible_resample() {
+        let mut rng = Rng::new(5);
+        let mut scratch = BootstrapScratch::default();
+        for n in 1..=EXACT_UP_TO {
+            for confidence in [0.95, 0.8] {
+                let rows: Vec<[f32; 2]> = (0..n)
+                    .map(|_| [rng.below(41) as f32 / 40.0 - 0.5, rng.below(3) as f32])
+                    .collect();
+                let options = Bootstrap {
+                    confidence,
+                    ..Bootstrap::default()
+                };
+                assert!(distinct_resamples(n) <= options.resamples as u64);
+                let got = bootstrap_column_means_with(&rows, [true; 2], &options, &mut scratch);
+                for (k, got) in got.into_iter().enumerate() {
+                    let column: Vec<f32> = rows.iter().map(|r| r[k]).collect();
+                    let want = every_draw_interval(&column, confidence);
+                    let got = got.unwrap();
+                    assert!(
+                        close(got.low, want.low) && close(got.high, want.high),
+                        "{column:?} at {confidence}: {got:?}, every draw gives {want:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn distinct_resamples_count_multisets() {
+        let counts: Vec<u64> = (1..=7).map(distinct_resamples).collect();
+        assert_eq!(counts, [1, 3, 10, 35, 126, 462, 1716]);
+    }
+
+    #[test]
+    fn the_exact_interval_is_where_drawing_converges() {
+        // Of four quotes one scores 3: a resample's mean is 3/4 times a Binomial(4, 1/4) count. The
+        // count is 0 with probability 81/256 (above the 2.5% tail) and at most 2 with 243/256 (below
+        // 97.5%), so the interval is [0, 3 × 3/4].
+        let rows = [[0.0f32], [0.0], [0.0], [3.0]];
+        let [exact] = bootstrap_column_means(&rows, [true], &Bootstrap::default());
+        assert_eq!(
+            exact,
+            Some(Interval {
+                low: 0.0,
+                high: 2.25
+            })
+        );
+        let many = Bootstrap {
+            resamples: 100_000,
+            ..Bootstrap::default()
+        };
+        let [drawn] = drawn_column_means(&rows, [true], &many, &mut BootstrapScratch::default());
+        assert_eq!(drawn, exact);
     }
 
     #[test]

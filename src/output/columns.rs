@@ -135,7 +135,8 @@ fn score_docs(suffix: &str, of: &'static str) -> Vec<ColumnDoc> {
 
 const INTERVAL_MEANING: &str = "Low or high end of the 95% percentile bootstrap interval of the mean \
      of the same name (quotes resampled 2,000 times by default, seeded by speaker and topic, so \
-     every run gives the same interval); empty for fewer than two quotes or with --ci-resamples 0.";
+     every run gives the same interval; up to 7 quotes, every distinct resample weighted by its \
+     probability); empty for fewer than two quotes or with --ci-resamples 0.";
 
 /// The documentation of each column of `table`, in column order.
 pub fn columns(table: Table) -> Vec<ColumnDoc> {

@@ -98,6 +98,11 @@ const ROW_BYTES: usize = std::mem::size_of::<[f32; SCORE_COUNT]>();
 /// Speakers per batch handed out by [`Aggregates::in_batches`] when runs were spilled.
 const BATCH_SPEAKERS: usize = 4_096;
 
+/// Bytes of statistics in one batch of [`Aggregates::in_batches`], whatever its speakers: a speaker
+/// quoted in every article of a large input keeps thousands of scores, and a batch of such speakers
+/// would otherwise grow with the input.
+const BATCH_BYTES: usize = 8 << 20;
+
 /// Two-sided 95% point of the standard normal distribution.
 const NORMAL_95: f64 = 1.959_963_984_540_054;
 
@@ -923,7 +928,7 @@ impl Aggregates {
                     *head = reader.next()?;
                 }
             }
-            if batch.len() >= BATCH_SPEAKERS {
+            if batch.len() >= BATCH_SPEAKERS || batch.held_bytes() >= BATCH_BYTES {
                 each(&batch)?;
                 batch = fresh();
             }

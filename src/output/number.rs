@@ -32,13 +32,25 @@ fn round_score(value: f64) -> Rounded {
         return Rounded::NotFinite;
     }
     let scaled = value * 10_000.0;
-    let units = scaled.round();
     // Scaling and rounding give the exact formatter's digits unless the value lies within rounding
-    // error of a tie, which is left to it.
-    if scaled.abs() < 1e15 && (scaled - units).abs() < 0.499_99 {
-        Rounded::Units(units as i64)
-    } else {
+    // error of a tie, which is left to it. Below 1e9 that error is under 1e-6 of a unit, well inside
+    // the margin taken below.
+    if scaled.abs() >= 1e9 {
+        return Rounded::NearTie;
+    }
+    // Truncation and an exact subtraction rather than `f64::round`, a call into libm on baseline
+    // x86-64 that costs a third of the cell.
+    let whole = scaled as i64;
+    let fraction = scaled - whole as f64;
+    let distance_to_tie = (fraction.abs() - 0.5).abs();
+    if distance_to_tie <= 0.000_01 {
         Rounded::NearTie
+    } else if fraction > 0.5 {
+        Rounded::Units(whole + 1)
+    } else if fraction < -0.5 {
+        Rounded::Units(whole - 1)
+    } else {
+        Rounded::Units(whole)
     }
 }
 
@@ -134,19 +146,20 @@ pub(super) fn push_two_decimals(value: f32, out: &mut String) {
     if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
         let magnitude = units.abs() as u64;
         let (whole, fraction) = (magnitude / 100, (magnitude % 100) as usize);
-        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
-        if value.is_sign_negative() {
-            out.push('-');
-        }
-        if whole < 10 {
-            out.push(char::from(b'0' + whole as u8));
-        } else {
-            let _ = write!(out, "{whole}");
-        }
         let [a, b] = DIGIT_PAIRS[fraction];
-        out.push('.');
-        out.push(char::from(a));
-        out.push(char::from(b));
+        if whole < 10 {
+            // Evidence values lie within a few units of zero. `{:.2}` keeps the sign of a negative
+            // value that rounds to zero ("-0.00").
+            if value.is_sign_negative() {
+                out.push('-');
+            }
+            for digit in [b'0' + whole as u8, b'.', a, b] {
+                out.push(char::from(digit));
+            }
+        } else {
+            let sign = if value.is_sign_negative() { "-" } else { "" };
+            let _ = write!(out, "{sign}{whole}.{}{}", char::from(a), char::from(b));
+        }
     } else {
         let _ = write!(out, "{value:.2}");
     }
@@ -173,6 +186,7 @@ mod tests {
             (-0.000_05, "-0.0001"),
             (12.5, "12.5000"),
             (-123_456.000_07, "-123456.0001"),
+            (3e11, "300000000000.0000"),
         ] {
             assert_eq!(score(value, b'.'), shown, "{value}");
         }
@@ -198,13 +212,14 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let value = match i % 4 {
+            let value = match i % 5 {
                 0 => (x % 20_001) as f64 / 10_000.0 - 1.0,
                 1 => (x % 200_001) as f64 / 100_000.0 - 1.0 + 0.000_05,
                 2 => f64::from(f32::from_bits((x >> 32) as u32 & 0x3FFF_FFFF)),
+                3 => (x % 20_000_000_001) as f64 / 100_000.0 + 0.000_05,
                 _ => (x as f64 / u64::MAX as f64) * 2.0 - 1.0,
             };
-            let value = if i % 8 < 4 { value } else { -value };
+            let value = if i % 10 < 5 { value } else { -value };
             if !value.is_finite() {
                 continue;
             }

@@ -841,7 +841,8 @@ mod tests {
         }
         // Near normal (the usual resampled means), skewed both ways, lumpy, and two values far
         // apart, whose tails share no bucket.
-        let shapes: [(&str, fn(&mut Rng) -> f64); 6] = [
+        type Draw = fn(&mut Rng) -> f64;
+        let shapes: [(&str, Draw); 6] = [
             ("normal", |rng| {
                 (0..12).map(|_| uniform(rng)).sum::<f64>() - 6.0
             }),

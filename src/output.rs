@@ -41,6 +41,7 @@ pub mod columns;
 mod custom;
 mod delimited;
 mod jsonl;
+mod number;
 mod xlsx;
 
 use std::fmt::Write as _;
@@ -56,6 +57,7 @@ use crate::scoring::{Evidence, Scored, Scores};
 
 use delimited::DelimitedCells;
 use jsonl::JsonCells;
+use number::push_two_decimals;
 
 pub use columns::{ColumnDoc, ColumnKind};
 pub use custom::{Cell, TableStream, TableWriter};
@@ -1207,171 +1209,9 @@ pub fn looks_like_formula(text: &str) -> bool {
     )
 }
 
-/// `value` with exactly four decimals into `out` (cleared first), as `format!("{value:.4}")` would
-/// print it, except that a value that rounds to zero prints as `0.0000` whatever its sign: a `-0.0000`
-/// in a table means nothing.
-fn format_score(value: f64, out: &mut String) {
-    out.clear();
-    let scaled = value * 10_000.0;
-    let units = scaled.round();
-    // Exact decimal formatting is slow (a tenth of the time spent writing quotes.csv). Scaling and
-    // rounding gives the same digits unless the value lies within rounding error of a tie, which is
-    // left to the exact path.
-    if scaled.abs() < 1e15 && (scaled - units).abs() < 0.499_99 {
-        let units = units as i64;
-        if units < 0 {
-            out.push('-');
-        }
-        push_fixed::<4>(units.unsigned_abs(), out);
-        return;
-    }
-    let _ = write!(out, "{value:.4}");
-    if out == "-0.0000" {
-        out.remove(0);
-    }
-}
-
-/// `units / 10^DECIMALS` with exactly `DECIMALS` digits after the point and at least one before it.
-/// Written by hand: `write!` with `{:04}` costs several times the arithmetic, once per cell.
-fn push_fixed<const DECIMALS: usize>(units: u64, out: &mut String) {
-    let scale = 10u64.pow(DECIMALS as u32);
-    let (whole, mut fraction) = (units / scale, units % scale);
-    if whole < 10 {
-        // Scores lie in -1..=1 and evidence values within a few units of zero.
-        out.push(char::from(b'0' + whole as u8));
-    } else {
-        let _ = write!(out, "{whole}");
-    }
-    out.push('.');
-    let mut digits = [b'0'; DECIMALS];
-    for digit in digits.iter_mut().rev() {
-        *digit = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
-    }
-    for digit in digits {
-        out.push(char::from(digit));
-    }
-}
-
-/// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`),
-/// without the exact float formatter, which costs more than the rest of a row. An `f32` times 100 is
-/// exact in an `f64`, so rounding it gives the same digits except on an exact tie, which Rust's
-/// formatter breaks its own way: ties and non-finite values take the exact path.
-fn push_two_decimals(value: f32, out: &mut String) {
-    let scaled = f64::from(value) * 100.0;
-    let units = scaled.round();
-    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
-        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
-        if value.is_sign_negative() {
-            out.push('-');
-        }
-        push_fixed::<2>(units.abs() as u64, out);
-    } else {
-        let _ = write!(out, "{value:.2}");
-    }
-}
-
-/// A score as written: finite values as [`format_score`] prints them; NaN and infinities, which no
-/// stage should produce, as nothing (CSV), `null` (JSON) or a blank cell (xlsx).
-fn finite_score(value: f64, out: &mut String) -> bool {
-    if value.is_finite() {
-        format_score(value, out);
-        true
-    } else {
-        out.clear();
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scores_have_four_decimals_and_no_negative_zero() {
-        let mut out = String::new();
-        for (value, shown) in [
-            (0.123_456, "0.1235"),
-            (-0.5, "-0.5000"),
-            (1.0, "1.0000"),
-            (-0.000_04, "0.0000"),
-            (-0.0, "0.0000"),
-            (-0.000_05, "-0.0001"),
-        ] {
-            format_score(value, &mut out);
-            assert_eq!(out, shown, "{value}");
-        }
-    }
-
-    #[test]
-    fn scores_print_as_exact_decimal_formatting_does() {
-        let mut out = String::new();
-        // A simple deterministic walk over many magnitudes, ties and near-ties.
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for i in 0..200_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let value = match i % 4 {
-                0 => (x % 20_001) as f64 / 10_000.0 - 1.0,
-                1 => (x % 200_001) as f64 / 100_000.0 - 1.0 + 0.000_05,
-                2 => f64::from(f32::from_bits((x >> 32) as u32 & 0x3FFF_FFFF)),
-                _ => (x as f64 / u64::MAX as f64) * 2.0 - 1.0,
-            };
-            if !value.is_finite() {
-                continue;
-            }
-            format_score(value, &mut out);
-            let mut exact = format!("{value:.4}");
-            if exact == "-0.0000" {
-                exact.remove(0);
-            }
-            assert_eq!(out, exact, "{value:e}");
-        }
-    }
-
-    #[test]
-    fn evidence_values_print_as_their_display_does() {
-        let mut out = String::new();
-        let mut x: u32 = 0x9E37_79B9;
-        let mut check = |value: f32| {
-            out.clear();
-            push_two_decimals(value, &mut out);
-            assert_eq!(out, format!("{value:.2}"), "{value:e}");
-        };
-        // Exact ties (0.125, 2.5 hundredths), signed zeros, values that round to zero, big and odd ones.
-        for value in [
-            0.125,
-            -0.125,
-            0.375,
-            0.005,
-            -0.005,
-            0.0,
-            -0.0,
-            -0.001,
-            0.994_999,
-            1.0,
-            -2.5,
-            1e9,
-            3.4e38,
-            f32::NAN,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            f32::MIN_POSITIVE,
-        ] {
-            check(value);
-        }
-        for i in 0..200_000u32 {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            check(match i % 3 {
-                0 => (x % 80_001) as f32 / 10_000.0 - 4.0,
-                1 => f32::from_bits(x),
-                _ => (x % 801) as f32 / 200.0 - 2.0,
-            });
-        }
-    }
 
     #[test]
     fn a_rate_row_joins_evidence_as_label_colon_value() {

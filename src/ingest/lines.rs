@@ -34,6 +34,8 @@ pub(super) struct LineReader {
     lines: usize,
     /// Most bytes of one line, terminator included, that are kept.
     limit: usize,
+    /// Bytes of the input's buffer handed out as the last line, consumed on the next call.
+    consume_next: usize,
 }
 
 pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
@@ -48,10 +50,36 @@ impl LineReader {
             buffer: Vec::new(),
             lines: 0,
             limit,
+            consume_next: 0,
         }
     }
 
     pub(super) fn next_line(&mut self) -> Line<'_> {
+        self.input.consume(std::mem::take(&mut self.consume_next));
+        // A line that lies whole in the input's buffer is handed out from there, without a copy.
+        // Errors and everything else go the general way below, which meets them again.
+        let whole = match self.input.fill_buf() {
+            Ok(available) => memchr::memchr(b'\n', available).map(|newline| newline + 1),
+            Err(_) => None,
+        };
+        if let Some(used) = whole.filter(|&used| used <= self.limit) {
+            // Asked again without a consume in between, the input gives the same buffer back.
+            return match self.input.fill_buf() {
+                Ok(available) => {
+                    self.lines += 1;
+                    self.consume_next = used;
+                    let number = self.lines;
+                    Line::Text {
+                        number,
+                        bytes: without_terminator(&available[..used], number),
+                    }
+                }
+                Err(error) => Line::Failed {
+                    complete_lines: self.lines,
+                    error,
+                },
+            };
+        }
         if self.buffer.capacity() > KEPT_BUFFER_BYTES {
             // One long line must not hold its memory for the rest of the file.
             self.buffer = Vec::new();
@@ -95,15 +123,23 @@ impl LineReader {
                 bytes: length,
             };
         }
-        let mut bytes = self.buffer.as_slice();
-        if let Some(rest) = bytes.strip_suffix(b"\n") {
-            bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
+        Line::Text {
+            number,
+            bytes: without_terminator(&self.buffer, number),
         }
-        if number == 1 {
-            bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
-        }
-        Line::Text { number, bytes }
     }
+}
+
+/// Line `number` without its `\n` or `\r\n`, and the first line without a byte order mark.
+fn without_terminator(line: &[u8], number: usize) -> &[u8] {
+    let mut bytes = line;
+    if let Some(rest) = bytes.strip_suffix(b"\n") {
+        bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
+    }
+    if number == 1 {
+        bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
+    }
+    bytes
 }
 
 /// `bytes` as text, with invalid UTF-8 replaced by U+FFFD; the flag says whether anything was.

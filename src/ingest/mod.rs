@@ -649,3 +649,23 @@ fn text_problem(text: &str, max_bytes: usize) -> Option<String> {
 fn too_large(bytes: usize, max_bytes: usize) -> String {
     format!("article of {bytes} bytes is larger than the limit of {max_bytes} bytes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_named_by_its_number_and_in_a_directory_by_its_file_too() {
+        let alone = Naming::Alone {
+            stem: "notes".to_string(),
+        };
+        assert_eq!(alone.line_id(1), "1");
+        assert_eq!(alone.line_id(90_710), "90710");
+        assert_eq!(alone.line_id(usize::MAX), usize::MAX.to_string());
+        let found = Naming::InDirectory {
+            relative: "2024/march.txt".to_string(),
+            stem: "2024/march".to_string(),
+        };
+        assert_eq!(found.line_id(10), "2024/march.txt:10");
+    }
+}

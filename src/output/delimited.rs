@@ -6,35 +6,43 @@
 //! the delimiter is a character a number can hold. Choosing the file and moving it into place is left
 //! to the parent module.
 
-use std::fmt::Write as _;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 
-use super::{BUFFER_BYTES, Cells, Delimited, finite_score, looks_like_formula};
+use super::number::{push_count, push_score};
+use super::{BUFFER_BYTES, Cells, Delimited, looks_like_formula};
 
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
-/// Renders rows of one table, field by field, through a reused buffer: no allocation per row. Errors
-/// name the table's final path.
+/// Fields at least this long are scanned for special bytes with memchr; shorter ones byte by byte,
+/// where memchr's set-up would cost more than the scan.
+const MEMCHR_FIELD_BYTES: usize = 24;
+
+/// Renders rows of one table, field by field, into one reused byte buffer that goes to the writer in
+/// writes of about [`BUFFER_BYTES`]: no allocation per row. Errors name the table's final path.
 pub(super) struct DelimitedCells<W: Write> {
-    out: BufWriter<W>,
+    out: W,
+    /// Rendered bytes not yet handed to `out`; only whole rows are handed over, except on a flush.
+    pending: Vec<u8>,
     path: PathBuf,
     delimiter: u8,
     /// The bytes that make a field need quotes: the delimiter, a double quote, CR and LF.
     special: [bool; 256],
     terminator: &'static [u8],
-    decimal_comma: bool,
-    /// The delimiter is a digit, a sign or a decimal mark, so numbers need the quoting check too.
+    decimal_mark: u8,
+    /// The delimiter is a digit, a minus sign or the decimal mark, so numbers need the quoting check
+    /// too.
     numbers_need_quoting_check: bool,
     /// Fields written in the current row.
     fields: usize,
-    /// Bytes written in the current row: none means a row of one empty field, written `""`.
-    row_bytes: usize,
+    /// Whether the current row has any bytes yet: a row of one empty field is written `""`.
+    row_has_bytes: bool,
     /// The number of fields of the first row; every later row must match it.
     width: Option<usize>,
-    scratch: String,
+    /// A number rendered before its quoting check, when the delimiter could be part of it.
+    number: Vec<u8>,
 }
 
 impl<W: Write> DelimitedCells<W> {
@@ -49,25 +57,31 @@ impl<W: Write> DelimitedCells<W> {
         for b in [style.delimiter, b'"', b'\r', b'\n'] {
             special[usize::from(b)] = true;
         }
+        // Numbers are digits, a minus sign and this mark: no thousands separators, no exponents.
+        let decimal_mark = if style.decimal_comma { b',' } else { b'.' };
         let mut cells = DelimitedCells {
-            out: BufWriter::with_capacity(BUFFER_BYTES, writer),
+            out: writer,
+            // Room for the largest row that usually comes before a hand-over.
+            pending: Vec::with_capacity(BUFFER_BYTES + 64 * 1024),
             path,
             delimiter: style.delimiter,
             special,
             terminator: if style.excel { b"\r\n" } else { b"\n" },
-            decimal_comma: style.decimal_comma,
-            numbers_need_quoting_check: matches!(style.delimiter, b'0'..=b'9' | b'-' | b'.' | b','),
+            decimal_mark,
+            numbers_need_quoting_check: style.delimiter.is_ascii_digit()
+                || style.delimiter == b'-'
+                || style.delimiter == decimal_mark,
             fields: 0,
-            row_bytes: 0,
+            row_has_bytes: false,
             width: None,
-            scratch: String::with_capacity(256),
+            number: Vec::with_capacity(32),
         };
         if style.excel {
-            cells.write(BYTE_ORDER_MARK)?;
+            cells.pending.extend_from_slice(BYTE_ORDER_MARK);
         }
         if style.header {
             for column in columns {
-                cells.field(column.as_bytes())?;
+                cells.field(column.as_bytes());
             }
             cells.end_row()?;
         }
@@ -78,99 +92,111 @@ impl<W: Write> DelimitedCells<W> {
         self.path.clone()
     }
 
+    /// The writer; bytes still pending are not in it until [`DelimitedCells::flush`].
     pub(super) fn get_ref(&self) -> &W {
-        self.out.get_ref()
+        &self.out
     }
 
+    /// Hands everything rendered so far to the writer and flushes it.
     pub(super) fn flush(&mut self) -> Result<()> {
+        self.hand_over()?;
         self.out.flush().map_err(|e| Error::io(&self.path, e))
     }
 
-    pub(super) fn into_inner(self) -> Result<W> {
-        let path = self.path;
-        self.out
-            .into_inner()
-            .map_err(|e| Error::io(path, e.into_error()))
+    /// Hands everything rendered so far to the writer and gives the writer back.
+    pub(super) fn into_inner(mut self) -> Result<W> {
+        self.hand_over()?;
+        Ok(self.out)
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))
+    fn hand_over(&mut self) -> Result<()> {
+        let written = self.out.write_all(&self.pending);
+        self.pending.clear();
+        if self.pending.capacity() > 4 * BUFFER_BYTES {
+            // A huge row is past: memory stays flat however long the run.
+            self.pending = Vec::with_capacity(BUFFER_BYTES);
+        }
+        written.map_err(|e| Error::io(&self.path, e))
     }
 
     /// Writes the delimiter before every field but a row's first.
-    fn separate(&mut self) -> Result<()> {
+    fn separate(&mut self) {
         if self.fields > 0 {
-            self.row_bytes += 1;
-            self.write(&[self.delimiter])?;
+            self.row_has_bytes = true;
+            self.pending.push(self.delimiter);
         }
         self.fields += 1;
-        Ok(())
+    }
+
+    fn needs_quotes(&self, field: &[u8]) -> bool {
+        if field.len() < MEMCHR_FIELD_BYTES {
+            field.iter().any(|&b| self.special[usize::from(b)])
+        } else {
+            memchr::memchr3(self.delimiter, b'"', b'\n', field).is_some()
+                || memchr::memchr(b'\r', field).is_some()
+        }
     }
 
     /// Writes a field, quoted when it holds the delimiter, a double quote or a line break.
-    fn field(&mut self, field: &[u8]) -> Result<()> {
-        self.separate()?;
-        if !field.iter().any(|&b| self.special[usize::from(b)]) {
-            self.row_bytes += field.len();
-            return self.write(field);
-        }
-        self.row_bytes += field.len() + 2;
-        self.write(b"\"")?;
-        for piece in field.split_inclusive(|&b| b == b'"') {
-            self.write(piece)?;
-            if piece.ends_with(b"\"") {
-                self.write(b"\"")?;
-            }
-        }
-        self.write(b"\"")
+    fn field(&mut self, field: &[u8]) {
+        self.prefixed_field(b"", field);
     }
 
-    /// Writes `self.scratch`, a number, without a quoting check when none can be needed.
-    fn number_field(&mut self) -> Result<()> {
-        if self.numbers_need_quoting_check {
-            let number = std::mem::take(&mut self.scratch);
-            let result = self.field(number.as_bytes());
-            self.scratch = number;
-            return result;
+    /// Writes `prefix` and `field` as one field; the prefix holds no byte that needs quoting.
+    fn prefixed_field(&mut self, prefix: &[u8], field: &[u8]) {
+        self.separate();
+        self.row_has_bytes |= !prefix.is_empty() || !field.is_empty();
+        if !self.needs_quotes(field) {
+            self.pending.extend_from_slice(prefix);
+            self.pending.extend_from_slice(field);
+            return;
         }
-        self.separate()?;
-        self.row_bytes += self.scratch.len();
-        let result = self.out.write_all(self.scratch.as_bytes());
-        result.map_err(|e| Error::io(&self.path, e))
+        self.pending.push(b'"');
+        self.pending.extend_from_slice(prefix);
+        for piece in field.split_inclusive(|&b| b == b'"') {
+            self.pending.extend_from_slice(piece);
+            if piece.ends_with(b"\"") {
+                self.pending.push(b'"');
+            }
+        }
+        self.pending.push(b'"');
+    }
+
+    /// Writes a number that `render` appends, with a quoting check only when one can be needed.
+    fn number_field(&mut self, render: impl FnOnce(&mut Vec<u8>)) {
+        if self.numbers_need_quoting_check {
+            let mut number = std::mem::take(&mut self.number);
+            number.clear();
+            render(&mut number);
+            self.field(&number);
+            self.number = number;
+            return;
+        }
+        self.separate();
+        let before = self.pending.len();
+        render(&mut self.pending);
+        self.row_has_bytes |= self.pending.len() > before;
     }
 }
 
 impl<W: Write> Cells for DelimitedCells<W> {
     fn text(&mut self, value: &str) -> Result<()> {
-        if !looks_like_formula(value) {
-            return self.field(value.as_bytes());
-        }
-        let mut guarded = std::mem::take(&mut self.scratch);
-        guarded.clear();
-        guarded.push('\'');
-        guarded.push_str(value);
-        let result = self.field(guarded.as_bytes());
-        self.scratch = guarded;
-        result
+        let prefix: &[u8] = if looks_like_formula(value) { b"'" } else { b"" };
+        self.prefixed_field(prefix, value.as_bytes());
+        Ok(())
     }
 
     fn count(&mut self, value: u64) -> Result<()> {
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{value}");
-        self.number_field()
+        self.number_field(|out| push_count(value, out));
+        Ok(())
     }
 
     fn score(&mut self, value: f64) -> Result<()> {
-        finite_score(value, &mut self.scratch);
-        if self.decimal_comma {
-            // Four decimals always leave exactly one point, and only ASCII before it.
-            if let Some(point) = self.scratch.find('.') {
-                self.scratch.replace_range(point..=point, ",");
-            }
-        }
-        self.number_field()
+        let decimal_mark = self.decimal_mark;
+        self.number_field(|out| {
+            push_score(value, decimal_mark, out);
+        });
+        Ok(())
     }
 
     fn end_row(&mut self) -> Result<()> {
@@ -184,12 +210,16 @@ impl<W: Write> Cells for DelimitedCells<W> {
             }
             Some(_) => {}
         }
-        if self.row_bytes == 0 {
-            self.write(b"\"\"")?;
+        if !self.row_has_bytes {
+            self.pending.extend_from_slice(b"\"\"");
         }
         self.fields = 0;
-        self.row_bytes = 0;
-        self.write(self.terminator)
+        self.row_has_bytes = false;
+        self.pending.extend_from_slice(self.terminator);
+        if self.pending.len() >= BUFFER_BYTES {
+            self.hand_over()?;
+        }
+        Ok(())
     }
 
     fn error(&self, message: String) -> Error {
@@ -345,7 +375,7 @@ mod tests {
                     DelimitedCells::new(Vec::new(), "t.csv".into(), style, &[]).unwrap();
                 for row in &rows {
                     for field in row {
-                        cells.field(field.as_bytes()).unwrap();
+                        cells.field(field.as_bytes());
                     }
                     cells.end_row().unwrap();
                 }
@@ -395,6 +425,21 @@ mod tests {
         assert_eq!(
             String::from_utf8(dotted).unwrap(),
             "id.text.score\na1.x.\"-0.1250\"\n"
+        );
+        let minus = one_row(TableFormat::csv().delimiter('-').unwrap(), "x", -0.125);
+        assert_eq!(
+            String::from_utf8(minus).unwrap(),
+            "id-text-score\na1-x-\"-0.1250\"\n"
+        );
+        // With a decimal comma a point cannot be part of a number.
+        let comma_decimals = TableFormat::csv()
+            .delimiter('.')
+            .and_then(TableFormat::decimal_comma)
+            .unwrap();
+        let dotted = one_row(comma_decimals, "x", -0.125);
+        assert_eq!(
+            String::from_utf8(dotted).unwrap(),
+            "id.text.score\na1.x.-0,1250\n"
         );
     }
 }

@@ -2,22 +2,25 @@
 //! same four decimals as CSV), text escaped by serde_json and otherwise kept as is. Choosing the file and
 //! moving it into place is left to the parent module.
 
-use std::fmt::Write as _;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 
-use super::{BUFFER_BYTES, Cells, finite_score};
+use super::number::{push_count, push_score};
+use super::{BUFFER_BYTES, Cells};
 
+/// Renders rows into one reused byte buffer that goes to the writer in writes of about
+/// [`BUFFER_BYTES`]. Errors name the table's final path.
 pub(super) struct JsonCells<W: Write> {
-    out: BufWriter<W>,
+    out: W,
+    /// Rendered bytes not yet handed to `out`; only whole rows are handed over, except on a flush.
+    pending: Vec<u8>,
     path: PathBuf,
     /// Each column's key, rendered once: `"name":`.
     keys: Vec<String>,
     /// The next cell's column.
     column: usize,
-    scratch: String,
 }
 
 impl<W: Write> JsonCells<W> {
@@ -32,11 +35,11 @@ impl<W: Write> JsonCells<W> {
             })
             .collect();
         JsonCells {
-            out: BufWriter::with_capacity(BUFFER_BYTES, writer),
+            out: writer,
+            pending: Vec::with_capacity(BUFFER_BYTES + 64 * 1024),
             path,
             keys,
             column: 0,
-            scratch: String::with_capacity(32),
         }
     }
 
@@ -44,50 +47,50 @@ impl<W: Write> JsonCells<W> {
         self.path.clone()
     }
 
+    /// The writer; bytes still pending are not in it until [`JsonCells::flush`].
     pub(super) fn get_ref(&self) -> &W {
-        self.out.get_ref()
+        &self.out
     }
 
+    /// Hands everything rendered so far to the writer and flushes it.
     pub(super) fn flush(&mut self) -> Result<()> {
+        self.hand_over()?;
         self.out.flush().map_err(|e| Error::io(&self.path, e))
     }
 
-    pub(super) fn into_inner(self) -> Result<W> {
-        let path = self.path;
-        self.out
-            .into_inner()
-            .map_err(|e| Error::io(path, e.into_error()))
+    /// Hands everything rendered so far to the writer and gives the writer back.
+    pub(super) fn into_inner(mut self) -> Result<W> {
+        self.hand_over()?;
+        Ok(self.out)
+    }
+
+    fn hand_over(&mut self) -> Result<()> {
+        let written = self.out.write_all(&self.pending);
+        self.pending.clear();
+        if self.pending.capacity() > 4 * BUFFER_BYTES {
+            // A huge row is past: memory stays flat however long the run.
+            self.pending = Vec::with_capacity(BUFFER_BYTES);
+        }
+        written.map_err(|e| Error::io(&self.path, e))
     }
 
     /// Opens the row or separates the cell from the one before, then writes the cell's key.
     fn key(&mut self) -> Result<()> {
-        let separator: &[u8] = if self.column == 0 { b"{" } else { b"," };
-        let key = self
-            .keys
-            .get(self.column)
-            .ok_or_else(|| Error::Output {
-                path: self.path.clone(),
-                message: format!("a row has more than {} cells", self.keys.len()),
-            })?
-            .as_bytes();
+        let Some(key) = self.keys.get(self.column) else {
+            return Err(self.error(format!("a row has more than {} cells", self.keys.len())));
+        };
+        self.pending
+            .push(if self.column == 0 { b'{' } else { b',' });
+        self.pending.extend_from_slice(key.as_bytes());
         self.column += 1;
-        let result = self
-            .out
-            .write_all(separator)
-            .and_then(|()| self.out.write_all(key));
-        result.map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn raw(&mut self, value: &str) -> Result<()> {
-        let result = self.out.write_all(value.as_bytes());
-        result.map_err(|e| Error::io(&self.path, e))
+        Ok(())
     }
 }
 
 impl<W: Write> Cells for JsonCells<W> {
     fn text(&mut self, value: &str) -> Result<()> {
         self.key()?;
-        serde_json::to_writer(&mut self.out, value).map_err(|e| {
+        serde_json::to_writer(&mut self.pending, value).map_err(|e| {
             let source = std::io::Error::from(e);
             Error::io(&self.path, source)
         })
@@ -95,24 +98,16 @@ impl<W: Write> Cells for JsonCells<W> {
 
     fn count(&mut self, value: u64) -> Result<()> {
         self.key()?;
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{value}");
-        let scratch = std::mem::take(&mut self.scratch);
-        let result = self.raw(&scratch);
-        self.scratch = scratch;
-        result
+        push_count(value, &mut self.pending);
+        Ok(())
     }
 
     fn score(&mut self, value: f64) -> Result<()> {
         self.key()?;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let result = if finite_score(value, &mut scratch) {
-            self.raw(&scratch)
-        } else {
-            self.raw("null")
-        };
-        self.scratch = scratch;
-        result
+        if !push_score(value, b'.', &mut self.pending) {
+            self.pending.extend_from_slice(b"null");
+        }
+        Ok(())
     }
 
     fn end_row(&mut self) -> Result<()> {
@@ -124,7 +119,11 @@ impl<W: Write> Cells for JsonCells<W> {
             )));
         }
         self.column = 0;
-        self.raw("}\n")
+        self.pending.extend_from_slice(b"}\n");
+        if self.pending.len() >= BUFFER_BYTES {
+            self.hand_over()?;
+        }
+        Ok(())
     }
 
     fn error(&self, message: String) -> Error {

@@ -16,7 +16,8 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use crate::error::{Error, Result};
 
 use super::columns::{self, ColumnKind};
-use super::{Cells, Table, finite_score, temp_path};
+use super::number::shown_score;
+use super::{Cells, Table, temp_path};
 
 /// Rows in an xlsx sheet, the header included.
 const MAX_ROWS: u32 = 1_048_576;
@@ -323,12 +324,8 @@ impl Cells for SheetCells<'_> {
     }
 
     fn score(&mut self, value: f64) -> Result<()> {
-        let mut digits = std::mem::take(&mut self.book.scratch);
         // The number the CSV shows, so that the two formats hold the same values.
-        let shown = finite_score(value, &mut digits)
-            .then(|| digits.parse::<f64>().ok())
-            .flatten();
-        self.book.scratch = digits;
+        let shown = shown_score(value);
         let (sheet, row, column, score, _) = self.next_cell()?;
         let Some(number) = shown else {
             return Ok(());

@@ -2,7 +2,7 @@
 //! (lexicons/manner.tsv) and the titles, role nouns and organisation words that shape speaker names
 //! (lexicons/titles.tsv). Built once, shared read-only.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use super::Framing;
@@ -81,6 +81,33 @@ pub struct TitleEntry {
     pub words: usize,
 }
 
+/// What a lowercase word can be or begin in these lexicons, as bit flags: one look-up per word
+/// answers every later question about it ([`AttributionLexicon::class_of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordClass(u8);
+
+impl WordClass {
+    const CUE: u8 = 1;
+    const TITLE: u8 = 2;
+    const MULTIWORD_HEAD: u8 = 4;
+    const NOT_NAME: u8 = 8;
+
+    /// Whether some cue or title starts with the word ([`AttributionLexicon::starts_entry`]).
+    pub fn starts_entry(self) -> bool {
+        self.0 & (Self::CUE | Self::TITLE | Self::MULTIWORD_HEAD) != 0
+    }
+
+    /// [`AttributionLexicon::may_start_title`].
+    pub fn may_start_title(self) -> bool {
+        self.0 & (Self::TITLE | Self::MULTIWORD_HEAD) != 0
+    }
+
+    /// [`AttributionLexicon::is_not_name`].
+    pub fn is_not_name(self) -> bool {
+        self.0 & Self::NOT_NAME != 0
+    }
+}
+
 /// Cues, manner adverbs and titles, keyed by lowercase word forms. Multiword forms are keyed by their
 /// whole lowercase text and found by [`AttributionLexicon::cue_at`] from their first word.
 #[derive(Debug, Clone)]
@@ -90,19 +117,27 @@ pub struct AttributionLexicon {
     titles: HashMap<String, TitleEntry>,
     /// First words of multiword cues and titles, with the longest form's word count.
     multiword_heads: HashMap<String, usize>,
-    /// [`super::speakers::NOT_NAMES`] as a set: asked of every capitalised word.
-    not_names: HashSet<&'static str>,
+    /// Every single word that is a cue, a title, the head of a multiword entry or one of
+    /// [`super::speakers::NOT_NAMES`], with what it is: asked of most words of an article.
+    classes: HashMap<String, WordClass>,
+    /// Which bytes start some word of `classes`: most punctuation and digits need no look-up.
+    class_first_bytes: [bool; 256],
 }
 
 impl Default for AttributionLexicon {
     fn default() -> Self {
-        AttributionLexicon {
+        let mut lex = AttributionLexicon {
             cues: HashMap::default(),
             manner: HashMap::default(),
             titles: HashMap::default(),
             multiword_heads: HashMap::default(),
-            not_names: super::speakers::NOT_NAMES.iter().copied().collect(),
+            classes: HashMap::default(),
+            class_first_bytes: [false; 256],
+        };
+        for word in super::speakers::NOT_NAMES {
+            lex.mark(word, WordClass::NOT_NAME);
         }
+        lex
     }
 }
 
@@ -158,6 +193,9 @@ impl AttributionLexicon {
             if words > 1 {
                 let longest = self.multiword_heads.entry(head.to_string()).or_insert(0);
                 *longest = (*longest).max(words);
+                self.mark(head, WordClass::MULTIWORD_HEAD);
+            } else {
+                self.mark(&form, WordClass::CUE);
             }
             self.cues.insert(
                 form,
@@ -225,8 +263,11 @@ impl AttributionLexicon {
             let words = form.split(' ').count();
             if words > 1 {
                 let head = form.split(' ').next().unwrap_or_default().to_string();
+                self.mark(&head, WordClass::MULTIWORD_HEAD);
                 let longest = self.multiword_heads.entry(head).or_insert(0);
                 *longest = (*longest).max(words);
+            } else {
+                self.mark(&form, WordClass::TITLE);
             }
             self.titles.insert(
                 form,
@@ -240,24 +281,38 @@ impl AttributionLexicon {
         Ok(())
     }
 
-    /// Whether some cue or title starts with this lowercase word: one hash look-up that lets callers
-    /// skip the words that begin nothing.
+    fn mark(&mut self, word: &str, flag: u8) {
+        if let Some(&first) = word.as_bytes().first() {
+            self.class_first_bytes[usize::from(first)] = true;
+        }
+        self.classes.entry(word.to_string()).or_default().0 |= flag;
+    }
+
+    /// What this lowercase word is or begins: one look-up, none for a word whose first byte starts no
+    /// entry (punctuation, digits).
+    pub fn class_of(&self, word: &str) -> WordClass {
+        match word.as_bytes().first() {
+            Some(&first) if !self.class_first_bytes[usize::from(first)] => WordClass::default(),
+            _ => self.classes.get(word).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Whether some cue or title starts with this lowercase word: lets callers skip the words that
+    /// begin nothing.
     pub fn starts_entry(&self, word: &str) -> bool {
-        self.multiword_heads.contains_key(word)
-            || self.cues.contains_key(word)
-            || self.titles.contains_key(word)
+        self.class_of(word).starts_entry()
     }
 
     /// Whether some title, role or organisation phrase starts with this lowercase word. Exact for
     /// one-word entries, and a superset for multiword ones (it counts the heads of multiword cues).
     pub fn may_start_title(&self, word: &str) -> bool {
-        self.titles.contains_key(word) || self.multiword_heads.contains_key(word)
+        self.class_of(word).may_start_title()
     }
 
     /// Whether a capitalised word is one of the sentence openers and function words that are never
     /// names ("The", "But", "According").
     pub fn is_not_name(&self, lowercase_word: &str) -> bool {
-        self.not_names.contains(lowercase_word)
+        self.class_of(lowercase_word).is_not_name()
     }
 
     /// The longest cue that starts with `words[0]`, given the lowercase words from there on.
@@ -283,6 +338,36 @@ impl AttributionLexicon {
             .unwrap_or(1)
             .min(words.len());
         if max > 1 {
+            // The key of `n` words is the first `ends[n - 1]` bytes of the key of `max` words, built
+            // once on the stack: a look-up here runs for many words of every article.
+            let mut buffer = [0u8; 128];
+            let mut ends = [0usize; 6];
+            let mut len = 0;
+            let mut built = 0;
+            for (i, w) in words[..max.min(ends.len())].iter().enumerate() {
+                let space = usize::from(i > 0);
+                if len + space + w.len() > buffer.len() {
+                    break;
+                }
+                if i > 0 {
+                    buffer[len] = b' ';
+                }
+                buffer[len + space..len + space + w.len()].copy_from_slice(w.as_bytes());
+                len += space + w.len();
+                ends[i] = len;
+                built = i + 1;
+            }
+            if built == max {
+                // Whole words and ASCII spaces: always UTF-8.
+                if let Ok(key) = std::str::from_utf8(&buffer[..len]) {
+                    for n in (2..=max).rev() {
+                        if let Some(found) = get(&key[..ends[n - 1]]) {
+                            return Some(found);
+                        }
+                    }
+                    return get(first);
+                }
+            }
             let mut key = String::with_capacity(32);
             for n in (2..=max).rev() {
                 key.clear();

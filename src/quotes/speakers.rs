@@ -8,10 +8,11 @@
 //! [`super::attribution`].
 
 use super::SpeakerType;
-use super::lexicon::{AttributionLexicon, Gender, TitleClass};
+use super::lexicon::{AttributionLexicon, Gender, TitleClass, WordClass};
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind, fold_name};
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 /// A pronoun that can stand for a speaker.
@@ -58,6 +59,9 @@ pub struct PhraseReader<'a, 't> {
     /// The article text lowercased in ASCII (same byte offsets as the text).
     pub lower: &'a str,
     pub lex: &'a AttributionLexicon,
+    /// Per token, what its lowercase word is in the lexicons, once asked: phrases are read from
+    /// overlapping positions, and each would otherwise look the same words up again.
+    classes: Vec<Cell<Option<WordClass>>>,
 }
 
 /// Capitalised words that start sentences and are not names.
@@ -202,6 +206,26 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 impl<'a, 't> PhraseReader<'a, 't> {
+    /// A reader of `seg`, whose text lowercased in ASCII is `lower`.
+    pub fn new(seg: &'a Segmented<'t>, lower: &'a str, lex: &'a AttributionLexicon) -> Self {
+        PhraseReader {
+            seg,
+            lower,
+            lex,
+            classes: vec![Cell::new(None); seg.tokens.len()],
+        }
+    }
+
+    /// What [`PhraseReader::lower_word`] of token `i` is in the lexicons.
+    pub fn class(&self, i: usize) -> WordClass {
+        let cell = &self.classes[i];
+        cell.get().unwrap_or_else(|| {
+            let class = self.lex.class_of(self.lower_word(i));
+            cell.set(Some(class));
+            class
+        })
+    }
+
     fn word(&self, i: usize) -> &'a str {
         self.seg.tokens[i].span.of(self.lower)
     }
@@ -223,6 +247,16 @@ impl<'a, 't> PhraseReader<'a, 't> {
         self.is_word(i) && self.raw(i).chars().next().is_some_and(char::is_uppercase)
     }
 
+    /// The first of [`PhraseReader::words_from`]`(i, end)`: token `i`'s lowercase word, or "" when `i`
+    /// is past `end` or not a word.
+    pub fn first_word(&self, i: usize, end: usize) -> &'a str {
+        if i < end && self.is_word(i) {
+            self.lower_word(i)
+        } else {
+            ""
+        }
+    }
+
     /// Up to 6 lowercase words from token `i`, for multiword lexicon look-ups.
     pub fn words_from(&self, i: usize, end: usize) -> ([&'a str; 6], usize) {
         let mut words = [""; 6];
@@ -238,7 +272,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
 
     fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
         // Most words start no title: one look-up rules them out before six words are gathered.
-        if i >= end || !self.is_word(i) || !self.lex.may_start_title(self.lower_word(i)) {
+        if i >= end || !self.is_word(i) || !self.class(i).may_start_title() {
             return None;
         }
         let (words, n) = self.words_from(i, end);
@@ -260,8 +294,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if !self.is_capitalised(i) {
             return false;
         }
-        let w = strip_possessive(self.word(i));
-        if self.lex.is_not_name(w) {
+        if self.class(i).is_not_name() {
             return false;
         }
         // A lone capitalised word at the start of a sentence is a name only if the next word is one too
@@ -313,7 +346,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
         if self.is_capitalised(last)
             && self.lower_word(last) != "i"
-            && self.lex.is_not_name(self.lower_word(last))
+            && self.class(last).is_not_name()
         {
             return None;
         }
@@ -468,11 +501,12 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 && end + 1 < ceiling
                 && self.is_capitalised(end + 1)
         };
-        while end < ceiling
-            && end - i < MAX_NAME_TOKENS
-            && (self.is_name_word(end, sentence_start)
+        while end < ceiling && end - i < MAX_NAME_TOKENS {
+            // Read once: it decides both whether the run goes on and by how many tokens.
+            let title = self.title_at(end, ceiling);
+            let continues = self.is_name_word(end, sentence_start)
                 || (end > i && self.is_name_dot(end))
-                || self.title_at(end, ceiling).is_some_and(|(class, _, _)| {
+                || title.is_some_and(|(class, _, _)| {
                     self.is_capitalised(end)
                         || matches!(class, TitleClass::Title | TitleClass::Honorific)
                 })
@@ -480,13 +514,11 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 || (end > i
                     && NAME_PARTICLES.contains(&self.word(end))
                     && end + 1 < ceiling
-                    && self.is_capitalised(end + 1)))
-        {
-            if let Some((_, _, n)) = self.title_at(end, ceiling) {
-                end += n;
-            } else {
-                end += 1;
+                    && self.is_capitalised(end + 1));
+            if !continues {
+                break;
             }
+            end += title.map_or(1, |(_, _, n)| n);
             if self.raw(end - 1).ends_with("\u{2019}s") || self.raw(end - 1).ends_with("'s") {
                 break;
             }

@@ -428,13 +428,7 @@ impl<'a, 't> Article<'a, 't> {
                     i += 1;
                     continue;
                 }
-                let (words, n) = if self.r.class(i).starts_entry() {
-                    self.r.words_from(i, sentence.end_token)
-                } else {
-                    ([""; 6], 0)
-                };
-                if n > 0
-                    && let Some(entry) = self.r.lex.cue_at(&words[..n])
+                if let Some(entry) = self.r.cue_at(i, sentence.end_token)
                     && !self.used_as_noun(i, entry)
                 {
                     self.cues.push(CueHit {
@@ -612,8 +606,7 @@ impl<'a, 't> Article<'a, 't> {
         while j < end && AUXILIARIES.contains(&self.r.first_word(j, end)) {
             j += 1;
         }
-        let (words, n) = self.r.words_from(j, end);
-        n > 0 && self.r.lex.cue_at(&words[..n]).is_some()
+        self.r.cue_at(j, end).is_some()
     }
 
     /// The first token of the sentence's main clause: after a leading subordinate or participial clause
@@ -705,7 +698,7 @@ impl<'a, 't> Article<'a, 't> {
         let turns = self.transcript_turns(&found);
         found.extend(turns);
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let repeated: Vec<bool> = self
             .seg
             .paragraphs
@@ -1535,11 +1528,7 @@ impl<'a, 't> Article<'a, 't> {
     ) -> Option<(Mention, CueHit, usize)> {
         let seg = self.seg;
         let hit = (start + 1..end).find_map(|i| {
-            if seg.tokens[i].kind != TokenKind::Word || !self.r.class(i).starts_entry() {
-                return None;
-            }
-            let (words, n) = self.r.words_from(i, end);
-            let entry = self.r.lex.cue_at(&words[..n])?;
+            let entry = self.r.cue_at(i, end)?;
             let says = matches!(
                 entry.framing,
                 super::Framing::Neutral
@@ -1887,21 +1876,24 @@ impl<'a, 't> Article<'a, 't> {
             && i + 3 < end
     }
 
-    fn finish(self, found: Vec<Found>) -> ArticleQuotes {
+    fn finish(mut self, found: Vec<Found>) -> ArticleQuotes {
         let text = self.seg.text;
+        // Each entity becomes at most one speaker: its name and mentions move there.
+        let mut entities = std::mem::take(&mut self.entities.list);
         let mut speakers: Vec<Speaker> = Vec::new();
-        let mut speaker_of_entity: Vec<Option<usize>> = vec![None; self.entities.list.len()];
+        let mut speaker_of_entity: Vec<Option<usize>> = vec![None; entities.len()];
         let mut quotes = Vec::with_capacity(found.len());
         for f in found {
             let speaker = f.attribution.entity.map(|e| {
                 *speaker_of_entity[e].get_or_insert_with(|| {
-                    let entity = &self.entities.list[e];
+                    let entity = &mut entities[e];
+                    let name = std::mem::take(&mut entity.name);
                     speakers.push(Speaker {
-                        name: entity.name.clone(),
-                        key: speaker_key(&entity.name),
+                        key: speaker_key(&name),
+                        name,
                         kind: entity.kind,
-                        role: entity.role().map(str::to_string),
-                        mentions: entity.mentions.clone(),
+                        role: entity.take_role(),
+                        mentions: std::mem::take(&mut entity.mentions),
                     });
                     speakers.len() - 1
                 })

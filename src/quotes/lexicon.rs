@@ -88,23 +88,52 @@ pub struct WordClass(u8);
 
 impl WordClass {
     const CUE: u8 = 1;
-    const TITLE: u8 = 2;
-    const MULTIWORD_HEAD: u8 = 4;
-    const NOT_NAME: u8 = 8;
+    const TITLE: u8 = 1 << 1;
+    const CUE_HEAD: u8 = 1 << 2;
+    const TITLE_HEAD: u8 = 1 << 3;
+    const CUE_SECOND: u8 = 1 << 4;
+    const TITLE_SECOND: u8 = 1 << 5;
+    const NOT_NAME: u8 = 1 << 6;
 
     /// Whether some cue or title starts with the word ([`AttributionLexicon::starts_entry`]).
     pub fn starts_entry(self) -> bool {
-        self.0 & (Self::CUE | Self::TITLE | Self::MULTIWORD_HEAD) != 0
+        self.0 & (Self::CUE | Self::TITLE | Self::CUE_HEAD | Self::TITLE_HEAD) != 0
     }
 
     /// [`AttributionLexicon::may_start_title`].
     pub fn may_start_title(self) -> bool {
-        self.0 & (Self::TITLE | Self::MULTIWORD_HEAD) != 0
+        self.0 & (Self::TITLE | Self::CUE_HEAD | Self::TITLE_HEAD) != 0
     }
 
     /// [`AttributionLexicon::is_not_name`].
     pub fn is_not_name(self) -> bool {
         self.0 & Self::NOT_NAME != 0
+    }
+
+    /// Whether the word is a one-word cue.
+    pub fn is_cue(self) -> bool {
+        self.0 & Self::CUE != 0
+    }
+
+    /// Whether some cue of more than one word starts with the word.
+    pub fn starts_multiword_cue(self) -> bool {
+        self.0 & Self::CUE_HEAD != 0
+    }
+
+    /// Whether some title of more than one word starts with the word.
+    pub fn starts_multiword_title(self) -> bool {
+        self.0 & Self::TITLE_HEAD != 0
+    }
+
+    /// Whether the word is the second of some multiword cue: after a head ("in", "as"), most words
+    /// are not, and no multiword cue need be looked for.
+    pub fn is_second_of_cue(self) -> bool {
+        self.0 & Self::CUE_SECOND != 0
+    }
+
+    /// Whether the word is the second of some multiword title ("a" is the head of many).
+    pub fn is_second_of_title(self) -> bool {
+        self.0 & Self::TITLE_SECOND != 0
     }
 }
 
@@ -193,7 +222,9 @@ impl AttributionLexicon {
             if words > 1 {
                 let longest = self.multiword_heads.entry(head.to_string()).or_insert(0);
                 *longest = (*longest).max(words);
-                self.mark(head, WordClass::MULTIWORD_HEAD);
+                self.mark(head, WordClass::CUE_HEAD);
+                let second = form.split(' ').nth(1).unwrap_or_default();
+                self.mark(second, WordClass::CUE_SECOND);
             } else {
                 self.mark(&form, WordClass::CUE);
             }
@@ -263,7 +294,9 @@ impl AttributionLexicon {
             let words = form.split(' ').count();
             if words > 1 {
                 let head = form.split(' ').next().unwrap_or_default().to_string();
-                self.mark(&head, WordClass::MULTIWORD_HEAD);
+                self.mark(&head, WordClass::TITLE_HEAD);
+                let second = form.split(' ').nth(1).unwrap_or_default();
+                self.mark(second, WordClass::TITLE_SECOND);
                 let longest = self.multiword_heads.entry(head).or_insert(0);
                 *longest = (*longest).max(words);
             } else {
@@ -323,6 +356,17 @@ impl AttributionLexicon {
     /// The longest title, role or organisation phrase that starts with `words[0]`.
     pub fn title_at(&self, words: &[&str]) -> Option<TitleEntry> {
         self.longest(words, |key| self.titles.get(key).copied())
+    }
+
+    /// The one-word cue `word`: [`AttributionLexicon::cue_at`] for a word that starts no longer cue.
+    pub fn cue(&self, word: &str) -> Option<CueEntry> {
+        self.cues.get(word).copied()
+    }
+
+    /// The one-word title `word`: [`AttributionLexicon::title_at`] for a word that starts no longer
+    /// title.
+    pub fn title(&self, word: &str) -> Option<TitleEntry> {
+        self.titles.get(word).copied()
     }
 
     pub fn manner_tone(&self, word: &str) -> Option<f32> {

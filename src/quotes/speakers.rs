@@ -8,12 +8,11 @@
 //! [`super::attribution`].
 
 use super::SpeakerType;
-use super::lexicon::{AttributionLexicon, Gender, TitleClass, WordClass};
+use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass};
 use crate::segment::Segmented;
-use crate::text::{Span, TokenKind, fold_name};
+use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name};
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::Cell;
-use std::collections::BTreeSet;
 
 /// A pronoun that can stand for a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,9 +274,39 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if i >= end || !self.is_word(i) || !self.class(i).may_start_title() {
             return None;
         }
-        let (words, n) = self.words_from(i, end);
-        let t = self.lex.title_at(&words[..n])?;
+        let t = if self.class(i).starts_multiword_title()
+            && i + 1 < end
+            && self.is_word(i + 1)
+            && self.class(i + 1).is_second_of_title()
+        {
+            let (words, n) = self.words_from(i, end);
+            self.lex.title_at(&words[..n])?
+        } else {
+            self.lex.title(self.lower_word(i))?
+        };
         Some((t.class, t.gender, t.words))
+    }
+
+    /// The longest cue that starts at token `i` and ends by `end`: [`AttributionLexicon::cue_at`] of
+    /// [`PhraseReader::words_from`], with the six words gathered only when the first two can begin a
+    /// multiword cue.
+    pub fn cue_at(&self, i: usize, end: usize) -> Option<CueEntry> {
+        if i >= end || !self.is_word(i) {
+            return None;
+        }
+        let class = self.class(i);
+        if class.starts_multiword_cue()
+            && i + 1 < end
+            && self.is_word(i + 1)
+            && self.class(i + 1).is_second_of_cue()
+        {
+            let (words, n) = self.words_from(i, end);
+            self.lex.cue_at(&words[..n])
+        } else if class.is_cue() {
+            self.lex.cue(self.lower_word(i))
+        } else {
+            None
+        }
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
@@ -708,6 +737,10 @@ impl<'a, 't> PhraseReader<'a, 't> {
 }
 
 fn strip_possessive(w: &str) -> &str {
+    // Every suffix stripped ends in `s` or in the last byte of ’: most words end otherwise.
+    if !matches!(w.as_bytes().last(), Some(b's' | 0x99)) {
+        return w;
+    }
     w.strip_suffix("\u{2019}s")
         .or_else(|| w.strip_suffix("'s"))
         .or_else(|| w.strip_suffix('\u{2019}'))
@@ -741,6 +774,11 @@ impl Entity {
         self.role.as_deref()
     }
 
+    /// Moves the role out, for an entity that is done with.
+    pub fn take_role(&mut self) -> Option<String> {
+        self.role.take()
+    }
+
     /// Whether the role has `word` (lowercase) as one of its words: "minister" in "Foreign Minister".
     pub fn has_role_word(&self, word: &str) -> bool {
         self.role_lower.split_whitespace().any(|w| w == word)
@@ -765,11 +803,13 @@ const MAX_SAME_SURNAME: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub list: Vec<Entity>,
-    /// Entities by kind and join key (folded surname for people, folded name otherwise), oldest first.
-    by_key: HashMap<(SpeakerType, String), Vec<usize>>,
-    /// Every mention as (start, entity), ordered: the recency list that [`Entities::most_recent`]
-    /// walks back.
-    recency: BTreeSet<(usize, usize)>,
+    /// Entities by kind (indexed by `SpeakerType as usize`) and join key (folded surname for people,
+    /// folded name otherwise), oldest first.
+    by_key: [HashMap<String, Vec<usize>>; 4],
+    /// Every mention as (start, entity), sorted and without repeats: the recency list that
+    /// [`Entities::most_recent`] walks back. Mentions come mostly in text order, so a sorted Vec
+    /// takes them at its end.
+    recency: Vec<(usize, usize)>,
     /// The first person (lowest index) whose role has a given word.
     by_role_word: HashMap<String, usize>,
 }
@@ -787,41 +827,52 @@ impl Entities {
         mention: Span,
     ) -> usize {
         let raw = name.of(text);
-        let folded = if kind == SpeakerType::Person {
+        let person = kind == SpeakerType::Person;
+        let folded = if person {
             String::new()
         } else {
             fold_name(raw)
         };
-        let words: Vec<&str> = raw.split_whitespace().collect();
-        let surname = words
-            .last()
-            .map(|w| transliteration_key(w))
-            .unwrap_or_default();
-        let first = (words.len() > 1).then(|| transliteration_key(words[0]));
-        let key = if kind == SpeakerType::Person {
-            surname.clone()
+        let mut words = raw.split_whitespace();
+        let first_word = words.next();
+        let (last_word, word_count) = words.fold(
+            (first_word, usize::from(first_word.is_some())),
+            |(_, n), w| (Some(w), n + 1),
+        );
+        let surname = last_word.map(transliteration_key).unwrap_or_default();
+        let first = if word_count > 1 {
+            first_word.map(transliteration_key)
         } else {
-            folded.clone()
+            None
         };
+        let key: &str = if person { &surname } else { &folded };
+        // The kind picks the map, so that a look-up borrows the key instead of building a pair.
+        let by_key = &mut self.by_key[kind as usize];
         let list = &self.list;
-        let bucket = self.by_key.entry((kind, key)).or_default();
-        let found = bucket
-            .iter()
-            .rev()
-            .take(MAX_SAME_SURNAME)
-            .copied()
-            .find(|&i| {
-                kind != SpeakerType::Person
-                    || match (&list[i].first, &first) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    }
-            });
+        let found = by_key.get(key).and_then(|bucket| {
+            bucket
+                .iter()
+                .rev()
+                .take(MAX_SAME_SURNAME)
+                .copied()
+                .find(|&i| {
+                    !person
+                        || match (&list[i].first, &first) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => true,
+                        }
+                })
+        });
         let index = match found {
             Some(i) => i,
             None => {
                 let i = self.list.len();
-                bucket.push(i);
+                match by_key.get_mut(key) {
+                    Some(bucket) => bucket.push(i),
+                    None => {
+                        by_key.insert(key.to_string(), vec![i]);
+                    }
+                }
                 self.list.push(Entity {
                     kind,
                     name: String::new(),
@@ -839,15 +890,27 @@ impl Entities {
             }
         };
         let e = &mut self.list[index];
-        if words.len() > e.name_words {
-            e.name = words.join(" ");
-            e.name_lower = e.name.to_lowercase();
-            e.name_words = words.len();
+        if word_count > e.name_words {
+            e.name.clear();
+            for (i, w) in raw.split_whitespace().enumerate() {
+                if i > 0 {
+                    e.name.push(' ');
+                }
+                e.name.push_str(w);
+            }
+            if e.name.is_ascii() {
+                e.name_lower.clear();
+                e.name_lower.push_str(&e.name);
+                e.name_lower.make_ascii_lowercase();
+            } else {
+                e.name_lower = e.name.to_lowercase();
+            }
+            e.name_words = word_count;
             e.first = first;
         }
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
-        self.recency.insert((mention.start, index));
+        self.remember(mention.start, index);
         if let Some(role) = role {
             self.set_role(index, role.of(text));
         }
@@ -870,7 +933,7 @@ impl Entities {
             name_lower: phrase.to_lowercase(),
             role_lower: String::new(),
         });
-        self.recency.insert((mention.start, index));
+        self.remember(mention.start, index);
         index
     }
 
@@ -893,11 +956,20 @@ impl Entities {
         }
     }
 
+    fn remember(&mut self, start: usize, entity: usize) {
+        let item = (start, entity);
+        if self.recency.last().is_none_or(|&last| last < item) {
+            self.recency.push(item);
+        } else if let Err(at) = self.recency.binary_search(&item) {
+            self.recency.insert(at, item);
+        }
+    }
+
     /// The most recent entity (by last mention before `before`) that fits `accept`, among the last
     /// [`MAX_RECENT_MENTIONS`] mentions.
     pub fn most_recent(&self, before: usize, accept: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recency
-            .range(..(before, 0))
+        self.recency[..self.recency.partition_point(|&item| item < (before, 0))]
+            .iter()
             .rev()
             .take(MAX_RECENT_MENTIONS)
             .map(|&(_, e)| e)
@@ -938,9 +1010,16 @@ pub fn speaker_key(name: &str) -> String {
 /// Dmitry/Dmitri and Zelensky/Zelenskiy/Zelenskyy meet: y and j become i, kh becomes h, doubled letters
 /// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
 pub fn transliteration_key(word: &str) -> String {
-    let folded = fold_name(strip_possessive(word));
-    if folded.is_ascii() {
+    let word = strip_possessive(word);
+    if word.is_ascii() {
+        // Most names: folded and keyed in one buffer, with no detour through chars.
+        let mut folded = Vec::with_capacity(word.len());
+        fold_ascii_name_into(word, &mut folded);
         return ascii_transliteration_key(folded);
+    }
+    let folded = fold_name(word);
+    if folded.is_ascii() {
+        return ascii_transliteration_key(folded.into_bytes());
     }
     let mut out = String::with_capacity(folded.len());
     let mut chars = folded.chars().peekable();
@@ -962,8 +1041,8 @@ pub fn transliteration_key(word: &str) -> String {
 }
 
 /// [`transliteration_key`] of an ASCII folded word, rewritten in place: the key is never longer.
-fn ascii_transliteration_key(folded: String) -> String {
-    let mut bytes = folded.into_bytes();
+fn ascii_transliteration_key(folded: Vec<u8>) -> String {
+    let mut bytes = folded;
     let (mut read, mut len) = (0, 0);
     while read < bytes.len() {
         let b = match bytes[read] {

@@ -812,6 +812,9 @@ pub struct Entities {
     recency: Vec<(usize, usize)>,
     /// The first person (lowest index) whose role has a given word.
     by_role_word: HashMap<String, usize>,
+    /// Buffers for the keys of a name being added.
+    surname_buffer: String,
+    first_buffer: String,
 }
 
 impl Entities {
@@ -839,12 +842,17 @@ impl Entities {
             (first_word, usize::from(first_word.is_some())),
             |(_, n), w| (Some(w), n + 1),
         );
-        let surname = last_word.map(transliteration_key).unwrap_or_default();
-        let first = if word_count > 1 {
-            first_word.map(transliteration_key)
-        } else {
-            None
-        };
+        // The keys are made in buffers kept from call to call: most mentions join an entity that
+        // has its keys already.
+        let mut surname = std::mem::take(&mut self.surname_buffer);
+        surname.clear();
+        push_transliteration_key(last_word.unwrap_or_default(), &mut surname);
+        let mut first_key = std::mem::take(&mut self.first_buffer);
+        first_key.clear();
+        let first = (word_count > 1).then(|| {
+            push_transliteration_key(first_word.unwrap_or_default(), &mut first_key);
+            first_key.as_str()
+        });
         let key: &str = if person { &surname } else { &folded };
         // The kind picks the map, so that a look-up borrows the key instead of building a pair.
         let by_key = &mut self.by_key[kind as usize];
@@ -857,7 +865,7 @@ impl Entities {
                 .copied()
                 .find(|&i| {
                     !person
-                        || match (&list[i].first, &first) {
+                        || match (&list[i].first, first) {
                             (Some(a), Some(b)) => a == b,
                             _ => true,
                         }
@@ -879,7 +887,7 @@ impl Entities {
                     role: None,
                     gender: None,
                     mentions: Vec::new(),
-                    surname,
+                    surname: surname.clone(),
                     first: None,
                     name_words: 0,
                     folded,
@@ -906,8 +914,10 @@ impl Entities {
                 e.name_lower = e.name.to_lowercase();
             }
             e.name_words = word_count;
-            e.first = first;
+            e.first = first.map(str::to_string);
         }
+        self.surname_buffer = surname;
+        self.first_buffer = first_key;
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
         self.remember(mention.start, index);
@@ -1001,7 +1011,7 @@ pub fn speaker_key(name: &str) -> String {
         if i > 0 {
             key.push(' ');
         }
-        key.push_str(&transliteration_key(word));
+        push_transliteration_key(word, &mut key);
     }
     key
 }
@@ -1010,18 +1020,34 @@ pub fn speaker_key(name: &str) -> String {
 /// Dmitry/Dmitri and Zelensky/Zelenskiy/Zelenskyy meet: y and j become i, kh becomes h, doubled letters
 /// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
 pub fn transliteration_key(word: &str) -> String {
+    let mut key = String::new();
+    push_transliteration_key(word, &mut key);
+    key
+}
+
+/// Appends [`transliteration_key`]`(word)` to `out`: a caller that keys many words keeps one buffer.
+pub fn push_transliteration_key(word: &str, out: &mut String) {
     let word = strip_possessive(word);
     if word.is_ascii() {
-        // Most names: folded and keyed in one buffer, with no detour through chars.
-        let mut folded = Vec::with_capacity(word.len());
-        fold_ascii_name_into(word, &mut folded);
-        return ascii_transliteration_key(folded);
+        // Most names: folded and keyed in the buffer itself, with no detour through chars.
+        let mut bytes = std::mem::take(out).into_bytes();
+        let start = bytes.len();
+        fold_ascii_name_into(word, &mut bytes);
+        let len = transliterate_ascii(&mut bytes[start..]);
+        bytes.truncate(start + len);
+        // What was there was UTF-8 and only ASCII bytes were added.
+        *out = String::from_utf8(bytes).unwrap_or_default();
+        return;
     }
     let folded = fold_name(word);
     if folded.is_ascii() {
-        return ascii_transliteration_key(folded.into_bytes());
+        let mut bytes = folded.into_bytes();
+        let len = transliterate_ascii(&mut bytes);
+        // Only ASCII bytes.
+        out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+        return;
     }
-    let mut out = String::with_capacity(folded.len());
+    let start = out.len();
     let mut chars = folded.chars().peekable();
     while let Some(c) = chars.next() {
         let c = match c {
@@ -1032,17 +1058,16 @@ pub fn transliteration_key(word: &str) -> String {
             }
             c => c,
         };
-        if out.ends_with(c) {
+        if out.len() > start && out.ends_with(c) {
             continue;
         }
         out.push(c);
     }
-    out
 }
 
-/// [`transliteration_key`] of an ASCII folded word, rewritten in place: the key is never longer.
-fn ascii_transliteration_key(folded: Vec<u8>) -> String {
-    let mut bytes = folded;
+/// The transliteration key of an ASCII folded word, rewritten in place (the key is never longer):
+/// returns its length.
+fn transliterate_ascii(bytes: &mut [u8]) -> usize {
     let (mut read, mut len) = (0, 0);
     while read < bytes.len() {
         let b = match bytes[read] {
@@ -1060,9 +1085,7 @@ fn ascii_transliteration_key(folded: Vec<u8>) -> String {
         bytes[len] = b;
         len += 1;
     }
-    bytes.truncate(len);
-    // Only ASCII bytes were written, so this is UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
+    len
 }
 
 #[cfg(test)]

@@ -477,6 +477,34 @@ mod tests {
     }
 
     #[test]
+    fn a_word_class_says_what_a_word_can_begin() {
+        let mut lex = AttributionLexicon::default();
+        lex.add_cues(
+            "cue\tkind\tframing\ttone\tobject\nsaid\tverb\tneutral\t0\t-\nhit out at\tphrase\tconflict\t-0.7\t-\n",
+            Path::new("cues.tsv"),
+        )
+        .unwrap();
+        lex.add_titles(
+            "title\tclass\tgender\nprime minister\ttitle\t-\nminister\trole\t-\n",
+            Path::new("titles.tsv"),
+        )
+        .unwrap();
+        let said = lex.class_of("said");
+        assert!(said.is_cue() && said.starts_entry() && !said.starts_multiword_cue());
+        let hit = lex.class_of("hit");
+        assert!(hit.starts_multiword_cue() && !hit.is_cue() && hit.may_start_title());
+        assert!(lex.class_of("out").is_second_of_cue());
+        let prime = lex.class_of("prime");
+        assert!(prime.starts_multiword_title() && prime.may_start_title());
+        let minister = lex.class_of("minister");
+        assert!(minister.is_second_of_title() && minister.may_start_title());
+        assert!(lex.class_of("the").is_not_name());
+        assert_eq!(lex.class_of("table"), WordClass::default());
+        assert_eq!(lex.class_of("2024"), WordClass::default());
+        assert!(lex.starts_entry("said") && !lex.starts_entry("table"));
+    }
+
+    #[test]
     fn errors_name_the_file_and_line() {
         let mut lex = AttributionLexicon::default();
         let err = lex

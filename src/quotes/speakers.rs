@@ -1204,4 +1204,54 @@ mod tests {
         let jo = e.add_name(text, span("Jo Johnson"), None, None, p, span("Jo Johnson"));
         assert_ne!(boris, jo);
     }
+
+    #[test]
+    fn a_speaker_key_is_the_keys_of_its_words() {
+        for name in [
+            "Sergey  Lavrov",
+            "Anna Abbott",
+            "Mikhail Khodorkovsky’s",
+            "Jürgen Ågård",
+            "Сергей Лавров",
+            "Ali bin Yahya",
+            "",
+        ] {
+            let by_word: Vec<String> = name.split_whitespace().map(transliteration_key).collect();
+            assert_eq!(speaker_key(name), by_word.join(" "), "{name:?}");
+        }
+        assert_eq!(speaker_key("Sergey Lavrov"), speaker_key("sergei LAVROV"));
+    }
+
+    #[test]
+    fn cues_and_titles_by_token_are_those_of_the_words_from_it() {
+        let lex = AttributionLexicon::embedded().unwrap();
+        let text = "In a statement, the Prime Minister hit out at critics and said a spokesman for \
+                    the foreign ministry, according to aides, went on to say: “As we said, \
+                    Mr. O’Neill’s plan is dead.” A senior official told reporters in Moscow.";
+        let seg = Segmented::new(text);
+        let lower = text.to_ascii_lowercase();
+        let reader = PhraseReader::new(&seg, &lower, &lex);
+        let end = seg.tokens.len();
+        let mut cues = 0;
+        let mut titles = 0;
+        for i in 0..end {
+            let (words, n) = reader.words_from(i, end);
+            let cue = (n > 0).then(|| lex.cue_at(&words[..n])).flatten();
+            assert_eq!(reader.cue_at(i, end), cue, "cue at {:?}", seg.token_text(i));
+            let title = (n > 0 && lex.may_start_title(words[0]))
+                .then(|| lex.title_at(&words[..n]))
+                .flatten()
+                .map(|t| (t.class, t.gender, t.words));
+            assert_eq!(
+                reader.title_at(i, end),
+                title,
+                "title at {:?}",
+                seg.token_text(i)
+            );
+            assert_eq!(reader.first_word(i, end), words[0]);
+            cues += usize::from(cue.is_some());
+            titles += usize::from(title.is_some());
+        }
+        assert!(cues >= 4 && titles >= 3, "{cues} cues, {titles} titles");
+    }
 }

@@ -10,6 +10,8 @@
 //! the other lists). A text too short to tell is taken for English, so that headlines and one-line
 //! texts are still scored; so is a short Latin text that has few function words of any list. What to do about a language is left to [`crate::pipeline`].
 
+use rustc_hash::FxHashMap as HashMap;
+
 /// The language of a text, as far as it can be told cheaply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -278,8 +280,9 @@ const OTHERS: &[(&str, &[&str])] = &[
 /// with the set of languages whose list holds it, so that a word costs one binary search.
 #[derive(Debug, Clone)]
 pub struct LanguageDetector {
-    /// Sorted by word. Bit 0 of the set is English; bit `i + 1` is `OTHERS[i]`.
-    words: Vec<(&'static str, u8)>,
+    /// Each function word with the lists it is on: bit 0 of the set is English; bit `i + 1` is
+    /// `OTHERS[i]`. Hashed: every short word of a text's opening is looked up.
+    words: HashMap<&'static str, u8>,
 }
 
 impl Default for LanguageDetector {
@@ -290,17 +293,13 @@ impl Default for LanguageDetector {
 
 impl LanguageDetector {
     pub fn new() -> Self {
-        let mut words: Vec<(&'static str, u8)> = Vec::new();
+        let mut words: HashMap<&'static str, u8> = HashMap::default();
         let lists = std::iter::once(ENGLISH).chain(OTHERS.iter().map(|(_, list)| *list));
         for (bit, list) in lists.enumerate() {
             for &word in list {
-                match words.iter_mut().find(|(w, _)| *w == word) {
-                    Some((_, set)) => *set |= 1 << bit,
-                    None => words.push((word, 1 << bit)),
-                }
+                *words.entry(word).or_default() |= 1 << bit;
             }
         }
-        words.sort_unstable();
         LanguageDetector { words }
     }
 
@@ -339,11 +338,12 @@ impl LanguageDetector {
                 bytes.make_ascii_lowercase();
                 // Lowercasing ASCII letters keeps the bytes valid UTF-8.
                 if let Ok(word) = std::str::from_utf8(bytes)
-                    && let Ok(i) = self.words.binary_search_by(|(w, _)| (*w).cmp(word))
+                    && let Some(&set) = self.words.get(word)
                 {
-                    let set = self.words[i].1;
-                    for (bit, count) in counts.iter_mut().enumerate() {
-                        *count += usize::from(set & (1 << bit) != 0);
+                    let mut rest = set;
+                    while rest != 0 {
+                        counts[rest.trailing_zeros() as usize] += 1;
+                        rest &= rest - 1;
                     }
                 }
             }

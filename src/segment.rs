@@ -200,18 +200,16 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
         }
     };
     let mut line_start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' || b == b'\r' {
-            if b == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n') {
-                continue;
-            }
-            let line = &text[line_start..i];
-            if !has_blank_line || line.trim().is_empty() {
-                push(start, i);
-                start = i + 1;
-            }
-            line_start = i + 1;
+    for i in memchr::memchr2_iter(b'\n', b'\r', text.as_bytes()) {
+        if text.as_bytes()[i] == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n') {
+            continue;
         }
+        let line = &text[line_start..i];
+        if !has_blank_line || line.trim().is_empty() {
+            push(start, i);
+            start = i + 1;
+        }
+        line_start = i + 1;
     }
     push(start, text.len());
     spans

@@ -98,11 +98,13 @@ pub fn fold_case_into(s: &str, out: &mut String) {
 /// "Zelenskyý" and "zelenskyy" fold alike. Letters that do not decompose (ø, ł, ß) fold to their nearest
 /// ASCII letters so that common transliterations meet.
 pub fn fold_name(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
-        fold_ascii_name(s, &mut out);
-        return out;
+        let mut out = Vec::with_capacity(s.len());
+        fold_ascii_name_into(s, &mut out);
+        // Only ASCII bytes were written.
+        return String::from_utf8(out).unwrap_or_default();
     }
+    let mut out = String::with_capacity(s.len());
     let mut last_space = true;
     for c in s.nfd() {
         if unicode_normalization::char::is_combining_mark(c) {
@@ -137,22 +139,23 @@ pub fn fold_name(s: &str) -> String {
     out
 }
 
-/// [`fold_name`] for ASCII text, which has nothing to decompose: lowercase, a backtick as an
-/// apostrophe, runs of whitespace as one space, none at either end.
-fn fold_ascii_name(s: &str, out: &mut String) {
+/// [`fold_name`] for ASCII text, which has nothing to decompose, appended to `out` as bytes:
+/// lowercase, a backtick as an apostrophe, runs of whitespace as one space, none at either end.
+pub(crate) fn fold_ascii_name_into(s: &str, out: &mut Vec<u8>) {
+    let start = out.len();
     let mut space = false;
     for &b in s.as_bytes() {
         if is_ascii_space(b) {
-            space = !out.is_empty();
+            space = out.len() > start;
             continue;
         }
         if space {
-            out.push(' ');
+            out.push(b' ');
             space = false;
         }
         out.push(match b {
-            b'`' => '\'',
-            _ => char::from(b.to_ascii_lowercase()),
+            b'`' => b'\'',
+            _ => b.to_ascii_lowercase(),
         });
     }
 }

@@ -274,11 +274,7 @@ impl QuoteExtractor {
     /// Finds, classifies and attributes every quote of a segmented article.
     pub fn extract(&self, seg: &Segmented<'_>) -> ArticleQuotes {
         let lower = seg.text.to_ascii_lowercase();
-        let reader = PhraseReader {
-            seg,
-            lower: &lower,
-            lex: &self.lex,
-        };
+        let reader = PhraseReader::new(seg, &lower, &self.lex);
         Article::new(seg, &reader).run()
     }
 }
@@ -432,14 +428,7 @@ impl<'a, 't> Article<'a, 't> {
                     i += 1;
                     continue;
                 }
-                let first_word = self.r.lower_word(i);
-                let (words, n) = if self.r.lex.starts_entry(first_word) {
-                    self.r.words_from(i, sentence.end_token)
-                } else {
-                    ([""; 6], 0)
-                };
-                if n > 0
-                    && let Some(entry) = self.r.lex.cue_at(&words[..n])
+                if let Some(entry) = self.r.cue_at(i, sentence.end_token)
                     && !self.used_as_noun(i, entry)
                 {
                     self.cues.push(CueHit {
@@ -564,7 +553,7 @@ impl<'a, 't> Article<'a, 't> {
             return false;
         }
         let prev_raw = self.seg.token_text(i - 1);
-        let prev = self.r.words_from(i - 1, i).0[0];
+        let prev = self.r.first_word(i - 1, i);
         if self.used_as_adjective(i, prev) {
             return true;
         }
@@ -614,11 +603,10 @@ impl<'a, 't> Article<'a, 't> {
 
     fn followed_by_cue(&self, i: usize, end: usize) -> bool {
         let mut j = i;
-        while j < end && AUXILIARIES.contains(&self.r.words_from(j, end).0[0]) {
+        while j < end && AUXILIARIES.contains(&self.r.first_word(j, end)) {
             j += 1;
         }
-        let (words, n) = self.r.words_from(j, end);
-        n > 0 && self.r.lex.cue_at(&words[..n]).is_some()
+        self.r.cue_at(j, end).is_some()
     }
 
     /// The first token of the sentence's main clause: after a leading subordinate or participial clause
@@ -628,7 +616,7 @@ impl<'a, 't> Article<'a, 't> {
         let mut first = sentence.first_token;
         while first < sentence.end_token
             && matches!(
-                self.r.words_from(first, sentence.end_token).0[0],
+                self.r.first_word(first, sentence.end_token),
                 "and" | "but" | "so" | "yet" | "or"
             )
         {
@@ -637,7 +625,7 @@ impl<'a, 't> Article<'a, 't> {
         if first >= sentence.end_token {
             return first;
         }
-        let w = self.r.words_from(first, sentence.end_token).0[0];
+        let w = self.r.first_word(first, sentence.end_token);
         let leading_clause = SUBORDINATORS.contains(&w) || (w.ends_with("ing") && w.len() > 5);
         if !leading_clause {
             return first;
@@ -710,7 +698,7 @@ impl<'a, 't> Article<'a, 't> {
         let turns = self.transcript_turns(&found);
         found.extend(turns);
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let repeated: Vec<bool> = self
             .seg
             .paragraphs
@@ -754,7 +742,7 @@ impl<'a, 't> Article<'a, 't> {
         let word = |back: usize| {
             open_token
                 .checked_sub(back)
-                .map_or("", |i| self.r.words_from(i, open_token).0[0])
+                .map_or("", |i| self.r.first_word(i, open_token))
         };
         NOT_SPEECH_BEFORE.contains(&word(1))
             || NOT_SPEECH_BEFORE.contains(&word(2))
@@ -789,7 +777,7 @@ impl<'a, 't> Article<'a, 't> {
         let text = q.text(self.seg.text);
         let words: Vec<&str> = text.split_whitespace().collect();
         let before: Vec<&str> = (open_token.saturating_sub(2)..open_token)
-            .map(|i| self.r.words_from(i, open_token).0[0])
+            .map(|i| self.r.first_word(i, open_token))
             .collect();
         if before.iter().any(|w| NOT_SPEECH_BEFORE.contains(w)) {
             return true;
@@ -955,7 +943,7 @@ impl<'a, 't> Article<'a, 't> {
     fn subject_before(&self, cue_first: usize, floor: usize) -> Option<Mention> {
         let mut i = cue_first;
         while i > floor {
-            let w = self.r.words_from(i - 1, cue_first).0[0];
+            let w = self.r.first_word(i - 1, cue_first);
             if AUXILIARIES.contains(&w)
                 || self.r.lex.manner_tone(w).is_some()
                 || (w.ends_with("ly") && w.len() > 4)
@@ -985,7 +973,7 @@ impl<'a, 't> Article<'a, 't> {
             last = open - 1;
         }
         // X, who replaced Y as leader, said … / X, who said …: "who" stands for the phrase before it.
-        if self.r.words_from(last, last + 1).0[0] == "who"
+        if self.r.first_word(last, last + 1) == "who"
             && last > floor + 1
             && self.seg.token_text(last - 1) == ","
         {
@@ -1065,7 +1053,7 @@ impl<'a, 't> Article<'a, 't> {
         {
             return None;
         }
-        let word = |i: usize| self.r.words_from(i, last + 1).0[0];
+        let word = |i: usize| self.r.first_word(i, last + 1);
         let start = (floor.max(last.saturating_sub(3))..last)
             .rev()
             .take_while(|&i| self.seg.tokens[i].kind == TokenKind::Word)
@@ -1093,7 +1081,7 @@ impl<'a, 't> Article<'a, 't> {
             return false;
         }
         let raw = self.seg.token_text(i);
-        let w = self.r.words_from(i, end).0[0];
+        let w = self.r.first_word(i, end);
         matches!(
             w,
             "the" | "a" | "an" | "who" | "which" | "whose" | "now" | "then" | "also" | "one"
@@ -1112,13 +1100,13 @@ impl<'a, 't> Article<'a, 't> {
             && self
                 .r
                 .lex
-                .manner_tone(self.r.words_from(i, ceiling).0[0])
+                .manner_tone(self.r.first_word(i, ceiling))
                 .is_some()
         {
             i += 1;
         }
         self.r.phrase_starting_at(i, ceiling).or_else(|| {
-            let w = self.r.words_from(i, ceiling).0[0];
+            let w = self.r.first_word(i, ceiling);
             if !matches!(
                 w,
                 "a" | "an" | "one" | "another" | "two" | "three" | "several" | "some" | "the"
@@ -1203,7 +1191,7 @@ impl<'a, 't> Article<'a, 't> {
         [before, after].into_iter().flatten().find(|&i| {
             self.r
                 .lex
-                .manner_tone(self.r.words_from(i, i + 1).0[0])
+                .manner_tone(self.r.first_word(i, i + 1))
                 .is_some()
         })
     }
@@ -1540,13 +1528,7 @@ impl<'a, 't> Article<'a, 't> {
     ) -> Option<(Mention, CueHit, usize)> {
         let seg = self.seg;
         let hit = (start + 1..end).find_map(|i| {
-            if seg.tokens[i].kind != TokenKind::Word
-                || !self.r.lex.starts_entry(self.r.lower_word(i))
-            {
-                return None;
-            }
-            let (words, n) = self.r.words_from(i, end);
-            let entry = self.r.lex.cue_at(&words[..n])?;
+            let entry = self.r.cue_at(i, end)?;
             let says = matches!(
                 entry.framing,
                 super::Framing::Neutral
@@ -1738,12 +1720,7 @@ impl<'a, 't> Article<'a, 't> {
                         .or_else(|| self.subject_after(hit, end))?
                 };
                 let mut i = hit.end;
-                if self
-                    .r
-                    .lex
-                    .manner_tone(self.r.words_from(i, end).0[0])
-                    .is_some()
-                {
+                if self.r.lex.manner_tone(self.r.first_word(i, end)).is_some() {
                     i += 1;
                 }
                 if subject.first_token >= hit.end {
@@ -1756,7 +1733,7 @@ impl<'a, 't> Article<'a, 't> {
                 }
                 // "said on Friday that", "told reporters in Moscow that": look a few words ahead for "that".
                 if let Some(that) =
-                    (i..end.min(i + 7)).find(|&j| self.r.words_from(j, end).0[0] == "that")
+                    (i..end.min(i + 7)).find(|&j| self.r.first_word(j, end) == "that")
                 {
                     let between_ok = (i..that)
                         .all(|j| seg.tokens[j].kind == TokenKind::Word || seg.token_text(j) == ",");
@@ -1895,25 +1872,28 @@ impl<'a, 't> Article<'a, 't> {
             "less",
         ];
         self.seg.tokens[i].kind == TokenKind::Word
-            && !NOT_CLAUSE_START.contains(&self.r.words_from(i, end).0[0])
+            && !NOT_CLAUSE_START.contains(&self.r.first_word(i, end))
             && i + 3 < end
     }
 
-    fn finish(self, found: Vec<Found>) -> ArticleQuotes {
+    fn finish(mut self, found: Vec<Found>) -> ArticleQuotes {
         let text = self.seg.text;
+        // Each entity becomes at most one speaker: its name and mentions move there.
+        let mut entities = std::mem::take(&mut self.entities.list);
         let mut speakers: Vec<Speaker> = Vec::new();
-        let mut speaker_of_entity: Vec<Option<usize>> = vec![None; self.entities.list.len()];
+        let mut speaker_of_entity: Vec<Option<usize>> = vec![None; entities.len()];
         let mut quotes = Vec::with_capacity(found.len());
         for f in found {
             let speaker = f.attribution.entity.map(|e| {
                 *speaker_of_entity[e].get_or_insert_with(|| {
-                    let entity = &self.entities.list[e];
+                    let entity = &mut entities[e];
+                    let name = std::mem::take(&mut entity.name);
                     speakers.push(Speaker {
-                        name: entity.name.clone(),
-                        key: speaker_key(&entity.name),
+                        key: speaker_key(&name),
+                        name,
                         kind: entity.kind,
-                        role: entity.role().map(str::to_string),
-                        mentions: entity.mentions.clone(),
+                        role: entity.take_role(),
+                        mentions: std::mem::take(&mut entity.mentions),
                     });
                     speakers.len() - 1
                 })
@@ -1929,7 +1909,7 @@ impl<'a, 't> Article<'a, 't> {
                     tone += self
                         .r
                         .lex
-                        .manner_tone(self.r.words_from(m, m + 1).0[0])
+                        .manner_tone(self.r.first_word(m, m + 1))
                         .unwrap_or(0.0);
                 }
                 Cue {

@@ -2,7 +2,7 @@
 //! (lexicons/manner.tsv) and the titles, role nouns and organisation words that shape speaker names
 //! (lexicons/titles.tsv). Built once, shared read-only.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use super::Framing;
@@ -81,6 +81,62 @@ pub struct TitleEntry {
     pub words: usize,
 }
 
+/// What a lowercase word can be or begin in these lexicons, as bit flags: one look-up per word
+/// answers every later question about it ([`AttributionLexicon::class_of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordClass(u8);
+
+impl WordClass {
+    const CUE: u8 = 1;
+    const TITLE: u8 = 1 << 1;
+    const CUE_HEAD: u8 = 1 << 2;
+    const TITLE_HEAD: u8 = 1 << 3;
+    const CUE_SECOND: u8 = 1 << 4;
+    const TITLE_SECOND: u8 = 1 << 5;
+    const NOT_NAME: u8 = 1 << 6;
+
+    /// Whether some cue or title starts with the word ([`AttributionLexicon::starts_entry`]).
+    pub fn starts_entry(self) -> bool {
+        self.0 & (Self::CUE | Self::TITLE | Self::CUE_HEAD | Self::TITLE_HEAD) != 0
+    }
+
+    /// [`AttributionLexicon::may_start_title`].
+    pub fn may_start_title(self) -> bool {
+        self.0 & (Self::TITLE | Self::CUE_HEAD | Self::TITLE_HEAD) != 0
+    }
+
+    /// [`AttributionLexicon::is_not_name`].
+    pub fn is_not_name(self) -> bool {
+        self.0 & Self::NOT_NAME != 0
+    }
+
+    /// Whether the word is a one-word cue.
+    pub fn is_cue(self) -> bool {
+        self.0 & Self::CUE != 0
+    }
+
+    /// Whether some cue of more than one word starts with the word.
+    pub fn starts_multiword_cue(self) -> bool {
+        self.0 & Self::CUE_HEAD != 0
+    }
+
+    /// Whether some title of more than one word starts with the word.
+    pub fn starts_multiword_title(self) -> bool {
+        self.0 & Self::TITLE_HEAD != 0
+    }
+
+    /// Whether the word is the second of some multiword cue: after a head ("in", "as"), most words
+    /// are not, and no multiword cue need be looked for.
+    pub fn is_second_of_cue(self) -> bool {
+        self.0 & Self::CUE_SECOND != 0
+    }
+
+    /// Whether the word is the second of some multiword title ("a" is the head of many).
+    pub fn is_second_of_title(self) -> bool {
+        self.0 & Self::TITLE_SECOND != 0
+    }
+}
+
 /// Cues, manner adverbs and titles, keyed by lowercase word forms. Multiword forms are keyed by their
 /// whole lowercase text and found by [`AttributionLexicon::cue_at`] from their first word.
 #[derive(Debug, Clone)]
@@ -90,19 +146,27 @@ pub struct AttributionLexicon {
     titles: HashMap<String, TitleEntry>,
     /// First words of multiword cues and titles, with the longest form's word count.
     multiword_heads: HashMap<String, usize>,
-    /// [`super::speakers::NOT_NAMES`] as a set: asked of every capitalised word.
-    not_names: HashSet<&'static str>,
+    /// Every single word that is a cue, a title, the head of a multiword entry or one of
+    /// [`super::speakers::NOT_NAMES`], with what it is: asked of most words of an article.
+    classes: HashMap<String, WordClass>,
+    /// Which bytes start some word of `classes`: most punctuation and digits need no look-up.
+    class_first_bytes: [bool; 256],
 }
 
 impl Default for AttributionLexicon {
     fn default() -> Self {
-        AttributionLexicon {
+        let mut lex = AttributionLexicon {
             cues: HashMap::default(),
             manner: HashMap::default(),
             titles: HashMap::default(),
             multiword_heads: HashMap::default(),
-            not_names: super::speakers::NOT_NAMES.iter().copied().collect(),
+            classes: HashMap::default(),
+            class_first_bytes: [false; 256],
+        };
+        for word in super::speakers::NOT_NAMES {
+            lex.mark(word, WordClass::NOT_NAME);
         }
+        lex
     }
 }
 
@@ -158,6 +222,11 @@ impl AttributionLexicon {
             if words > 1 {
                 let longest = self.multiword_heads.entry(head.to_string()).or_insert(0);
                 *longest = (*longest).max(words);
+                self.mark(head, WordClass::CUE_HEAD);
+                let second = form.split(' ').nth(1).unwrap_or_default();
+                self.mark(second, WordClass::CUE_SECOND);
+            } else {
+                self.mark(&form, WordClass::CUE);
             }
             self.cues.insert(
                 form,
@@ -225,8 +294,13 @@ impl AttributionLexicon {
             let words = form.split(' ').count();
             if words > 1 {
                 let head = form.split(' ').next().unwrap_or_default().to_string();
+                self.mark(&head, WordClass::TITLE_HEAD);
+                let second = form.split(' ').nth(1).unwrap_or_default();
+                self.mark(second, WordClass::TITLE_SECOND);
                 let longest = self.multiword_heads.entry(head).or_insert(0);
                 *longest = (*longest).max(words);
+            } else {
+                self.mark(&form, WordClass::TITLE);
             }
             self.titles.insert(
                 form,
@@ -240,24 +314,38 @@ impl AttributionLexicon {
         Ok(())
     }
 
-    /// Whether some cue or title starts with this lowercase word: one hash look-up that lets callers
-    /// skip the words that begin nothing.
+    fn mark(&mut self, word: &str, flag: u8) {
+        if let Some(&first) = word.as_bytes().first() {
+            self.class_first_bytes[usize::from(first)] = true;
+        }
+        self.classes.entry(word.to_string()).or_default().0 |= flag;
+    }
+
+    /// What this lowercase word is or begins: one look-up, none for a word whose first byte starts no
+    /// entry (punctuation, digits).
+    pub fn class_of(&self, word: &str) -> WordClass {
+        match word.as_bytes().first() {
+            Some(&first) if !self.class_first_bytes[usize::from(first)] => WordClass::default(),
+            _ => self.classes.get(word).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Whether some cue or title starts with this lowercase word: lets callers skip the words that
+    /// begin nothing.
     pub fn starts_entry(&self, word: &str) -> bool {
-        self.multiword_heads.contains_key(word)
-            || self.cues.contains_key(word)
-            || self.titles.contains_key(word)
+        self.class_of(word).starts_entry()
     }
 
     /// Whether some title, role or organisation phrase starts with this lowercase word. Exact for
     /// one-word entries, and a superset for multiword ones (it counts the heads of multiword cues).
     pub fn may_start_title(&self, word: &str) -> bool {
-        self.titles.contains_key(word) || self.multiword_heads.contains_key(word)
+        self.class_of(word).may_start_title()
     }
 
     /// Whether a capitalised word is one of the sentence openers and function words that are never
     /// names ("The", "But", "According").
     pub fn is_not_name(&self, lowercase_word: &str) -> bool {
-        self.not_names.contains(lowercase_word)
+        self.class_of(lowercase_word).is_not_name()
     }
 
     /// The longest cue that starts with `words[0]`, given the lowercase words from there on.
@@ -268,6 +356,17 @@ impl AttributionLexicon {
     /// The longest title, role or organisation phrase that starts with `words[0]`.
     pub fn title_at(&self, words: &[&str]) -> Option<TitleEntry> {
         self.longest(words, |key| self.titles.get(key).copied())
+    }
+
+    /// The one-word cue `word`: [`AttributionLexicon::cue_at`] for a word that starts no longer cue.
+    pub fn cue(&self, word: &str) -> Option<CueEntry> {
+        self.cues.get(word).copied()
+    }
+
+    /// The one-word title `word`: [`AttributionLexicon::title_at`] for a word that starts no longer
+    /// title.
+    pub fn title(&self, word: &str) -> Option<TitleEntry> {
+        self.titles.get(word).copied()
     }
 
     pub fn manner_tone(&self, word: &str) -> Option<f32> {
@@ -283,6 +382,36 @@ impl AttributionLexicon {
             .unwrap_or(1)
             .min(words.len());
         if max > 1 {
+            // The key of `n` words is the first `ends[n - 1]` bytes of the key of `max` words, built
+            // once on the stack: a look-up here runs for many words of every article.
+            let mut buffer = [0u8; 128];
+            let mut ends = [0usize; 6];
+            let mut len = 0;
+            let mut built = 0;
+            for (i, w) in words[..max.min(ends.len())].iter().enumerate() {
+                let space = usize::from(i > 0);
+                if len + space + w.len() > buffer.len() {
+                    break;
+                }
+                if i > 0 {
+                    buffer[len] = b' ';
+                }
+                buffer[len + space..len + space + w.len()].copy_from_slice(w.as_bytes());
+                len += space + w.len();
+                ends[i] = len;
+                built = i + 1;
+            }
+            if built == max {
+                // Whole words and ASCII spaces: always UTF-8.
+                if let Ok(key) = std::str::from_utf8(&buffer[..len]) {
+                    for n in (2..=max).rev() {
+                        if let Some(found) = get(&key[..ends[n - 1]]) {
+                            return Some(found);
+                        }
+                    }
+                    return get(first);
+                }
+            }
             let mut key = String::with_capacity(32);
             for n in (2..=max).rev() {
                 key.clear();
@@ -345,6 +474,34 @@ mod tests {
         assert_eq!((cue.kind, cue.words), (CueKind::Phrase, 3));
         assert_eq!(lex.cue_at(&["hit", "back"]).unwrap().words, 1);
         assert!(lex.cue_at(&["told"]).unwrap().takes_addressee);
+    }
+
+    #[test]
+    fn a_word_class_says_what_a_word_can_begin() {
+        let mut lex = AttributionLexicon::default();
+        lex.add_cues(
+            "cue\tkind\tframing\ttone\tobject\nsaid\tverb\tneutral\t0\t-\nhit out at\tphrase\tconflict\t-0.7\t-\n",
+            Path::new("cues.tsv"),
+        )
+        .unwrap();
+        lex.add_titles(
+            "title\tclass\tgender\nprime minister\ttitle\t-\nminister\trole\t-\n",
+            Path::new("titles.tsv"),
+        )
+        .unwrap();
+        let said = lex.class_of("said");
+        assert!(said.is_cue() && said.starts_entry() && !said.starts_multiword_cue());
+        let hit = lex.class_of("hit");
+        assert!(hit.starts_multiword_cue() && !hit.is_cue() && hit.may_start_title());
+        assert!(lex.class_of("out").is_second_of_cue());
+        let prime = lex.class_of("prime");
+        assert!(prime.starts_multiword_title() && prime.may_start_title());
+        let minister = lex.class_of("minister");
+        assert!(minister.is_second_of_title() && minister.may_start_title());
+        assert!(lex.class_of("the").is_not_name());
+        assert_eq!(lex.class_of("table"), WordClass::default());
+        assert_eq!(lex.class_of("2024"), WordClass::default());
+        assert!(lex.starts_entry("said") && !lex.starts_entry("table"));
     }
 
     #[test]

@@ -8,11 +8,11 @@
 //! [`super::attribution`].
 
 use super::SpeakerType;
-use super::lexicon::{AttributionLexicon, Gender, TitleClass};
+use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass};
 use crate::segment::Segmented;
-use crate::text::{Span, TokenKind, fold_name};
+use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name};
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeSet;
+use std::cell::Cell;
 
 /// A pronoun that can stand for a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,9 @@ pub struct PhraseReader<'a, 't> {
     /// The article text lowercased in ASCII (same byte offsets as the text).
     pub lower: &'a str,
     pub lex: &'a AttributionLexicon,
+    /// Per token, what its lowercase word is in the lexicons, once asked: phrases are read from
+    /// overlapping positions, and each would otherwise look the same words up again.
+    classes: Vec<Cell<Option<WordClass>>>,
 }
 
 /// Capitalised words that start sentences and are not names.
@@ -202,6 +205,26 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 impl<'a, 't> PhraseReader<'a, 't> {
+    /// A reader of `seg`, whose text lowercased in ASCII is `lower`.
+    pub fn new(seg: &'a Segmented<'t>, lower: &'a str, lex: &'a AttributionLexicon) -> Self {
+        PhraseReader {
+            seg,
+            lower,
+            lex,
+            classes: vec![Cell::new(None); seg.tokens.len()],
+        }
+    }
+
+    /// What [`PhraseReader::lower_word`] of token `i` is in the lexicons.
+    pub fn class(&self, i: usize) -> WordClass {
+        let cell = &self.classes[i];
+        cell.get().unwrap_or_else(|| {
+            let class = self.lex.class_of(self.lower_word(i));
+            cell.set(Some(class));
+            class
+        })
+    }
+
     fn word(&self, i: usize) -> &'a str {
         self.seg.tokens[i].span.of(self.lower)
     }
@@ -223,6 +246,16 @@ impl<'a, 't> PhraseReader<'a, 't> {
         self.is_word(i) && self.raw(i).chars().next().is_some_and(char::is_uppercase)
     }
 
+    /// The first of [`PhraseReader::words_from`]`(i, end)`: token `i`'s lowercase word, or "" when `i`
+    /// is past `end` or not a word.
+    pub fn first_word(&self, i: usize, end: usize) -> &'a str {
+        if i < end && self.is_word(i) {
+            self.lower_word(i)
+        } else {
+            ""
+        }
+    }
+
     /// Up to 6 lowercase words from token `i`, for multiword lexicon look-ups.
     pub fn words_from(&self, i: usize, end: usize) -> ([&'a str; 6], usize) {
         let mut words = [""; 6];
@@ -238,12 +271,42 @@ impl<'a, 't> PhraseReader<'a, 't> {
 
     fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
         // Most words start no title: one look-up rules them out before six words are gathered.
-        if i >= end || !self.is_word(i) || !self.lex.may_start_title(self.lower_word(i)) {
+        if i >= end || !self.is_word(i) || !self.class(i).may_start_title() {
             return None;
         }
-        let (words, n) = self.words_from(i, end);
-        let t = self.lex.title_at(&words[..n])?;
+        let t = if self.class(i).starts_multiword_title()
+            && i + 1 < end
+            && self.is_word(i + 1)
+            && self.class(i + 1).is_second_of_title()
+        {
+            let (words, n) = self.words_from(i, end);
+            self.lex.title_at(&words[..n])?
+        } else {
+            self.lex.title(self.lower_word(i))?
+        };
         Some((t.class, t.gender, t.words))
+    }
+
+    /// The longest cue that starts at token `i` and ends by `end`: [`AttributionLexicon::cue_at`] of
+    /// [`PhraseReader::words_from`], with the six words gathered only when the first two can begin a
+    /// multiword cue.
+    pub fn cue_at(&self, i: usize, end: usize) -> Option<CueEntry> {
+        if i >= end || !self.is_word(i) {
+            return None;
+        }
+        let class = self.class(i);
+        if class.starts_multiword_cue()
+            && i + 1 < end
+            && self.is_word(i + 1)
+            && self.class(i + 1).is_second_of_cue()
+        {
+            let (words, n) = self.words_from(i, end);
+            self.lex.cue_at(&words[..n])
+        } else if class.is_cue() {
+            self.lex.cue(self.lower_word(i))
+        } else {
+            None
+        }
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
@@ -260,8 +323,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if !self.is_capitalised(i) {
             return false;
         }
-        let w = strip_possessive(self.word(i));
-        if self.lex.is_not_name(w) {
+        if self.class(i).is_not_name() {
             return false;
         }
         // A lone capitalised word at the start of a sentence is a name only if the next word is one too
@@ -313,7 +375,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
         if self.is_capitalised(last)
             && self.lower_word(last) != "i"
-            && self.lex.is_not_name(self.lower_word(last))
+            && self.class(last).is_not_name()
         {
             return None;
         }
@@ -468,11 +530,12 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 && end + 1 < ceiling
                 && self.is_capitalised(end + 1)
         };
-        while end < ceiling
-            && end - i < MAX_NAME_TOKENS
-            && (self.is_name_word(end, sentence_start)
+        while end < ceiling && end - i < MAX_NAME_TOKENS {
+            // Read once: it decides both whether the run goes on and by how many tokens.
+            let title = self.title_at(end, ceiling);
+            let continues = self.is_name_word(end, sentence_start)
                 || (end > i && self.is_name_dot(end))
-                || self.title_at(end, ceiling).is_some_and(|(class, _, _)| {
+                || title.is_some_and(|(class, _, _)| {
                     self.is_capitalised(end)
                         || matches!(class, TitleClass::Title | TitleClass::Honorific)
                 })
@@ -480,13 +543,11 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 || (end > i
                     && NAME_PARTICLES.contains(&self.word(end))
                     && end + 1 < ceiling
-                    && self.is_capitalised(end + 1)))
-        {
-            if let Some((_, _, n)) = self.title_at(end, ceiling) {
-                end += n;
-            } else {
-                end += 1;
+                    && self.is_capitalised(end + 1));
+            if !continues {
+                break;
             }
+            end += title.map_or(1, |(_, _, n)| n);
             if self.raw(end - 1).ends_with("\u{2019}s") || self.raw(end - 1).ends_with("'s") {
                 break;
             }
@@ -676,6 +737,10 @@ impl<'a, 't> PhraseReader<'a, 't> {
 }
 
 fn strip_possessive(w: &str) -> &str {
+    // Every suffix stripped ends in `s` or in the last byte of ’: most words end otherwise.
+    if !matches!(w.as_bytes().last(), Some(b's' | 0x99)) {
+        return w;
+    }
     w.strip_suffix("\u{2019}s")
         .or_else(|| w.strip_suffix("'s"))
         .or_else(|| w.strip_suffix('\u{2019}'))
@@ -709,6 +774,11 @@ impl Entity {
         self.role.as_deref()
     }
 
+    /// Moves the role out, for an entity that is done with.
+    pub fn take_role(&mut self) -> Option<String> {
+        self.role.take()
+    }
+
     /// Whether the role has `word` (lowercase) as one of its words: "minister" in "Foreign Minister".
     pub fn has_role_word(&self, word: &str) -> bool {
         self.role_lower.split_whitespace().any(|w| w == word)
@@ -733,13 +803,18 @@ const MAX_SAME_SURNAME: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub list: Vec<Entity>,
-    /// Entities by kind and join key (folded surname for people, folded name otherwise), oldest first.
-    by_key: HashMap<(SpeakerType, String), Vec<usize>>,
-    /// Every mention as (start, entity), ordered: the recency list that [`Entities::most_recent`]
-    /// walks back.
-    recency: BTreeSet<(usize, usize)>,
+    /// Entities by kind (indexed by `SpeakerType as usize`) and join key (folded surname for people,
+    /// folded name otherwise), oldest first.
+    by_key: [HashMap<String, Vec<usize>>; 4],
+    /// Every mention as (start, entity), sorted and without repeats: the recency list that
+    /// [`Entities::most_recent`] walks back. Mentions come mostly in text order, so a sorted Vec
+    /// takes them at its end.
+    recency: Vec<(usize, usize)>,
     /// The first person (lowest index) whose role has a given word.
     by_role_word: HashMap<String, usize>,
+    /// Buffers for the keys of a name being added.
+    surname_buffer: String,
+    first_buffer: String,
 }
 
 impl Entities {
@@ -755,48 +830,64 @@ impl Entities {
         mention: Span,
     ) -> usize {
         let raw = name.of(text);
-        let folded = if kind == SpeakerType::Person {
+        let person = kind == SpeakerType::Person;
+        let folded = if person {
             String::new()
         } else {
             fold_name(raw)
         };
-        let words: Vec<&str> = raw.split_whitespace().collect();
-        let surname = words
-            .last()
-            .map(|w| transliteration_key(w))
-            .unwrap_or_default();
-        let first = (words.len() > 1).then(|| transliteration_key(words[0]));
-        let key = if kind == SpeakerType::Person {
-            surname.clone()
-        } else {
-            folded.clone()
-        };
+        let mut words = raw.split_whitespace();
+        let first_word = words.next();
+        let (last_word, word_count) = words.fold(
+            (first_word, usize::from(first_word.is_some())),
+            |(_, n), w| (Some(w), n + 1),
+        );
+        // The keys are made in buffers kept from call to call: most mentions join an entity that
+        // has its keys already.
+        let mut surname = std::mem::take(&mut self.surname_buffer);
+        surname.clear();
+        push_transliteration_key(last_word.unwrap_or_default(), &mut surname);
+        let mut first_key = std::mem::take(&mut self.first_buffer);
+        first_key.clear();
+        let first = (word_count > 1).then(|| {
+            push_transliteration_key(first_word.unwrap_or_default(), &mut first_key);
+            first_key.as_str()
+        });
+        let key: &str = if person { &surname } else { &folded };
+        // The kind picks the map, so that a look-up borrows the key instead of building a pair.
+        let by_key = &mut self.by_key[kind as usize];
         let list = &self.list;
-        let bucket = self.by_key.entry((kind, key)).or_default();
-        let found = bucket
-            .iter()
-            .rev()
-            .take(MAX_SAME_SURNAME)
-            .copied()
-            .find(|&i| {
-                kind != SpeakerType::Person
-                    || match (&list[i].first, &first) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    }
-            });
+        let found = by_key.get(key).and_then(|bucket| {
+            bucket
+                .iter()
+                .rev()
+                .take(MAX_SAME_SURNAME)
+                .copied()
+                .find(|&i| {
+                    !person
+                        || match (&list[i].first, first) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => true,
+                        }
+                })
+        });
         let index = match found {
             Some(i) => i,
             None => {
                 let i = self.list.len();
-                bucket.push(i);
+                match by_key.get_mut(key) {
+                    Some(bucket) => bucket.push(i),
+                    None => {
+                        by_key.insert(key.to_string(), vec![i]);
+                    }
+                }
                 self.list.push(Entity {
                     kind,
                     name: String::new(),
                     role: None,
                     gender: None,
                     mentions: Vec::new(),
-                    surname,
+                    surname: surname.clone(),
                     first: None,
                     name_words: 0,
                     folded,
@@ -807,15 +898,29 @@ impl Entities {
             }
         };
         let e = &mut self.list[index];
-        if words.len() > e.name_words {
-            e.name = words.join(" ");
-            e.name_lower = e.name.to_lowercase();
-            e.name_words = words.len();
-            e.first = first;
+        if word_count > e.name_words {
+            e.name.clear();
+            for (i, w) in raw.split_whitespace().enumerate() {
+                if i > 0 {
+                    e.name.push(' ');
+                }
+                e.name.push_str(w);
+            }
+            if e.name.is_ascii() {
+                e.name_lower.clear();
+                e.name_lower.push_str(&e.name);
+                e.name_lower.make_ascii_lowercase();
+            } else {
+                e.name_lower = e.name.to_lowercase();
+            }
+            e.name_words = word_count;
+            e.first = first.map(str::to_string);
         }
+        self.surname_buffer = surname;
+        self.first_buffer = first_key;
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
-        self.recency.insert((mention.start, index));
+        self.remember(mention.start, index);
         if let Some(role) = role {
             self.set_role(index, role.of(text));
         }
@@ -838,7 +943,7 @@ impl Entities {
             name_lower: phrase.to_lowercase(),
             role_lower: String::new(),
         });
-        self.recency.insert((mention.start, index));
+        self.remember(mention.start, index);
         index
     }
 
@@ -861,11 +966,20 @@ impl Entities {
         }
     }
 
+    fn remember(&mut self, start: usize, entity: usize) {
+        let item = (start, entity);
+        if self.recency.last().is_none_or(|&last| last < item) {
+            self.recency.push(item);
+        } else if let Err(at) = self.recency.binary_search(&item) {
+            self.recency.insert(at, item);
+        }
+    }
+
     /// The most recent entity (by last mention before `before`) that fits `accept`, among the last
     /// [`MAX_RECENT_MENTIONS`] mentions.
     pub fn most_recent(&self, before: usize, accept: impl Fn(&Entity) -> bool) -> Option<usize> {
-        self.recency
-            .range(..(before, 0))
+        self.recency[..self.recency.partition_point(|&item| item < (before, 0))]
+            .iter()
             .rev()
             .take(MAX_RECENT_MENTIONS)
             .map(|&(_, e)| e)
@@ -897,7 +1011,7 @@ pub fn speaker_key(name: &str) -> String {
         if i > 0 {
             key.push(' ');
         }
-        key.push_str(&transliteration_key(word));
+        push_transliteration_key(word, &mut key);
     }
     key
 }
@@ -906,11 +1020,34 @@ pub fn speaker_key(name: &str) -> String {
 /// Dmitry/Dmitri and Zelensky/Zelenskiy/Zelenskyy meet: y and j become i, kh becomes h, doubled letters
 /// collapse. Different names stay apart: Johnson and Johnston differ in a consonant.
 pub fn transliteration_key(word: &str) -> String {
-    let folded = fold_name(strip_possessive(word));
-    if folded.is_ascii() {
-        return ascii_transliteration_key(folded);
+    let mut key = String::new();
+    push_transliteration_key(word, &mut key);
+    key
+}
+
+/// Appends [`transliteration_key`]`(word)` to `out`: a caller that keys many words keeps one buffer.
+pub fn push_transliteration_key(word: &str, out: &mut String) {
+    let word = strip_possessive(word);
+    if word.is_ascii() {
+        // Most names: folded and keyed in the buffer itself, with no detour through chars.
+        let mut bytes = std::mem::take(out).into_bytes();
+        let start = bytes.len();
+        fold_ascii_name_into(word, &mut bytes);
+        let len = transliterate_ascii(&mut bytes[start..]);
+        bytes.truncate(start + len);
+        // What was there was UTF-8 and only ASCII bytes were added.
+        *out = String::from_utf8(bytes).unwrap_or_default();
+        return;
     }
-    let mut out = String::with_capacity(folded.len());
+    let folded = fold_name(word);
+    if folded.is_ascii() {
+        let mut bytes = folded.into_bytes();
+        let len = transliterate_ascii(&mut bytes);
+        // Only ASCII bytes.
+        out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+        return;
+    }
+    let start = out.len();
     let mut chars = folded.chars().peekable();
     while let Some(c) = chars.next() {
         let c = match c {
@@ -921,17 +1058,16 @@ pub fn transliteration_key(word: &str) -> String {
             }
             c => c,
         };
-        if out.ends_with(c) {
+        if out.len() > start && out.ends_with(c) {
             continue;
         }
         out.push(c);
     }
-    out
 }
 
-/// [`transliteration_key`] of an ASCII folded word, rewritten in place: the key is never longer.
-fn ascii_transliteration_key(folded: String) -> String {
-    let mut bytes = folded.into_bytes();
+/// The transliteration key of an ASCII folded word, rewritten in place (the key is never longer):
+/// returns its length.
+fn transliterate_ascii(bytes: &mut [u8]) -> usize {
     let (mut read, mut len) = (0, 0);
     while read < bytes.len() {
         let b = match bytes[read] {
@@ -949,9 +1085,7 @@ fn ascii_transliteration_key(folded: String) -> String {
         bytes[len] = b;
         len += 1;
     }
-    bytes.truncate(len);
-    // Only ASCII bytes were written, so this is UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
+    len
 }
 
 #[cfg(test)]
@@ -1069,5 +1203,55 @@ mod tests {
         );
         let jo = e.add_name(text, span("Jo Johnson"), None, None, p, span("Jo Johnson"));
         assert_ne!(boris, jo);
+    }
+
+    #[test]
+    fn a_speaker_key_is_the_keys_of_its_words() {
+        for name in [
+            "Sergey  Lavrov",
+            "Anna Abbott",
+            "Mikhail Khodorkovsky’s",
+            "Jürgen Ågård",
+            "Сергей Лавров",
+            "Ali bin Yahya",
+            "",
+        ] {
+            let by_word: Vec<String> = name.split_whitespace().map(transliteration_key).collect();
+            assert_eq!(speaker_key(name), by_word.join(" "), "{name:?}");
+        }
+        assert_eq!(speaker_key("Sergey Lavrov"), speaker_key("sergei LAVROV"));
+    }
+
+    #[test]
+    fn cues_and_titles_by_token_are_those_of_the_words_from_it() {
+        let lex = AttributionLexicon::embedded().unwrap();
+        let text = "In a statement, the Prime Minister hit out at critics and said a spokesman for \
+                    the foreign ministry, according to aides, went on to say: “As we said, \
+                    Mr. O’Neill’s plan is dead.” A senior official told reporters in Moscow.";
+        let seg = Segmented::new(text);
+        let lower = text.to_ascii_lowercase();
+        let reader = PhraseReader::new(&seg, &lower, &lex);
+        let end = seg.tokens.len();
+        let mut cues = 0;
+        let mut titles = 0;
+        for i in 0..end {
+            let (words, n) = reader.words_from(i, end);
+            let cue = (n > 0).then(|| lex.cue_at(&words[..n])).flatten();
+            assert_eq!(reader.cue_at(i, end), cue, "cue at {:?}", seg.token_text(i));
+            let title = (n > 0 && lex.may_start_title(words[0]))
+                .then(|| lex.title_at(&words[..n]))
+                .flatten()
+                .map(|t| (t.class, t.gender, t.words));
+            assert_eq!(
+                reader.title_at(i, end),
+                title,
+                "title at {:?}",
+                seg.token_text(i)
+            );
+            assert_eq!(reader.first_word(i, end), words[0]);
+            cues += usize::from(cue.is_some());
+            titles += usize::from(title.is_some());
+        }
+        assert!(cues >= 4 && titles >= 3, "{cues} cues, {titles} titles");
     }
 }

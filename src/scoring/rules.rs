@@ -11,7 +11,8 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, Entry, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
+    Dimension, Entry, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into,
+    may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
 use crate::text::{Span, TokenKind, tokens};
@@ -399,12 +400,15 @@ impl Scorer {
                 &mut sink,
             );
         }
-        for u in units.iter_mut() {
-            let clause = &scratch.clauses[u.clause as usize];
-            let sentence = &scratch.sentences[u.sentence as usize];
-            u.weight *= clause.factor * sentence.factor;
-            u.flags.insert(clause.flags);
-            u.flags.insert(sentence.flags);
+        // Only the scoped modifiers set clause and sentence factors: without them every factor is 1.
+        if seen.scoped() {
+            for u in units.iter_mut() {
+                let clause = &scratch.clauses[u.clause as usize];
+                let sentence = &scratch.sentences[u.sentence as usize];
+                u.weight *= clause.factor * sentence.factor;
+                u.flags.insert(clause.flags);
+                u.flags.insert(sentence.flags);
+            }
         }
         let mut scores = self.sentiment(text, units, &mut sink);
         let inverting = dimensions::score(
@@ -456,17 +460,27 @@ impl Scorer {
         while i < toks.len() {
             let (span, kind) = toks[i];
             let mut unit = Unit::new(span, kind);
-            if text.as_bytes()[prev_end..span.start].contains(&b'\n') {
+            // The gap is a space or two: a byte loop beats a call to memchr.
+            if text.as_bytes()[prev_end..span.start]
+                .iter()
+                .any(|&b| b == b'\n')
+            {
                 unit.flags.insert(Flags::NEWLINE_BEFORE);
             }
             let mut len = 1;
             if kind != TokenKind::QuoteMark {
                 let written = span.of(text);
-                let key = if needs_folding(written) {
-                    fold_term_into(written, fold);
+                let spelling = Spelling::of(written);
+                let key = if spelling.ascii && !spelling.upper {
+                    written
+                } else if spelling.ascii {
+                    fold.clear();
+                    fold.push_str(written);
+                    fold.make_ascii_lowercase();
                     fold.as_str()
                 } else {
-                    written
+                    fold_term_into(written, fold);
+                    fold.as_str()
                 };
                 let term = table.term(key);
                 let symbol = term
@@ -483,8 +497,10 @@ impl Scorer {
                     if term.starts_phrase {
                         found = table.longest_phrase(key, text, next.clone(), |_| true, pair);
                     }
+                    let tone_only =
+                        found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
                     if let Some((id, n)) = found
-                        && !table.entry(id).replaces_its_words()
+                        && tone_only
                         && i >= overlay_end
                     {
                         // A tone-only phrase lies over its words, which keep their valence and roles.
@@ -492,7 +508,7 @@ impl Scorer {
                         unit.overlay_end = toks[i + n - 1].0.end;
                         overlay_end = i + n;
                     }
-                    if found.is_some_and(|(id, _)| !table.entry(id).replaces_its_words()) {
+                    if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
                         found =
                             table.longest_phrase(key, text, next, Entry::replaces_its_words, pair);
@@ -506,6 +522,8 @@ impl Scorer {
                         None => unit.entry = term.entry,
                     }
                 } else if kind == TokenKind::Word
+                    && spelling.ascii
+                    && may_have_plain_form(key.as_bytes(), spelling.tripled)
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
                     // "goooood", "hahahaha": the listed form, and stretching is emphasis.
@@ -518,45 +536,31 @@ impl Scorer {
                     unit.flags.insert(Flags::IN_OVERLAY);
                 }
                 if let Some(id) = unit.entry {
-                    let entry = table.entry(id);
-                    unit.modifier = entry.modifier;
+                    let facts = table.facts(id);
+                    unit.modifier = facts.modifier;
                     if unit.flags.contains(Flags::ELONGATED)
                         && let Some(m) = &mut unit.modifier
                         && m.class == ModifierClass::Booster
                     {
                         m.weight = (m.weight * ELONGATION).min(1.0);
                     }
-                    unit.grammar = entry.grammar;
-                    unit.base = entry.valence;
-                    if entry.valence != 0.0 || entry.has_dims() {
-                        unit.flags.insert(Flags::EVALUATIVE);
-                    }
+                    unit.grammar = facts.grammar;
+                    unit.base = facts.valence;
+                    unit.flags.insert(entry_flags(facts));
                 }
-                for id in [unit.entry, unit.overlay].into_iter().flatten() {
-                    let entry = table.entry(id);
-                    if entry.has_dims() {
-                        unit.flags.insert(Flags::EVALUATIVE);
-                        unit.flags.insert(Flags::HAS_DIMS);
-                    }
-                    let stance_dims =
-                        [Dimension::Cooperation, Dimension::Warmth, Dimension::Threat];
-                    if entry.valence != 0.0 || stance_dims.iter().any(|&d| entry.dim(d) != 0.0) {
-                        unit.flags.insert(Flags::STANCE);
-                    }
-                    if entry.dim(Dimension::Irony) > 0.0 {
-                        unit.flags.insert(Flags::IRONY_LISTED);
-                    }
+                if let Some(id) = unit.overlay {
+                    unit.flags.insert(entry_flags(table.facts(id)));
                 }
                 if kind == TokenKind::Word {
                     unit.flags.insert(Flags::WORD);
-                    if unit.modifier.is_none() && ends_with_nt(written) {
+                    if unit.modifier.is_none() && spelling.ends_with_nt(written) {
                         // "mustn't", "needn't", "wouldn’t": every n't form negates, listed or not.
                         unit.modifier = Some(Modifier {
                             class: ModifierClass::Negator,
                             weight: 1.0,
                         });
                     }
-                    mark_case(written, &mut unit.flags);
+                    spelling.mark_case(written, &mut unit.flags);
                 }
             }
             prev_end = unit.span.end;
@@ -596,25 +600,24 @@ impl Scorer {
                 continue;
             }
             for k in range {
-                let u = units[k];
+                let u = &units[k];
                 let f = u.flags;
                 // Modifiers too: "in May" is a month, not a hedge.
                 if !f.contains(Flags::EVALUATIVE) && u.modifier.is_none() {
                     continue;
                 }
+                let (base, end) = (u.base, u.span.end);
                 let opens = f.contains(Flags::SENTENCE_INITIAL)
                     || f.contains(Flags::AFTER_OPEN_QUOTE)
                     || f.contains(Flags::CAPITAL_EXPECTED);
                 // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
                 // name, is part of the name.
                 let before_name = units.get(k + 1).is_some_and(|n| {
-                    n.is_word()
-                        && n.flags.contains(Flags::CAPITALISED)
-                        && n.span.start == u.span.end + 1
+                    n.is_word() && n.flags.contains(Flags::CAPITALISED) && n.span.start == end + 1
                 });
                 if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
                     units[k].flags.insert(Flags::NAME);
-                } else if has_lower && f.contains(Flags::ALL_CAPS) && u.base != 0.0 {
+                } else if has_lower && f.contains(Flags::ALL_CAPS) && base != 0.0 {
                     units[k].flags.insert(Flags::CAPS_EMPHASIS);
                 }
             }
@@ -625,7 +628,7 @@ impl Scorer {
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
         let mut tally = Tally::default();
         for i in 0..units.len() {
-            let u = units[i];
+            let u = &units[i];
             let valence = u.base;
             if u.flags.contains(Flags::NESTED) {
                 if valence != 0.0 {
@@ -637,12 +640,13 @@ impl Scorer {
                 if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
-                if is_neutral_content(text, &u) {
+                if is_neutral_content(text, u) {
                     tally.add_neutral(1.0);
                 }
                 continue;
             }
-            let (v, negation) = adjusted_valence(&u);
+            let (v, negation) = adjusted_valence(u);
+            let u = *u;
             let negator = units
                 .get(u.negator as usize)
                 .map_or("", |n| n.span.of(text));
@@ -712,6 +716,7 @@ impl Tally {
 }
 
 /// Whether `u` is a content word without valence: it dilutes the sentiment and adds to the neutral share.
+#[inline]
 pub(crate) fn is_neutral_content(text: &str, u: &Unit) -> bool {
     let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
     (u.base == 0.0 || u.flags.contains(Flags::NAME))
@@ -774,6 +779,96 @@ pub(crate) fn negate(valence: f32, strength: f32) -> f32 {
     reversed * strength
 }
 
+/// The flags a unit takes from an entry it finds, as its own or as a tone-only phrase over it.
+#[inline]
+fn entry_flags(facts: &EntryFacts) -> Flags {
+    let mut flags = Flags::default();
+    if facts.evaluative {
+        flags.insert(Flags::EVALUATIVE);
+    }
+    if facts.has_dims {
+        flags.insert(Flags::HAS_DIMS);
+    }
+    if facts.stance {
+        flags.insert(Flags::STANCE);
+    }
+    if facts.ironic {
+        flags.insert(Flags::IRONY_LISTED);
+    }
+    flags
+}
+
+/// What one pass over a token's bytes says about its spelling, for the lookup and the case rules. Only
+/// an ASCII token is read this way; any other takes the general path ([`fold_term_into`],
+/// [`mark_case`], [`ends_with_nt`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Spelling {
+    ascii: bool,
+    /// Holds an ASCII capital: must be folded before lookup.
+    upper: bool,
+    /// A letter stands three times running ("sooo"), case aside.
+    tripled: bool,
+    /// [`Flags::CAPITALISED`] or [`Flags::ALL_CAPS`] when the token is a word (see [`mark_case`]).
+    case: Flags,
+}
+
+impl Spelling {
+    #[inline]
+    fn of(written: &str) -> Spelling {
+        let bytes = written.as_bytes();
+        let (mut uppers, mut lowers, mut first_upper) = (0u32, 0u32, false);
+        let (mut run, mut prev, mut tripled) = (0u32, 0u8, false);
+        for &b in bytes {
+            if !b.is_ascii() {
+                return Spelling::default();
+            }
+            if b.is_ascii_uppercase() {
+                first_upper |= uppers + lowers == 0;
+                uppers += 1;
+            } else if b.is_ascii_lowercase() {
+                lowers += 1;
+            }
+            let lower = b.to_ascii_lowercase();
+            run = if lower == prev { run + 1 } else { 1 };
+            prev = lower;
+            tripled |= run >= 3 && lower.is_ascii_alphabetic();
+        }
+        let mut case = Flags::default();
+        // "I'm", "I'd": the pronoun is always a capital.
+        if first_upper && !bytes.starts_with(b"I'") {
+            if lowers > 0 {
+                case = Flags::CAPITALISED;
+            } else if uppers >= 2 {
+                case = Flags::ALL_CAPS;
+            }
+        }
+        Spelling {
+            ascii: true,
+            upper: uppers > 0,
+            tripled,
+            case,
+        }
+    }
+
+    #[inline]
+    fn ends_with_nt(&self, written: &str) -> bool {
+        if !self.ascii {
+            return ends_with_nt(written);
+        }
+        let bytes = written.as_bytes();
+        bytes.len() > 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"n't")
+    }
+
+    #[inline]
+    fn mark_case(&self, written: &str, flags: &mut Flags) {
+        if self.ascii {
+            flags.insert(self.case);
+        } else {
+            mark_case(written, flags);
+        }
+    }
+}
+
 fn ends_with_nt(word: &str) -> bool {
     let lower = |s: &str, suffix: &str| {
         s.len() > suffix.len()
@@ -783,8 +878,12 @@ fn ends_with_nt(word: &str) -> bool {
     lower(word, "n't") || lower(word, "n\u{2019}t")
 }
 
+#[inline]
 fn starts_with_letter(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_alphabetic)
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        _ => word.chars().next().is_some_and(char::is_alphabetic),
+    }
 }
 
 /// Records whether a word is capitalised or all capitals (two letters or more).

@@ -186,6 +186,10 @@ impl Grammar {
     pub fn insert(&mut self, other: Grammar) {
         self.0 |= other.0;
     }
+
+    pub fn bits(self) -> u32 {
+        self.0
+    }
 }
 
 /// Everything known about one term. Zero means "not listed" for valence and the dimension weights.
@@ -218,6 +222,43 @@ impl Entry {
 
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
+
+/// What the scorer needs of an [`Entry`] for every token that finds it, worked out once when the table
+/// is built rather than once a token: the scorer copies this small record instead of re-deriving its
+/// facts from the whole entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EntryFacts {
+    pub valence: f32,
+    pub modifier: Option<Modifier>,
+    pub grammar: Grammar,
+    /// It has a valence or a dimension weight.
+    pub evaluative: bool,
+    /// It has a dimension weight.
+    pub has_dims: bool,
+    /// It has a valence or a cooperation, warmth or threat weight: a word a negation reverses.
+    pub stance: bool,
+    /// It has an irony weight.
+    pub ironic: bool,
+    /// See [`Entry::replaces_its_words`].
+    pub replaces_its_words: bool,
+}
+
+impl EntryFacts {
+    fn of(entry: &Entry) -> EntryFacts {
+        let has_dims = entry.has_dims();
+        let stance_dims = [Dimension::Cooperation, Dimension::Warmth, Dimension::Threat];
+        EntryFacts {
+            valence: entry.valence,
+            modifier: entry.modifier,
+            grammar: entry.grammar,
+            evaluative: entry.valence != 0.0 || has_dims,
+            has_dims,
+            stance: entry.valence != 0.0 || stance_dims.iter().any(|&d| entry.dim(d) != 0.0),
+            ironic: entry.dim(Dimension::Irony) > 0.0,
+            replaces_its_words: entry.replaces_its_words(),
+        }
+    }
+}
 
 /// What a lookup of one token returns: its own entry, and whether a phrase or a symbol starts with it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -287,6 +328,8 @@ type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 pub(crate) struct Table {
     terms: WordMap<Term>,
     entries: Vec<Entry>,
+    /// [`EntryFacts`] of each entry, by the same index.
+    facts: Vec<EntryFacts>,
     phrases: Vec<Phrase>,
     /// The tokens of every phrase, as byte ranges of [`Table::phrase_text`]: two allocations for all
     /// phrases rather than a few for each.
@@ -310,6 +353,7 @@ impl Table {
         let mut table = Table {
             terms: WordMap::with_capacity_and_hasher(count, Default::default()),
             entries: Vec::with_capacity(count),
+            facts: Vec::with_capacity(count),
             ..Table::default()
         };
         // (key of the first two words, its words in `words`, entry) of each multiword term.
@@ -330,6 +374,7 @@ impl Table {
             };
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
+            table.facts.push(EntryFacts::of(&entry));
             let Some(second) = second else {
                 // Most terms are one word: one allocation, for the key.
                 table.terms.entry(Box::from(first)).or_default().entry = Some(id);
@@ -369,6 +414,11 @@ impl Table {
 
     pub fn entry(&self, id: EntryId) -> &Entry {
         &self.entries[id as usize]
+    }
+
+    #[inline]
+    pub fn facts(&self, id: EntryId) -> &EntryFacts {
+        &self.facts[id as usize]
     }
 
     /// Looks up one folded word.
@@ -517,6 +567,21 @@ impl Table {
     }
 }
 
+/// Whether [`Table::plain_form`] can find anything for the folded word `folded`, given whether a letter
+/// stands three times running in it: a test of two bytes that spares the search for almost every word.
+#[inline]
+pub(crate) fn may_have_plain_form(folded: &[u8], tripled: bool) -> bool {
+    let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
+    // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
+    let laughter = match folded {
+        [a, b, ..] => {
+            (*a == b'h' && vowel(*b)) || (vowel(*a) && *b == b'h') || (*a, *b) == (b'l', b'o')
+        }
+        _ => false,
+    };
+    folded.len() >= 4 && (tripled || laughter)
+}
+
 /// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",
 /// "ahahah"), "lol" for "lolol" and longer.
 fn laughter(word: &[u8]) -> Option<&'static str> {
@@ -608,12 +673,6 @@ pub(crate) fn folds_to(written: &str, folded: &str) -> bool {
         }
     }
     want.next().is_none()
-}
-
-/// Whether `s` needs folding before lookup: ASCII lowercase words are looked up as they are.
-#[inline]
-pub(crate) fn needs_folding(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
 }
 
 #[cfg(test)]

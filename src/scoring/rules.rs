@@ -11,11 +11,11 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, Entry, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into,
+    Dimension, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into,
     may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
-use crate::text::{Span, TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind, tokens};
 
 /// Weight of a neutral content word in the denominator of the average intensity: low enough that one
 /// evaluative word in a long factual sentence still shows, high enough that it shows less than alone.
@@ -295,6 +295,8 @@ pub struct ScratchSpace {
     /// The strength of the irony that inverts praise in the last text scored.
     pub(crate) inverting: f32,
     tokens: Vec<(Span, TokenKind)>,
+    /// The spelling of each token in `tokens`.
+    spellings: Vec<Spelling>,
     fold: String,
     pair: String,
     quote_stack: Vec<u32>,
@@ -358,6 +360,7 @@ impl Scorer {
         let seen = self.lookup(
             text,
             &mut scratch.tokens,
+            &mut scratch.spellings,
             &mut scratch.fold,
             &mut scratch.pair,
             &mut scratch.units,
@@ -441,10 +444,12 @@ impl Scorer {
 
     /// Tokenizes `text` and looks each token up once, joining the tokens of a multiword entry into one
     /// unit. Returns what kinds of units were seen.
+    #[inline(never)] // PROFILE
     fn lookup(
         &self,
         text: &str,
         toks: &mut Vec<(Span, TokenKind)>,
+        spellings: &mut Vec<Spelling>,
         fold: &mut String,
         pair: &mut String,
         units: &mut Vec<Unit>,
@@ -452,7 +457,12 @@ impl Scorer {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
         toks.clear();
-        toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
+        spellings.clear();
+        let mut split = tokens(text, 0);
+        while let Some(t) = split.next() {
+            toks.push((t.span, t.kind));
+            spellings.push(split.spelling());
+        }
         units.clear();
         let mut prev_end = 0;
         let mut overlay_end = 0;
@@ -470,18 +480,8 @@ impl Scorer {
             let mut len = 1;
             if kind != TokenKind::QuoteMark {
                 let written = span.of(text);
-                let spelling = Spelling::of(written);
-                let key = if spelling.ascii && !spelling.upper {
-                    written
-                } else if spelling.ascii {
-                    fold.clear();
-                    fold.push_str(written);
-                    fold.make_ascii_lowercase();
-                    fold.as_str()
-                } else {
-                    fold_term_into(written, fold);
-                    fold.as_str()
-                };
+                let spelling = spellings[i];
+                let key = lookup_key(written, spelling, fold);
                 let term = table.term(key);
                 let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
@@ -492,10 +492,10 @@ impl Scorer {
                     unit.span.end = end;
                     len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
                 } else if let Some(term) = term {
-                    let next = toks[i + 1..].iter().copied();
+                    let next = &toks[i + 1..];
                     let mut found = None;
                     if term.starts_phrase {
-                        found = table.longest_phrase(key, text, next.clone(), |_| true, pair);
+                        found = table.longest_phrase(key, text, next, |_| true, pair);
                     }
                     let tone_only =
                         found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
@@ -510,8 +510,7 @@ impl Scorer {
                     }
                     if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found =
-                            table.longest_phrase(key, text, next, Entry::replaces_its_words, pair);
+                        found = table.longest_phrase(key, text, next, |e| e.replaces_its_words, pair);
                     }
                     match found {
                         Some((id, n)) => {
@@ -522,8 +521,8 @@ impl Scorer {
                         None => unit.entry = term.entry,
                     }
                 } else if kind == TokenKind::Word
-                    && spelling.ascii
-                    && may_have_plain_form(key.as_bytes(), spelling.tripled)
+                    && spelling.is_ascii()
+                    && may_have_plain_form(key.as_bytes())
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
                     // "goooood", "hahahaha": the listed form, and stretching is emphasis.
@@ -553,14 +552,14 @@ impl Scorer {
                 }
                 if kind == TokenKind::Word {
                     unit.flags.insert(Flags::WORD);
-                    if unit.modifier.is_none() && spelling.ends_with_nt(written) {
+                    if unit.modifier.is_none() && ends_with_nt_from(spelling, written) {
                         // "mustn't", "needn't", "wouldn’t": every n't form negates, listed or not.
                         unit.modifier = Some(Modifier {
                             class: ModifierClass::Negator,
                             weight: 1.0,
                         });
                     }
-                    spelling.mark_case(written, &mut unit.flags);
+                    mark_case_from(spelling, written, &mut unit.flags);
                 }
             }
             prev_end = unit.span.end;
@@ -576,6 +575,7 @@ impl Scorer {
 
     /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
     /// mixed-case text are emphasised.
+    #[inline(never)] // PROFILE
     fn mark_names_and_caps(&self, text: &str, units: &mut [Unit], sentences: &[Sentence]) {
         let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
         for sentence in sentences {
@@ -625,6 +625,7 @@ impl Scorer {
     }
 
     /// Sums the adjusted valences into the sentiment score and the three shares.
+    #[inline(never)] // PROFILE
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
         let mut tally = Tally::default();
         for i in 0..units.len() {
@@ -798,74 +799,49 @@ fn entry_flags(facts: &EntryFacts) -> Flags {
     flags
 }
 
-/// What one pass over a token's bytes says about its spelling, for the lookup and the case rules. Only
-/// an ASCII token is read this way; any other takes the general path ([`fold_term_into`],
-/// [`mark_case`], [`ends_with_nt`]).
-#[derive(Debug, Clone, Copy, Default)]
-struct Spelling {
-    ascii: bool,
-    /// Holds an ASCII capital: must be folded before lookup.
-    upper: bool,
-    /// A letter stands three times running ("sooo"), case aside.
-    tripled: bool,
-    /// [`Flags::CAPITALISED`] or [`Flags::ALL_CAPS`] when the token is a word (see [`mark_case`]).
-    case: Flags,
+/// The key a token is looked up by: the token as written when that is already folded (lowercase ASCII,
+/// as nearly every token is), else its folded form in `fold`.
+#[inline]
+fn lookup_key<'a>(written: &'a str, spelling: Spelling, fold: &'a mut String) -> &'a str {
+    if !spelling.is_ascii() {
+        fold_term_into(written, fold);
+        fold.as_str()
+    } else if spelling.has_upper() {
+        fold.clear();
+        fold.push_str(written);
+        fold.make_ascii_lowercase();
+        fold.as_str()
+    } else {
+        written
+    }
 }
 
-impl Spelling {
-    #[inline]
-    fn of(written: &str) -> Spelling {
-        let bytes = written.as_bytes();
-        let (mut uppers, mut lowers, mut first_upper) = (0u32, 0u32, false);
-        let (mut run, mut prev, mut tripled) = (0u32, 0u8, false);
-        for &b in bytes {
-            if !b.is_ascii() {
-                return Spelling::default();
-            }
-            if b.is_ascii_uppercase() {
-                first_upper |= uppers + lowers == 0;
-                uppers += 1;
-            } else if b.is_ascii_lowercase() {
-                lowers += 1;
-            }
-            let lower = b.to_ascii_lowercase();
-            run = if lower == prev { run + 1 } else { 1 };
-            prev = lower;
-            tripled |= run >= 3 && lower.is_ascii_alphabetic();
-        }
-        let mut case = Flags::default();
+/// [`mark_case`] from what the tokenizer saw of an ASCII word that starts with a letter.
+#[inline]
+fn mark_case_from(spelling: Spelling, written: &str, flags: &mut Flags) {
+    let letter = Spelling::UPPER | Spelling::LOWER;
+    if !spelling.is_ascii() || spelling.first & letter == 0 {
+        mark_case(written, flags);
+    } else if spelling.first == Spelling::UPPER && !written.starts_with("I'") {
         // "I'm", "I'd": the pronoun is always a capital.
-        if first_upper && !bytes.starts_with(b"I'") {
-            if lowers > 0 {
-                case = Flags::CAPITALISED;
-            } else if uppers >= 2 {
-                case = Flags::ALL_CAPS;
-            }
-        }
-        Spelling {
-            ascii: true,
-            upper: uppers > 0,
-            tripled,
-            case,
+        if spelling.rest & Spelling::LOWER != 0 {
+            flags.insert(Flags::CAPITALISED);
+        } else if spelling.rest & Spelling::UPPER != 0 {
+            flags.insert(Flags::ALL_CAPS);
         }
     }
+}
 
-    #[inline]
-    fn ends_with_nt(&self, written: &str) -> bool {
-        if !self.ascii {
-            return ends_with_nt(written);
-        }
+/// [`ends_with_nt`], without a look at the word when it has no apostrophe.
+#[inline]
+fn ends_with_nt_from(spelling: Spelling, written: &str) -> bool {
+    if spelling.is_ascii() {
         let bytes = written.as_bytes();
-        bytes.len() > 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"n't")
-    }
-
-    #[inline]
-    fn mark_case(&self, written: &str, flags: &mut Flags) {
-        if self.ascii {
-            flags.insert(self.case);
-        } else {
-            mark_case(written, flags);
-        }
+        spelling.rest & Spelling::OTHER != 0
+            && bytes.len() > 3
+            && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"n't")
+    } else {
+        ends_with_nt(written)
     }
 }
 
@@ -927,6 +903,7 @@ fn is_sentence_punct(c: char) -> bool {
 /// Finds sentences and clauses. A new sentence starts at the first word after . ! ? … (not after an
 /// abbreviation) or a line break; a new clause at the first word after , ; : dashes and brackets, and
 /// at a contrastive connective, at "and" before a subject, and at words like "because".
+#[inline(never)] // PROFILE
 fn segment(
     text: &str,
     units: &mut [Unit],
@@ -1051,6 +1028,7 @@ fn same_quote_family(open: &str, close: &str) -> bool {
 
 /// Marks the words between paired quotation marks inside the text as quoted speech. Marks that open the
 /// text are the quote's own and do not count.
+#[inline(never)] // PROFILE
 fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
     stack.clear();
     let n = units.len();
@@ -1082,6 +1060,7 @@ fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
 
 /// A booster or dampener reaches the next content word, through other boosters and dampeners: "very
 /// bad", "really very good", but not "so the war" and not across a clause boundary.
+#[inline(never)] // PROFILE
 fn apply_boosters(units: &mut [Unit]) {
     for i in 0..units.len() {
         let Some(m) = units[i].modifier else { continue };
@@ -1127,6 +1106,7 @@ fn next_word(units: &[Unit], i: usize) -> Option<usize> {
 /// A negator reverses every evaluative word from itself to the end of its clause. Exceptions: "not only"
 /// adds, "nothing but" means "only", a hedged aside ("not, I believe, necessarily") does not end the
 /// scope, and an understatement after the negator is irony.
+#[inline(never)] // PROFILE
 fn apply_negation(
     text: &str,
     units: &mut [Unit],
@@ -1312,6 +1292,7 @@ fn is_superlative(
 /// "however", "yet" the concession is what came before (back to the previous connective, or to the start
 /// of the previous sentence when the connective opens a sentence); for "although", "though", "whereas"
 /// (negative weight) it is the clause the connective opens.
+#[inline(never)] // PROFILE
 fn apply_contrast(
     text: &str,
     units: &mut [Unit],
@@ -1404,6 +1385,7 @@ fn is_contrastive_yet(text: &str, units: &[Unit], i: usize) -> bool {
 /// Hedges, certainty markers and question words weigh on their clause (or the next clause when they
 /// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence. The factors are
 /// kept per clause and per sentence, so that many markers cost no more than one.
+#[inline(never)] // PROFILE
 fn apply_scoped_modifiers(
     text: &str,
     units: &[Unit],

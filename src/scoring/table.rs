@@ -269,6 +269,9 @@ pub(crate) struct Term {
     pub starts_symbol: bool,
 }
 
+/// Phrase tokens past this many after the first are hashed afresh for each candidate phrase.
+const MAX_HASHED_WORDS: usize = 8;
+
 /// The longest symbol, in characters, that [`Table::symbol_at`] tries.
 const MAX_SYMBOL_CHARS: usize = 5;
 
@@ -335,6 +338,9 @@ pub(crate) struct Table {
     /// phrases rather than a few for each.
     phrase_words: Vec<(u32, u32)>,
     phrase_text: String,
+    /// [`hash_folded`] of each token in `phrase_words`, by the same index: a candidate phrase is
+    /// compared with the text by hashes first, by strings only when every hash matches.
+    phrase_hashes: Vec<u64>,
     /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
     /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
     /// range; every word of a candidate is compared.
@@ -398,6 +404,10 @@ impl Table {
             let key = pair_key(first, hash_folded(second));
             pending.push((key, start..words.len() as u32, id));
         }
+        table.phrase_hashes = words
+            .iter()
+            .map(|&(start, end)| hash_folded(&table.phrase_text[start as usize..end as usize]))
+            .collect();
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
         // Entry ids rise in the order phrases were given, so ties keep that order.
@@ -434,33 +444,54 @@ impl Table {
         &self,
         first: &str,
         text: &str,
-        next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
-        accept: impl Fn(&Entry) -> bool,
+        next: &[(crate::text::Span, TokenKind)],
+        accept: impl Fn(&EntryFacts) -> bool,
         buf: &mut String,
     ) -> Option<(EntryId, usize)> {
-        let mut following = next.clone();
-        let second = match following.next() {
-            Some((span, kind)) if kind != TokenKind::QuoteMark => span.of(text),
-            _ => return None,
+        // The folded hashes of the tokens after `first`, each worked out when a candidate first needs
+        // it: a group of phrases sharing two words ("in the ...") compares the third token many times.
+        let mut hashes = [None::<u64>; MAX_HASHED_WORDS];
+        let mut hash_of = |k: usize, buf: &mut String| -> Option<u64> {
+            let &(span, kind) = next.get(k)?;
+            if kind == TokenKind::QuoteMark {
+                return None;
+            }
+            if let Some(h) = hashes.get(k).copied().flatten() {
+                return Some(h);
+            }
+            let written = span.of(text);
+            let h = if written.is_ascii() {
+                hash_folded(written)
+            } else {
+                fold_term_into(written, buf);
+                hash_folded(buf)
+            };
+            if let Some(slot) = hashes.get_mut(k) {
+                *slot = Some(h);
+            }
+            Some(h)
         };
-        let second_hash = if second.is_ascii() {
-            hash_folded(second)
-        } else {
-            fold_term_into(second, buf);
-            hash_folded(buf)
-        };
+        let second_hash = hash_of(0, buf)?;
         let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
         'phrase: for phrase in &self.phrases[start as usize..end as usize] {
-            let mut words = self.phrase_words(phrase);
-            if words.next() != Some(first) || !accept(self.entry(phrase.entry)) {
+            let range = phrase.words.start as usize..phrase.words.end as usize;
+            let want = &self.phrase_hashes[range.clone()];
+            for (k, &h) in want.iter().enumerate().skip(1) {
+                if hash_of(k - 1, buf) != Some(h) {
+                    continue 'phrase;
+                }
+            }
+            if !accept(self.facts(phrase.entry)) {
                 continue;
             }
-            let mut rest = next.clone();
-            for word in words {
-                match rest.next() {
-                    Some((span, kind))
-                        if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
-                    _ => continue 'phrase,
+            // Every hash matched: the strings settle a collision.
+            let mut words = self.phrase_words(phrase);
+            if words.next() != Some(first) {
+                continue;
+            }
+            for (word, &(span, _)) in words.zip(next) {
+                if !folds_to(span.of(text), word) {
+                    continue 'phrase;
                 }
             }
             return Some((phrase.entry, phrase.words.len()));
@@ -567,10 +598,10 @@ impl Table {
     }
 }
 
-/// Whether [`Table::plain_form`] can find anything for the folded word `folded`, given whether a letter
-/// stands three times running in it: a test of two bytes that spares the search for almost every word.
+/// Whether [`Table::plain_form`] can find anything for the folded word `folded`: a test that spares
+/// the search for almost every word.
 #[inline]
-pub(crate) fn may_have_plain_form(folded: &[u8], tripled: bool) -> bool {
+pub(crate) fn may_have_plain_form(folded: &[u8]) -> bool {
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
     // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
     let laughter = match folded {
@@ -579,7 +610,11 @@ pub(crate) fn may_have_plain_form(folded: &[u8], tripled: bool) -> bool {
         }
         _ => false,
     };
-    folded.len() >= 4 && (tripled || laughter)
+    folded.len() >= 4
+        && (laughter
+            || folded
+                .windows(3)
+                .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic()))
 }
 
 /// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",
@@ -700,7 +735,7 @@ mod tests {
         assert!(at.starts_phrase);
         let mut buf = String::new();
         let (id, len) = table
-            .longest_phrase("at", text, spans[1..].iter().copied(), |_| true, &mut buf)
+            .longest_phrase("at", text, &spans[1..], |_| true, &mut buf)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

@@ -11,7 +11,7 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into,
+    Dimension, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, hash_folded,
     may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
@@ -46,7 +46,7 @@ const STRONG_IRONY: f32 = 0.5;
 /// Rules and roles recorded on a unit, as bit flags. Public to [`super::explain`] through
 /// [`Flags::names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Flags(u32);
+pub(crate) struct Flags(u64);
 
 impl Flags {
     pub const WORD: Flags = Flags(1);
@@ -90,6 +90,9 @@ impl Flags {
     pub const HAS_DIMS: Flags = Flags(1 << 30);
     /// The unit has a valence or a cooperation, warmth or threat weight: a word a negation reverses.
     pub const STANCE: Flags = Flags(1 << 31);
+    /// A word that starts with a letter and is neither a function word nor a modifier: without a
+    /// valence it dilutes the sentiment ([`is_neutral_content`]).
+    pub const CONTENT: Flags = Flags(1 << 32);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 16] = [
@@ -294,14 +297,44 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     /// The strength of the irony that inverts praise in the last text scored.
     pub(crate) inverting: f32,
-    tokens: Vec<(Span, TokenKind)>,
-    /// The spelling of each token in `tokens`.
-    spellings: Vec<Spelling>,
+    tokens: Tokenized,
     fold: String,
     pair: String,
     quote_stack: Vec<u32>,
     contrasts: Vec<u32>,
     spare: Vec<Evidence>,
+}
+
+/// A text's tokens, with what the lookup needs of each, in three parallel lists.
+#[derive(Debug, Default)]
+struct Tokenized {
+    spans: Vec<(Span, TokenKind)>,
+    spellings: Vec<Spelling>,
+    /// [`hash_folded`] of each token's folded form (0 for a quotation mark, which is not looked up).
+    hashes: Vec<u64>,
+}
+
+impl Tokenized {
+    fn split(&mut self, text: &str, fold: &mut String) {
+        self.spans.clear();
+        self.spellings.clear();
+        self.hashes.clear();
+        let mut split = tokens(text, 0);
+        while let Some(t) = split.next() {
+            let spelling = split.spelling();
+            let hash = match t.kind {
+                TokenKind::QuoteMark => 0,
+                _ if spelling.is_ascii() => hash_folded(t.text(text)),
+                _ => {
+                    fold_term_into(t.text(text), fold);
+                    hash_folded(fold)
+                }
+            };
+            self.spans.push((t.span, t.kind));
+            self.spellings.push(spelling);
+            self.hashes.push(hash);
+        }
+    }
 }
 
 /// Appends evidence, reusing the strings of earlier calls' evidence.
@@ -360,7 +393,6 @@ impl Scorer {
         let seen = self.lookup(
             text,
             &mut scratch.tokens,
-            &mut scratch.spellings,
             &mut scratch.fold,
             &mut scratch.pair,
             &mut scratch.units,
@@ -448,21 +480,15 @@ impl Scorer {
     fn lookup(
         &self,
         text: &str,
-        toks: &mut Vec<(Span, TokenKind)>,
-        spellings: &mut Vec<Spelling>,
+        tokenized: &mut Tokenized,
         fold: &mut String,
         pair: &mut String,
         units: &mut Vec<Unit>,
     ) -> Seen {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
-        toks.clear();
-        spellings.clear();
-        let mut split = tokens(text, 0);
-        while let Some(t) = split.next() {
-            toks.push((t.span, t.kind));
-            spellings.push(split.spelling());
-        }
+        tokenized.split(text, fold);
+        let toks = &tokenized.spans[..];
         units.clear();
         let mut prev_end = 0;
         let mut overlay_end = 0;
@@ -480,9 +506,15 @@ impl Scorer {
             let mut len = 1;
             if kind != TokenKind::QuoteMark {
                 let written = span.of(text);
-                let spelling = spellings[i];
-                let key = lookup_key(written, spelling, fold);
-                let term = table.term(key);
+                let spelling = tokenized.spellings[i];
+                let hash = tokenized.hashes[i];
+                let term = if spelling.is_ascii() {
+                    // The lookup ignores ASCII case: no need to fold first.
+                    table.term_hashed(hash, written)
+                } else {
+                    fold_term_into(written, fold);
+                    table.term_hashed(hash, fold)
+                };
                 let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
                     .and_then(|_| table.symbol_at(text, span.start, pair));
@@ -493,9 +525,11 @@ impl Scorer {
                     len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
                 } else if let Some(term) = term {
                     let next = &toks[i + 1..];
+                    let next_hashes = &tokenized.hashes[i + 1..];
+                    let first = (written, hash);
                     let mut found = None;
                     if term.starts_phrase {
-                        found = table.longest_phrase(key, text, next, |_| true, pair);
+                        found = table.longest_phrase(text, first, next, next_hashes, |_| true);
                     }
                     let tone_only =
                         found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
@@ -510,7 +544,9 @@ impl Scorer {
                     }
                     if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found = table.longest_phrase(key, text, next, |e| e.replaces_its_words, pair);
+                        found = table.longest_phrase(text, first, next, next_hashes, |e| {
+                            e.replaces_its_words
+                        });
                     }
                     match found {
                         Some((id, n)) => {
@@ -522,6 +558,7 @@ impl Scorer {
                     }
                 } else if kind == TokenKind::Word
                     && spelling.is_ascii()
+                    && let key = lookup_key(written, spelling, fold)
                     && may_have_plain_form(key.as_bytes())
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
@@ -560,6 +597,17 @@ impl Scorer {
                         });
                     }
                     mark_case_from(spelling, written, &mut unit.flags);
+                    let letter = if spelling.is_ascii() {
+                        spelling.first & (Spelling::UPPER | Spelling::LOWER) != 0
+                    } else {
+                        starts_with_letter(written)
+                    };
+                    if letter
+                        && unit.modifier.is_none()
+                        && !unit.grammar.contains(Grammar::FUNCTION)
+                    {
+                        unit.flags.insert(Flags::CONTENT);
+                    }
                 }
             }
             prev_end = unit.span.end;
@@ -628,9 +676,16 @@ impl Scorer {
     #[inline(never)] // PROFILE
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
         let mut tally = Tally::default();
+        // Adding 1.0 at a time and adding the count once give the same float: every sum is a whole
+        // number far below 2^24.
+        let mut neutral = 0u32;
         for i in 0..units.len() {
             let u = &units[i];
             let valence = u.base;
+            if valence == 0.0 && !u.flags.contains(Flags::NESTED) {
+                neutral += u32::from(u.flags.contains(Flags::CONTENT));
+                continue;
+            }
             if u.flags.contains(Flags::NESTED) {
                 if valence != 0.0 {
                     sink.push(valence, &["quoted→", u.span.of(text), ":skip"]);
@@ -641,8 +696,8 @@ impl Scorer {
                 if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
-                if is_neutral_content(text, u) {
-                    tally.add_neutral(1.0);
+                if is_neutral_content(u) {
+                    neutral += 1;
                 }
                 continue;
             }
@@ -664,6 +719,7 @@ impl Scorer {
             sink.push(v, &[u.span.of(text)]);
             tally.add(v, 1.0);
         }
+        tally.add_neutral(neutral as f32);
         tally.scores()
     }
 }
@@ -718,12 +774,8 @@ impl Tally {
 
 /// Whether `u` is a content word without valence: it dilutes the sentiment and adds to the neutral share.
 #[inline]
-pub(crate) fn is_neutral_content(text: &str, u: &Unit) -> bool {
-    let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
-    (u.base == 0.0 || u.flags.contains(Flags::NAME))
-        && u.is_word()
-        && !function
-        && starts_with_letter(u.span.of(text))
+pub(crate) fn is_neutral_content(u: &Unit) -> bool {
+    (u.base == 0.0 || u.flags.contains(Flags::NAME)) && u.flags.contains(Flags::CONTENT)
 }
 
 /// How negation bore on a unit's valence.
@@ -931,7 +983,7 @@ fn segment(
                     && (!u.span.of(text).eq_ignore_ascii_case("yet")
                         || is_contrastive_yet(text, units, i)))
                     || u.grammar.contains(Grammar::SCOPE_END)
-                    || (u.span.of(text).eq_ignore_ascii_case("and")
+                    || (text.as_bytes()[u.span.start..u.span.end].eq_ignore_ascii_case(b"and")
                         && units.get(i + 1).is_some_and(|next| {
                             next.grammar.contains(Grammar::SUBJECT)
                                 || next.grammar.contains(Grammar::AUXILIARY)

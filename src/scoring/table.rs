@@ -269,9 +269,6 @@ pub(crate) struct Term {
     pub starts_symbol: bool,
 }
 
-/// Phrase tokens past this many after the first are hashed afresh for each candidate phrase.
-const MAX_HASHED_WORDS: usize = 8;
-
 /// The longest symbol, in characters, that [`Table::symbol_at`] tries.
 const MAX_SYMBOL_CHARS: usize = 5;
 
@@ -280,6 +277,84 @@ const MAX_SYMBOL_CHARS: usize = 5;
 struct Phrase {
     words: std::ops::Range<u32>,
     entry: EntryId,
+}
+
+/// The single-word terms by [`hash_folded`], in open addressing: the hash a token's lookup computes once
+/// is reused for the phrases that start with the token, and a hit compares the stored hash before any
+/// byte.
+#[derive(Debug, Clone, Default)]
+struct TermIndex {
+    /// A power of two in length; `key_end == 0` marks an empty slot.
+    slots: Vec<TermSlot>,
+    /// 64 less the number of bits that index `slots`: the hash's high bits, its best mixed, pick a slot.
+    shift: u32,
+    /// Every key, one after the other.
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct TermSlot {
+    hash: u64,
+    key_start: u32,
+    key_end: u32,
+    term: Term,
+}
+
+impl TermIndex {
+    fn new(terms: WordMap<Term>) -> TermIndex {
+        // At most half full, so that a miss stops after a probe or two.
+        let bits = (terms.len().max(1) * 2).next_power_of_two().trailing_zeros();
+        let mut index = TermIndex {
+            slots: vec![TermSlot::default(); 1 << bits],
+            shift: 64 - bits,
+            text: String::new(),
+        };
+        let mask = index.slots.len() - 1;
+        for (key, term) in terms {
+            if key.is_empty() {
+                continue;
+            }
+            let hash = hash_folded(&key);
+            let mut at = index.home(hash);
+            while index.slots[at].key_end != 0 {
+                at = (at + 1) & mask;
+            }
+            let key_start = index.text.len() as u32;
+            index.text.push_str(&key);
+            index.slots[at] = TermSlot {
+                hash,
+                key_start,
+                key_end: index.text.len() as u32,
+                term,
+            };
+        }
+        index
+    }
+
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        // A shift of 64 (one slot) would overflow; one slot is slot 0.
+        hash.checked_shr(self.shift).unwrap_or(0) as usize
+    }
+
+    #[inline]
+    fn get(&self, hash: u64, word: &str) -> Option<&Term> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = self.home(hash);
+        loop {
+            let slot = &self.slots[at];
+            if slot.key_end == 0 {
+                return None;
+            }
+            if slot.hash == hash {
+                let key = &self.text.as_bytes()[slot.key_start as usize..slot.key_end as usize];
+                if key.len() == word.len() && key.eq_ignore_ascii_case(word.as_bytes()) {
+                    return Some(&slot.term);
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
 }
 
 /// FxHash-style multiplicative hasher: lexicon keys are short, trusted strings, so SipHash's flood
@@ -329,7 +404,7 @@ type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 /// The compiled lexicons: built once, read by every scorer thread.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
-    terms: WordMap<Term>,
+    terms: TermIndex,
     entries: Vec<Entry>,
     /// [`EntryFacts`] of each entry, by the same index.
     facts: Vec<EntryFacts>,
@@ -356,8 +431,9 @@ impl Table {
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let terms = terms.into_iter();
         let (count, _) = terms.size_hint();
+        let mut terms_by_word: WordMap<Term> =
+            WordMap::with_capacity_and_hasher(count, Default::default());
         let mut table = Table {
-            terms: WordMap::with_capacity_and_hasher(count, Default::default()),
             entries: Vec::with_capacity(count),
             facts: Vec::with_capacity(count),
             ..Table::default()
@@ -383,12 +459,12 @@ impl Table {
             table.facts.push(EntryFacts::of(&entry));
             let Some(second) = second else {
                 // Most terms are one word: one allocation, for the key.
-                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
+                terms_by_word.entry(Box::from(first)).or_default().entry = Some(id);
                 continue;
             };
             let symbol =
                 !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
-            let slot = table.terms.entry(Box::from(first)).or_default();
+            let slot = terms_by_word.entry(Box::from(first)).or_default();
             if symbol {
                 slot.starts_symbol = true;
                 table.symbols.insert(Box::from(term), id);
@@ -401,9 +477,10 @@ impl Table {
                 table.phrase_text.push_str(word);
                 words.push((at, table.phrase_text.len() as u32));
             }
-            let key = pair_key(first, hash_folded(second));
+            let key = pair_key(hash_folded(first), hash_folded(second));
             pending.push((key, start..words.len() as u32, id));
         }
+        table.terms = TermIndex::new(terms_by_word);
         table.phrase_hashes = words
             .iter()
             .map(|&(start, end)| hash_folded(&table.phrase_text[start as usize..end as usize]))
@@ -434,50 +511,40 @@ impl Table {
     /// Looks up one folded word.
     #[inline]
     pub fn term(&self, folded: &str) -> Option<&Term> {
-        self.terms.get(folded)
+        self.terms.get(hash_folded(folded), folded)
     }
 
-    /// The longest phrase starting with the folded word `first` whose other tokens are `next` (texts as
-    /// written) and whose entry passes `accept`: its entry and its length in tokens. `buf` is scratch
-    /// space for folding a non-ASCII token.
+    /// Looks up a word by its [`hash_folded`] and the word itself, folded or ASCII in any case (the
+    /// hash and the comparison ignore ASCII case, so a token need not be folded first).
+    #[inline]
+    pub fn term_hashed(&self, hash: u64, word: &str) -> Option<&Term> {
+        self.terms.get(hash, word)
+    }
+
+    /// The longest phrase that starts with the token `first` (as written; `first_hash` its
+    /// [`hash_folded`] when folded) and goes on with the tokens `next` (whose folded hashes are
+    /// `next_hashes`), and whose entry passes `accept`: its entry and its length in tokens.
     pub fn longest_phrase(
         &self,
-        first: &str,
         text: &str,
+        (first, first_hash): (&str, u64),
         next: &[(crate::text::Span, TokenKind)],
+        next_hashes: &[u64],
         accept: impl Fn(&EntryFacts) -> bool,
-        buf: &mut String,
     ) -> Option<(EntryId, usize)> {
-        // The folded hashes of the tokens after `first`, each worked out when a candidate first needs
-        // it: a group of phrases sharing two words ("in the ...") compares the third token many times.
-        let mut hashes = [None::<u64>; MAX_HASHED_WORDS];
-        let mut hash_of = |k: usize, buf: &mut String| -> Option<u64> {
-            let &(span, kind) = next.get(k)?;
-            if kind == TokenKind::QuoteMark {
-                return None;
-            }
-            if let Some(h) = hashes.get(k).copied().flatten() {
-                return Some(h);
-            }
-            let written = span.of(text);
-            let h = if written.is_ascii() {
-                hash_folded(written)
-            } else {
-                fold_term_into(written, buf);
-                hash_folded(buf)
-            };
-            if let Some(slot) = hashes.get_mut(k) {
-                *slot = Some(h);
-            }
-            Some(h)
+        let hash_of = |k: usize| match next.get(k) {
+            Some(&(_, kind)) if kind != TokenKind::QuoteMark => next_hashes.get(k).copied(),
+            _ => None,
         };
-        let second_hash = hash_of(0, buf)?;
-        let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
+        let &(start, end) = self.pairs.get(&pair_key(first_hash, hash_of(0)?))?;
         'phrase: for phrase in &self.phrases[start as usize..end as usize] {
             let range = phrase.words.start as usize..phrase.words.end as usize;
-            let want = &self.phrase_hashes[range.clone()];
+            let want = &self.phrase_hashes[range];
+            if want[0] != first_hash {
+                continue;
+            }
             for (k, &h) in want.iter().enumerate().skip(1) {
-                if hash_of(k - 1, buf) != Some(h) {
+                if hash_of(k - 1) != Some(h) {
                     continue 'phrase;
                 }
             }
@@ -486,7 +553,7 @@ impl Table {
             }
             // Every hash matched: the strings settle a collision.
             let mut words = self.phrase_words(phrase);
-            if words.next() != Some(first) {
+            if !words.next().is_some_and(|word| folds_to(first, word)) {
                 continue;
             }
             for (word, &(span, _)) in words.zip(next) {
@@ -645,23 +712,45 @@ pub(crate) fn is_emoji_modifier(c: char) -> bool {
     )
 }
 
-/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals).
-fn hash_folded(s: &str) -> u64 {
+/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals), eight
+/// bytes at a time.
+#[inline]
+pub(crate) fn hash_folded(s: &str) -> u64 {
     let mut h = WordHasher::default();
-    let mut chunks = s.as_bytes().chunks(8);
+    let mut chunks = s.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
-        for (w, b) in word.iter_mut().zip(chunk) {
-            *w = b.to_ascii_lowercase();
+        word.copy_from_slice(chunk);
+        h.add(ascii_lowercase_word(u64::from_le_bytes(word)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Byte by byte rather than a copy of variable length, which would be a call to memcpy.
+        let mut word = 0u64;
+        for (i, &b) in rest.iter().enumerate() {
+            word |= u64::from(b) << (8 * i);
         }
-        h.add(u64::from_le_bytes(word));
+        h.add(ascii_lowercase_word(word));
     }
     h.finish()
 }
 
+/// `u8::to_ascii_lowercase` of each of the eight bytes of `word` at once.
+#[inline]
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let low7 = word & (0x7f * EACH);
+    // The top bit of each byte says whether its low seven bits are at least 'A', or past 'Z' (the
+    // sums stay below 0x100: no carry into the next byte).
+    let from_a = low7 + (0x80 - u64::from(b'A')) * EACH;
+    let past_z = low7 + (0x80 - u64::from(b'Z') - 1) * EACH;
+    let upper = from_a & !past_z & !word & (0x80 * EACH);
+    word | (upper >> 2)
+}
+
 /// The key of a phrase's first two words in [`Table::pairs`].
-fn pair_key(first: &str, second_hash: u64) -> u64 {
-    let mut h = WordHasher(hash_folded(first));
+fn pair_key(first_hash: u64, second_hash: u64) -> u64 {
+    let mut h = WordHasher(first_hash);
     h.add(second_hash);
     h.finish()
 }
@@ -730,12 +819,12 @@ mod tests {
         ]);
         let text = "at a low point";
         let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
+        let hashes: Vec<u64> = spans.iter().map(|(s, _)| hash_folded(s.of(text))).collect();
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
         assert!(at.starts_phrase);
-        let mut buf = String::new();
         let (id, len) = table
-            .longest_phrase("at", text, &spans[1..], |_| true, &mut buf)
+            .longest_phrase(text, ("At", hashes[0]), &spans[1..], &hashes[1..], |_| true)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

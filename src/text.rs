@@ -369,11 +369,17 @@ impl Iterator for Tokens<'_> {
             start += c.len_utf8();
         };
         let mut end = start + first.len_utf8();
+        let class = BYTE_CLASS[usize::from(bytes[start])];
         self.spelling = Spelling {
-            first: BYTE_CLASS[usize::from(bytes[start])],
+            first: class,
             rest: 0,
         };
-        let kind = if first.is_alphanumeric() {
+        let alphanumeric = if class == Spelling::NON_ASCII {
+            first.is_alphanumeric()
+        } else {
+            class & ALPHANUMERIC != 0
+        };
+        let kind = if alphanumeric {
             (end, self.spelling.rest) = word_end(text, end);
             TokenKind::Word
         } else if is_quote_mark(first) {

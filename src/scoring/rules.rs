@@ -965,6 +965,7 @@ fn segment(
     clauses.clear();
     sentences.clear();
     let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
+    let (mut early_evaluative, mut early_content) = (false, false);
     let n = units.len();
     for i in 0..n {
         let u = units[i];
@@ -983,7 +984,8 @@ fn segment(
                     && (!u.span.of(text).eq_ignore_ascii_case("yet")
                         || is_contrastive_yet(text, units, i)))
                     || u.grammar.contains(Grammar::SCOPE_END)
-                    || (text.as_bytes()[u.span.start..u.span.end].eq_ignore_ascii_case(b"and")
+                    || (u.span.len() == 3
+                        && text.as_bytes()[u.span.start..u.span.end].eq_ignore_ascii_case(b"and")
                         && units.get(i + 1).is_some_and(|next| {
                             next.grammar.contains(Grammar::SUBJECT)
                                 || next.grammar.contains(Grammar::AUXILIARY)
@@ -1032,24 +1034,34 @@ fn segment(
         }
         units[i].sentence = sentences.len().saturating_sub(1) as u32;
         units[i].clause = clauses.len().saturating_sub(1) as u32;
+        // A unit counts toward the clause and sentence it is in; before the first word there are none
+        // yet, and such units belong to the first.
+        let evaluative = u.flags.contains(Flags::EVALUATIVE);
+        let content = u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        match (clauses.last_mut(), sentences.last_mut()) {
+            (Some(clause), Some(sentence)) => {
+                clause.evaluative |= evaluative;
+                clause.has_content |= content;
+                sentence.evaluative |= evaluative;
+            }
+            _ => (early_evaluative, early_content) = (
+                early_evaluative | evaluative,
+                early_content | content,
+            ),
+        }
     }
     if sentences.is_empty() {
         sentences.push(Sentence::new(0, n));
         clauses.push(Clause::new(0, n, 0));
     }
+    clauses[0].evaluative |= early_evaluative;
+    clauses[0].has_content |= early_content;
+    sentences[0].evaluative |= early_evaluative;
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }
     for k in 1..clauses.len() {
         clauses[k - 1].end = clauses[k].start;
-    }
-    for u in units.iter() {
-        let evaluative = u.flags.contains(Flags::EVALUATIVE);
-        let clause = &mut clauses[u.clause as usize];
-        clause.evaluative |= evaluative;
-        clause.has_content |=
-            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
-        sentences[u.sentence as usize].evaluative |= evaluative;
     }
 }
 

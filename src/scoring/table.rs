@@ -348,7 +348,7 @@ impl TermIndex {
             }
             if slot.hash == hash {
                 let key = &self.text.as_bytes()[slot.key_start as usize..slot.key_end as usize];
-                if key.len() == word.len() && key.eq_ignore_ascii_case(word.as_bytes()) {
+                if is_folded_form(key, word.as_bytes()) {
                     return Some(&slot.term);
                 }
             }
@@ -733,6 +733,27 @@ pub(crate) fn hash_folded(s: &str) -> u64 {
         h.add(ascii_lowercase_word(word));
     }
     h.finish()
+}
+
+/// Whether `folded` (a lexicon key, lowercase) is `word` up to ASCII case, eight bytes at a time.
+#[inline]
+fn is_folded_form(folded: &[u8], word: &[u8]) -> bool {
+    if folded.len() != word.len() {
+        return false;
+    }
+    let (mut keys, mut words) = (folded.chunks_exact(8), word.chunks_exact(8));
+    for (k, w) in (&mut keys).zip(&mut words) {
+        let (mut key, mut written) = ([0u8; 8], [0u8; 8]);
+        key.copy_from_slice(k);
+        written.copy_from_slice(w);
+        if u64::from_le_bytes(key) != ascii_lowercase_word(u64::from_le_bytes(written)) {
+            return false;
+        }
+    }
+    keys.remainder()
+        .iter()
+        .zip(words.remainder())
+        .all(|(k, w)| *k == w.to_ascii_lowercase())
 }
 
 /// `u8::to_ascii_lowercase` of each of the eight bytes of `word` at once.

@@ -11,11 +11,11 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryFacts, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, hash_folded,
+    Dimension, EntryFacts, EntryId, Grammar, LookupToken, Modifier, ModifierClass, fold_term_into,
     may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
-use crate::text::{Span, Spelling, TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind};
 
 /// Weight of a neutral content word in the denominator of the average intensity: low enough that one
 /// evaluative word in a long factual sentence still shows, high enough that it shows less than alone.
@@ -297,44 +297,12 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     /// The strength of the irony that inverts praise in the last text scored.
     pub(crate) inverting: f32,
-    tokens: Tokenized,
+    tokens: Vec<LookupToken>,
     fold: String,
     pair: String,
     quote_stack: Vec<u32>,
     contrasts: Vec<u32>,
     spare: Vec<Evidence>,
-}
-
-/// A text's tokens, with what the lookup needs of each, in three parallel lists.
-#[derive(Debug, Default)]
-struct Tokenized {
-    spans: Vec<(Span, TokenKind)>,
-    spellings: Vec<Spelling>,
-    /// [`hash_folded`] of each token's folded form (0 for a quotation mark, which is not looked up).
-    hashes: Vec<u64>,
-}
-
-impl Tokenized {
-    fn split(&mut self, text: &str, fold: &mut String) {
-        self.spans.clear();
-        self.spellings.clear();
-        self.hashes.clear();
-        let mut split = tokens(text, 0);
-        while let Some(t) = split.next() {
-            let spelling = split.spelling();
-            let hash = match t.kind {
-                TokenKind::QuoteMark => 0,
-                _ if spelling.is_ascii() => hash_folded(t.text(text)),
-                _ => {
-                    fold_term_into(t.text(text), fold);
-                    hash_folded(fold)
-                }
-            };
-            self.spans.push((t.span, t.kind));
-            self.spellings.push(spelling);
-            self.hashes.push(hash);
-        }
-    }
 }
 
 /// Appends evidence, reusing the strings of earlier calls' evidence.
@@ -480,22 +448,30 @@ impl Scorer {
     fn lookup(
         &self,
         text: &str,
-        tokenized: &mut Tokenized,
+        toks: &mut Vec<LookupToken>,
         fold: &mut String,
         pair: &mut String,
         units: &mut Vec<Unit>,
     ) -> Seen {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
-        tokenized.split(text, fold);
-        let toks = &tokenized.spans[..];
+        LookupToken::split_into(text, toks, fold);
         units.clear();
+        units.reserve(toks.len());
         let mut prev_end = 0;
         let mut overlay_end = 0;
         let mut i = 0;
         while i < toks.len() {
-            let (span, kind) = toks[i];
-            let mut unit = Unit::new(span, kind);
+            let LookupToken {
+                span,
+                kind,
+                spelling,
+                hash,
+            } = toks[i];
+            // Built where it will stay: a unit is large, and a copy per token shows.
+            let at = units.len();
+            units.push(Unit::new(span, kind));
+            let unit = &mut units[at];
             // The gap is a space or two: a byte loop beats a call to memchr.
             if text.as_bytes()[prev_end..span.start]
                 .iter()
@@ -505,15 +481,14 @@ impl Scorer {
             }
             let mut len = 1;
             if kind != TokenKind::QuoteMark {
-                let written = span.of(text);
-                let spelling = tokenized.spellings[i];
-                let hash = tokenized.hashes[i];
+                // Bytes, not a str: slicing a str checks char boundaries, and most tokens need no str.
+                let bytes = &text.as_bytes()[span.start..span.end];
                 let term = if spelling.is_ascii() {
                     // The lookup ignores ASCII case: no need to fold first.
-                    table.term_hashed(hash, written)
+                    table.term_hashed(hash, bytes)
                 } else {
-                    fold_term_into(written, fold);
-                    table.term_hashed(hash, fold)
+                    fold_term_into(span.of(text), fold);
+                    table.term_hashed(hash, fold.as_bytes())
                 };
                 let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
@@ -522,14 +497,13 @@ impl Scorer {
                     // ":-)", "<3": one unit over the tokens the symbol covers.
                     unit.entry = Some(id);
                     unit.span.end = end;
-                    len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
+                    len = toks[i..].iter().take_while(|t| t.span.start < end).count();
                 } else if let Some(term) = term {
                     let next = &toks[i + 1..];
-                    let next_hashes = &tokenized.hashes[i + 1..];
-                    let first = (written, hash);
+                    let first = (span.of(text), hash);
                     let mut found = None;
                     if term.starts_phrase {
-                        found = table.longest_phrase(text, first, next, next_hashes, |_| true);
+                        found = table.longest_phrase(text, first, next, |_| true);
                     }
                     let tone_only =
                         found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
@@ -539,26 +513,24 @@ impl Scorer {
                     {
                         // A tone-only phrase lies over its words, which keep their valence and roles.
                         unit.overlay = Some(id);
-                        unit.overlay_end = toks[i + n - 1].0.end;
+                        unit.overlay_end = toks[i + n - 1].span.end;
                         overlay_end = i + n;
                     }
                     if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found = table.longest_phrase(text, first, next, next_hashes, |e| {
-                            e.replaces_its_words
-                        });
+                        found = table.longest_phrase(text, first, next, |e| e.replaces_its_words);
                     }
                     match found {
                         Some((id, n)) => {
                             unit.entry = Some(id);
-                            unit.span.end = toks[i + n - 1].0.end;
+                            unit.span.end = toks[i + n - 1].span.end;
                             len = n;
                         }
                         None => unit.entry = term.entry,
                     }
                 } else if kind == TokenKind::Word
                     && spelling.is_ascii()
-                    && let key = lookup_key(written, spelling, fold)
+                    && let key = lookup_key(span.of(text), spelling, fold)
                     && may_have_plain_form(key.as_bytes())
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
@@ -589,18 +561,18 @@ impl Scorer {
                 }
                 if kind == TokenKind::Word {
                     unit.flags.insert(Flags::WORD);
-                    if unit.modifier.is_none() && ends_with_nt_from(spelling, written) {
+                    if unit.modifier.is_none() && ends_with_nt_from(spelling, text, span) {
                         // "mustn't", "needn't", "wouldn’t": every n't form negates, listed or not.
                         unit.modifier = Some(Modifier {
                             class: ModifierClass::Negator,
                             weight: 1.0,
                         });
                     }
-                    mark_case_from(spelling, written, &mut unit.flags);
+                    mark_case_from(spelling, text, span, &mut unit.flags);
                     let letter = if spelling.is_ascii() {
                         spelling.first & (Spelling::UPPER | Spelling::LOWER) != 0
                     } else {
-                        starts_with_letter(written)
+                        starts_with_letter(span.of(text))
                     };
                     if letter
                         && unit.modifier.is_none()
@@ -615,7 +587,6 @@ impl Scorer {
                 seen.classes |= 1 << m.class as u8;
             }
             seen.quote_marks |= kind == TokenKind::QuoteMark;
-            units.push(unit);
             i += len;
         }
         seen
@@ -870,11 +841,13 @@ fn lookup_key<'a>(written: &'a str, spelling: Spelling, fold: &'a mut String) ->
 
 /// [`mark_case`] from what the tokenizer saw of an ASCII word that starts with a letter.
 #[inline]
-fn mark_case_from(spelling: Spelling, written: &str, flags: &mut Flags) {
+fn mark_case_from(spelling: Spelling, text: &str, span: Span, flags: &mut Flags) {
     let letter = Spelling::UPPER | Spelling::LOWER;
     if !spelling.is_ascii() || spelling.first & letter == 0 {
-        mark_case(written, flags);
-    } else if spelling.first == Spelling::UPPER && !written.starts_with("I'") {
+        mark_case(span.of(text), flags);
+    } else if spelling.first == Spelling::UPPER
+        && !text.as_bytes()[span.start..span.end].starts_with(b"I'")
+    {
         // "I'm", "I'd": the pronoun is always a capital.
         if spelling.rest & Spelling::LOWER != 0 {
             flags.insert(Flags::CAPITALISED);
@@ -886,14 +859,14 @@ fn mark_case_from(spelling: Spelling, written: &str, flags: &mut Flags) {
 
 /// [`ends_with_nt`], without a look at the word when it has no apostrophe.
 #[inline]
-fn ends_with_nt_from(spelling: Spelling, written: &str) -> bool {
+fn ends_with_nt_from(spelling: Spelling, text: &str, span: Span) -> bool {
     if spelling.is_ascii() {
-        let bytes = written.as_bytes();
+        let bytes = &text.as_bytes()[span.start..span.end];
         spelling.rest & Spelling::OTHER != 0
             && bytes.len() > 3
             && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"n't")
     } else {
-        ends_with_nt(written)
+        ends_with_nt(span.of(text))
     }
 }
 

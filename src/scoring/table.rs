@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::text::{TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind, tokens};
 
 /// A tone dimension other than sentiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -223,6 +223,42 @@ impl Entry {
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
 
+/// A token as the lookup sees it: where it is, what it is, how it is spelled and the
+/// [`hash_folded`] of its folded form (0 for a quotation mark, which is never looked up).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LookupToken {
+    pub span: Span,
+    pub kind: TokenKind,
+    pub spelling: Spelling,
+    pub hash: u64,
+}
+
+impl LookupToken {
+    /// Splits `text` into `out` (cleared first); `fold` is scratch space for folding a non-ASCII
+    /// token.
+    pub fn split_into(text: &str, out: &mut Vec<LookupToken>, fold: &mut String) {
+        out.clear();
+        let mut split = tokens(text, 0);
+        while let Some(t) = split.next() {
+            let spelling = split.spelling();
+            let hash = match t.kind {
+                TokenKind::QuoteMark => 0,
+                _ if spelling.is_ascii() => hash_folded(&text.as_bytes()[t.span.start..t.span.end]),
+                _ => {
+                    fold_term_into(t.text(text), fold);
+                    hash_folded(fold.as_bytes())
+                }
+            };
+            out.push(LookupToken {
+                span: t.span,
+                kind: t.kind,
+                spelling,
+                hash,
+            });
+        }
+    }
+}
+
 /// What the scorer needs of an [`Entry`] for every token that finds it, worked out once when the table
 /// is built rather than once a token: the scorer copies this small record instead of re-deriving its
 /// facts from the whole entry.
@@ -314,7 +350,7 @@ impl TermIndex {
             if key.is_empty() {
                 continue;
             }
-            let hash = hash_folded(&key);
+            let hash = hash_folded(key.as_bytes());
             let mut at = index.home(hash);
             while index.slots[at].key_end != 0 {
                 at = (at + 1) & mask;
@@ -338,7 +374,7 @@ impl TermIndex {
     }
 
     #[inline]
-    fn get(&self, hash: u64, word: &str) -> Option<&Term> {
+    fn get(&self, hash: u64, word: &[u8]) -> Option<&Term> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = self.home(hash);
         loop {
@@ -348,7 +384,7 @@ impl TermIndex {
             }
             if slot.hash == hash {
                 let key = &self.text.as_bytes()[slot.key_start as usize..slot.key_end as usize];
-                if is_folded_form(key, word.as_bytes()) {
+                if is_folded_form(key, word) {
                     return Some(&slot.term);
                 }
             }
@@ -477,13 +513,13 @@ impl Table {
                 table.phrase_text.push_str(word);
                 words.push((at, table.phrase_text.len() as u32));
             }
-            let key = pair_key(hash_folded(first), hash_folded(second));
+            let key = pair_key(hash_folded(first.as_bytes()), hash_folded(second.as_bytes()));
             pending.push((key, start..words.len() as u32, id));
         }
         table.terms = TermIndex::new(terms_by_word);
         table.phrase_hashes = words
             .iter()
-            .map(|&(start, end)| hash_folded(&table.phrase_text[start as usize..end as usize]))
+            .map(|&(start, end)| hash_folded(&table.phrase_text.as_bytes()[start as usize..end as usize]))
             .collect();
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
@@ -511,29 +547,28 @@ impl Table {
     /// Looks up one folded word.
     #[inline]
     pub fn term(&self, folded: &str) -> Option<&Term> {
-        self.terms.get(hash_folded(folded), folded)
+        self.terms.get(hash_folded(folded.as_bytes()), folded.as_bytes())
     }
 
     /// Looks up a word by its [`hash_folded`] and the word itself, folded or ASCII in any case (the
     /// hash and the comparison ignore ASCII case, so a token need not be folded first).
     #[inline]
-    pub fn term_hashed(&self, hash: u64, word: &str) -> Option<&Term> {
+    pub fn term_hashed(&self, hash: u64, word: &[u8]) -> Option<&Term> {
         self.terms.get(hash, word)
     }
 
     /// The longest phrase that starts with the token `first` (as written; `first_hash` its
-    /// [`hash_folded`] when folded) and goes on with the tokens `next` (whose folded hashes are
-    /// `next_hashes`), and whose entry passes `accept`: its entry and its length in tokens.
+    /// [`hash_folded`] when folded) and goes on with the tokens `next`, and whose entry passes
+    /// `accept`: its entry and its length in tokens.
     pub fn longest_phrase(
         &self,
         text: &str,
         (first, first_hash): (&str, u64),
-        next: &[(crate::text::Span, TokenKind)],
-        next_hashes: &[u64],
+        next: &[LookupToken],
         accept: impl Fn(&EntryFacts) -> bool,
     ) -> Option<(EntryId, usize)> {
         let hash_of = |k: usize| match next.get(k) {
-            Some(&(_, kind)) if kind != TokenKind::QuoteMark => next_hashes.get(k).copied(),
+            Some(t) if t.kind != TokenKind::QuoteMark => Some(t.hash),
             _ => None,
         };
         let &(start, end) = self.pairs.get(&pair_key(first_hash, hash_of(0)?))?;
@@ -556,8 +591,8 @@ impl Table {
             if !words.next().is_some_and(|word| folds_to(first, word)) {
                 continue;
             }
-            for (word, &(span, _)) in words.zip(next) {
-                if !folds_to(span.of(text), word) {
+            for (word, t) in words.zip(next) {
+                if !folds_to(t.span.of(text), word) {
                     continue 'phrase;
                 }
             }
@@ -715,9 +750,9 @@ pub(crate) fn is_emoji_modifier(c: char) -> bool {
 /// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals), eight
 /// bytes at a time.
 #[inline]
-pub(crate) fn hash_folded(s: &str) -> u64 {
+pub(crate) fn hash_folded(s: &[u8]) -> u64 {
     let mut h = WordHasher::default();
-    let mut chunks = s.as_bytes().chunks_exact(8);
+    let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -839,13 +874,13 @@ mod tests {
             ("at a low point", entry(-2.5)),
         ]);
         let text = "at a low point";
-        let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
-        let hashes: Vec<u64> = spans.iter().map(|(s, _)| hash_folded(s.of(text))).collect();
+        let mut toks = Vec::new();
+        LookupToken::split_into(text, &mut toks, &mut String::new());
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
         assert!(at.starts_phrase);
         let (id, len) = table
-            .longest_phrase(text, ("At", hashes[0]), &spans[1..], &hashes[1..], |_| true)
+            .longest_phrase(text, ("At", toks[0].hash), &toks[1..], |_| true)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

@@ -484,6 +484,58 @@ mod token_tests {
     }
 
     #[test]
+    fn the_tokenizer_records_how_each_token_is_spelled() {
+        let text = "Kyiv NATO don't café 3.5 !";
+        let mut split = tokens(text, 0);
+        let mut spellings = Vec::new();
+        while split.next().is_some() {
+            spellings.push(split.spelling());
+        }
+        let (upper, lower, digit, other) = (
+            Spelling::UPPER,
+            Spelling::LOWER,
+            Spelling::DIGIT,
+            Spelling::OTHER,
+        );
+        assert_eq!(
+            spellings[0],
+            Spelling {
+                first: upper,
+                rest: lower
+            }
+        );
+        assert_eq!(
+            spellings[1],
+            Spelling {
+                first: upper,
+                rest: upper
+            }
+        );
+        assert_eq!(
+            spellings[2],
+            Spelling {
+                first: lower,
+                rest: lower | other
+            }
+        );
+        assert!(!spellings[3].is_ascii() && !spellings[3].has_upper());
+        assert_eq!(
+            spellings[4],
+            Spelling {
+                first: digit,
+                rest: digit | other
+            }
+        );
+        assert_eq!(
+            spellings[5],
+            Spelling {
+                first: other,
+                rest: 0
+            }
+        );
+    }
+
+    #[test]
     fn offsets_are_relative_to_the_article() {
         let t: Vec<Token> = tokens("ab cd", 10).collect();
         assert_eq!(t[1].span, Span::new(13, 15));

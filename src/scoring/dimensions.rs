@@ -40,7 +40,6 @@ impl Poles {
 
 /// Scores the dimensions into `scores`. Returns the strength of the irony that inverts praise (lexicon
 /// cues and [`IronyEffect::Inverts`] rules), which [`super::rules`] uses to reverse it.
-#[inline(never)] // PROFILE
 pub(crate) fn score(
     scorer: &Scorer,
     text: &str,

@@ -80,7 +80,6 @@ impl IronyCue {
 }
 
 /// Runs every rule that needs the whole text scored first (negation, boosters, names).
-#[inline(never)] // PROFILE
 pub(crate) fn find(
     table: &Table,
     text: &str,

@@ -444,7 +444,6 @@ impl Scorer {
 
     /// Tokenizes `text` and looks each token up once, joining the tokens of a multiword entry into one
     /// unit. Returns what kinds of units were seen.
-    #[inline(never)] // PROFILE
     fn lookup(
         &self,
         text: &str,
@@ -594,7 +593,6 @@ impl Scorer {
 
     /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
     /// mixed-case text are emphasised.
-    #[inline(never)] // PROFILE
     fn mark_names_and_caps(&self, text: &str, units: &mut [Unit], sentences: &[Sentence]) {
         let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
         for sentence in sentences {
@@ -644,7 +642,6 @@ impl Scorer {
     }
 
     /// Sums the adjusted valences into the sentiment score and the three shares.
-    #[inline(never)] // PROFILE
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
         let mut tally = Tally::default();
         // Adding 1.0 at a time and adding the count once give the same float: every sum is a whole
@@ -928,7 +925,6 @@ fn is_sentence_punct(c: char) -> bool {
 /// Finds sentences and clauses. A new sentence starts at the first word after . ! ? … (not after an
 /// abbreviation) or a line break; a new clause at the first word after , ; : dashes and brackets, and
 /// at a contrastive connective, at "and" before a subject, and at words like "because".
-#[inline(never)] // PROFILE
 fn segment(
     text: &str,
     units: &mut [Unit],
@@ -1017,10 +1013,10 @@ fn segment(
                 clause.has_content |= content;
                 sentence.evaluative |= evaluative;
             }
-            _ => (early_evaluative, early_content) = (
-                early_evaluative | evaluative,
-                early_content | content,
-            ),
+            _ => {
+                (early_evaluative, early_content) =
+                    (early_evaluative | evaluative, early_content | content)
+            }
         }
     }
     if sentences.is_empty() {
@@ -1065,7 +1061,6 @@ fn same_quote_family(open: &str, close: &str) -> bool {
 
 /// Marks the words between paired quotation marks inside the text as quoted speech. Marks that open the
 /// text are the quote's own and do not count.
-#[inline(never)] // PROFILE
 fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
     stack.clear();
     let n = units.len();
@@ -1097,7 +1092,6 @@ fn mark_nested_quotes(text: &str, units: &mut [Unit], stack: &mut Vec<u32>) {
 
 /// A booster or dampener reaches the next content word, through other boosters and dampeners: "very
 /// bad", "really very good", but not "so the war" and not across a clause boundary.
-#[inline(never)] // PROFILE
 fn apply_boosters(units: &mut [Unit]) {
     for i in 0..units.len() {
         let Some(m) = units[i].modifier else { continue };
@@ -1143,7 +1137,6 @@ fn next_word(units: &[Unit], i: usize) -> Option<usize> {
 /// A negator reverses every evaluative word from itself to the end of its clause. Exceptions: "not only"
 /// adds, "nothing but" means "only", a hedged aside ("not, I believe, necessarily") does not end the
 /// scope, and an understatement after the negator is irony.
-#[inline(never)] // PROFILE
 fn apply_negation(
     text: &str,
     units: &mut [Unit],
@@ -1329,7 +1322,6 @@ fn is_superlative(
 /// "however", "yet" the concession is what came before (back to the previous connective, or to the start
 /// of the previous sentence when the connective opens a sentence); for "although", "though", "whereas"
 /// (negative weight) it is the clause the connective opens.
-#[inline(never)] // PROFILE
 fn apply_contrast(
     text: &str,
     units: &mut [Unit],
@@ -1422,7 +1414,6 @@ fn is_contrastive_yet(text: &str, units: &[Unit], i: usize) -> bool {
 /// Hedges, certainty markers and question words weigh on their clause (or the next clause when they
 /// stand alone: "Perhaps, ..."); conditionals, "?" and "!" on their whole sentence. The factors are
 /// kept per clause and per sentence, so that many markers cost no more than one.
-#[inline(never)] // PROFILE
 fn apply_scoped_modifiers(
     text: &str,
     units: &[Unit],
@@ -1596,5 +1587,52 @@ pub(crate) fn dimension_weight(unit: &Unit, raw: f32, dimension: Dimension) -> O
             .then_some(-w * 0.8 * unit.negation_strength)
     } else {
         Some(w)
+    }
+}
+
+#[cfg(test)]
+mod spelling_tests {
+    use super::*;
+    use crate::text::tokens;
+
+    /// The case flags and the n't test of each word of `text`, read from the tokenizer's spelling.
+    fn from_spelling(text: &str) -> Vec<(&str, Flags, bool)> {
+        let mut split = tokens(text, 0);
+        let mut out = Vec::new();
+        while let Some(t) = split.next() {
+            let spelling = split.spelling();
+            let mut flags = Flags::default();
+            mark_case_from(spelling, text, t.span, &mut flags);
+            out.push((
+                t.text(text),
+                flags,
+                ends_with_nt_from(spelling, text, t.span),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn case_and_nt_from_the_tokenizer_agree_with_reading_the_word() {
+        let text = "Hello NATO I'm U.S eBay 3D McDonald A x O'Neill don't Don't DON'T cafe\u{0301} \
+                    ÉLAN Ölkrise 2020s I\u{2019}d can\u{2019}t";
+        let words = from_spelling(text);
+        assert_eq!(words.len(), 19);
+        for (word, flags, nt) in words {
+            let mut slow = Flags::default();
+            mark_case(word, &mut slow);
+            assert_eq!(flags, slow, "{word}");
+            assert_eq!(nt, ends_with_nt(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_capital_marks_a_name_and_all_capitals_a_shout() {
+        let words = from_spelling("Hello NATO I'm don't DON'T");
+        assert_eq!(words[0].1, Flags::CAPITALISED);
+        assert_eq!(words[1].1, Flags::ALL_CAPS);
+        assert_eq!(words[2].1, Flags::default());
+        assert!(words[3].2 && words[4].2);
+        assert!(!words[0].2);
     }
 }

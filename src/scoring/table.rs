@@ -339,7 +339,9 @@ struct TermSlot {
 impl TermIndex {
     fn new(terms: WordMap<Term>) -> TermIndex {
         // At most half full, so that a miss stops after a probe or two.
-        let bits = (terms.len().max(1) * 2).next_power_of_two().trailing_zeros();
+        let bits = (terms.len().max(1) * 2)
+            .next_power_of_two()
+            .trailing_zeros();
         let mut index = TermIndex {
             slots: vec![TermSlot::default(); 1 << bits],
             shift: 64 - bits,
@@ -513,13 +515,18 @@ impl Table {
                 table.phrase_text.push_str(word);
                 words.push((at, table.phrase_text.len() as u32));
             }
-            let key = pair_key(hash_folded(first.as_bytes()), hash_folded(second.as_bytes()));
+            let key = pair_key(
+                hash_folded(first.as_bytes()),
+                hash_folded(second.as_bytes()),
+            );
             pending.push((key, start..words.len() as u32, id));
         }
         table.terms = TermIndex::new(terms_by_word);
         table.phrase_hashes = words
             .iter()
-            .map(|&(start, end)| hash_folded(&table.phrase_text.as_bytes()[start as usize..end as usize]))
+            .map(|&(start, end)| {
+                hash_folded(&table.phrase_text.as_bytes()[start as usize..end as usize])
+            })
             .collect();
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
@@ -547,7 +554,8 @@ impl Table {
     /// Looks up one folded word.
     #[inline]
     pub fn term(&self, folded: &str) -> Option<&Term> {
-        self.terms.get(hash_folded(folded.as_bytes()), folded.as_bytes())
+        self.terms
+            .get(hash_folded(folded.as_bytes()), folded.as_bytes())
     }
 
     /// Looks up a word by its [`hash_folded`] and the word itself, folded or ASCII in any case (the
@@ -897,6 +905,62 @@ mod tests {
         let mut buf = String::new();
         fold_term_into("Don’t", &mut buf);
         assert_eq!(buf, "don't");
+    }
+
+    #[test]
+    fn the_folded_hash_ignores_ascii_case_only() {
+        assert_eq!(
+            hash_folded(b"Peace TALKS resume"),
+            hash_folded(b"peace talks resume")
+        );
+        assert_ne!(
+            hash_folded("ÉLAN".as_bytes()),
+            hash_folded("élan".as_bytes())
+        );
+        // Eight bytes at once lowercase exactly as one byte at a time, for every byte.
+        for chunk in (0..=255u8).collect::<Vec<_>>().chunks(8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let lowered = ascii_lowercase_word(u64::from_le_bytes(word)).to_le_bytes();
+            let expected: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(lowered.as_slice(), expected.as_slice());
+        }
+    }
+
+    #[test]
+    fn a_word_is_found_whatever_its_ascii_case() {
+        let table = Table::build([("good", entry(2.0)), ("well-being", entry(1.5))]);
+        for word in ["good", "Good", "GOOD", "Well-Being"] {
+            let bytes = word.as_bytes();
+            assert!(
+                table.term_hashed(hash_folded(bytes), bytes).is_some(),
+                "{word}"
+            );
+        }
+        for word in ["goods", "goo", "bad", ""] {
+            let bytes = word.as_bytes();
+            assert!(
+                table.term_hashed(hash_folded(bytes), bytes).is_none(),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn stretched_words_and_laughter_pass_the_cheap_test() {
+        let table = Table::build([
+            ("good", entry(2.0)),
+            ("haha", entry(1.5)),
+            ("lol", entry(1.5)),
+        ]);
+        let mut buf = String::new();
+        for word in ["goooood", "hahahaha", "ahahah", "lololol"] {
+            assert!(may_have_plain_form(word.as_bytes()), "{word}");
+            assert!(table.plain_form(word, &mut buf).is_some(), "{word}");
+        }
+        for word in ["good", "table", "world", "ok"] {
+            assert!(!may_have_plain_form(word.as_bytes()), "{word}");
+        }
     }
 
     #[test]

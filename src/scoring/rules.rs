@@ -471,11 +471,12 @@ impl Scorer {
             let at = units.len();
             units.push(Unit::new(span, kind));
             let unit = &mut units[at];
-            // The gap is a space or two: a byte loop beats a call to memchr.
-            if text.as_bytes()[prev_end..span.start]
+            // The gap is a space or two: a byte loop beats the call to memchr that `contains` makes.
+            #[allow(clippy::manual_contains)]
+            let newline = text.as_bytes()[prev_end..span.start]
                 .iter()
-                .any(|&b| b == b'\n')
-            {
+                .any(|&b| b == b'\n');
+            if newline {
                 unit.flags.insert(Flags::NEWLINE_BEFORE);
             }
             let mut len = 1;

@@ -280,14 +280,72 @@ pub fn tokens(text: &str, offset: usize) -> Tokens<'_> {
         text,
         pos: 0,
         offset,
+        spelling: Spelling::default(),
     }
 }
+
+/// What kinds of bytes a token is written with, gathered while the tokenizer scans it, so that the
+/// scorer need not read the token again to fold its case or to tell a name from a shout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Spelling {
+    /// The class ([`Spelling::UPPER`] ...) of the token's first byte.
+    pub first: u8,
+    /// The classes of the token's other bytes, or-ed together.
+    pub rest: u8,
+}
+
+impl Spelling {
+    /// An ASCII capital letter.
+    pub const UPPER: u8 = 1;
+    /// An ASCII small letter.
+    pub const LOWER: u8 = 2;
+    /// An ASCII digit.
+    pub const DIGIT: u8 = 4;
+    /// Any other ASCII byte.
+    pub const OTHER: u8 = 8;
+    /// A byte of a character outside ASCII.
+    pub const NON_ASCII: u8 = 16;
+
+    pub fn is_ascii(self) -> bool {
+        (self.first | self.rest) & Spelling::NON_ASCII == 0
+    }
+
+    pub fn has_upper(self) -> bool {
+        (self.first | self.rest) & Spelling::UPPER != 0
+    }
+}
+
+/// The [`Spelling`] class of each byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [Spelling::NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' => Spelling::UPPER,
+            b'a'..=b'z' => Spelling::LOWER,
+            b'0'..=b'9' => Spelling::DIGIT,
+            _ => Spelling::OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+const ALPHANUMERIC: u8 = Spelling::UPPER | Spelling::LOWER | Spelling::DIGIT;
 
 /// Iterator returned by [`tokens`].
 pub struct Tokens<'t> {
     text: &'t str,
     pos: usize,
     offset: usize,
+    spelling: Spelling,
+}
+
+impl Tokens<'_> {
+    /// The spelling of the token last returned.
+    pub(crate) fn spelling(&self) -> Spelling {
+        self.spelling
+    }
 }
 
 impl Iterator for Tokens<'_> {
@@ -314,8 +372,18 @@ impl Iterator for Tokens<'_> {
             start += c.len_utf8();
         };
         let mut end = start + first.len_utf8();
-        let kind = if first.is_alphanumeric() {
-            end = word_end(text, end, first);
+        let class = BYTE_CLASS[usize::from(bytes[start])];
+        self.spelling = Spelling {
+            first: class,
+            rest: 0,
+        };
+        let alphanumeric = if class == Spelling::NON_ASCII {
+            first.is_alphanumeric()
+        } else {
+            class & ALPHANUMERIC != 0
+        };
+        let kind = if alphanumeric {
+            (end, self.spelling.rest) = word_end(text, end);
             TokenKind::Word
         } else if is_quote_mark(first) {
             TokenKind::QuoteMark
@@ -330,17 +398,20 @@ impl Iterator for Tokens<'_> {
     }
 }
 
-/// The end of the word that runs up to byte `end` of `text` and whose last char is `prev`.
+/// The end of the word that runs up to byte `end` of `text`, and the [`Spelling`] classes of the bytes
+/// it adds.
 ///
 /// Letters, digits and combining marks extend a word. Inner punctuation joins only when a letter or
 /// digit follows; a decimal point or comma only between digits, except that a dot between capitals
 /// stays ("U.S"), while a sentence-final dot does not.
-fn word_end(text: &str, mut end: usize, mut prev: char) -> usize {
+fn word_end(text: &str, mut end: usize) -> (usize, u8) {
     let bytes = text.as_bytes();
+    let mut classes = 0;
     while let Some(&b) = bytes.get(end) {
-        if b.is_ascii_alphanumeric() {
+        let class = BYTE_CLASS[usize::from(b)];
+        if class & ALPHANUMERIC != 0 {
             end += 1;
-            prev = char::from(b);
+            classes |= class;
             continue;
         }
         let c = if b.is_ascii() {
@@ -353,6 +424,8 @@ fn word_end(text: &str, mut end: usize, mut prev: char) -> usize {
             let Some(next) = text[after..].chars().next() else {
                 break;
             };
+            // The char before the joiner: the word's last so far.
+            let prev = text[..end].chars().next_back().unwrap_or(' ');
             let joins = next.is_alphanumeric()
                 && (!matches!(c, '.' | ',')
                     || (prev.is_numeric() && next.is_numeric())
@@ -360,18 +433,18 @@ fn word_end(text: &str, mut end: usize, mut prev: char) -> usize {
             if !joins {
                 break;
             }
+            classes |= class | BYTE_CLASS[usize::from(bytes[after])];
             end = after + next.len_utf8();
-            prev = next;
         } else if !b.is_ascii()
             && (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c))
         {
             end += c.len_utf8();
-            prev = c;
+            classes |= class;
         } else {
             break;
         }
     }
-    end
+    (end, classes)
 }
 
 /// The char that starts at byte `at`, which must be a char boundary inside `text`.
@@ -411,6 +484,58 @@ mod token_tests {
         assert_eq!(got[4], ("billion", TokenKind::Word));
         assert!(got.contains(&("U.S", TokenKind::Word)));
         assert_eq!(got[6], ("”", TokenKind::QuoteMark));
+    }
+
+    #[test]
+    fn the_tokenizer_records_how_each_token_is_spelled() {
+        let text = "Kyiv NATO don't café 3.5 !";
+        let mut split = tokens(text, 0);
+        let mut spellings = Vec::new();
+        while split.next().is_some() {
+            spellings.push(split.spelling());
+        }
+        let (upper, lower, digit, other) = (
+            Spelling::UPPER,
+            Spelling::LOWER,
+            Spelling::DIGIT,
+            Spelling::OTHER,
+        );
+        assert_eq!(
+            spellings[0],
+            Spelling {
+                first: upper,
+                rest: lower
+            }
+        );
+        assert_eq!(
+            spellings[1],
+            Spelling {
+                first: upper,
+                rest: upper
+            }
+        );
+        assert_eq!(
+            spellings[2],
+            Spelling {
+                first: lower,
+                rest: lower | other
+            }
+        );
+        assert!(!spellings[3].is_ascii() && !spellings[3].has_upper());
+        assert_eq!(
+            spellings[4],
+            Spelling {
+                first: digit,
+                rest: digit | other
+            }
+        );
+        assert_eq!(
+            spellings[5],
+            Spelling {
+                first: other,
+                rest: 0
+            }
+        );
     }
 
     #[test]

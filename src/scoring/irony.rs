@@ -87,12 +87,34 @@ pub(crate) fn find(
     sentences: &[Sentence],
     irony: &mut Vec<IronyCue>,
 ) {
-    find_mock_praise(text, units, sentences, irony);
-    find_scare_quotes(table, units, irony);
-    find_incongruous_praise(text, units, irony);
-    find_echoed_praise(text, units, sentences, irony);
-    find_praise_then_sting(text, units, sentences, irony);
-    find_trifle_hyperbole(text, units, irony);
+    // Every rule needs praise, a quotation mark or a word of a closed set: most texts have none of
+    // them, and one pass over the units spares the six.
+    let (mut valence, mut base, mut grammar, mut quoted) = (f32::MIN, f32::MIN, 0u32, false);
+    for u in units {
+        valence = valence.max(u.valence);
+        base = base.max(u.base);
+        grammar |= u.grammar.bits();
+        quoted |= u.flags.contains(Flags::OPEN_QUOTE);
+    }
+    let has = |g: Grammar| grammar & g.bits() != 0;
+    if valence >= PRAISE {
+        find_mock_praise(text, units, sentences, irony);
+    }
+    if quoted || has(Grammar::SCARE) {
+        find_scare_quotes(table, units, irony);
+    }
+    if base >= EFFUSIVE {
+        find_incongruous_praise(text, units, irony);
+    }
+    if base >= PRAISE {
+        find_echoed_praise(text, units, sentences, irony);
+    }
+    if has(Grammar::REGRET) {
+        find_praise_then_sting(text, units, sentences, irony);
+    }
+    if has(Grammar::SIZE) {
+        find_trifle_hyperbole(text, units, irony);
+    }
 }
 
 fn is(text: &str, u: &Unit, words: &[&str]) -> bool {

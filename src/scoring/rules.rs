@@ -11,10 +11,11 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, Entry, EntryId, Grammar, Modifier, ModifierClass, fold_term_into, needs_folding,
+    Dimension, EntryFacts, EntryId, Grammar, LookupToken, Modifier, ModifierClass, fold_term_into,
+    may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
-use crate::text::{Span, TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind};
 
 /// Weight of a neutral content word in the denominator of the average intensity: low enough that one
 /// evaluative word in a long factual sentence still shows, high enough that it shows less than alone.
@@ -45,7 +46,7 @@ const STRONG_IRONY: f32 = 0.5;
 /// Rules and roles recorded on a unit, as bit flags. Public to [`super::explain`] through
 /// [`Flags::names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Flags(u32);
+pub(crate) struct Flags(u64);
 
 impl Flags {
     pub const WORD: Flags = Flags(1);
@@ -89,6 +90,9 @@ impl Flags {
     pub const HAS_DIMS: Flags = Flags(1 << 30);
     /// The unit has a valence or a cooperation, warmth or threat weight: a word a negation reverses.
     pub const STANCE: Flags = Flags(1 << 31);
+    /// A word that starts with a letter and is neither a function word nor a modifier: without a
+    /// valence it dilutes the sentiment ([`is_neutral_content`]).
+    pub const CONTENT: Flags = Flags(1 << 32);
 
     /// The flags that name a rule that moved this unit's score, for explanations.
     const RULE_NAMES: [(Flags, &'static str); 16] = [
@@ -293,7 +297,7 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     /// The strength of the irony that inverts praise in the last text scored.
     pub(crate) inverting: f32,
-    tokens: Vec<(Span, TokenKind)>,
+    tokens: Vec<LookupToken>,
     fold: String,
     pair: String,
     quote_stack: Vec<u32>,
@@ -399,12 +403,15 @@ impl Scorer {
                 &mut sink,
             );
         }
-        for u in units.iter_mut() {
-            let clause = &scratch.clauses[u.clause as usize];
-            let sentence = &scratch.sentences[u.sentence as usize];
-            u.weight *= clause.factor * sentence.factor;
-            u.flags.insert(clause.flags);
-            u.flags.insert(sentence.flags);
+        // Only the scoped modifiers set clause and sentence factors: without them every factor is 1.
+        if seen.scoped() {
+            for u in units.iter_mut() {
+                let clause = &scratch.clauses[u.clause as usize];
+                let sentence = &scratch.sentences[u.sentence as usize];
+                u.weight *= clause.factor * sentence.factor;
+                u.flags.insert(clause.flags);
+                u.flags.insert(sentence.flags);
+            }
         }
         let mut scores = self.sentiment(text, units, &mut sink);
         let inverting = dimensions::score(
@@ -440,35 +447,49 @@ impl Scorer {
     fn lookup(
         &self,
         text: &str,
-        toks: &mut Vec<(Span, TokenKind)>,
+        toks: &mut Vec<LookupToken>,
         fold: &mut String,
         pair: &mut String,
         units: &mut Vec<Unit>,
     ) -> Seen {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
-        toks.clear();
-        toks.extend(tokens(text, 0).map(|t| (t.span, t.kind)));
+        LookupToken::split_into(text, toks, fold);
         units.clear();
+        units.reserve(toks.len());
         let mut prev_end = 0;
         let mut overlay_end = 0;
         let mut i = 0;
         while i < toks.len() {
-            let (span, kind) = toks[i];
-            let mut unit = Unit::new(span, kind);
-            if text.as_bytes()[prev_end..span.start].contains(&b'\n') {
+            let LookupToken {
+                span,
+                kind,
+                spelling,
+                hash,
+            } = toks[i];
+            // Built where it will stay: a unit is large, and a copy per token shows.
+            let at = units.len();
+            units.push(Unit::new(span, kind));
+            let unit = &mut units[at];
+            // The gap is a space or two: a byte loop beats the call to memchr that `contains` makes.
+            #[allow(clippy::manual_contains)]
+            let newline = text.as_bytes()[prev_end..span.start]
+                .iter()
+                .any(|&b| b == b'\n');
+            if newline {
                 unit.flags.insert(Flags::NEWLINE_BEFORE);
             }
             let mut len = 1;
             if kind != TokenKind::QuoteMark {
-                let written = span.of(text);
-                let key = if needs_folding(written) {
-                    fold_term_into(written, fold);
-                    fold.as_str()
+                // Bytes, not a str: slicing a str checks char boundaries, and most tokens need no str.
+                let bytes = &text.as_bytes()[span.start..span.end];
+                let term = if spelling.is_ascii() {
+                    // The lookup ignores ASCII case: no need to fold first.
+                    table.term_hashed(hash, bytes)
                 } else {
-                    written
+                    fold_term_into(span.of(text), fold);
+                    table.term_hashed(hash, fold.as_bytes())
                 };
-                let term = table.term(key);
                 let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)
                     .and_then(|_| table.symbol_at(text, span.start, pair));
@@ -476,36 +497,41 @@ impl Scorer {
                     // ":-)", "<3": one unit over the tokens the symbol covers.
                     unit.entry = Some(id);
                     unit.span.end = end;
-                    len = toks[i..].iter().take_while(|(s, _)| s.start < end).count();
+                    len = toks[i..].iter().take_while(|t| t.span.start < end).count();
                 } else if let Some(term) = term {
-                    let next = toks[i + 1..].iter().copied();
+                    let next = &toks[i + 1..];
+                    let first = (span.of(text), hash);
                     let mut found = None;
                     if term.starts_phrase {
-                        found = table.longest_phrase(key, text, next.clone(), |_| true, pair);
+                        found = table.longest_phrase(text, first, next, |_| true);
                     }
+                    let tone_only =
+                        found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
                     if let Some((id, n)) = found
-                        && !table.entry(id).replaces_its_words()
+                        && tone_only
                         && i >= overlay_end
                     {
                         // A tone-only phrase lies over its words, which keep their valence and roles.
                         unit.overlay = Some(id);
-                        unit.overlay_end = toks[i + n - 1].0.end;
+                        unit.overlay_end = toks[i + n - 1].span.end;
                         overlay_end = i + n;
                     }
-                    if found.is_some_and(|(id, _)| !table.entry(id).replaces_its_words()) {
+                    if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found =
-                            table.longest_phrase(key, text, next, Entry::replaces_its_words, pair);
+                        found = table.longest_phrase(text, first, next, |e| e.replaces_its_words);
                     }
                     match found {
                         Some((id, n)) => {
                             unit.entry = Some(id);
-                            unit.span.end = toks[i + n - 1].0.end;
+                            unit.span.end = toks[i + n - 1].span.end;
                             len = n;
                         }
                         None => unit.entry = term.entry,
                     }
                 } else if kind == TokenKind::Word
+                    && spelling.is_ascii()
+                    && let key = lookup_key(span.of(text), spelling, fold)
+                    && may_have_plain_form(key.as_bytes())
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
                     // "goooood", "hahahaha": the listed form, and stretching is emphasis.
@@ -518,45 +544,42 @@ impl Scorer {
                     unit.flags.insert(Flags::IN_OVERLAY);
                 }
                 if let Some(id) = unit.entry {
-                    let entry = table.entry(id);
-                    unit.modifier = entry.modifier;
+                    let facts = table.facts(id);
+                    unit.modifier = facts.modifier;
                     if unit.flags.contains(Flags::ELONGATED)
                         && let Some(m) = &mut unit.modifier
                         && m.class == ModifierClass::Booster
                     {
                         m.weight = (m.weight * ELONGATION).min(1.0);
                     }
-                    unit.grammar = entry.grammar;
-                    unit.base = entry.valence;
-                    if entry.valence != 0.0 || entry.has_dims() {
-                        unit.flags.insert(Flags::EVALUATIVE);
-                    }
+                    unit.grammar = facts.grammar;
+                    unit.base = facts.valence;
+                    unit.flags.insert(entry_flags(facts));
                 }
-                for id in [unit.entry, unit.overlay].into_iter().flatten() {
-                    let entry = table.entry(id);
-                    if entry.has_dims() {
-                        unit.flags.insert(Flags::EVALUATIVE);
-                        unit.flags.insert(Flags::HAS_DIMS);
-                    }
-                    let stance_dims =
-                        [Dimension::Cooperation, Dimension::Warmth, Dimension::Threat];
-                    if entry.valence != 0.0 || stance_dims.iter().any(|&d| entry.dim(d) != 0.0) {
-                        unit.flags.insert(Flags::STANCE);
-                    }
-                    if entry.dim(Dimension::Irony) > 0.0 {
-                        unit.flags.insert(Flags::IRONY_LISTED);
-                    }
+                if let Some(id) = unit.overlay {
+                    unit.flags.insert(entry_flags(table.facts(id)));
                 }
                 if kind == TokenKind::Word {
                     unit.flags.insert(Flags::WORD);
-                    if unit.modifier.is_none() && ends_with_nt(written) {
+                    if unit.modifier.is_none() && ends_with_nt_from(spelling, text, span) {
                         // "mustn't", "needn't", "wouldn’t": every n't form negates, listed or not.
                         unit.modifier = Some(Modifier {
                             class: ModifierClass::Negator,
                             weight: 1.0,
                         });
                     }
-                    mark_case(written, &mut unit.flags);
+                    mark_case_from(spelling, text, span, &mut unit.flags);
+                    let letter = if spelling.is_ascii() {
+                        spelling.first & (Spelling::UPPER | Spelling::LOWER) != 0
+                    } else {
+                        starts_with_letter(span.of(text))
+                    };
+                    if letter
+                        && unit.modifier.is_none()
+                        && !unit.grammar.contains(Grammar::FUNCTION)
+                    {
+                        unit.flags.insert(Flags::CONTENT);
+                    }
                 }
             }
             prev_end = unit.span.end;
@@ -564,7 +587,6 @@ impl Scorer {
                 seen.classes |= 1 << m.class as u8;
             }
             seen.quote_marks |= kind == TokenKind::QuoteMark;
-            units.push(unit);
             i += len;
         }
         seen
@@ -596,25 +618,24 @@ impl Scorer {
                 continue;
             }
             for k in range {
-                let u = units[k];
+                let u = &units[k];
                 let f = u.flags;
                 // Modifiers too: "in May" is a month, not a hedge.
                 if !f.contains(Flags::EVALUATIVE) && u.modifier.is_none() {
                     continue;
                 }
+                let (base, end) = (u.base, u.span.end);
                 let opens = f.contains(Flags::SENTENCE_INITIAL)
                     || f.contains(Flags::AFTER_OPEN_QUOTE)
                     || f.contains(Flags::CAPITAL_EXPECTED);
                 // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
                 // name, is part of the name.
                 let before_name = units.get(k + 1).is_some_and(|n| {
-                    n.is_word()
-                        && n.flags.contains(Flags::CAPITALISED)
-                        && n.span.start == u.span.end + 1
+                    n.is_word() && n.flags.contains(Flags::CAPITALISED) && n.span.start == end + 1
                 });
                 if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
                     units[k].flags.insert(Flags::NAME);
-                } else if has_lower && f.contains(Flags::ALL_CAPS) && u.base != 0.0 {
+                } else if has_lower && f.contains(Flags::ALL_CAPS) && base != 0.0 {
                     units[k].flags.insert(Flags::CAPS_EMPHASIS);
                 }
             }
@@ -624,9 +645,16 @@ impl Scorer {
     /// Sums the adjusted valences into the sentiment score and the three shares.
     fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
         let mut tally = Tally::default();
+        // Adding 1.0 at a time and adding the count once give the same float: every sum is a whole
+        // number far below 2^24.
+        let mut neutral = 0u32;
         for i in 0..units.len() {
-            let u = units[i];
+            let u = &units[i];
             let valence = u.base;
+            if valence == 0.0 && !u.flags.contains(Flags::NESTED) {
+                neutral += u32::from(u.flags.contains(Flags::CONTENT));
+                continue;
+            }
             if u.flags.contains(Flags::NESTED) {
                 if valence != 0.0 {
                     sink.push(valence, &["quoted→", u.span.of(text), ":skip"]);
@@ -637,12 +665,13 @@ impl Scorer {
                 if u.flags.contains(Flags::NAME) && valence != 0.0 {
                     sink.push(valence, &[u.span.of(text), ":proper name"]);
                 }
-                if is_neutral_content(text, &u) {
-                    tally.add_neutral(1.0);
+                if is_neutral_content(u) {
+                    neutral += 1;
                 }
                 continue;
             }
-            let (v, negation) = adjusted_valence(&u);
+            let (v, negation) = adjusted_valence(u);
+            let u = *u;
             let negator = units
                 .get(u.negator as usize)
                 .map_or("", |n| n.span.of(text));
@@ -659,6 +688,7 @@ impl Scorer {
             sink.push(v, &[u.span.of(text)]);
             tally.add(v, 1.0);
         }
+        tally.add_neutral(neutral as f32);
         tally.scores()
     }
 }
@@ -712,12 +742,9 @@ impl Tally {
 }
 
 /// Whether `u` is a content word without valence: it dilutes the sentiment and adds to the neutral share.
-pub(crate) fn is_neutral_content(text: &str, u: &Unit) -> bool {
-    let function = u.grammar.contains(Grammar::FUNCTION) || u.modifier.is_some();
-    (u.base == 0.0 || u.flags.contains(Flags::NAME))
-        && u.is_word()
-        && !function
-        && starts_with_letter(u.span.of(text))
+#[inline]
+pub(crate) fn is_neutral_content(u: &Unit) -> bool {
+    (u.base == 0.0 || u.flags.contains(Flags::NAME)) && u.flags.contains(Flags::CONTENT)
 }
 
 /// How negation bore on a unit's valence.
@@ -774,6 +801,73 @@ pub(crate) fn negate(valence: f32, strength: f32) -> f32 {
     reversed * strength
 }
 
+/// The flags a unit takes from an entry it finds, as its own or as a tone-only phrase over it.
+#[inline]
+fn entry_flags(facts: &EntryFacts) -> Flags {
+    let mut flags = Flags::default();
+    if facts.evaluative {
+        flags.insert(Flags::EVALUATIVE);
+    }
+    if facts.has_dims {
+        flags.insert(Flags::HAS_DIMS);
+    }
+    if facts.stance {
+        flags.insert(Flags::STANCE);
+    }
+    if facts.ironic {
+        flags.insert(Flags::IRONY_LISTED);
+    }
+    flags
+}
+
+/// The key a token is looked up by: the token as written when that is already folded (lowercase ASCII,
+/// as nearly every token is), else its folded form in `fold`.
+#[inline]
+fn lookup_key<'a>(written: &'a str, spelling: Spelling, fold: &'a mut String) -> &'a str {
+    if !spelling.is_ascii() {
+        fold_term_into(written, fold);
+        fold.as_str()
+    } else if spelling.has_upper() {
+        fold.clear();
+        fold.push_str(written);
+        fold.make_ascii_lowercase();
+        fold.as_str()
+    } else {
+        written
+    }
+}
+
+/// [`mark_case`] from what the tokenizer saw of an ASCII word that starts with a letter.
+#[inline]
+fn mark_case_from(spelling: Spelling, text: &str, span: Span, flags: &mut Flags) {
+    let letter = Spelling::UPPER | Spelling::LOWER;
+    if !spelling.is_ascii() || spelling.first & letter == 0 {
+        mark_case(span.of(text), flags);
+    } else if spelling.first == Spelling::UPPER
+        && !text.as_bytes()[span.start..span.end].starts_with(b"I'")
+    {
+        // "I'm", "I'd": the pronoun is always a capital.
+        if spelling.rest & Spelling::LOWER != 0 {
+            flags.insert(Flags::CAPITALISED);
+        } else if spelling.rest & Spelling::UPPER != 0 {
+            flags.insert(Flags::ALL_CAPS);
+        }
+    }
+}
+
+/// [`ends_with_nt`], without a look at the word when it has no apostrophe.
+#[inline]
+fn ends_with_nt_from(spelling: Spelling, text: &str, span: Span) -> bool {
+    if spelling.is_ascii() {
+        let bytes = &text.as_bytes()[span.start..span.end];
+        spelling.rest & Spelling::OTHER != 0
+            && bytes.len() > 3
+            && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"n't")
+    } else {
+        ends_with_nt(span.of(text))
+    }
+}
+
 fn ends_with_nt(word: &str) -> bool {
     let lower = |s: &str, suffix: &str| {
         s.len() > suffix.len()
@@ -783,8 +877,12 @@ fn ends_with_nt(word: &str) -> bool {
     lower(word, "n't") || lower(word, "n\u{2019}t")
 }
 
+#[inline]
 fn starts_with_letter(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_alphabetic)
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        _ => word.chars().next().is_some_and(char::is_alphabetic),
+    }
 }
 
 /// Records whether a word is capitalised or all capitals (two letters or more).
@@ -837,6 +935,7 @@ fn segment(
     clauses.clear();
     sentences.clear();
     let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
+    let (mut early_evaluative, mut early_content) = (false, false);
     let n = units.len();
     for i in 0..n {
         let u = units[i];
@@ -855,7 +954,8 @@ fn segment(
                     && (!u.span.of(text).eq_ignore_ascii_case("yet")
                         || is_contrastive_yet(text, units, i)))
                     || u.grammar.contains(Grammar::SCOPE_END)
-                    || (u.span.of(text).eq_ignore_ascii_case("and")
+                    || (u.span.len() == 3
+                        && text.as_bytes()[u.span.start..u.span.end].eq_ignore_ascii_case(b"and")
                         && units.get(i + 1).is_some_and(|next| {
                             next.grammar.contains(Grammar::SUBJECT)
                                 || next.grammar.contains(Grammar::AUXILIARY)
@@ -904,24 +1004,34 @@ fn segment(
         }
         units[i].sentence = sentences.len().saturating_sub(1) as u32;
         units[i].clause = clauses.len().saturating_sub(1) as u32;
+        // A unit counts toward the clause and sentence it is in; before the first word there are none
+        // yet, and such units belong to the first.
+        let evaluative = u.flags.contains(Flags::EVALUATIVE);
+        let content = u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        match (clauses.last_mut(), sentences.last_mut()) {
+            (Some(clause), Some(sentence)) => {
+                clause.evaluative |= evaluative;
+                clause.has_content |= content;
+                sentence.evaluative |= evaluative;
+            }
+            _ => {
+                (early_evaluative, early_content) =
+                    (early_evaluative | evaluative, early_content | content)
+            }
+        }
     }
     if sentences.is_empty() {
         sentences.push(Sentence::new(0, n));
         clauses.push(Clause::new(0, n, 0));
     }
+    clauses[0].evaluative |= early_evaluative;
+    clauses[0].has_content |= early_content;
+    sentences[0].evaluative |= early_evaluative;
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }
     for k in 1..clauses.len() {
         clauses[k - 1].end = clauses[k].start;
-    }
-    for u in units.iter() {
-        let evaluative = u.flags.contains(Flags::EVALUATIVE);
-        let clause = &mut clauses[u.clause as usize];
-        clause.evaluative |= evaluative;
-        clause.has_content |=
-            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
-        sentences[u.sentence as usize].evaluative |= evaluative;
     }
 }
 
@@ -1478,5 +1588,52 @@ pub(crate) fn dimension_weight(unit: &Unit, raw: f32, dimension: Dimension) -> O
             .then_some(-w * 0.8 * unit.negation_strength)
     } else {
         Some(w)
+    }
+}
+
+#[cfg(test)]
+mod spelling_tests {
+    use super::*;
+    use crate::text::tokens;
+
+    /// The case flags and the n't test of each word of `text`, read from the tokenizer's spelling.
+    fn from_spelling(text: &str) -> Vec<(&str, Flags, bool)> {
+        let mut split = tokens(text, 0);
+        let mut out = Vec::new();
+        while let Some(t) = split.next() {
+            let spelling = split.spelling();
+            let mut flags = Flags::default();
+            mark_case_from(spelling, text, t.span, &mut flags);
+            out.push((
+                t.text(text),
+                flags,
+                ends_with_nt_from(spelling, text, t.span),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn case_and_nt_from_the_tokenizer_agree_with_reading_the_word() {
+        let text = "Hello NATO I'm U.S eBay 3D McDonald A x O'Neill don't Don't DON'T cafe\u{0301} \
+                    ÉLAN Ölkrise 2020s I\u{2019}d can\u{2019}t";
+        let words = from_spelling(text);
+        assert_eq!(words.len(), 19);
+        for (word, flags, nt) in words {
+            let mut slow = Flags::default();
+            mark_case(word, &mut slow);
+            assert_eq!(flags, slow, "{word}");
+            assert_eq!(nt, ends_with_nt(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_capital_marks_a_name_and_all_capitals_a_shout() {
+        let words = from_spelling("Hello NATO I'm don't DON'T");
+        assert_eq!(words[0].1, Flags::CAPITALISED);
+        assert_eq!(words[1].1, Flags::ALL_CAPS);
+        assert_eq!(words[2].1, Flags::default());
+        assert!(words[3].2 && words[4].2);
+        assert!(!words[0].2);
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::text::{TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind, tokens};
 
 /// A tone dimension other than sentiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,6 +186,10 @@ impl Grammar {
     pub fn insert(&mut self, other: Grammar) {
         self.0 |= other.0;
     }
+
+    pub fn bits(self) -> u32 {
+        self.0
+    }
 }
 
 /// Everything known about one term. Zero means "not listed" for valence and the dimension weights.
@@ -219,6 +223,79 @@ impl Entry {
 /// Index of an [`Entry`] in a [`Table`].
 pub(crate) type EntryId = u32;
 
+/// A token as the lookup sees it: where it is, what it is, how it is spelled and the
+/// [`hash_folded`] of its folded form (0 for a quotation mark, which is never looked up).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LookupToken {
+    pub span: Span,
+    pub kind: TokenKind,
+    pub spelling: Spelling,
+    pub hash: u64,
+}
+
+impl LookupToken {
+    /// Splits `text` into `out` (cleared first); `fold` is scratch space for folding a non-ASCII
+    /// token.
+    pub fn split_into(text: &str, out: &mut Vec<LookupToken>, fold: &mut String) {
+        out.clear();
+        let mut split = tokens(text, 0);
+        while let Some(t) = split.next() {
+            let spelling = split.spelling();
+            let hash = match t.kind {
+                TokenKind::QuoteMark => 0,
+                _ if spelling.is_ascii() => hash_folded(&text.as_bytes()[t.span.start..t.span.end]),
+                _ => {
+                    fold_term_into(t.text(text), fold);
+                    hash_folded(fold.as_bytes())
+                }
+            };
+            out.push(LookupToken {
+                span: t.span,
+                kind: t.kind,
+                spelling,
+                hash,
+            });
+        }
+    }
+}
+
+/// What the scorer needs of an [`Entry`] for every token that finds it, worked out once when the table
+/// is built rather than once a token: the scorer copies this small record instead of re-deriving its
+/// facts from the whole entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct EntryFacts {
+    pub valence: f32,
+    pub modifier: Option<Modifier>,
+    pub grammar: Grammar,
+    /// It has a valence or a dimension weight.
+    pub evaluative: bool,
+    /// It has a dimension weight.
+    pub has_dims: bool,
+    /// It has a valence or a cooperation, warmth or threat weight: a word a negation reverses.
+    pub stance: bool,
+    /// It has an irony weight.
+    pub ironic: bool,
+    /// See [`Entry::replaces_its_words`].
+    pub replaces_its_words: bool,
+}
+
+impl EntryFacts {
+    fn of(entry: &Entry) -> EntryFacts {
+        let has_dims = entry.has_dims();
+        let stance_dims = [Dimension::Cooperation, Dimension::Warmth, Dimension::Threat];
+        EntryFacts {
+            valence: entry.valence,
+            modifier: entry.modifier,
+            grammar: entry.grammar,
+            evaluative: entry.valence != 0.0 || has_dims,
+            has_dims,
+            stance: entry.valence != 0.0 || stance_dims.iter().any(|&d| entry.dim(d) != 0.0),
+            ironic: entry.dim(Dimension::Irony) > 0.0,
+            replaces_its_words: entry.replaces_its_words(),
+        }
+    }
+}
+
 /// What a lookup of one token returns: its own entry, and whether a phrase or a symbol starts with it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Term {
@@ -236,6 +313,86 @@ const MAX_SYMBOL_CHARS: usize = 5;
 struct Phrase {
     words: std::ops::Range<u32>,
     entry: EntryId,
+}
+
+/// The single-word terms by [`hash_folded`], in open addressing: the hash a token's lookup computes once
+/// is reused for the phrases that start with the token, and a hit compares the stored hash before any
+/// byte.
+#[derive(Debug, Clone, Default)]
+struct TermIndex {
+    /// A power of two in length; `key_end == 0` marks an empty slot.
+    slots: Vec<TermSlot>,
+    /// 64 less the number of bits that index `slots`: the hash's high bits, its best mixed, pick a slot.
+    shift: u32,
+    /// Every key, one after the other.
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct TermSlot {
+    hash: u64,
+    key_start: u32,
+    key_end: u32,
+    term: Term,
+}
+
+impl TermIndex {
+    fn new(terms: WordMap<Term>) -> TermIndex {
+        // At most half full, so that a miss stops after a probe or two.
+        let bits = (terms.len().max(1) * 2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut index = TermIndex {
+            slots: vec![TermSlot::default(); 1 << bits],
+            shift: 64 - bits,
+            text: String::new(),
+        };
+        let mask = index.slots.len() - 1;
+        for (key, term) in terms {
+            if key.is_empty() {
+                continue;
+            }
+            let hash = hash_folded(key.as_bytes());
+            let mut at = index.home(hash);
+            while index.slots[at].key_end != 0 {
+                at = (at + 1) & mask;
+            }
+            let key_start = index.text.len() as u32;
+            index.text.push_str(&key);
+            index.slots[at] = TermSlot {
+                hash,
+                key_start,
+                key_end: index.text.len() as u32,
+                term,
+            };
+        }
+        index
+    }
+
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        // A shift of 64 (one slot) would overflow; one slot is slot 0.
+        hash.checked_shr(self.shift).unwrap_or(0) as usize
+    }
+
+    #[inline]
+    fn get(&self, hash: u64, word: &[u8]) -> Option<&Term> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = self.home(hash);
+        loop {
+            let slot = &self.slots[at];
+            if slot.key_end == 0 {
+                return None;
+            }
+            if slot.hash == hash {
+                let key = &self.text.as_bytes()[slot.key_start as usize..slot.key_end as usize];
+                if is_folded_form(key, word) {
+                    return Some(&slot.term);
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
 }
 
 /// FxHash-style multiplicative hasher: lexicon keys are short, trusted strings, so SipHash's flood
@@ -285,13 +442,18 @@ type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 /// The compiled lexicons: built once, read by every scorer thread.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
-    terms: WordMap<Term>,
+    terms: TermIndex,
     entries: Vec<Entry>,
+    /// [`EntryFacts`] of each entry, by the same index.
+    facts: Vec<EntryFacts>,
     phrases: Vec<Phrase>,
     /// The tokens of every phrase, as byte ranges of [`Table::phrase_text`]: two allocations for all
     /// phrases rather than a few for each.
     phrase_words: Vec<(u32, u32)>,
     phrase_text: String,
+    /// [`hash_folded`] of each token in `phrase_words`, by the same index: a candidate phrase is
+    /// compared with the text by hashes first, by strings only when every hash matches.
+    phrase_hashes: Vec<u64>,
     /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
     /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
     /// range; every word of a candidate is compared.
@@ -307,9 +469,11 @@ impl Table {
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let terms = terms.into_iter();
         let (count, _) = terms.size_hint();
+        let mut terms_by_word: WordMap<Term> =
+            WordMap::with_capacity_and_hasher(count, Default::default());
         let mut table = Table {
-            terms: WordMap::with_capacity_and_hasher(count, Default::default()),
             entries: Vec::with_capacity(count),
+            facts: Vec::with_capacity(count),
             ..Table::default()
         };
         // (key of the first two words, its words in `words`, entry) of each multiword term.
@@ -330,14 +494,15 @@ impl Table {
             };
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
+            table.facts.push(EntryFacts::of(&entry));
             let Some(second) = second else {
                 // Most terms are one word: one allocation, for the key.
-                table.terms.entry(Box::from(first)).or_default().entry = Some(id);
+                terms_by_word.entry(Box::from(first)).or_default().entry = Some(id);
                 continue;
             };
             let symbol =
                 !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
-            let slot = table.terms.entry(Box::from(first)).or_default();
+            let slot = terms_by_word.entry(Box::from(first)).or_default();
             if symbol {
                 slot.starts_symbol = true;
                 table.symbols.insert(Box::from(term), id);
@@ -350,9 +515,19 @@ impl Table {
                 table.phrase_text.push_str(word);
                 words.push((at, table.phrase_text.len() as u32));
             }
-            let key = pair_key(first, hash_folded(second));
+            let key = pair_key(
+                hash_folded(first.as_bytes()),
+                hash_folded(second.as_bytes()),
+            );
             pending.push((key, start..words.len() as u32, id));
         }
+        table.terms = TermIndex::new(terms_by_word);
+        table.phrase_hashes = words
+            .iter()
+            .map(|&(start, end)| {
+                hash_folded(&table.phrase_text.as_bytes()[start as usize..end as usize])
+            })
+            .collect();
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
         // Entry ids rise in the order phrases were given, so ties keep that order.
@@ -371,46 +546,62 @@ impl Table {
         &self.entries[id as usize]
     }
 
+    #[inline]
+    pub fn facts(&self, id: EntryId) -> &EntryFacts {
+        &self.facts[id as usize]
+    }
+
     /// Looks up one folded word.
     #[inline]
     pub fn term(&self, folded: &str) -> Option<&Term> {
-        self.terms.get(folded)
+        self.terms
+            .get(hash_folded(folded.as_bytes()), folded.as_bytes())
     }
 
-    /// The longest phrase starting with the folded word `first` whose other tokens are `next` (texts as
-    /// written) and whose entry passes `accept`: its entry and its length in tokens. `buf` is scratch
-    /// space for folding a non-ASCII token.
+    /// Looks up a word by its [`hash_folded`] and the word itself, folded or ASCII in any case (the
+    /// hash and the comparison ignore ASCII case, so a token need not be folded first).
+    #[inline]
+    pub fn term_hashed(&self, hash: u64, word: &[u8]) -> Option<&Term> {
+        self.terms.get(hash, word)
+    }
+
+    /// The longest phrase that starts with the token `first` (as written; `first_hash` its
+    /// [`hash_folded`] when folded) and goes on with the tokens `next`, and whose entry passes
+    /// `accept`: its entry and its length in tokens.
     pub fn longest_phrase(
         &self,
-        first: &str,
         text: &str,
-        next: impl Iterator<Item = (crate::text::Span, TokenKind)> + Clone,
-        accept: impl Fn(&Entry) -> bool,
-        buf: &mut String,
+        (first, first_hash): (&str, u64),
+        next: &[LookupToken],
+        accept: impl Fn(&EntryFacts) -> bool,
     ) -> Option<(EntryId, usize)> {
-        let mut following = next.clone();
-        let second = match following.next() {
-            Some((span, kind)) if kind != TokenKind::QuoteMark => span.of(text),
-            _ => return None,
+        let hash_of = |k: usize| match next.get(k) {
+            Some(t) if t.kind != TokenKind::QuoteMark => Some(t.hash),
+            _ => None,
         };
-        let second_hash = if second.is_ascii() {
-            hash_folded(second)
-        } else {
-            fold_term_into(second, buf);
-            hash_folded(buf)
-        };
-        let &(start, end) = self.pairs.get(&pair_key(first, second_hash))?;
+        let &(start, end) = self.pairs.get(&pair_key(first_hash, hash_of(0)?))?;
         'phrase: for phrase in &self.phrases[start as usize..end as usize] {
-            let mut words = self.phrase_words(phrase);
-            if words.next() != Some(first) || !accept(self.entry(phrase.entry)) {
+            let range = phrase.words.start as usize..phrase.words.end as usize;
+            let want = &self.phrase_hashes[range];
+            if want[0] != first_hash {
                 continue;
             }
-            let mut rest = next.clone();
-            for word in words {
-                match rest.next() {
-                    Some((span, kind))
-                        if kind != TokenKind::QuoteMark && folds_to(span.of(text), word) => {}
-                    _ => continue 'phrase,
+            for (k, &h) in want.iter().enumerate().skip(1) {
+                if hash_of(k - 1) != Some(h) {
+                    continue 'phrase;
+                }
+            }
+            if !accept(self.facts(phrase.entry)) {
+                continue;
+            }
+            // Every hash matched: the strings settle a collision.
+            let mut words = self.phrase_words(phrase);
+            if !words.next().is_some_and(|word| folds_to(first, word)) {
+                continue;
+            }
+            for (word, t) in words.zip(next) {
+                if !folds_to(t.span.of(text), word) {
+                    continue 'phrase;
                 }
             }
             return Some((phrase.entry, phrase.words.len()));
@@ -517,6 +708,25 @@ impl Table {
     }
 }
 
+/// Whether [`Table::plain_form`] can find anything for the folded word `folded`: a test that spares
+/// the search for almost every word.
+#[inline]
+pub(crate) fn may_have_plain_form(folded: &[u8]) -> bool {
+    let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
+    // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
+    let laughter = match folded {
+        [a, b, ..] => {
+            (*a == b'h' && vowel(*b)) || (vowel(*a) && *b == b'h') || (*a, *b) == (b'l', b'o')
+        }
+        _ => false,
+    };
+    folded.len() >= 4
+        && (laughter
+            || folded
+                .windows(3)
+                .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic()))
+}
+
 /// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",
 /// "ahahah"), "lol" for "lolol" and longer.
 fn laughter(word: &[u8]) -> Option<&'static str> {
@@ -545,23 +755,66 @@ pub(crate) fn is_emoji_modifier(c: char) -> bool {
     )
 }
 
-/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals).
-fn hash_folded(s: &str) -> u64 {
+/// Hash of the ASCII lowercase of `s` (which is already folded unless it has ASCII capitals), eight
+/// bytes at a time.
+#[inline]
+pub(crate) fn hash_folded(s: &[u8]) -> u64 {
     let mut h = WordHasher::default();
-    let mut chunks = s.as_bytes().chunks(8);
+    let mut chunks = s.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
-        for (w, b) in word.iter_mut().zip(chunk) {
-            *w = b.to_ascii_lowercase();
+        word.copy_from_slice(chunk);
+        h.add(ascii_lowercase_word(u64::from_le_bytes(word)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Byte by byte rather than a copy of variable length, which would be a call to memcpy.
+        let mut word = 0u64;
+        for (i, &b) in rest.iter().enumerate() {
+            word |= u64::from(b) << (8 * i);
         }
-        h.add(u64::from_le_bytes(word));
+        h.add(ascii_lowercase_word(word));
     }
     h.finish()
 }
 
+/// Whether `folded` (a lexicon key, lowercase) is `word` up to ASCII case, eight bytes at a time.
+#[inline]
+fn is_folded_form(folded: &[u8], word: &[u8]) -> bool {
+    if folded.len() != word.len() {
+        return false;
+    }
+    let (mut keys, mut words) = (folded.chunks_exact(8), word.chunks_exact(8));
+    for (k, w) in (&mut keys).zip(&mut words) {
+        let (mut key, mut written) = ([0u8; 8], [0u8; 8]);
+        key.copy_from_slice(k);
+        written.copy_from_slice(w);
+        if u64::from_le_bytes(key) != ascii_lowercase_word(u64::from_le_bytes(written)) {
+            return false;
+        }
+    }
+    keys.remainder()
+        .iter()
+        .zip(words.remainder())
+        .all(|(k, w)| *k == w.to_ascii_lowercase())
+}
+
+/// `u8::to_ascii_lowercase` of each of the eight bytes of `word` at once.
+#[inline]
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let low7 = word & (0x7f * EACH);
+    // The top bit of each byte says whether its low seven bits are at least 'A', or past 'Z' (the
+    // sums stay below 0x100: no carry into the next byte).
+    let from_a = low7 + (0x80 - u64::from(b'A')) * EACH;
+    let past_z = low7 + (0x80 - u64::from(b'Z') - 1) * EACH;
+    let upper = from_a & !past_z & !word & (0x80 * EACH);
+    word | (upper >> 2)
+}
+
 /// The key of a phrase's first two words in [`Table::pairs`].
-fn pair_key(first: &str, second_hash: u64) -> u64 {
-    let mut h = WordHasher(hash_folded(first));
+fn pair_key(first_hash: u64, second_hash: u64) -> u64 {
+    let mut h = WordHasher(first_hash);
     h.add(second_hash);
     h.finish()
 }
@@ -610,12 +863,6 @@ pub(crate) fn folds_to(written: &str, folded: &str) -> bool {
     want.next().is_none()
 }
 
-/// Whether `s` needs folding before lookup: ASCII lowercase words are looked up as they are.
-#[inline]
-pub(crate) fn needs_folding(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,13 +882,13 @@ mod tests {
             ("at a low point", entry(-2.5)),
         ]);
         let text = "at a low point";
-        let spans: Vec<_> = tokens(text, 0).map(|t| (t.span, t.kind)).collect();
+        let mut toks = Vec::new();
+        LookupToken::split_into(text, &mut toks, &mut String::new());
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
         assert!(at.starts_phrase);
-        let mut buf = String::new();
         let (id, len) = table
-            .longest_phrase("at", text, spans[1..].iter().copied(), |_| true, &mut buf)
+            .longest_phrase(text, ("At", toks[0].hash), &toks[1..], |_| true)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);
@@ -658,6 +905,62 @@ mod tests {
         let mut buf = String::new();
         fold_term_into("Don’t", &mut buf);
         assert_eq!(buf, "don't");
+    }
+
+    #[test]
+    fn the_folded_hash_ignores_ascii_case_only() {
+        assert_eq!(
+            hash_folded(b"Peace TALKS resume"),
+            hash_folded(b"peace talks resume")
+        );
+        assert_ne!(
+            hash_folded("ÉLAN".as_bytes()),
+            hash_folded("élan".as_bytes())
+        );
+        // Eight bytes at once lowercase exactly as one byte at a time, for every byte.
+        for chunk in (0..=255u8).collect::<Vec<_>>().chunks(8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let lowered = ascii_lowercase_word(u64::from_le_bytes(word)).to_le_bytes();
+            let expected: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(lowered.as_slice(), expected.as_slice());
+        }
+    }
+
+    #[test]
+    fn a_word_is_found_whatever_its_ascii_case() {
+        let table = Table::build([("good", entry(2.0)), ("well-being", entry(1.5))]);
+        for word in ["good", "Good", "GOOD", "Well-Being"] {
+            let bytes = word.as_bytes();
+            assert!(
+                table.term_hashed(hash_folded(bytes), bytes).is_some(),
+                "{word}"
+            );
+        }
+        for word in ["goods", "goo", "bad", ""] {
+            let bytes = word.as_bytes();
+            assert!(
+                table.term_hashed(hash_folded(bytes), bytes).is_none(),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn stretched_words_and_laughter_pass_the_cheap_test() {
+        let table = Table::build([
+            ("good", entry(2.0)),
+            ("haha", entry(1.5)),
+            ("lol", entry(1.5)),
+        ]);
+        let mut buf = String::new();
+        for word in ["goooood", "hahahaha", "ahahah", "lololol"] {
+            assert!(may_have_plain_form(word.as_bytes()), "{word}");
+            assert!(table.plain_form(word, &mut buf).is_some(), "{word}");
+        }
+        for word in ["good", "table", "world", "ok"] {
+            assert!(!may_have_plain_form(word.as_bytes()), "{word}");
+        }
     }
 
     #[test]

@@ -390,7 +390,7 @@ fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, sco
     scored.evidence.clear();
     for (k, u) in units.iter().enumerate() {
         if u.base == 0.0 || u.flags.contains(Flags::NAME) {
-            if is_neutral_content(text, u) {
+            if is_neutral_content(u) {
                 tally.add_neutral(1.0);
             }
             continue;

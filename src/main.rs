@@ -792,11 +792,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
                     Vec::new()
                 };
                 let row = match renderer {
-                    Some(renderer) => Row::Rendered(renderer.render_joined(
-                        &article.id,
-                        &scored.scores,
-                        joined,
-                    )),
+                    Some(renderer) => {
+                        Row::Rendered(renderer.render_joined(&article.id, &scored.scores, joined))
+                    }
                     None => Row::Scores(scored.scores, joined.as_str().to_owned()),
                 };
                 Ok((article.id, row, targets))
@@ -808,7 +806,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
                 summary.add(&ArticleStatus::Ok, 0);
                 match row {
                     Row::Rendered(rendered) => writer.write_rendered(&rendered?)?,
-                    Row::Scores(scores, evidence) => writer.write_joined(&id, &scores, &evidence)?,
+                    Row::Scores(scores, evidence) => {
+                        writer.write_joined(&id, &scores, &evidence)?
+                    }
                 }
                 match &mut target_writer {
                     Some(target_writer) => target_writer.write(&id, &targets),

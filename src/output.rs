@@ -953,15 +953,13 @@ impl<W: Write> QuoteStream<W> {
         };
         let columns = Table::Quotes.columns();
         // `new` refused xlsx, the one format without row cells.
-        let quotes = match self.format {
-            TableFormat::Delimited(d) => RowCells::Delimited(Box::new(DelimitedCells::rows_only(
-                RowsOnly,
-                path,
-                d,
-                columns.len(),
-            ))),
-            _ => RowCells::Jsonl(JsonCells::rows_only(RowsOnly, path, &columns)),
-        };
+        let quotes =
+            match self.format {
+                TableFormat::Delimited(d) => RowCells::Delimited(Box::new(
+                    DelimitedCells::rows_only(RowsOnly, path, d, columns.len()),
+                )),
+                _ => RowCells::Jsonl(JsonCells::rows_only(RowsOnly, path, &columns)),
+            };
         ArticleRenderer {
             format: self.format,
             quotes,
@@ -1044,12 +1042,8 @@ impl RenderedArticle {
 
     /// The rows of the quote-topic and article tables, when they were rendered.
     fn quote_topics_and_articles(&self) -> Option<(&[u8], &[u8])> {
-        self.quote_topics_end.map(|end| {
-            (
-                &self.rows[self.quotes_end..end],
-                &self.rows[end..],
-            )
-        })
+        self.quote_topics_end
+            .map(|end| (&self.rows[self.quotes_end..end], &self.rows[end..]))
     }
 }
 
@@ -1143,7 +1137,12 @@ impl RateRenderer {
     ///
     /// # Errors
     /// [`Error::Output`] naming the table if the row has the wrong width.
-    pub fn render_joined(&mut self, id: &str, scores: &Scores, evidence: &str) -> Result<RenderedRow> {
+    pub fn render_joined(
+        &mut self,
+        id: &str,
+        scores: &Scores,
+        evidence: &str,
+    ) -> Result<RenderedRow> {
         if let Err(error) = rate_row(&mut self.cells, id, scores, evidence) {
             self.cells.discard_rows();
             return Err(error);
@@ -1163,7 +1162,9 @@ struct RowsOnly;
 
 impl Write for RowsOnly {
     fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-        Err(std::io::Error::other("rendered rows are taken, not written"))
+        Err(std::io::Error::other(
+            "rendered rows are taken, not written",
+        ))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

@@ -879,7 +879,8 @@ impl RateWriter {
 /// at a time and flushed after each, so that a reader downstream sees quotes as they are found.
 pub struct QuoteStream<W: Write> {
     cells: StreamCells<W>,
-    format: TableFormat,
+    /// What [`QuoteStream::renderer`] hands out: made with the stream, which refused xlsx.
+    renderer: ArticleRenderer,
     joined: String,
 }
 
@@ -901,11 +902,25 @@ impl<W: Write> QuoteStream<W> {
     ) -> Result<QuoteStream<W>> {
         let path = label.into();
         let columns = Table::Quotes.columns();
-        let cells = match format {
-            TableFormat::Delimited(d) => {
-                StreamCells::Delimited(Box::new(DelimitedCells::new(writer, path, d, &columns)?))
-            }
-            TableFormat::Jsonl => StreamCells::Jsonl(JsonCells::new(writer, path, &columns)),
+        let (cells, rows) = match format {
+            TableFormat::Delimited(d) => (
+                StreamCells::Delimited(Box::new(DelimitedCells::new(
+                    writer,
+                    path.clone(),
+                    d,
+                    &columns,
+                )?)),
+                RowCells::Delimited(Box::new(DelimitedCells::rows_only(
+                    RowsOnly,
+                    path,
+                    d,
+                    columns.len(),
+                ))),
+            ),
+            TableFormat::Jsonl => (
+                StreamCells::Jsonl(JsonCells::new(writer, path.clone(), &columns)),
+                RowCells::Jsonl(JsonCells::rows_only(RowsOnly, path, &columns)),
+            ),
             TableFormat::Xlsx => {
                 return Err(Error::Usage(
                     "xlsx cannot be streamed: write it to a directory with --out DIR".to_string(),
@@ -914,7 +929,12 @@ impl<W: Write> QuoteStream<W> {
         };
         Ok(QuoteStream {
             cells,
-            format,
+            renderer: ArticleRenderer {
+                format,
+                quotes: rows,
+                quote_topics_and_articles: None,
+                joined: String::with_capacity(64),
+            },
             joined: String::with_capacity(64),
         })
     }
@@ -947,25 +967,7 @@ impl<W: Write> QuoteStream<W> {
     /// A renderer of this stream's rows for a worker thread, to pair with
     /// [`QuoteStream::write_rendered`].
     pub fn renderer(&self) -> ArticleRenderer {
-        let path = match &self.cells {
-            StreamCells::Delimited(cells) => cells.error_path(),
-            StreamCells::Jsonl(cells) => cells.error_path(),
-        };
-        let columns = Table::Quotes.columns();
-        // `new` refused xlsx, the one format without row cells.
-        let quotes =
-            match self.format {
-                TableFormat::Delimited(d) => RowCells::Delimited(Box::new(
-                    DelimitedCells::rows_only(RowsOnly, path, d, columns.len()),
-                )),
-                _ => RowCells::Jsonl(JsonCells::rows_only(RowsOnly, path, &columns)),
-            };
-        ArticleRenderer {
-            format: self.format,
-            quotes,
-            quote_topics_and_articles: None,
-            joined: String::with_capacity(64),
-        }
+        self.renderer.clone()
     }
 
     /// Writes quote rows that this stream's [`QuoteStream::renderer`] (or an output directory's
@@ -975,25 +977,20 @@ impl<W: Write> QuoteStream<W> {
     /// [`Error::Io`] when writing fails; [`Error::Output`] when the rows were rendered in another
     /// format.
     pub fn write_rendered(&mut self, rendered: &RenderedArticle) -> Result<()> {
+        let format = self.renderer.format;
+        if rendered.format != format {
+            let path = self.renderer.quotes.error_path();
+            return Err(rendered_elsewhere(path, rendered.format, format));
+        }
         match &mut self.cells {
-            StreamCells::Delimited(cells) if rendered.format == self.format => {
+            StreamCells::Delimited(cells) => {
                 cells.append_rows(rendered.quotes())?;
                 cells.flush()
             }
-            StreamCells::Jsonl(cells) if rendered.format == self.format => {
+            StreamCells::Jsonl(cells) => {
                 cells.append_rows(rendered.quotes())?;
                 cells.flush()
             }
-            StreamCells::Delimited(cells) => Err(rendered_elsewhere(
-                cells.error_path(),
-                rendered.format,
-                self.format,
-            )),
-            StreamCells::Jsonl(cells) => Err(rendered_elsewhere(
-                cells.error_path(),
-                rendered.format,
-                self.format,
-            )),
         }
     }
 

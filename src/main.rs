@@ -527,11 +527,11 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let topic_names = engine.topics().names().to_vec();
     let format = args.format.table_format(TableFormat::csv())?;
     let mut out = match (&args.emit, &args.out) {
-        (Some(Emit::Quotes), _) => Output::Stream(QuoteStream::new(
+        (Some(Emit::Quotes), _) => Output::Stream(Box::new(QuoteStream::new(
             std::io::stdout().lock(),
             "<stdout>",
             format,
-        )?),
+        )?)),
         (Some(Emit::Partials), _) => Output::Partials,
         (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
         (None, None) => anyhow::bail!("give --out DIR, --emit quotes or --emit partials"),
@@ -726,9 +726,9 @@ fn test_stop_after() -> Result<Option<u64>> {
 
 /// Where `tenor score` writes.
 enum Output<W: std::io::Write> {
-    // Boxed: the directory writer holds four buffered tables.
+    // Boxed, as both hold buffered tables and the stream its rows' renderer.
     Dir(Box<OutputDir>),
-    Stream(QuoteStream<W>),
+    Stream(Box<QuoteStream<W>>),
     /// Only the aggregates, written as partials at the end.
     Partials,
 }

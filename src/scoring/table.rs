@@ -246,7 +246,9 @@ impl LookupToken {
             let spelling = split.spelling();
             let key = match t.kind {
                 TokenKind::QuoteMark => WordKey::default(),
-                _ if spelling.is_ascii() => WordKey::of(&text.as_bytes()[t.span.start..t.span.end]),
+                _ if spelling.is_ascii() => {
+                    WordKey::within(text.as_bytes(), t.span.start, t.span.end)
+                }
                 _ => {
                     fold_term_into(t.text(text), fold);
                     WordKey::of(fold.as_bytes())
@@ -373,10 +375,11 @@ impl TermIndex {
         index
     }
 
+    /// The slot where `hash` would first be looked for. Only called on an index with slots, which
+    /// has at least two ([`TermIndex::new`]), so the shift is below 64.
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        // A shift of 64 (one slot) would overflow; one slot is slot 0.
-        hash.checked_shr(self.shift).unwrap_or(0) as usize
+        (hash >> (self.shift & 63)) as usize
     }
 
     /// The term `word` (folded, or ASCII in any case) whose [`WordKey`] is `key`.
@@ -807,6 +810,28 @@ impl WordKey {
             head: head.unwrap_or(0),
         }
     }
+
+    /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
+    /// text from its start is read in one load and masked, rather than byte by byte.
+    #[inline]
+    pub fn within(text: &[u8], start: usize, end: usize) -> WordKey {
+        let len = end.saturating_sub(start);
+        if let Some(eight) = text.get(start..start.saturating_add(8))
+            && (1..=8).contains(&len)
+        {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let mask = u64::MAX >> (64 - 8 * len as u32);
+            let head = ascii_lowercase_word(u64::from_le_bytes(word) & mask);
+            let mut h = WordHasher::default();
+            h.add(head);
+            return WordKey {
+                hash: h.finish(),
+                head,
+            };
+        }
+        WordKey::of(text.get(start..end).unwrap_or_default())
+    }
 }
 
 /// Whether `folded` (a lexicon key, lowercase) is `word` up to ASCII case, eight bytes at a time.
@@ -955,6 +980,20 @@ mod tests {
             let lowered = ascii_lowercase_word(u64::from_le_bytes(word)).to_le_bytes();
             let expected: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
             assert_eq!(lowered.as_slice(), expected.as_slice());
+        }
+    }
+
+    #[test]
+    fn a_word_read_in_one_load_has_the_key_of_its_bytes() {
+        let text = b"Hi  peacemaker, ACCORD-breaking tensions!! x";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    WordKey::within(text, start, end),
+                    WordKey::of(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
         }
     }
 

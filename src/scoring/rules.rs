@@ -11,8 +11,8 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryFacts, EntryId, Grammar, LookupToken, Modifier, ModifierClass, fold_term_into,
-    may_have_plain_form,
+    Dimension, EntryFacts, EntryId, Grammar, LookupToken, Modifier, ModifierClass, WordKey,
+    fold_term_into, may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
 use crate::text::{Span, Spelling, TokenKind};
@@ -466,6 +466,7 @@ impl Scorer {
                 kind,
                 spelling,
                 hash,
+                head,
             } = toks[i];
             // Built where it will stay: a unit is large, and a copy per token shows.
             let at = units.len();
@@ -485,10 +486,10 @@ impl Scorer {
                 let bytes = &text.as_bytes()[span.start..span.end];
                 let term = if spelling.is_ascii() {
                     // The lookup ignores ASCII case: no need to fold first.
-                    table.term_hashed(hash, bytes)
+                    table.term_keyed(WordKey { hash, head }, bytes)
                 } else {
                     fold_term_into(span.of(text), fold);
-                    table.term_hashed(hash, fold.as_bytes())
+                    table.term_keyed(WordKey { hash, head }, fold.as_bytes())
                 };
                 let symbol = term
                     .filter(|t| t.starts_symbol && kind == TokenKind::Punct)

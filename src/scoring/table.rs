@@ -224,13 +224,16 @@ impl Entry {
 pub(crate) type EntryId = u32;
 
 /// A token as the lookup sees it: where it is, what it is, how it is spelled and the
-/// [`hash_folded`] of its folded form (0 for a quotation mark, which is never looked up).
+/// [`hash_folded`] of its folded form with its first eight folded bytes ([`WordKey`]; zero for a
+/// quotation mark, which is never looked up).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LookupToken {
     pub span: Span,
     pub kind: TokenKind,
     pub spelling: Spelling,
     pub hash: u64,
+    /// [`WordKey::head`] of the folded form.
+    pub head: u64,
 }
 
 impl LookupToken {
@@ -241,19 +244,22 @@ impl LookupToken {
         let mut split = tokens(text, 0);
         while let Some(t) = split.next() {
             let spelling = split.spelling();
-            let hash = match t.kind {
-                TokenKind::QuoteMark => 0,
-                _ if spelling.is_ascii() => hash_folded(&text.as_bytes()[t.span.start..t.span.end]),
+            let key = match t.kind {
+                TokenKind::QuoteMark => WordKey::default(),
+                _ if spelling.is_ascii() => {
+                    WordKey::within(text.as_bytes(), t.span.start, t.span.end)
+                }
                 _ => {
                     fold_term_into(t.text(text), fold);
-                    hash_folded(fold.as_bytes())
+                    WordKey::of(fold.as_bytes())
                 }
             };
             out.push(LookupToken {
                 span: t.span,
                 kind: t.kind,
                 spelling,
-                hash,
+                hash: key.hash,
+                head: key.head,
             });
         }
     }
@@ -316,11 +322,11 @@ struct Phrase {
 }
 
 /// The single-word terms by [`hash_folded`], in open addressing: the hash a token's lookup computes once
-/// is reused for the phrases that start with the token, and a hit compares the stored hash before any
-/// byte.
+/// is reused for the phrases that start with the token. A slot holds its key's [`WordKey`] and length,
+/// so that a miss, and a hit on a word of up to eight bytes (most words), reads no byte of the key.
 #[derive(Debug, Clone, Default)]
 struct TermIndex {
-    /// A power of two in length; `key_end == 0` marks an empty slot.
+    /// A power of two in length; `len == 0` marks an empty slot.
     slots: Vec<TermSlot>,
     /// 64 less the number of bits that index `slots`: the hash's high bits, its best mixed, pick a slot.
     shift: u32,
@@ -330,9 +336,9 @@ struct TermIndex {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct TermSlot {
-    hash: u64,
+    key: WordKey,
+    len: u32,
     key_start: u32,
-    key_end: u32,
     term: Term,
 }
 
@@ -352,41 +358,46 @@ impl TermIndex {
             if key.is_empty() {
                 continue;
             }
-            let hash = hash_folded(key.as_bytes());
-            let mut at = index.home(hash);
-            while index.slots[at].key_end != 0 {
+            let word_key = WordKey::of(key.as_bytes());
+            let mut at = index.home(word_key.hash);
+            while index.slots[at].len != 0 {
                 at = (at + 1) & mask;
             }
             let key_start = index.text.len() as u32;
             index.text.push_str(&key);
             index.slots[at] = TermSlot {
-                hash,
+                key: word_key,
+                len: key.len() as u32,
                 key_start,
-                key_end: index.text.len() as u32,
                 term,
             };
         }
         index
     }
 
+    /// The slot where `hash` would first be looked for. Only called on an index with slots, which
+    /// has at least two ([`TermIndex::new`]), so the shift is below 64.
     #[inline]
     fn home(&self, hash: u64) -> usize {
-        // A shift of 64 (one slot) would overflow; one slot is slot 0.
-        hash.checked_shr(self.shift).unwrap_or(0) as usize
+        (hash >> (self.shift & 63)) as usize
     }
 
+    /// The term `word` (folded, or ASCII in any case) whose [`WordKey`] is `key`.
     #[inline]
-    fn get(&self, hash: u64, word: &[u8]) -> Option<&Term> {
+    fn get(&self, key: WordKey, word: &[u8]) -> Option<&Term> {
         let mask = self.slots.len().checked_sub(1)?;
-        let mut at = self.home(hash);
+        let mut at = self.home(key.hash);
         loop {
             let slot = &self.slots[at];
-            if slot.key_end == 0 {
+            if slot.len == 0 {
                 return None;
             }
-            if slot.hash == hash {
-                let key = &self.text.as_bytes()[slot.key_start as usize..slot.key_end as usize];
-                if is_folded_form(key, word) {
+            if slot.key == key && slot.len as usize == word.len() {
+                // The head held the first eight bytes: only a longer word has more to compare.
+                let rest = word.get(8..).unwrap_or_default();
+                let start = slot.key_start as usize + 8;
+                let stored = self.text.as_bytes().get(start..start + rest.len());
+                if rest.is_empty() || stored.is_some_and(|stored| is_folded_form(stored, rest)) {
                     return Some(&slot.term);
                 }
             }
@@ -555,14 +566,14 @@ impl Table {
     #[inline]
     pub fn term(&self, folded: &str) -> Option<&Term> {
         self.terms
-            .get(hash_folded(folded.as_bytes()), folded.as_bytes())
+            .get(WordKey::of(folded.as_bytes()), folded.as_bytes())
     }
 
-    /// Looks up a word by its [`hash_folded`] and the word itself, folded or ASCII in any case (the
-    /// hash and the comparison ignore ASCII case, so a token need not be folded first).
+    /// Looks up a word by its [`WordKey`] and the word itself, folded or ASCII in any case (the key
+    /// and the comparison ignore ASCII case, so a token need not be folded first).
     #[inline]
-    pub fn term_hashed(&self, hash: u64, word: &[u8]) -> Option<&Term> {
-        self.terms.get(hash, word)
+    pub fn term_keyed(&self, key: WordKey, word: &[u8]) -> Option<&Term> {
+        self.terms.get(key, word)
     }
 
     /// The longest phrase that starts with the token `first` (as written; `first_hash` its
@@ -759,23 +770,68 @@ pub(crate) fn is_emoji_modifier(c: char) -> bool {
 /// bytes at a time.
 #[inline]
 pub(crate) fn hash_folded(s: &[u8]) -> u64 {
-    let mut h = WordHasher::default();
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        h.add(ascii_lowercase_word(u64::from_le_bytes(word)));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Byte by byte rather than a copy of variable length, which would be a call to memcpy.
-        let mut word = 0u64;
-        for (i, &b) in rest.iter().enumerate() {
-            word |= u64::from(b) << (8 * i);
+    WordKey::of(s).hash
+}
+
+/// What a term lookup compares before any byte: a word's [`hash_folded`] and its first eight bytes in
+/// ASCII lowercase, zero-padded. Both fall out of one pass over the word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WordKey {
+    pub hash: u64,
+    pub head: u64,
+}
+
+impl WordKey {
+    #[inline]
+    pub fn of(s: &[u8]) -> WordKey {
+        let mut h = WordHasher::default();
+        let mut head = None;
+        let mut chunks = s.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let lowered = ascii_lowercase_word(u64::from_le_bytes(word));
+            head.get_or_insert(lowered);
+            h.add(lowered);
         }
-        h.add(ascii_lowercase_word(word));
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // Byte by byte rather than a copy of variable length, which would be a call to memcpy.
+            let mut word = 0u64;
+            for (i, &b) in rest.iter().enumerate() {
+                word |= u64::from(b) << (8 * i);
+            }
+            let lowered = ascii_lowercase_word(word);
+            head.get_or_insert(lowered);
+            h.add(lowered);
+        }
+        WordKey {
+            hash: h.finish(),
+            head: head.unwrap_or(0),
+        }
     }
-    h.finish()
+
+    /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
+    /// text from its start is read in one load and masked, rather than byte by byte.
+    #[inline]
+    pub fn within(text: &[u8], start: usize, end: usize) -> WordKey {
+        let len = end.saturating_sub(start);
+        if let Some(eight) = text.get(start..start.saturating_add(8))
+            && (1..=8).contains(&len)
+        {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let mask = u64::MAX >> (64 - 8 * len as u32);
+            let head = ascii_lowercase_word(u64::from_le_bytes(word) & mask);
+            let mut h = WordHasher::default();
+            h.add(head);
+            return WordKey {
+                hash: h.finish(),
+                head,
+            };
+        }
+        WordKey::of(text.get(start..end).unwrap_or_default())
+    }
 }
 
 /// Whether `folded` (a lexicon key, lowercase) is `word` up to ASCII case, eight bytes at a time.
@@ -928,19 +984,33 @@ mod tests {
     }
 
     #[test]
+    fn a_word_read_in_one_load_has_the_key_of_its_bytes() {
+        let text = b"Hi  peacemaker, ACCORD-breaking tensions!! x";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    WordKey::within(text, start, end),
+                    WordKey::of(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_word_is_found_whatever_its_ascii_case() {
         let table = Table::build([("good", entry(2.0)), ("well-being", entry(1.5))]);
         for word in ["good", "Good", "GOOD", "Well-Being"] {
             let bytes = word.as_bytes();
             assert!(
-                table.term_hashed(hash_folded(bytes), bytes).is_some(),
+                table.term_keyed(WordKey::of(bytes), bytes).is_some(),
                 "{word}"
             );
         }
         for word in ["goods", "goo", "bad", ""] {
             let bytes = word.as_bytes();
             assert!(
-                table.term_hashed(hash_folded(bytes), bytes).is_none(),
+                table.term_keyed(WordKey::of(bytes), bytes).is_none(),
                 "{word}"
             );
         }

@@ -133,12 +133,17 @@ pub struct Engine {
 }
 
 /// Buffers one thread reuses from article to article (the scorer's scratch space, its evidence, the
-/// topics of a quote), so that a stream of articles does not allocate for them again and again.
+/// topic mentions of an article and of a quote), so that a stream of articles does not allocate for
+/// them again and again.
 #[derive(Debug, Default)]
 pub struct Workspace {
     scratch: ScratchSpace,
     scored: Scored,
     topics: Vec<TopicId>,
+    mentions: TopicMentions,
+    /// The topic mentions of one quote's words, as (start, end, topic) within them.
+    quote_mentions: Vec<(usize, usize, TopicId)>,
+    spans: Vec<Span>,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -533,26 +538,38 @@ impl Engine {
         place: QuotePlace,
         workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
+        if found.quotes.is_empty() {
+            return Vec::new();
+        }
         let offsets = CharOffsets::new(seg.text);
         let Workspace {
             scratch,
             scored,
             topics,
+            mentions,
+            quote_mentions,
+            spans,
         } = workspace;
-        let mentions = if found.quotes.is_empty() {
-            TopicMentions::default()
-        } else {
-            self.topics.mentions(seg.text)
-        };
+        self.topics.mentions_into(seg.text, mentions);
         found
             .quotes
             .iter()
             .enumerate()
             .map(|(n, quote)| {
-                let topic_source = topics_of(seg, quote, &mentions, topics);
+                let topic_source = topics_of(seg, quote, mentions, topics);
                 // One scoring of the quote serves its own scores and those toward its topics.
                 let topic_stances = if topic_source == TopicSource::Quote {
-                    self.topic_stances(&quote.text, scratch, scored)
+                    quote_mentions.clear();
+                    // The article's scan serves a quote that is a plain part of it; a quote joined
+                    // from several paragraphs, or one a match reaches into, is searched alone.
+                    let is_part =
+                        seg.text.get(quote.span.start..quote.span.end) == Some(quote.text.as_str());
+                    if !(is_part
+                        && mentions.within_part(quote.span.start, quote.span.end, quote_mentions))
+                    {
+                        quote_mentions.extend(self.topics.mentions(&quote.text).iter());
+                    }
+                    self.topic_stances(&quote.text, quote_mentions, spans, scratch, scored)
                 } else {
                     self.scorer.score_into(&quote.text, scratch, scored);
                     Vec::new()
@@ -609,26 +626,27 @@ impl Engine {
             .collect()
     }
 
-    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions, averaged over the
-    /// topic's mentions.
+    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions at `mentions`
+    /// (start, end, topic within `text`), averaged over the topic's mentions.
     /// Leaves the scores of the whole of `text` in `scored`.
     fn topic_stances(
         &self,
         text: &str,
+        mentions: &[(usize, usize, TopicId)],
+        spans: &mut Vec<Span>,
         scratch: &mut ScratchSpace,
         scored: &mut Scored,
     ) -> Vec<TopicStance> {
-        let mentions: Vec<(Span, TopicId)> = self
-            .topics
-            .mentions(text)
-            .iter()
-            .map(|(start, end, topic)| (Span::new(start, end), topic))
-            .collect();
-        let spans: Vec<Span> = mentions.iter().map(|&(span, _)| span).collect();
-        let towards = self.scorer.toward_each_into(text, &spans, scratch, scored);
+        spans.clear();
+        spans.extend(
+            mentions
+                .iter()
+                .map(|&(start, end, _)| Span::new(start, end)),
+        );
+        let towards = self.scorer.toward_each_into(text, spans, scratch, scored);
         let mut out: Vec<TopicStance> = Vec::new();
         let mut counts: Vec<f32> = Vec::new();
-        for ((_, topic), toward) in mentions.iter().zip(towards) {
+        for ((_, _, topic), toward) in mentions.iter().zip(towards) {
             let i = match out.iter().position(|t| t.topic == *topic) {
                 Some(i) => i,
                 None => {

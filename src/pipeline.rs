@@ -116,7 +116,7 @@ use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace, Toward};
-use crate::segment::Segmented;
+use crate::segment::{SegmentBuffers, Segmented};
 use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
 
@@ -144,6 +144,7 @@ pub struct Workspace {
     /// The topic mentions of one quote's words, as (start, end, topic) within them.
     quote_mentions: Vec<(usize, usize, TopicId)>,
     spans: Vec<Span>,
+    segments: SegmentBuffers,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -504,18 +505,12 @@ impl Engine {
             chars_before += window.of(&text).chars().count();
         }
         if let [(window, place)] = windows[..] {
-            let seg = Segmented::new(window.of(&text));
-            let found = self.quotes.extract(&seg);
-            return self.score_quotes(article_id, &seg, &found, place, workspace);
+            return self.quotes_in_window(article_id, window.of(&text), place, workspace);
         }
         let mut quotes = Vec::new();
         for &(window, place) in windows.iter().rev() {
-            {
-                let seg = Segmented::new(window.of(&text));
-                let found = self.quotes.extract(&seg);
-                let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
-                quotes.extend(scored.into_iter().rev());
-            }
+            let scored = self.quotes_in_window(article_id, window.of(&text), place, workspace);
+            quotes.extend(scored.into_iter().rev());
             text.truncate(window.start);
             if text.capacity() - text.len() >= guard::RELEASE_BYTES {
                 text.shrink_to_fit();
@@ -528,6 +523,21 @@ impl Engine {
             let _ = write!(quote.quote_id, "{article_id}:{}", n + 1);
         }
         quotes
+    }
+
+    /// The quotes of one window, segmented in the workspace's buffers.
+    fn quotes_in_window(
+        &self,
+        article_id: &str,
+        window: &str,
+        place: QuotePlace,
+        workspace: &mut Workspace,
+    ) -> Vec<ScoredQuote> {
+        let seg = Segmented::new_in(window, std::mem::take(&mut workspace.segments));
+        let found = self.quotes.extract(&seg);
+        let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
+        workspace.segments = seg.into_buffers();
+        scored
     }
 
     fn score_quotes(
@@ -549,6 +559,7 @@ impl Engine {
             mentions,
             quote_mentions,
             spans,
+            segments: _,
         } = workspace;
         self.topics.mentions_into(seg.text, mentions);
         found

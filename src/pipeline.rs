@@ -111,7 +111,7 @@ use crate::ingest::{Article, Record};
 use crate::interrupt::Stop;
 use crate::language::{Language, LanguageDetector};
 use crate::markup::blank_markup;
-use crate::quotes::attribution::QuoteExtractor;
+use crate::quotes::attribution::{QuoteExtractor, QuoteScratch};
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
@@ -132,8 +132,8 @@ pub struct Engine {
     score_any_language: bool,
 }
 
-/// Buffers one thread reuses from article to article (the scorer's scratch space, its evidence, the
-/// topic mentions of an article and of a quote), so that a stream of articles does not allocate for
+/// Buffers one thread reuses from article to article (the segmentation, the quote finder's tables, the
+/// scorer's scratch space, its evidence, the topic mentions of an article and of a quote), so that a stream of articles does not allocate for
 /// them again and again.
 #[derive(Debug, Default)]
 pub struct Workspace {
@@ -145,6 +145,7 @@ pub struct Workspace {
     quote_mentions: Vec<(usize, usize, TopicId)>,
     spans: Vec<Span>,
     segments: SegmentBuffers,
+    quotes: QuoteScratch,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -534,7 +535,7 @@ impl Engine {
         workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
         let seg = Segmented::new_in(window, std::mem::take(&mut workspace.segments));
-        let found = self.quotes.extract(&seg);
+        let found = self.quotes.extract_with(&seg, &mut workspace.quotes);
         let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
         workspace.segments = seg.into_buffers();
         scored
@@ -560,6 +561,7 @@ impl Engine {
             quote_mentions,
             spans,
             segments: _,
+            quotes: _,
         } = workspace;
         self.topics.mentions_into(seg.text, mentions);
         found

@@ -304,7 +304,8 @@ mod tests {
 
     #[test]
     fn reused_buffers_segment_as_fresh_ones_do() {
-        let long = "First paragraph. It has two sentences.\n\nA second one, \"quoted,\" Mr. Ng said.";
+        let long =
+            "First paragraph. It has two sentences.\n\nA second one, \"quoted,\" Mr. Ng said.";
         let short = "One line.\nAnother line.";
         let buffers = Segmented::new(long).into_buffers();
         let reused = Segmented::new_in(short, buffers);

@@ -309,6 +309,8 @@ struct TokenTables {
     in_direct: Vec<bool>,
     main_starts: Vec<usize>,
     direct_before: Vec<u32>,
+    /// Emptied of its entities, which become the article's speakers; its look-up tables are kept.
+    entities: Entities,
 }
 
 /// The working state for one article.
@@ -353,7 +355,9 @@ impl<'a, 't> Article<'a, 't> {
             mut in_direct,
             mut main_starts,
             mut direct_before,
+            mut entities,
         } = tables;
+        entities.clear();
         in_quote.clear();
         in_quote.resize(seg.tokens.len(), false);
         in_direct.clear();
@@ -416,7 +420,7 @@ impl<'a, 't> Article<'a, 't> {
             direct_before,
             narrative,
             title_case,
-            entities: Entities::default(),
+            entities,
             mentions: Vec::new(),
             cues: Vec::new(),
             last_speakers: std::collections::BTreeMap::new(),
@@ -1984,6 +1988,7 @@ impl<'a, 't> Article<'a, 't> {
             in_direct: self.in_direct,
             main_starts: self.main_starts,
             direct_before: self.direct_before,
+            entities: self.entities,
         };
         (ArticleQuotes { quotes, speakers }, tables)
     }

@@ -838,6 +838,16 @@ pub struct Entities {
 }
 
 impl Entities {
+    /// Forgets every entity but keeps the room the look-up tables took, for the next article.
+    pub fn clear(&mut self) {
+        self.list.clear();
+        for by_key in &mut self.by_key {
+            by_key.clear();
+        }
+        self.recency.clear();
+        self.by_role_word.clear();
+    }
+
     /// The entity a name mention refers to, joining it to an earlier one when the names agree; creates a
     /// new entity otherwise.
     pub fn add_name(
@@ -920,6 +930,7 @@ impl Entities {
         let e = &mut self.list[index];
         if word_count > e.name_words {
             e.name.clear();
+            e.name.reserve(raw.len());
             for (i, w) in raw.split_whitespace().enumerate() {
                 if i > 0 {
                     e.name.push(' ');

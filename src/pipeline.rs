@@ -1296,6 +1296,8 @@ mod tests {
         let texts = [
             "Talks collapsed.\n\n\u{201C}We are at a dead end,\u{201D} the minister, Ana Petrova, said.",
             "\u{201C}This is a great day for our friends,\u{201D} said Tom Ashcombe. He added: \u{201C}We will not give up.\u{201D}",
+            "\u{201C}New tariffs will hurt exports and the economy,\u{201D} said Lena Voss, an economist.",
+            "Mr Okafor spoke at length.\n\n\u{201C}The tariff plan is a mistake.\n\n\u{201C}Inflation will follow the tariffs,\u{201D} he said.",
         ];
         let mut workspace = Workspace::default();
         for (i, text) in texts.iter().chain(texts.iter()).enumerate() {
@@ -1308,5 +1310,8 @@ mod tests {
             assert_eq!(reused, engine.analyse(article));
             assert!(!reused.quotes.is_empty());
         }
+        // The quotes about trade have stances toward their topics, from the article's one scan.
+        let trade = engine.analyse_text("t", texts[2]);
+        assert!(!trade.quotes[0].topic_stances.is_empty());
     }
 }

@@ -375,6 +375,34 @@ mod tests {
     }
 
     #[test]
+    fn a_part_of_a_text_has_the_mentions_a_search_of_it_alone_finds() {
+        let topics = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+        let text = "Untrade: a free trade agreement, she said, ends hacking and cyber attacks.";
+        let whole = topics.mentions(text);
+        let mut told = 0;
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let mut part = Vec::new();
+                if whole.within_part(start, end, &mut part) {
+                    let alone: Vec<_> = topics.mentions(&text[start..end]).iter().collect();
+                    assert_eq!(part, alone, "{:?}", &text[start..end]);
+                    told += 1;
+                }
+            }
+        }
+        // Parts with an end inside a match (most, in a text this dense with terms) are not told.
+        assert!(told > 500, "{told}");
+        let phrase = text.find("free trade agreement").unwrap();
+        let mut part = Vec::new();
+        assert!(!whole.within_part(phrase + 5, text.len(), &mut part));
+        assert!(!whole.within_part(0, phrase + 10, &mut part));
+        assert!(part.is_empty());
+        // "trade" inside "Untrade" is no mention of the text, but begins a part cut there.
+        assert!(whole.within_part(2, 7, &mut part));
+        assert_eq!(part, [(0, 5, 1)]);
+    }
+
+    #[test]
     fn the_automaton_built_later_finds_what_the_first_found() {
         let topics = TopicLexicon::embedded().unwrap();
         let text = "The trade union said the nuclear power deal and the economy came first.";

@@ -2015,6 +2015,21 @@ mod tests {
     use super::*;
     use crate::quotes::lexicon::AttributionLexicon;
 
+    #[test]
+    fn a_reused_scratch_finds_what_a_fresh_one_finds() {
+        let extractor = QuoteExtractor::new(AttributionLexicon::embedded().unwrap());
+        let long = "\u{201C}We will stand firm,\u{201D} said Karin Holt, the defence minister. \
+                    Officials said the talks had stalled. Ms Holt later told reporters she was hopeful.";
+        let short = "Peter Ward said the port would reopen.";
+        let mut scratch = QuoteScratch::default();
+        for text in [long, short, long] {
+            let seg = Segmented::new(text);
+            let reused = extractor.extract_with(&seg, &mut scratch);
+            assert_eq!(reused, extractor.extract(&seg));
+            assert!(!reused.quotes.is_empty() && !reused.speakers.is_empty());
+        }
+    }
+
     fn extract(text: &str) -> ArticleQuotes {
         let lex = AttributionLexicon::embedded().unwrap();
         QuoteExtractor::new(lex).extract(&Segmented::new(text))

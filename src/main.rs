@@ -12,7 +12,9 @@ use tenor::aggregate::Aggregates;
 use tenor::groups::{GroupBy, GroupField, Groups};
 use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
 use tenor::interrupt::{Signal, Stop};
-use tenor::output::{OutputDir, QuoteStream, RateWriter, TableFormat, TargetWriter, join_evidence};
+use tenor::output::{
+    OutputDir, QuoteStream, RateWriter, RenderedArticle, TableFormat, TargetWriter, join_evidence,
+};
 use tenor::pipeline::{self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard};
 use tenor::resume::{JOURNAL, Journal};
 use tenor::scoring::{Scored, ScratchSpace};
@@ -525,11 +527,11 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let topic_names = engine.topics().names().to_vec();
     let format = args.format.table_format(TableFormat::csv())?;
     let mut out = match (&args.emit, &args.out) {
-        (Some(Emit::Quotes), _) => Output::Stream(QuoteStream::new(
+        (Some(Emit::Quotes), _) => Output::Stream(Box::new(QuoteStream::new(
             std::io::stdout().lock(),
             "<stdout>",
             format,
-        )?),
+        )?)),
         (Some(Emit::Partials), _) => Output::Partials,
         (None, Some(dir)) => Output::Dir(Box::new(OutputDir::create_with(dir, format)?)),
         (None, None) => anyhow::bail!("give --out DIR, --emit quotes or --emit partials"),
@@ -540,8 +542,17 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         Groups::with_resamples(GroupBy::new(fields, args.period.into()), args.ci_resamples)
     });
     let mut summary = Summary::default();
-    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal.
+    // Workers render the rows (each its own copy of the renderer) so that this thread only appends
+    // bytes; none for xlsx and partials, which are written from the article here.
+    let renderer = match &out {
+        Output::Dir(dir) => dir.renderer(),
+        Output::Stream(stream) => Some(stream.renderer()),
+        Output::Partials => None,
+    };
+    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal
+    // (with no rows rendered: those are written from the article).
     let mut sink = |article: &AnalysedArticle,
+                    rendered: Option<tenor::Result<RenderedArticle>>,
                     out: &mut Output<std::io::StdoutLock<'static>>,
                     aggregates: &mut Aggregates,
                     groups: &mut Option<Groups>|
@@ -561,14 +572,20 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
                 if let Some(groups) = groups {
                     groups.add_article(article, &topic_names);
                 }
-                dir.write_article(article, &topic_names)
+                match rendered {
+                    Some(rendered) => dir.write_rendered(&rendered?),
+                    None => dir.write_article(article, &topic_names),
+                }
             }
             Output::Stream(stream) => {
                 // No articles table on a stream: say what was skipped here.
                 if let ArticleStatus::Skipped { reason } = &article.status {
                     eprintln!("tenor: skipped {}: {reason}", article.id);
                 }
-                stream.write_article(article, &topic_names)
+                match rendered {
+                    Some(rendered) => stream.write_rendered(&rendered?),
+                    None => stream.write_article(article, &topic_names),
+                }
             }
             Output::Partials => {
                 if let ArticleStatus::Skipped { reason } = &article.status {
@@ -582,7 +599,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let (mut journal, done) = match (&args.out, args.resume) {
         (Some(dir), true) => {
             let opened = Journal::open(dir, &fingerprint(&args), |article| {
-                sink(&article, &mut out, &mut aggregates, &mut groups)
+                sink(&article, None, &mut out, &mut aggregates, &mut groups)
             })?;
             if let Some(why) = &opened.set_aside {
                 eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
@@ -596,17 +613,24 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let bar = progress(args.input.quiet);
     let mut analysed_here = 0u64;
     let shard = args.shard;
-    let run = engine.run_until(
+    let run = engine.run_until_then(
         records(&args.input, TextLayout::WholeFile)
             .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))))
             .skip(usize::try_from(done)?),
         args.input.threads,
         &stop,
-        |article| {
+        || renderer.clone(),
+        |renderer, article| {
+            let rendered = renderer
+                .as_mut()
+                .map(|renderer| renderer.render(&article, &topic_names));
+            (article, rendered)
+        },
+        |(article, rendered)| {
             for warning in &article.warnings {
                 eprintln!("tenor: warning: {}: {warning}", article.id);
             }
-            sink(&article, &mut out, &mut aggregates, &mut groups)?;
+            sink(&article, rendered, &mut out, &mut aggregates, &mut groups)?;
             if let Some(journal) = &mut journal {
                 journal.record(&article)?;
             }
@@ -702,9 +726,9 @@ fn test_stop_after() -> Result<Option<u64>> {
 
 /// Where `tenor score` writes.
 enum Output<W: std::io::Write> {
-    // Boxed: the directory writer holds four buffered tables.
+    // Boxed, as both hold buffered tables and the stream its rows' renderer.
     Dir(Box<OutputDir>),
-    Stream(QuoteStream<W>),
+    Stream(Box<QuoteStream<W>>),
     /// Only the aggregates, written as partials at the end.
     Partials,
 }
@@ -743,6 +767,9 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         None => None,
     };
     let with_targets = target_writer.is_some();
+    // Workers render the rows (each its own copy) so that this thread only appends bytes; none for
+    // xlsx, whose rows are written here from the scores.
+    let renderer = writer.renderer();
     let mut summary = Summary::default();
     let rated = pipeline::map_ordered(
         records(&args.input, TextLayout::LinePerRecord),
@@ -751,8 +778,11 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         pipeline::record_bytes,
         // Each worker keeps its scored evidence and joins it into the one string a row needs, so
         // that a record costs one allocation for its evidence rather than one per label.
-        || (ScratchSpace::default(), Scored::default(), String::new()),
-        |(scratch, scored, joined), record| match record {
+        || {
+            let scratch = (ScratchSpace::default(), Scored::default(), String::new());
+            (scratch, renderer.clone())
+        },
+        |((scratch, scored, joined), renderer), record| match record {
             Record::Article(article) => {
                 scorer.score_into(&article.text, scratch, scored);
                 join_evidence(&scored.evidence, joined);
@@ -761,19 +791,25 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
                 } else {
                     Vec::new()
                 };
-                Ok((
-                    article.id,
-                    scored.scores,
-                    joined.as_str().to_owned(),
-                    targets,
-                ))
+                let row = match renderer {
+                    Some(renderer) => {
+                        Row::Rendered(renderer.render_joined(&article.id, &scored.scores, joined))
+                    }
+                    None => Row::Scores(scored.scores, joined.as_str().to_owned()),
+                };
+                Ok((article.id, row, targets))
             }
             Record::Skipped(skipped) => Err(skipped),
         },
         |rated| match rated {
-            Ok((id, scores, evidence, targets)) => {
+            Ok((id, row, targets)) => {
                 summary.add(&ArticleStatus::Ok, 0);
-                writer.write_joined(&id, &scores, &evidence)?;
+                match row {
+                    Row::Rendered(rendered) => writer.write_rendered(&rendered?)?,
+                    Row::Scores(scores, evidence) => {
+                        writer.write_joined(&id, &scores, &evidence)?
+                    }
+                }
                 match &mut target_writer {
                     Some(target_writer) => target_writer.write(&id, &targets),
                     None => Ok(()),
@@ -810,6 +846,14 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     }
     exit_without_freeing(scorer);
     Ok(summary.report())
+}
+
+/// A rated record's row of the `tenor rate` table, as a worker hands it to the writing thread.
+enum Row {
+    /// Rendered on the worker, to be appended as it is.
+    Rendered(tenor::Result<tenor::output::RenderedRow>),
+    /// The scores and the joined evidence, for a table that takes cells (xlsx).
+    Scores(tenor::scoring::Scores, String),
 }
 
 /// Freeing lexicon tables entry by entry costs more than a short run's scoring (a tenth of

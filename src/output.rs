@@ -497,6 +497,70 @@ impl OutputDir {
         }
     }
 
+    /// A renderer of this output's rows for a worker thread, to pair with
+    /// [`OutputDir::write_rendered`]; none for xlsx, whose workbook takes cells rather than bytes
+    /// (write those articles with [`OutputDir::write_article`]).
+    pub fn renderer(&self) -> Option<ArticleRenderer> {
+        let Tables::Files {
+            quotes,
+            articles,
+            quote_topics,
+            ..
+        } = &self.tables
+        else {
+            return None;
+        };
+        let format = quotes.format;
+        let cells = |file: &TableFile, table: Table| {
+            RowCells::new(file.cells.error_path(), &table.columns(), format)
+        };
+        Some(ArticleRenderer {
+            format,
+            quotes: cells(quotes, Table::Quotes)?,
+            quote_topics_and_articles: Some((
+                cells(quote_topics, Table::QuoteTopics)?,
+                cells(articles, Table::Articles)?,
+            )),
+            joined: String::with_capacity(64),
+        })
+    }
+
+    /// Writes rows that this output's [`OutputDir::renderer`] rendered: what
+    /// [`OutputDir::write_article`] would have written for the article.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the table when writing fails; [`Error::Output`] when the rows were
+    /// rendered for another output (another format, or a quote stream).
+    pub fn write_rendered(&mut self, rendered: &RenderedArticle) -> Result<()> {
+        match &mut self.tables {
+            Tables::Files {
+                quotes,
+                articles,
+                quote_topics,
+                ..
+            } => {
+                let Some((topic_rows, article_rows)) = rendered
+                    .quote_topics_and_articles()
+                    .filter(|_| rendered.format == quotes.format)
+                else {
+                    return Err(rendered_elsewhere(
+                        quotes.cells.error_path(),
+                        rendered.format,
+                        quotes.format,
+                    ));
+                };
+                quotes.cells.append_rows(rendered.quotes())?;
+                quote_topics.cells.append_rows(topic_rows)?;
+                articles.cells.append_rows(article_rows)
+            }
+            Tables::Workbook(book) => Err(rendered_elsewhere(
+                book.path().to_path_buf(),
+                rendered.format,
+                TableFormat::Xlsx,
+            )),
+        }
+    }
+
     /// Writes the speaker tables from `aggregates`, then moves every table into place. On error nothing
     /// is moved, unless the error is in moving itself (which, within one directory, fails only when the
     /// directory changed under the run).
@@ -766,6 +830,45 @@ impl RateWriter {
         }
     }
 
+    /// A renderer of this table's rows for a worker thread, to pair with
+    /// [`RateWriter::write_rendered`]; none for xlsx, whose workbook takes cells rather than bytes.
+    pub fn renderer(&self) -> Option<RateRenderer> {
+        let OneTable::File(file) = &self.sink else {
+            return None;
+        };
+        Some(RateRenderer {
+            format: file.format,
+            cells: RowCells::new(
+                file.cells.error_path(),
+                &Table::Ratings.columns(),
+                file.format,
+            )?,
+        })
+    }
+
+    /// Writes a row that this table's [`RateWriter::renderer`] rendered.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the table when writing fails; [`Error::Output`] when the row was
+    /// rendered in another format.
+    pub fn write_rendered(&mut self, rendered: &RenderedRow) -> Result<()> {
+        match &mut self.sink {
+            OneTable::File(file) if file.format == rendered.format => {
+                file.cells.append_rows(&rendered.row)
+            }
+            OneTable::File(file) => Err(rendered_elsewhere(
+                file.cells.error_path(),
+                rendered.format,
+                file.format,
+            )),
+            OneTable::Workbook(book) => Err(rendered_elsewhere(
+                book.path().to_path_buf(),
+                rendered.format,
+                TableFormat::Xlsx,
+            )),
+        }
+    }
+
     /// Moves the table into place.
     pub fn finish(self) -> Result<()> {
         self.sink.finish()
@@ -776,6 +879,8 @@ impl RateWriter {
 /// at a time and flushed after each, so that a reader downstream sees quotes as they are found.
 pub struct QuoteStream<W: Write> {
     cells: StreamCells<W>,
+    /// What [`QuoteStream::renderer`] hands out: made with the stream, which refused xlsx.
+    renderer: ArticleRenderer,
     joined: String,
 }
 
@@ -797,11 +902,25 @@ impl<W: Write> QuoteStream<W> {
     ) -> Result<QuoteStream<W>> {
         let path = label.into();
         let columns = Table::Quotes.columns();
-        let cells = match format {
-            TableFormat::Delimited(d) => {
-                StreamCells::Delimited(Box::new(DelimitedCells::new(writer, path, d, &columns)?))
-            }
-            TableFormat::Jsonl => StreamCells::Jsonl(JsonCells::new(writer, path, &columns)),
+        let (cells, rows) = match format {
+            TableFormat::Delimited(d) => (
+                StreamCells::Delimited(Box::new(DelimitedCells::new(
+                    writer,
+                    path.clone(),
+                    d,
+                    &columns,
+                )?)),
+                RowCells::Delimited(Box::new(DelimitedCells::rows_only(
+                    RowsOnly,
+                    path,
+                    d,
+                    columns.len(),
+                ))),
+            ),
+            TableFormat::Jsonl => (
+                StreamCells::Jsonl(JsonCells::new(writer, path.clone(), &columns)),
+                RowCells::Jsonl(JsonCells::rows_only(RowsOnly, path, &columns)),
+            ),
             TableFormat::Xlsx => {
                 return Err(Error::Usage(
                     "xlsx cannot be streamed: write it to a directory with --out DIR".to_string(),
@@ -810,6 +929,12 @@ impl<W: Write> QuoteStream<W> {
         };
         Ok(QuoteStream {
             cells,
+            renderer: ArticleRenderer {
+                format,
+                quotes: rows,
+                quote_topics_and_articles: None,
+                joined: String::with_capacity(64),
+            },
             joined: String::with_capacity(64),
         })
     }
@@ -839,12 +964,307 @@ impl<W: Write> QuoteStream<W> {
         }
     }
 
+    /// A renderer of this stream's rows for a worker thread, to pair with
+    /// [`QuoteStream::write_rendered`].
+    pub fn renderer(&self) -> ArticleRenderer {
+        self.renderer.clone()
+    }
+
+    /// Writes quote rows that this stream's [`QuoteStream::renderer`] (or an output directory's
+    /// renderer in the same format) rendered, and flushes them.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails; [`Error::Output`] when the rows were rendered in another
+    /// format.
+    pub fn write_rendered(&mut self, rendered: &RenderedArticle) -> Result<()> {
+        let format = self.renderer.format;
+        if rendered.format != format {
+            let path = self.renderer.quotes.error_path();
+            return Err(rendered_elsewhere(path, rendered.format, format));
+        }
+        match &mut self.cells {
+            StreamCells::Delimited(cells) => {
+                cells.append_rows(rendered.quotes())?;
+                cells.flush()
+            }
+            StreamCells::Jsonl(cells) => {
+                cells.append_rows(rendered.quotes())?;
+                cells.flush()
+            }
+        }
+    }
+
     /// Flushes what is left and gives the writer back.
     pub fn finish(self) -> Result<W> {
         match self.cells {
             StreamCells::Delimited(cells) => cells.into_inner(),
             StreamCells::Jsonl(cells) => cells.into_inner(),
         }
+    }
+}
+
+/// Renders an article's rows of the quote, quote-topic and article tables into bytes, on the thread
+/// that analysed it, so that the thread writing the tables only appends bytes
+/// ([`OutputDir::write_rendered`], [`QuoteStream::write_rendered`]). Made once per worker from the
+/// output ([`OutputDir::renderer`], [`QuoteStream::renderer`]) and cheap to clone; it reuses its
+/// buffers, so an article costs one allocation however many rows it has.
+///
+/// The bytes are exactly those [`OutputDir::write_article`] writes, and the same errors come out:
+/// a topic id without a name, or a row of the wrong width, names the table.
+#[derive(Clone)]
+pub struct ArticleRenderer {
+    format: TableFormat,
+    quotes: RowCells,
+    /// The quote-topic and article tables; none for a quote stream, which has neither.
+    quote_topics_and_articles: Option<(RowCells, RowCells)>,
+    joined: String,
+}
+
+/// One article's rendered rows, from [`ArticleRenderer::render`].
+#[derive(Debug, Clone)]
+pub struct RenderedArticle {
+    format: TableFormat,
+    rows: Vec<u8>,
+    quotes_end: usize,
+    /// Where the quote-topic rows end and the article row starts; none when only quote rows were
+    /// rendered.
+    quote_topics_end: Option<usize>,
+}
+
+impl RenderedArticle {
+    /// The rows of the quote table.
+    pub fn quotes(&self) -> &[u8] {
+        &self.rows[..self.quotes_end]
+    }
+
+    /// The rows of the quote-topic and article tables, when they were rendered.
+    fn quote_topics_and_articles(&self) -> Option<(&[u8], &[u8])> {
+        self.quote_topics_end
+            .map(|end| (&self.rows[self.quotes_end..end], &self.rows[end..]))
+    }
+}
+
+impl ArticleRenderer {
+    /// Renders the article's rows; see [`OutputDir::write_article`] for what they are.
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the table when a topic id has no name or a row has the wrong width.
+    /// Nothing of the article is kept, so the renderer can go on with the next one.
+    pub fn render(
+        &mut self,
+        article: &AnalysedArticle,
+        topic_names: &[String],
+    ) -> Result<RenderedArticle> {
+        check_topics(article, topic_names, || self.quotes.error_path())?;
+        if let Err(error) = self.render_rows(article, topic_names) {
+            self.quotes.discard_rows();
+            if let Some((quote_topics, articles)) = &mut self.quote_topics_and_articles {
+                quote_topics.discard_rows();
+                articles.discard_rows();
+            }
+            return Err(error);
+        }
+        let mut rows = Vec::with_capacity(self.pending_bytes());
+        self.quotes.take_rows(&mut rows);
+        let quotes_end = rows.len();
+        let quote_topics_end = match &mut self.quote_topics_and_articles {
+            Some((quote_topics, articles)) => {
+                quote_topics.take_rows(&mut rows);
+                let end = rows.len();
+                articles.take_rows(&mut rows);
+                Some(end)
+            }
+            None => None,
+        };
+        Ok(RenderedArticle {
+            format: self.format,
+            rows,
+            quotes_end,
+            quote_topics_end,
+        })
+    }
+
+    fn render_rows(&mut self, article: &AnalysedArticle, topic_names: &[String]) -> Result<()> {
+        let joined = &mut self.joined;
+        for quote in &article.quotes {
+            quote_row(&mut self.quotes, &article.id, quote, topic_names, joined)?;
+            if let Some((quote_topics, _)) = &mut self.quote_topics_and_articles {
+                quote_topic_rows(quote_topics, quote, topic_names)?;
+            }
+        }
+        match &mut self.quote_topics_and_articles {
+            Some((_, articles)) => article_row(articles, article),
+            None => Ok(()),
+        }
+    }
+
+    fn pending_bytes(&self) -> usize {
+        let others = self
+            .quote_topics_and_articles
+            .as_ref()
+            .map_or(0, |(q, a)| q.pending_bytes() + a.pending_bytes());
+        self.quotes.pending_bytes() + others
+    }
+}
+
+/// Renders rows of the `tenor rate` table on the thread that scored them, so that the writing thread
+/// only appends bytes ([`RateWriter::write_rendered`]). Made once per worker by
+/// [`RateWriter::renderer`], cheap to clone; the bytes are those [`RateWriter::write_joined`] writes.
+#[derive(Clone)]
+pub struct RateRenderer {
+    format: TableFormat,
+    cells: RowCells,
+}
+
+/// One record's rendered row, from [`RateRenderer::render_joined`].
+#[derive(Debug, Clone)]
+pub struct RenderedRow {
+    format: TableFormat,
+    row: Vec<u8>,
+}
+
+impl RenderedRow {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.row
+    }
+}
+
+impl RateRenderer {
+    /// Renders the row of record `id`, its evidence already joined by [`join_evidence`].
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the table if the row has the wrong width.
+    pub fn render_joined(
+        &mut self,
+        id: &str,
+        scores: &Scores,
+        evidence: &str,
+    ) -> Result<RenderedRow> {
+        if let Err(error) = rate_row(&mut self.cells, id, scores, evidence) {
+            self.cells.discard_rows();
+            return Err(error);
+        }
+        let mut row = Vec::with_capacity(self.cells.pending_bytes());
+        self.cells.take_rows(&mut row);
+        Ok(RenderedRow {
+            format: self.format,
+            row,
+        })
+    }
+}
+
+/// The writer of cells that only render: their rows are taken, never written.
+#[derive(Debug, Clone, Copy)]
+struct RowsOnly;
+
+impl Write for RowsOnly {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other(
+            "rendered rows are taken, not written",
+        ))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Cells that render one table's rows for a writing thread to append.
+#[derive(Clone)]
+enum RowCells {
+    Delimited(Box<DelimitedCells<RowsOnly>>),
+    Jsonl(JsonCells<RowsOnly>),
+}
+
+impl RowCells {
+    /// Cells for the rows of a table at `path` (named in errors); none for xlsx, whose workbook takes
+    /// cells rather than bytes.
+    fn new(path: PathBuf, columns: &[String], format: TableFormat) -> Option<RowCells> {
+        match format {
+            TableFormat::Delimited(d) => Some(RowCells::Delimited(Box::new(
+                DelimitedCells::rows_only(RowsOnly, path, d, columns.len()),
+            ))),
+            TableFormat::Jsonl => Some(RowCells::Jsonl(JsonCells::rows_only(
+                RowsOnly, path, columns,
+            ))),
+            TableFormat::Xlsx => None,
+        }
+    }
+
+    fn error_path(&self) -> PathBuf {
+        match self {
+            RowCells::Delimited(cells) => cells.error_path(),
+            RowCells::Jsonl(cells) => cells.error_path(),
+        }
+    }
+
+    fn pending_bytes(&self) -> usize {
+        match self {
+            RowCells::Delimited(cells) => cells.pending_bytes(),
+            RowCells::Jsonl(cells) => cells.pending_bytes(),
+        }
+    }
+
+    fn take_rows(&mut self, rows: &mut Vec<u8>) {
+        match self {
+            RowCells::Delimited(cells) => cells.take_rows(rows),
+            RowCells::Jsonl(cells) => cells.take_rows(rows),
+        }
+    }
+
+    fn discard_rows(&mut self) {
+        match self {
+            RowCells::Delimited(cells) => cells.discard_rows(),
+            RowCells::Jsonl(cells) => cells.discard_rows(),
+        }
+    }
+}
+
+impl Cells for RowCells {
+    fn text(&mut self, value: &str) -> Result<()> {
+        match self {
+            RowCells::Delimited(cells) => cells.text(value),
+            RowCells::Jsonl(cells) => cells.text(value),
+        }
+    }
+
+    fn count(&mut self, value: u64) -> Result<()> {
+        match self {
+            RowCells::Delimited(cells) => cells.count(value),
+            RowCells::Jsonl(cells) => cells.count(value),
+        }
+    }
+
+    fn score(&mut self, value: f64) -> Result<()> {
+        match self {
+            RowCells::Delimited(cells) => cells.score(value),
+            RowCells::Jsonl(cells) => cells.score(value),
+        }
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        match self {
+            RowCells::Delimited(cells) => cells.end_row(),
+            RowCells::Jsonl(cells) => cells.end_row(),
+        }
+    }
+
+    fn error(&self, message: String) -> Error {
+        match self {
+            RowCells::Delimited(cells) => cells.error(message),
+            RowCells::Jsonl(cells) => cells.error(message),
+        }
+    }
+}
+
+/// The error for rows rendered in another format than the table's, or without the table's rows.
+fn rendered_elsewhere(path: PathBuf, rendered: TableFormat, table: TableFormat) -> Error {
+    Error::Output {
+        path,
+        message: format!(
+            "rows rendered as {rendered:?} cannot go to a table written as {table:?}: make the \
+             renderer from this output"
+        ),
     }
 }
 
@@ -1143,6 +1563,13 @@ impl FileCells {
         match self {
             FileCells::Delimited(cells) => cells.error_path(),
             FileCells::Jsonl(cells) => cells.error_path(),
+        }
+    }
+
+    fn append_rows(&mut self, rows: &[u8]) -> Result<()> {
+        match self {
+            FileCells::Delimited(cells) => cells.append_rows(rows),
+            FileCells::Jsonl(cells) => cells.append_rows(rows),
         }
     }
 }

@@ -725,6 +725,28 @@ impl Engine {
         I: Iterator<Item = Record> + Send + 'static,
         F: FnMut(AnalysedArticle) -> Result<()>,
     {
+        self.run_until_then(records, threads, stop, || (), |_, article| article, sink)
+    }
+
+    /// As [`Engine::run_until`], but each worker also hands every article it analysed to `then`,
+    /// with state of its own made by `init`, and `sink` gets what `then` returns. Work that only
+    /// needs the article (rendering its table rows) goes there, off the thread that runs `sink`.
+    pub fn run_until_then<I, S, U, N, P, F>(
+        &self,
+        records: I,
+        threads: Option<usize>,
+        stop: &Stop,
+        init: N,
+        then: P,
+        sink: F,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = Record> + Send + 'static,
+        U: Send,
+        N: Fn() -> S + Sync,
+        P: Fn(&mut S, AnalysedArticle) -> U + Sync,
+        F: FnMut(U) -> Result<()>,
+    {
         let (tx, rx) = sync_channel::<Record>(FEED_ITEMS);
         std::thread::spawn(move || {
             for record in records {
@@ -738,8 +760,8 @@ impl Engine {
             thread_count(threads),
             stop,
             record_bytes,
-            Workspace::default,
-            |workspace, record| self.analyse_record_with(record, workspace),
+            || (Workspace::default(), init()),
+            |(workspace, state), record| then(state, self.analyse_record_with(record, workspace)),
             sink,
         )
     }

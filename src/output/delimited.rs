@@ -22,10 +22,17 @@ const MEMCHR_FIELD_BYTES: usize = 24;
 
 /// Renders rows of one table, field by field, into one reused byte buffer that goes to the writer in
 /// writes of about [`BUFFER_BYTES`]: no allocation per row. Errors name the table's final path.
+///
+/// On a worker thread ([`DelimitedCells::rows_only`]) the buffer is never handed over: the worker
+/// takes the rendered rows with [`DelimitedCells::take_rows`] and the writing thread appends them to
+/// the file's cells with [`DelimitedCells::append_rows`].
+#[derive(Clone)]
 pub(super) struct DelimitedCells<W: Write> {
     out: W,
     /// Rendered bytes not yet handed to `out`; only whole rows are handed over, except on a flush.
     pending: Vec<u8>,
+    /// `pending` goes to `out` once it holds this many bytes.
+    hand_over_at: usize,
     path: PathBuf,
     delimiter: u8,
     /// The bytes that make a field need quotes: the delimiter, a double quote, CR and LF.
@@ -53,16 +60,43 @@ impl<W: Write> DelimitedCells<W> {
         style: Delimited,
         columns: &[String],
     ) -> Result<Self> {
+        // Room for the largest row that usually comes before a hand-over.
+        let mut cells = DelimitedCells::blank(writer, path, style, BUFFER_BYTES + 64 * 1024);
+        cells.hand_over_at = BUFFER_BYTES;
+        if style.excel {
+            cells.pending.extend_from_slice(BYTE_ORDER_MARK);
+        }
+        if style.header {
+            for column in columns {
+                cells.field(column.as_bytes());
+            }
+            cells.end_row()?;
+        }
+        Ok(cells)
+    }
+
+    /// Cells that render rows of `width` fields for [`DelimitedCells::take_rows`], with neither byte
+    /// order mark nor header row (the file's own cells wrote those). Rows are checked against `width`
+    /// as a header row would have them checked, whether or not the file has one.
+    pub(super) fn rows_only(writer: W, path: PathBuf, style: Delimited, width: usize) -> Self {
+        // About one article's rows.
+        let mut cells = DelimitedCells::blank(writer, path, style, 16 * 1024);
+        cells.width = Some(width);
+        cells
+    }
+
+    /// Cells with nothing written and no hand-over, which the constructors shape.
+    fn blank(writer: W, path: PathBuf, style: Delimited, capacity: usize) -> Self {
         let mut special = [false; 256];
         for b in [style.delimiter, b'"', b'\r', b'\n'] {
             special[usize::from(b)] = true;
         }
         // Numbers are digits, a minus sign and this mark: no thousands separators, no exponents.
         let decimal_mark = if style.decimal_comma { b',' } else { b'.' };
-        let mut cells = DelimitedCells {
+        DelimitedCells {
             out: writer,
-            // Room for the largest row that usually comes before a hand-over.
-            pending: Vec::with_capacity(BUFFER_BYTES + 64 * 1024),
+            pending: Vec::with_capacity(capacity),
+            hand_over_at: usize::MAX,
             path,
             delimiter: style.delimiter,
             special,
@@ -75,17 +109,38 @@ impl<W: Write> DelimitedCells<W> {
             row_has_bytes: false,
             width: None,
             number: Vec::with_capacity(32),
-        };
-        if style.excel {
-            cells.pending.extend_from_slice(BYTE_ORDER_MARK);
         }
-        if style.header {
-            for column in columns {
-                cells.field(column.as_bytes());
-            }
-            cells.end_row()?;
+    }
+
+    /// How many rendered bytes wait to be taken or handed over.
+    pub(super) fn pending_bytes(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Appends the whole rows rendered since the last take to `rows`, and forgets them.
+    pub(super) fn take_rows(&mut self, rows: &mut Vec<u8>) {
+        rows.extend_from_slice(&self.pending);
+        self.pending.clear();
+        if self.pending.capacity() > BUFFER_BYTES {
+            // A huge article is past: a worker's memory stays flat however long the run.
+            self.pending = Vec::with_capacity(16 * 1024);
         }
-        Ok(cells)
+    }
+
+    /// Forgets what was rendered since the last take, a row cut short by an error included.
+    pub(super) fn discard_rows(&mut self) {
+        self.pending.clear();
+        self.fields = 0;
+        self.row_has_bytes = false;
+    }
+
+    /// Writes whole rows that [`DelimitedCells::rows_only`] cells with this table's style rendered.
+    pub(super) fn append_rows(&mut self, rows: &[u8]) -> Result<()> {
+        self.pending.extend_from_slice(rows);
+        if self.pending.len() >= self.hand_over_at {
+            self.hand_over()?;
+        }
+        Ok(())
     }
 
     pub(super) fn error_path(&self) -> PathBuf {
@@ -216,7 +271,7 @@ impl<W: Write> Cells for DelimitedCells<W> {
         self.fields = 0;
         self.row_has_bytes = false;
         self.pending.extend_from_slice(self.terminator);
-        if self.pending.len() >= BUFFER_BYTES {
+        if self.pending.len() >= self.hand_over_at {
             self.hand_over()?;
         }
         Ok(())

@@ -12,10 +12,17 @@ use super::{BUFFER_BYTES, Cells};
 
 /// Renders rows into one reused byte buffer that goes to the writer in writes of about
 /// [`BUFFER_BYTES`]. Errors name the table's final path.
+///
+/// On a worker thread ([`JsonCells::rows_only`]) the buffer is never handed over: the worker takes
+/// the rendered rows with [`JsonCells::take_rows`] and the writing thread appends them to the file's
+/// cells with [`JsonCells::append_rows`].
+#[derive(Clone)]
 pub(super) struct JsonCells<W: Write> {
     out: W,
     /// Rendered bytes not yet handed to `out`; only whole rows are handed over, except on a flush.
     pending: Vec<u8>,
+    /// `pending` goes to `out` once it holds this many bytes.
+    hand_over_at: usize,
     path: PathBuf,
     /// Each column's key, rendered once: `"name":`.
     keys: Vec<String>,
@@ -25,6 +32,14 @@ pub(super) struct JsonCells<W: Write> {
 
 impl<W: Write> JsonCells<W> {
     pub(super) fn new(writer: W, path: PathBuf, columns: &[String]) -> Self {
+        let mut cells = JsonCells::rows_only(writer, path, columns);
+        cells.pending = Vec::with_capacity(BUFFER_BYTES + 64 * 1024);
+        cells.hand_over_at = BUFFER_BYTES;
+        cells
+    }
+
+    /// Cells that render rows for [`JsonCells::take_rows`] and never hand them to `writer`.
+    pub(super) fn rows_only(writer: W, path: PathBuf, columns: &[String]) -> Self {
         let keys = columns
             .iter()
             .map(|name| {
@@ -36,7 +51,9 @@ impl<W: Write> JsonCells<W> {
             .collect();
         JsonCells {
             out: writer,
-            pending: Vec::with_capacity(BUFFER_BYTES + 64 * 1024),
+            // About one article's rows.
+            pending: Vec::with_capacity(16 * 1024),
+            hand_over_at: usize::MAX,
             path,
             keys,
             column: 0,
@@ -62,6 +79,36 @@ impl<W: Write> JsonCells<W> {
     pub(super) fn into_inner(mut self) -> Result<W> {
         self.hand_over()?;
         Ok(self.out)
+    }
+
+    /// How many rendered bytes wait to be taken or handed over.
+    pub(super) fn pending_bytes(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Appends the whole rows rendered since the last take to `rows`, and forgets them.
+    pub(super) fn take_rows(&mut self, rows: &mut Vec<u8>) {
+        rows.extend_from_slice(&self.pending);
+        self.pending.clear();
+        if self.pending.capacity() > BUFFER_BYTES {
+            // A huge article is past: a worker's memory stays flat however long the run.
+            self.pending = Vec::with_capacity(16 * 1024);
+        }
+    }
+
+    /// Forgets what was rendered since the last take, a row cut short by an error included.
+    pub(super) fn discard_rows(&mut self) {
+        self.pending.clear();
+        self.column = 0;
+    }
+
+    /// Writes whole rows that [`JsonCells::rows_only`] cells with this table's columns rendered.
+    pub(super) fn append_rows(&mut self, rows: &[u8]) -> Result<()> {
+        self.pending.extend_from_slice(rows);
+        if self.pending.len() >= self.hand_over_at {
+            self.hand_over()?;
+        }
+        Ok(())
     }
 
     fn hand_over(&mut self) -> Result<()> {
@@ -120,7 +167,7 @@ impl<W: Write> Cells for JsonCells<W> {
         }
         self.column = 0;
         self.pending.extend_from_slice(b"}\n");
-        if self.pending.len() >= BUFFER_BYTES {
+        if self.pending.len() >= self.hand_over_at {
             self.hand_over()?;
         }
         Ok(())

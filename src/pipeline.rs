@@ -111,12 +111,12 @@ use crate::ingest::{Article, Record};
 use crate::interrupt::Stop;
 use crate::language::{Language, LanguageDetector};
 use crate::markup::blank_markup;
-use crate::quotes::attribution::QuoteExtractor;
+use crate::quotes::attribution::{QuoteExtractor, QuoteScratch};
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace, Toward};
-use crate::segment::Segmented;
+use crate::segment::{SegmentBuffers, Segmented};
 use crate::text::{CharOffsets, Span};
 use crate::topics::{TopicLexicon, TopicMentions};
 
@@ -132,13 +132,20 @@ pub struct Engine {
     score_any_language: bool,
 }
 
-/// Buffers one thread reuses from article to article (the scorer's scratch space, its evidence, the
-/// topics of a quote), so that a stream of articles does not allocate for them again and again.
+/// Buffers one thread reuses from article to article (the segmentation, the quote finder's tables, the
+/// scorer's scratch space, its evidence, the topic mentions of an article and of a quote), so that a stream of articles does not allocate for
+/// them again and again.
 #[derive(Debug, Default)]
 pub struct Workspace {
     scratch: ScratchSpace,
     scored: Scored,
     topics: Vec<TopicId>,
+    mentions: TopicMentions,
+    /// The topic mentions of one quote's words, as (start, end, topic) within them.
+    quote_mentions: Vec<(usize, usize, TopicId)>,
+    spans: Vec<Span>,
+    segments: SegmentBuffers,
+    quotes: QuoteScratch,
 }
 
 /// Builds an [`Engine`] from the default lexicons and a user's files.
@@ -499,18 +506,12 @@ impl Engine {
             chars_before += window.of(&text).chars().count();
         }
         if let [(window, place)] = windows[..] {
-            let seg = Segmented::new(window.of(&text));
-            let found = self.quotes.extract(&seg);
-            return self.score_quotes(article_id, &seg, &found, place, workspace);
+            return self.quotes_in_window(article_id, window.of(&text), place, workspace);
         }
         let mut quotes = Vec::new();
         for &(window, place) in windows.iter().rev() {
-            {
-                let seg = Segmented::new(window.of(&text));
-                let found = self.quotes.extract(&seg);
-                let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
-                quotes.extend(scored.into_iter().rev());
-            }
+            let scored = self.quotes_in_window(article_id, window.of(&text), place, workspace);
+            quotes.extend(scored.into_iter().rev());
             text.truncate(window.start);
             if text.capacity() - text.len() >= guard::RELEASE_BYTES {
                 text.shrink_to_fit();
@@ -525,6 +526,21 @@ impl Engine {
         quotes
     }
 
+    /// The quotes of one window, segmented in the workspace's buffers.
+    fn quotes_in_window(
+        &self,
+        article_id: &str,
+        window: &str,
+        place: QuotePlace,
+        workspace: &mut Workspace,
+    ) -> Vec<ScoredQuote> {
+        let seg = Segmented::new_in(window, std::mem::take(&mut workspace.segments));
+        let found = self.quotes.extract_with(&seg, &mut workspace.quotes);
+        let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
+        workspace.segments = seg.into_buffers();
+        scored
+    }
+
     fn score_quotes(
         &self,
         article_id: &str,
@@ -533,26 +549,40 @@ impl Engine {
         place: QuotePlace,
         workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
+        if found.quotes.is_empty() {
+            return Vec::new();
+        }
         let offsets = CharOffsets::new(seg.text);
         let Workspace {
             scratch,
             scored,
             topics,
+            mentions,
+            quote_mentions,
+            spans,
+            segments: _,
+            quotes: _,
         } = workspace;
-        let mentions = if found.quotes.is_empty() {
-            TopicMentions::default()
-        } else {
-            self.topics.mentions(seg.text)
-        };
+        self.topics.mentions_into(seg.text, mentions);
         found
             .quotes
             .iter()
             .enumerate()
             .map(|(n, quote)| {
-                let topic_source = topics_of(seg, quote, &mentions, topics);
+                let topic_source = topics_of(seg, quote, mentions, topics);
                 // One scoring of the quote serves its own scores and those toward its topics.
                 let topic_stances = if topic_source == TopicSource::Quote {
-                    self.topic_stances(&quote.text, scratch, scored)
+                    quote_mentions.clear();
+                    // The article's scan serves a quote that is a plain part of it; a quote joined
+                    // from several paragraphs, or one a match reaches into, is searched alone.
+                    let is_part =
+                        seg.text.get(quote.span.start..quote.span.end) == Some(quote.text.as_str());
+                    if !(is_part
+                        && mentions.within_part(quote.span.start, quote.span.end, quote_mentions))
+                    {
+                        quote_mentions.extend(self.topics.mentions(&quote.text).iter());
+                    }
+                    self.topic_stances(&quote.text, quote_mentions, spans, scratch, scored)
                 } else {
                     self.scorer.score_into(&quote.text, scratch, scored);
                     Vec::new()
@@ -609,26 +639,27 @@ impl Engine {
             .collect()
     }
 
-    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions, averaged over the
-    /// topic's mentions.
+    /// Stance and sentiment toward each topic that `text` (a quote's words) mentions at `mentions`
+    /// (start, end, topic within `text`), averaged over the topic's mentions.
     /// Leaves the scores of the whole of `text` in `scored`.
     fn topic_stances(
         &self,
         text: &str,
+        mentions: &[(usize, usize, TopicId)],
+        spans: &mut Vec<Span>,
         scratch: &mut ScratchSpace,
         scored: &mut Scored,
     ) -> Vec<TopicStance> {
-        let mentions: Vec<(Span, TopicId)> = self
-            .topics
-            .mentions(text)
-            .iter()
-            .map(|(start, end, topic)| (Span::new(start, end), topic))
-            .collect();
-        let spans: Vec<Span> = mentions.iter().map(|&(span, _)| span).collect();
-        let towards = self.scorer.toward_each_into(text, &spans, scratch, scored);
+        spans.clear();
+        spans.extend(
+            mentions
+                .iter()
+                .map(|&(start, end, _)| Span::new(start, end)),
+        );
+        let towards = self.scorer.toward_each_into(text, spans, scratch, scored);
         let mut out: Vec<TopicStance> = Vec::new();
         let mut counts: Vec<f32> = Vec::new();
-        for ((_, topic), toward) in mentions.iter().zip(towards) {
+        for ((_, _, topic), toward) in mentions.iter().zip(towards) {
             let i = match out.iter().position(|t| t.topic == *topic) {
                 Some(i) => i,
                 None => {
@@ -1287,6 +1318,8 @@ mod tests {
         let texts = [
             "Talks collapsed.\n\n\u{201C}We are at a dead end,\u{201D} the minister, Ana Petrova, said.",
             "\u{201C}This is a great day for our friends,\u{201D} said Tom Ashcombe. He added: \u{201C}We will not give up.\u{201D}",
+            "\u{201C}New tariffs will hurt exports and the economy,\u{201D} said Lena Voss, an economist.",
+            "Mr Okafor spoke at length.\n\n\u{201C}The tariff plan is a mistake.\n\n\u{201C}Inflation will follow the tariffs,\u{201D} he said.",
         ];
         let mut workspace = Workspace::default();
         for (i, text) in texts.iter().chain(texts.iter()).enumerate() {
@@ -1299,5 +1332,8 @@ mod tests {
             assert_eq!(reused, engine.analyse(article));
             assert!(!reused.quotes.is_empty());
         }
+        // The quotes about trade have stances toward their topics, from the article's one scan.
+        let trade = engine.analyse_text("t", texts[2]);
+        assert!(!trade.quotes[0].topic_stances.is_empty());
     }
 }

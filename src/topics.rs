@@ -199,26 +199,26 @@ impl TopicLexicon {
         })
     }
 
-    /// Every topic mention in `text`, in text order, as (byte span, topic): one scan of an article that
-    /// its quotes' topics are then read from.
+    /// Every topic mention in `text`, in text order: one scan of an article that its quotes' topics
+    /// are then read from.
     pub fn mentions(&self, text: &str) -> TopicMentions {
+        let mut mentions = TopicMentions::default();
+        self.mentions_into(text, &mut mentions);
+        mentions
+    }
+
+    /// [`TopicLexicon::mentions`] into `out`, whose buffer is reused from text to text.
+    pub fn mentions_into(&self, text: &str, out: &mut TopicMentions) {
+        out.found.clear();
         let bytes = text.as_bytes();
-        let found = self
-            .automaton(text)
-            .find_iter(text)
-            .filter(|m| {
-                (m.start() == 0 || !is_word_byte(text, m.start(), true))
-                    && (m.end() == bytes.len() || !is_word_byte(text, m.end(), false))
-            })
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    self.pattern_topic[m.pattern().as_usize()],
-                )
-            })
-            .collect();
-        TopicMentions { found }
+        out.found
+            .extend(self.automaton(text).find_iter(text).map(|m| Match {
+                start: m.start(),
+                end: m.end(),
+                topic: self.pattern_topic[m.pattern().as_usize()],
+                starts_word: m.start() == 0 || !is_word_byte(text, m.start(), true),
+                ends_word: m.end() == bytes.len() || !is_word_byte(text, m.end(), false),
+            }));
     }
 
     /// Adds to `out` the topics that `text` mentions (on word boundaries), sorted and without repeats.
@@ -244,29 +244,85 @@ impl TopicLexicon {
 }
 
 /// The topic mentions of one text, in text order.
+///
+/// Part-word matches ("trade" in "traders") are kept, though never reported: in a leftmost-longest
+/// search they hide the matches they overlap, so they are what tells whether a part of the text,
+/// searched alone, would find the same mentions ([`TopicMentions::within_part`]).
 #[derive(Debug, Clone, Default)]
 pub struct TopicMentions {
-    found: Vec<(usize, usize, TopicId)>,
+    found: Vec<Match>,
+}
+
+/// One match of the automaton, with whether each of its ends falls on a word boundary.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    start: usize,
+    end: usize,
+    topic: TopicId,
+    starts_word: bool,
+    ends_word: bool,
+}
+
+impl Match {
+    fn is_mention(&self) -> bool {
+        self.starts_word && self.ends_word
+    }
 }
 
 impl TopicMentions {
     /// Every mention as (start byte, end byte, topic), in text order.
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize, TopicId)> + '_ {
-        self.found.iter().copied()
+        self.found
+            .iter()
+            .filter(|m| m.is_mention())
+            .map(|m| (m.start, m.end, m.topic))
     }
 
     /// Adds to `out` the topics mentioned wholly inside bytes `start..end`, sorted and without repeats.
     pub fn within(&self, start: usize, end: usize, out: &mut Vec<TopicId>) {
-        let first = self.found.partition_point(|&(s, _, _)| s < start);
         out.extend(
-            self.found[first..]
-                .iter()
-                .take_while(|&&(s, _, _)| s < end)
-                .filter(|&&(_, e, _)| e <= end)
-                .map(|&(_, _, t)| t),
+            self.starting_in(start, end)
+                .filter(|m| m.end <= end && m.is_mention())
+                .map(|m| m.topic),
         );
         out.sort_unstable();
         out.dedup();
+    }
+
+    /// The mentions that a search of bytes `start..end` of the text alone would find, as (span relative
+    /// to `start`, topic) in text order, added to `out`; or `false`, with `out` unchanged, when this
+    /// scan of the whole text cannot tell them because a match crosses `start` or `end`.
+    ///
+    /// Alone, the part has word boundaries at both of its ends; inside the text, the matches it holds
+    /// are the same as long as none reaches across either end.
+    pub fn within_part(
+        &self,
+        start: usize,
+        end: usize,
+        out: &mut Vec<(usize, usize, TopicId)>,
+    ) -> bool {
+        let crosses = |at: usize| {
+            // Matches do not overlap, so only the last one starting before `at` can reach past it.
+            let first_after = self.found.partition_point(|m| m.start < at);
+            first_after > 0 && self.found[first_after - 1].end > at
+        };
+        if start > end || crosses(start) || crosses(end) {
+            return false;
+        }
+        out.extend(
+            self.starting_in(start, end)
+                .filter(|m| (m.start == start || m.starts_word) && (m.end == end || m.ends_word))
+                .map(|m| (m.start - start, m.end - start, m.topic)),
+        );
+        true
+    }
+
+    /// The matches that start inside bytes `start..end`, in text order.
+    fn starting_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Match> + '_ {
+        let first = self.found.partition_point(|m| m.start < start);
+        self.found[first..]
+            .iter()
+            .take_while(move |m| m.start < end)
     }
 }
 
@@ -316,6 +372,34 @@ mod tests {
         let topics = TopicLexicon::embedded().unwrap();
         assert!(topics.names().len() >= 10);
         assert!(!topics.find("new sanctions on trade").is_empty());
+    }
+
+    #[test]
+    fn a_part_of_a_text_has_the_mentions_a_search_of_it_alone_finds() {
+        let topics = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+        let text = "Untrade: a free trade agreement, she said, ends hacking and cyber attacks.";
+        let whole = topics.mentions(text);
+        let mut told = 0;
+        for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let mut part = Vec::new();
+                if whole.within_part(start, end, &mut part) {
+                    let alone: Vec<_> = topics.mentions(&text[start..end]).iter().collect();
+                    assert_eq!(part, alone, "{:?}", &text[start..end]);
+                    told += 1;
+                }
+            }
+        }
+        // Parts with an end inside a match (most, in a text this dense with terms) are not told.
+        assert!(told > 500, "{told}");
+        let phrase = text.find("free trade agreement").unwrap();
+        let mut part = Vec::new();
+        assert!(!whole.within_part(phrase + 5, text.len(), &mut part));
+        assert!(!whole.within_part(0, phrase + 10, &mut part));
+        assert!(part.is_empty());
+        // "trade" inside "Untrade" is no mention of the text, but begins a part cut there.
+        assert!(whole.within_part(2, 7, &mut part));
+        assert_eq!(part, [(0, 5, 1)]);
     }
 
     #[test]

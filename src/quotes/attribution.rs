@@ -12,7 +12,7 @@
 use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
 use super::marks::{QuotedSpan, find_quoted_spans};
 use super::speakers::{
-    Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits, speaker_key,
+    Entities, Mention, NounPhrase, PhraseReader, Pronoun, WordClassCell, pronoun_fits, speaker_key,
 };
 use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
 use crate::segment::Segmented;
@@ -273,10 +273,44 @@ impl QuoteExtractor {
 
     /// Finds, classifies and attributes every quote of a segmented article.
     pub fn extract(&self, seg: &Segmented<'_>) -> ArticleQuotes {
-        let lower = seg.text.to_ascii_lowercase();
-        let reader = PhraseReader::new(seg, &lower, &self.lex);
-        Article::new(seg, &reader).run()
+        self.extract_with(seg, &mut QuoteScratch::default())
     }
+
+    /// [`QuoteExtractor::extract`] with buffers reused from earlier articles: one [`QuoteScratch`] per
+    /// thread.
+    pub fn extract_with(&self, seg: &Segmented<'_>, scratch: &mut QuoteScratch) -> ArticleQuotes {
+        scratch.lower.clear();
+        scratch.lower.push_str(seg.text);
+        scratch.lower.make_ascii_lowercase();
+        let classes = std::mem::take(&mut scratch.classes);
+        let reader = PhraseReader::new_in(seg, &scratch.lower, &self.lex, classes);
+        let tables = std::mem::take(&mut scratch.tables);
+        let (quotes, tables) = Article::new(seg, &reader, tables).run();
+        scratch.tables = tables;
+        scratch.classes = reader.into_classes();
+        quotes
+    }
+}
+
+/// Buffers that finding the quotes of one article fills and the next article reuses: the text
+/// lowercased and the tables kept per token and per sentence. Article-sized, so allocating them
+/// afresh for each article would cost more than the small allocations around them.
+#[derive(Debug, Default)]
+pub struct QuoteScratch {
+    lower: String,
+    classes: Vec<WordClassCell>,
+    tables: TokenTables,
+}
+
+/// The per-token and per-sentence tables of [`Article`], kept between articles.
+#[derive(Debug, Default)]
+struct TokenTables {
+    in_quote: Vec<bool>,
+    in_direct: Vec<bool>,
+    main_starts: Vec<usize>,
+    direct_before: Vec<u32>,
+    /// Emptied of its entities, which become the article's speakers; its look-up tables are kept.
+    entities: Entities,
 }
 
 /// The working state for one article.
@@ -286,6 +320,8 @@ struct Article<'a, 't> {
     quoted: Vec<QuotedSpan>,
     /// Per token: inside quotation marks (marks included).
     in_quote: Vec<bool>,
+    /// Per token: inside a direct quote; only a buffer for [`Article::mark_direct`].
+    in_direct: Vec<bool>,
     /// Per sentence: the first token of its main clause ([`Article::main_clause_start`]).
     main_starts: Vec<usize>,
     /// Per token: how many tokens before it belong to direct quotes (marks included); filled once the
@@ -312,9 +348,22 @@ struct Found {
 }
 
 impl<'a, 't> Article<'a, 't> {
-    fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>) -> Self {
+    fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>, tables: TokenTables) -> Self {
         let quoted = find_quoted_spans(seg);
-        let mut in_quote = vec![false; seg.tokens.len()];
+        let TokenTables {
+            mut in_quote,
+            mut in_direct,
+            mut main_starts,
+            mut direct_before,
+            mut entities,
+        } = tables;
+        entities.clear();
+        in_quote.clear();
+        in_quote.resize(seg.tokens.len(), false);
+        in_direct.clear();
+        main_starts.clear();
+        // Empty until the direct quotes are known ([`Article::no_direct`]).
+        direct_before.clear();
         // Spans come in text order; unclosed ones may overlap to their paragraph's end. Each token is
         // marked once.
         let mut marked = 0;
@@ -366,18 +415,18 @@ impl<'a, 't> Article<'a, 't> {
             r,
             quoted,
             in_quote,
+            in_direct,
             main_starts: Vec::new(),
-            direct_before: Vec::new(),
+            direct_before,
             narrative,
             title_case,
-            entities: Entities::default(),
+            entities,
             mentions: Vec::new(),
             cues: Vec::new(),
             last_speakers: std::collections::BTreeMap::new(),
         };
-        article.main_starts = (0..seg.sentences.len())
-            .map(|s| article.main_clause_start(s))
-            .collect();
+        main_starts.extend((0..seg.sentences.len()).map(|s| article.main_clause_start(s)));
+        article.main_starts = main_starts;
         article.collect_mentions_and_cues();
         article
     }
@@ -394,7 +443,9 @@ impl<'a, 't> Article<'a, 't> {
     /// Marks the tokens of the direct quotes among `found`, marks included.
     fn mark_direct(&mut self, found: &[Found]) {
         let seg = self.seg;
-        let mut in_direct = vec![false; seg.tokens.len()];
+        let mut in_direct = std::mem::take(&mut self.in_direct);
+        in_direct.clear();
+        in_direct.resize(seg.tokens.len(), false);
         for f in found.iter().filter(|f| f.kind == QuoteKind::Direct) {
             let mut from = seg.token_at_or_after(f.span.start);
             if from > 0 && seg.tokens[from - 1].kind == TokenKind::QuoteMark {
@@ -409,12 +460,14 @@ impl<'a, 't> Article<'a, 't> {
             }
         }
         let mut count = 0u32;
-        self.direct_before = Vec::with_capacity(in_direct.len() + 1);
-        for d in in_direct {
+        self.direct_before.clear();
+        self.direct_before.reserve(in_direct.len() + 1);
+        for &d in &in_direct {
             self.direct_before.push(count);
             count += u32::from(d);
         }
         self.direct_before.push(count);
+        self.in_direct = in_direct;
     }
 
     fn collect_mentions_and_cues(&mut self) {
@@ -636,7 +689,8 @@ impl<'a, 't> Article<'a, 't> {
             .unwrap_or(first)
     }
 
-    fn run(mut self) -> ArticleQuotes {
+    /// The article's quotes, and its tables for the next article.
+    fn run(mut self) -> (ArticleQuotes, TokenTables) {
         let mut found: Vec<Found> = Vec::new();
         let quoted = std::mem::take(&mut self.quoted);
         // Cues that introduce a direct quote introduce no reported clause besides.
@@ -1876,7 +1930,7 @@ impl<'a, 't> Article<'a, 't> {
             && i + 3 < end
     }
 
-    fn finish(mut self, found: Vec<Found>) -> ArticleQuotes {
+    fn finish(mut self, found: Vec<Found>) -> (ArticleQuotes, TokenTables) {
         let text = self.seg.text;
         // Each entity becomes at most one speaker: its name and mentions move there.
         let mut entities = std::mem::take(&mut self.entities.list);
@@ -1929,7 +1983,14 @@ impl<'a, 't> Article<'a, 't> {
                 paragraph: f.paragraph,
             });
         }
-        ArticleQuotes { quotes, speakers }
+        let tables = TokenTables {
+            in_quote: self.in_quote,
+            in_direct: self.in_direct,
+            main_starts: self.main_starts,
+            direct_before: self.direct_before,
+            entities: self.entities,
+        };
+        (ArticleQuotes { quotes, speakers }, tables)
     }
 }
 
@@ -1953,6 +2014,21 @@ fn strip_determiner(phrase: &str) -> &str {
 mod tests {
     use super::*;
     use crate::quotes::lexicon::AttributionLexicon;
+
+    #[test]
+    fn a_reused_scratch_finds_what_a_fresh_one_finds() {
+        let extractor = QuoteExtractor::new(AttributionLexicon::embedded().unwrap());
+        let long = "\u{201C}We will stand firm,\u{201D} said Karin Holt, the defence minister. \
+                    Officials said the talks had stalled. Ms Holt later told reporters she was hopeful.";
+        let short = "Peter Ward said the port would reopen.";
+        let mut scratch = QuoteScratch::default();
+        for text in [long, short, long] {
+            let seg = Segmented::new(text);
+            let reused = extractor.extract_with(&seg, &mut scratch);
+            assert_eq!(reused, extractor.extract(&seg));
+            assert!(!reused.quotes.is_empty() && !reused.speakers.is_empty());
+        }
+    }
 
     fn extract(text: &str) -> ArticleQuotes {
         let lex = AttributionLexicon::embedded().unwrap();

@@ -60,8 +60,11 @@ pub struct PhraseReader<'a, 't> {
     pub lex: &'a AttributionLexicon,
     /// Per token, what its lowercase word is in the lexicons, once asked: phrases are read from
     /// overlapping positions, and each would otherwise look the same words up again.
-    classes: Vec<Cell<Option<WordClass>>>,
+    classes: Vec<WordClassCell>,
 }
+
+/// What a token's word is in the lexicons, once a [`PhraseReader`] has looked it up.
+pub type WordClassCell = Cell<Option<WordClass>>;
 
 /// Capitalised words that start sentences and are not names.
 pub(crate) const NOT_NAMES: &[&str] = &[
@@ -207,12 +210,29 @@ const NAME_PARTICLES: &[&str] = &[
 impl<'a, 't> PhraseReader<'a, 't> {
     /// A reader of `seg`, whose text lowercased in ASCII is `lower`.
     pub fn new(seg: &'a Segmented<'t>, lower: &'a str, lex: &'a AttributionLexicon) -> Self {
+        Self::new_in(seg, lower, lex, Vec::new())
+    }
+
+    /// [`PhraseReader::new`] with the per-token table of an earlier reader ([`PhraseReader::into_classes`]).
+    pub fn new_in(
+        seg: &'a Segmented<'t>,
+        lower: &'a str,
+        lex: &'a AttributionLexicon,
+        mut classes: Vec<WordClassCell>,
+    ) -> Self {
+        classes.clear();
+        classes.resize(seg.tokens.len(), Cell::new(None));
         PhraseReader {
             seg,
             lower,
             lex,
-            classes: vec![Cell::new(None); seg.tokens.len()],
+            classes,
         }
+    }
+
+    /// Gives back the per-token table, for [`PhraseReader::new_in`] to reuse.
+    pub fn into_classes(self) -> Vec<WordClassCell> {
+        self.classes
     }
 
     /// What [`PhraseReader::lower_word`] of token `i` is in the lexicons.
@@ -818,6 +838,16 @@ pub struct Entities {
 }
 
 impl Entities {
+    /// Forgets every entity but keeps the room the look-up tables took, for the next article.
+    pub fn clear(&mut self) {
+        self.list.clear();
+        for by_key in &mut self.by_key {
+            by_key.clear();
+        }
+        self.recency.clear();
+        self.by_role_word.clear();
+    }
+
     /// The entity a name mention refers to, joining it to an earlier one when the names agree; creates a
     /// new entity otherwise.
     pub fn add_name(
@@ -900,6 +930,7 @@ impl Entities {
         let e = &mut self.list[index];
         if word_count > e.name_words {
             e.name.clear();
+            e.name.reserve(raw.len());
             for (i, w) in raw.split_whitespace().enumerate() {
                 if i > 0 {
                     e.name.push(' ');

@@ -394,6 +394,16 @@ fn decimal_comma_clash() -> Error {
 /// Rows are buffered this much before they reach the file.
 const BUFFER_BYTES: usize = 1 << 20;
 
+/// Appends the rows rendered in `pending` to `rows` and empties `pending`, giving back the memory a
+/// huge article took, so that a worker's memory stays flat however long the run.
+fn take_pending_rows(pending: &mut Vec<u8>, rows: &mut Vec<u8>) {
+    rows.extend_from_slice(pending);
+    pending.clear();
+    if pending.capacity() > BUFFER_BYTES {
+        *pending = Vec::with_capacity(16 * 1024);
+    }
+}
+
 /// The output directory of `tenor score`. See the module documentation.
 pub struct OutputDir {
     dir: PathBuf,
@@ -1169,11 +1179,64 @@ impl Write for RowsOnly {
     }
 }
 
-/// Cells that render one table's rows for a writing thread to append.
+/// One table's cells in a delimited or JSON Lines format, written to `W`: a file, or [`RowsOnly`] for
+/// rows rendered on a worker that a writing thread appends.
 #[derive(Clone)]
-enum RowCells {
-    Delimited(Box<DelimitedCells<RowsOnly>>),
-    Jsonl(JsonCells<RowsOnly>),
+enum TableCells<W: Write> {
+    Delimited(Box<DelimitedCells<W>>),
+    Jsonl(JsonCells<W>),
+}
+
+/// Cells that render one table's rows for a writing thread to append.
+type RowCells = TableCells<RowsOnly>;
+
+/// Cells that write one table's rows to its file.
+type FileCells = TableCells<File>;
+
+impl<W: Write> TableCells<W> {
+    fn error_path(&self) -> PathBuf {
+        match self {
+            TableCells::Delimited(cells) => cells.error_path(),
+            TableCells::Jsonl(cells) => cells.error_path(),
+        }
+    }
+}
+
+impl<W: Write> Cells for TableCells<W> {
+    fn text(&mut self, value: &str) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.text(value),
+            TableCells::Jsonl(cells) => cells.text(value),
+        }
+    }
+
+    fn count(&mut self, value: u64) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.count(value),
+            TableCells::Jsonl(cells) => cells.count(value),
+        }
+    }
+
+    fn score(&mut self, value: f64) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.score(value),
+            TableCells::Jsonl(cells) => cells.score(value),
+        }
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.end_row(),
+            TableCells::Jsonl(cells) => cells.end_row(),
+        }
+    }
+
+    fn error(&self, message: String) -> Error {
+        match self {
+            TableCells::Delimited(cells) => cells.error(message),
+            TableCells::Jsonl(cells) => cells.error(message),
+        }
+    }
 }
 
 impl RowCells {
@@ -1188,13 +1251,6 @@ impl RowCells {
                 RowsOnly, path, columns,
             ))),
             TableFormat::Xlsx => None,
-        }
-    }
-
-    fn error_path(&self) -> PathBuf {
-        match self {
-            RowCells::Delimited(cells) => cells.error_path(),
-            RowCells::Jsonl(cells) => cells.error_path(),
         }
     }
 
@@ -1216,43 +1272,6 @@ impl RowCells {
         match self {
             RowCells::Delimited(cells) => cells.discard_rows(),
             RowCells::Jsonl(cells) => cells.discard_rows(),
-        }
-    }
-}
-
-impl Cells for RowCells {
-    fn text(&mut self, value: &str) -> Result<()> {
-        match self {
-            RowCells::Delimited(cells) => cells.text(value),
-            RowCells::Jsonl(cells) => cells.text(value),
-        }
-    }
-
-    fn count(&mut self, value: u64) -> Result<()> {
-        match self {
-            RowCells::Delimited(cells) => cells.count(value),
-            RowCells::Jsonl(cells) => cells.count(value),
-        }
-    }
-
-    fn score(&mut self, value: f64) -> Result<()> {
-        match self {
-            RowCells::Delimited(cells) => cells.score(value),
-            RowCells::Jsonl(cells) => cells.score(value),
-        }
-    }
-
-    fn end_row(&mut self) -> Result<()> {
-        match self {
-            RowCells::Delimited(cells) => cells.end_row(),
-            RowCells::Jsonl(cells) => cells.end_row(),
-        }
-    }
-
-    fn error(&self, message: String) -> Error {
-        match self {
-            RowCells::Delimited(cells) => cells.error(message),
-            RowCells::Jsonl(cells) => cells.error(message),
         }
     }
 }
@@ -1491,11 +1510,6 @@ struct TableFile {
     renamed: bool,
 }
 
-enum FileCells {
-    Delimited(Box<DelimitedCells<File>>),
-    Jsonl(JsonCells<File>),
-}
-
 impl TableFile {
     /// Starts `table` at `path` (a temporary file until renamed), header row included. `format` must
     /// not be xlsx, which is one workbook rather than a file per table.
@@ -1559,54 +1573,10 @@ impl TableFile {
 }
 
 impl FileCells {
-    fn error_path(&self) -> PathBuf {
-        match self {
-            FileCells::Delimited(cells) => cells.error_path(),
-            FileCells::Jsonl(cells) => cells.error_path(),
-        }
-    }
-
     fn append_rows(&mut self, rows: &[u8]) -> Result<()> {
         match self {
             FileCells::Delimited(cells) => cells.append_rows(rows),
             FileCells::Jsonl(cells) => cells.append_rows(rows),
-        }
-    }
-}
-
-impl Cells for FileCells {
-    fn text(&mut self, value: &str) -> Result<()> {
-        match self {
-            FileCells::Delimited(cells) => cells.text(value),
-            FileCells::Jsonl(cells) => cells.text(value),
-        }
-    }
-
-    fn count(&mut self, value: u64) -> Result<()> {
-        match self {
-            FileCells::Delimited(cells) => cells.count(value),
-            FileCells::Jsonl(cells) => cells.count(value),
-        }
-    }
-
-    fn score(&mut self, value: f64) -> Result<()> {
-        match self {
-            FileCells::Delimited(cells) => cells.score(value),
-            FileCells::Jsonl(cells) => cells.score(value),
-        }
-    }
-
-    fn end_row(&mut self) -> Result<()> {
-        match self {
-            FileCells::Delimited(cells) => cells.end_row(),
-            FileCells::Jsonl(cells) => cells.end_row(),
-        }
-    }
-
-    fn error(&self, message: String) -> Error {
-        match self {
-            FileCells::Delimited(cells) => cells.error(message),
-            FileCells::Jsonl(cells) => cells.error(message),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 
 use super::number::{push_count, push_score};
-use super::{BUFFER_BYTES, Cells, Delimited, looks_like_formula};
+use super::{BUFFER_BYTES, Cells, Delimited, looks_like_formula, take_pending_rows};
 
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
@@ -119,12 +119,7 @@ impl<W: Write> DelimitedCells<W> {
 
     /// Appends the whole rows rendered since the last take to `rows`, and forgets them.
     pub(super) fn take_rows(&mut self, rows: &mut Vec<u8>) {
-        rows.extend_from_slice(&self.pending);
-        self.pending.clear();
-        if self.pending.capacity() > BUFFER_BYTES {
-            // A huge article is past: a worker's memory stays flat however long the run.
-            self.pending = Vec::with_capacity(16 * 1024);
-        }
+        take_pending_rows(&mut self.pending, rows);
     }
 
     /// Forgets what was rendered since the last take, a row cut short by an error included.

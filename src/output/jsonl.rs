@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 
 use super::number::{push_count, push_score};
-use super::{BUFFER_BYTES, Cells};
+use super::{BUFFER_BYTES, Cells, take_pending_rows};
 
 /// Renders rows into one reused byte buffer that goes to the writer in writes of about
 /// [`BUFFER_BYTES`]. Errors name the table's final path.
@@ -88,12 +88,7 @@ impl<W: Write> JsonCells<W> {
 
     /// Appends the whole rows rendered since the last take to `rows`, and forgets them.
     pub(super) fn take_rows(&mut self, rows: &mut Vec<u8>) {
-        rows.extend_from_slice(&self.pending);
-        self.pending.clear();
-        if self.pending.capacity() > BUFFER_BYTES {
-            // A huge article is past: a worker's memory stays flat however long the run.
-            self.pending = Vec::with_capacity(16 * 1024);
-        }
+        take_pending_rows(&mut self.pending, rows);
     }
 
     /// Forgets what was rendered since the last take, a row cut short by an error included.

@@ -1518,19 +1518,7 @@ impl<'a, 't> Article<'a, 't> {
         turns
             .into_iter()
             .map(|(p, colon, mention, content)| {
-                let hit = CueHit {
-                    first: colon,
-                    end: colon + 1,
-                    entry: CueEntry {
-                        kind: CueKind::Verb,
-                        framing: super::Framing::Neutral,
-                        tone: 0.0,
-                        takes_addressee: false,
-                        words: 1,
-                        continues: false,
-                    },
-                    sentence: seg.paragraphs[p].first_sentence,
-                };
+                let hit = CueHit::colon(colon, seg.paragraphs[p].first_sentence);
                 Found {
                     kind: QuoteKind::Direct,
                     span: content,

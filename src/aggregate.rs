@@ -104,6 +104,10 @@ const BATCH_SPEAKERS: usize = 4_096;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// Two-sided 95% point of the standard normal distribution.
+/// Summaries made at a time when a table is written: enough to share out over rayon's threads, few
+/// enough that a table's rows are never all held at once.
+const SUMMARY_CHUNK: usize = 4_096;
+
 const NORMAL_95: f64 = 1.959_963_984_540_054;
 
 /// The mean and population standard deviation of each score over `count` quotes, and the 95%
@@ -415,7 +419,10 @@ impl Aggregates {
             );
             rows.push(row);
         }
-        for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
+        // Each list of kept scores is moved or freed as soon as it is added, so that merging the
+        // parts of a run holds its scores about once, not twice.
+        let kept = other.values.into_iter();
+        for (cell, (&(speaker, slot), kept)) in other.cells.iter().zip(kept).enumerate() {
             let mut values = [[0.0; COLUMNS]; 2];
             for (plane, out) in values.iter_mut().enumerate() {
                 for (i, v) in out.iter_mut().enumerate() {
@@ -424,7 +431,14 @@ impl Aggregates {
             }
             let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
             // Order does not matter: lists are sorted before they are resampled.
-            self.keep_values(mine, &other.values[cell]);
+            if self.resamples > 0 && self.values[mine].is_empty() && !kept.is_empty() {
+                if self.counts[mine] <= BOOTSTRAP_LIMIT {
+                    self.kept_rows += kept.len();
+                    self.values[mine] = kept;
+                }
+            } else {
+                self.keep_values(mine, &kept);
+            }
         }
         self.runs.extend(other.runs);
         self.spill_if_full();
@@ -435,20 +449,45 @@ impl Aggregates {
         self.sorted_speakers()
             .into_par_iter()
             .map_init(BootstrapScratch::default, |scratch, row| {
-                let facts = &self.speakers[row as usize];
-                let stats = self.stats(facts.cell, &facts.key, "", scratch);
-                SpeakerSummary {
-                    key: &facts.key,
-                    name: facts.display_name(),
-                    speaker_type: facts.speaker_type(),
-                    role: facts.role(),
-                    articles: facts.articles,
-                    quotes: stats.count,
-                    words: facts.words,
-                    stats,
-                }
+                self.speaker_summary(row, scratch)
             })
             .collect()
+    }
+
+    /// [`Aggregates::speakers`] handed to `each` a few thousand at a time, in the same order, so
+    /// that writing a table never holds every speaker's summary at once.
+    ///
+    /// # Errors
+    /// Any error of `each`, which stops the pass.
+    pub fn speakers_in_chunks(
+        &self,
+        mut each: impl FnMut(&[SpeakerSummary<'_>]) -> Result<()>,
+    ) -> Result<()> {
+        for rows in self.sorted_speakers().chunks(SUMMARY_CHUNK) {
+            let summaries: Vec<SpeakerSummary<'_>> = rows
+                .par_iter()
+                .map_init(BootstrapScratch::default, |scratch, &row| {
+                    self.speaker_summary(row, scratch)
+                })
+                .collect();
+            each(&summaries)?;
+        }
+        Ok(())
+    }
+
+    fn speaker_summary(&self, row: u32, scratch: &mut BootstrapScratch) -> SpeakerSummary<'_> {
+        let facts = &self.speakers[row as usize];
+        let stats = self.stats(facts.cell, &facts.key, "", scratch);
+        SpeakerSummary {
+            key: &facts.key,
+            name: facts.display_name(),
+            speaker_type: facts.speaker_type(),
+            role: facts.role(),
+            articles: facts.articles,
+            quotes: stats.count,
+            words: facts.words,
+            stats,
+        }
     }
 
     /// One summary per speaker and topic with at least one quote, sorted by speaker key then topic
@@ -461,6 +500,42 @@ impl Aggregates {
         &'a self,
         topic_names: &'a [String],
     ) -> Result<Vec<SpeakerTopicSummary<'a>>> {
+        Ok(self
+            .sorted_topic_cells(topic_names)?
+            .into_par_iter()
+            .map_init(BootstrapScratch::default, |scratch, cell| {
+                self.speaker_topic_summary(cell, scratch)
+            })
+            .collect())
+    }
+
+    /// [`Aggregates::speaker_topics`] handed to `each` a few thousand at a time, in the same order,
+    /// so that writing a table never holds every row's summary at once.
+    ///
+    /// # Errors
+    /// As [`Aggregates::speaker_topics`], before `each` is first called; any error of `each`.
+    pub fn speaker_topics_in_chunks<'a>(
+        &'a self,
+        topic_names: &'a [String],
+        mut each: impl FnMut(&[SpeakerTopicSummary<'a>]) -> Result<()>,
+    ) -> Result<()> {
+        for cells in self.sorted_topic_cells(topic_names)?.chunks(SUMMARY_CHUNK) {
+            let summaries: Vec<SpeakerTopicSummary<'a>> = cells
+                .par_iter()
+                .map_init(BootstrapScratch::default, |scratch, &cell| {
+                    self.speaker_topic_summary(cell, scratch)
+                })
+                .collect();
+            each(&summaries)?;
+        }
+        Ok(())
+    }
+
+    /// Each topic cell with its speaker and topic name, sorted by speaker key then topic name.
+    fn sorted_topic_cells<'a>(
+        &'a self,
+        topic_names: &'a [String],
+    ) -> Result<Vec<(u32, &'a SpeakerFacts, &'a str)>> {
         let mut cells = Vec::new();
         for (cell, &(speaker, slot)) in self.cells.iter().enumerate() {
             if slot == ALL_TOPICS {
@@ -480,24 +555,23 @@ impl Aggregates {
             ));
         }
         cells.sort_unstable_by(|a, b| a.1.key.cmp(&b.1.key).then(a.2.cmp(b.2)));
-        Ok(cells
-            .into_par_iter()
-            .map_init(
-                BootstrapScratch::default,
-                |scratch, (cell, facts, topic)| {
-                    let stats = self.stats(cell, &facts.key, topic, scratch);
-                    SpeakerTopicSummary {
-                        key: &facts.key,
-                        name: facts.display_name(),
-                        topic,
-                        quotes: stats.count,
-                        stance_mean: self.moments[[cell as usize, SUMS, STANCE]]
-                            / stats.count.max(1) as f64,
-                        stats,
-                    }
-                },
-            )
-            .collect())
+        Ok(cells)
+    }
+
+    fn speaker_topic_summary<'a>(
+        &'a self,
+        (cell, facts, topic): (u32, &'a SpeakerFacts, &'a str),
+        scratch: &mut BootstrapScratch,
+    ) -> SpeakerTopicSummary<'a> {
+        let stats = self.stats(cell, &facts.key, topic, scratch);
+        SpeakerTopicSummary {
+            key: &facts.key,
+            name: facts.display_name(),
+            topic,
+            quotes: stats.count,
+            stance_mean: self.moments[[cell as usize, SUMS, STANCE]] / stats.count.max(1) as f64,
+            stats,
+        }
     }
 
     fn sorted_speakers(&self) -> Vec<u32> {

@@ -590,10 +590,12 @@ impl OutputDir {
                     let mut speakers =
                         TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
                     aggregates.in_batches(|batch| {
-                        for summary in batch.speakers() {
-                            speaker_row(&mut speakers.cells, &summary)?;
-                        }
-                        Ok(())
+                        batch.speakers_in_chunks(|summaries| {
+                            for summary in summaries {
+                                speaker_row(&mut speakers.cells, summary)?;
+                            }
+                            Ok(())
+                        })
                     })?;
                     Ok(speakers)
                 };
@@ -604,13 +606,18 @@ impl OutputDir {
                         format,
                     )?;
                     aggregates.in_batches(|batch| {
-                        let summaries = batch
-                            .speaker_topics(topic_names)
-                            .map_err(|e| speaker_topics.cells.error(e.to_string()))?;
-                        for summary in &summaries {
-                            speaker_topic_row(&mut speaker_topics.cells, summary)?;
-                        }
-                        Ok(())
+                        batch
+                            .speaker_topics_in_chunks(topic_names, |summaries| {
+                                for summary in summaries {
+                                    speaker_topic_row(&mut speaker_topics.cells, summary)?;
+                                }
+                                Ok(())
+                            })
+                            // A topic without a name is a problem of this table.
+                            .map_err(|e| match e {
+                                Error::Usage(problem) => speaker_topics.cells.error(problem),
+                                other => other,
+                            })
                     })?;
                     Ok(speaker_topics)
                 };

@@ -459,12 +459,12 @@ impl Aggregates {
     ///
     /// # Errors
     /// Any error of `each`, which stops the pass.
-    pub fn speakers_in_chunks(
-        &self,
-        mut each: impl FnMut(&[SpeakerSummary<'_>]) -> Result<()>,
+    pub fn speakers_in_chunks<'a>(
+        &'a self,
+        mut each: impl FnMut(&[SpeakerSummary<'a>]) -> Result<()>,
     ) -> Result<()> {
         for rows in self.sorted_speakers().chunks(SUMMARY_CHUNK) {
-            let summaries: Vec<SpeakerSummary<'_>> = rows
+            let summaries: Vec<SpeakerSummary<'a>> = rows
                 .par_iter()
                 .map_init(BootstrapScratch::default, |scratch, &row| {
                     self.speaker_summary(row, scratch)
@@ -1904,5 +1904,74 @@ mod tests {
         assert!(paths.iter().all(|p| cfg!(not(unix)) || !p.exists()));
         drop(spilled);
         assert!(paths.iter().all(|p| !p.exists()));
+    }
+
+    #[test]
+    fn tables_written_in_chunks_have_the_rows_of_one_pass_in_the_same_order() {
+        // More speakers than one chunk, each on a topic, so that both tables cross a chunk boundary.
+        let articles: Vec<AnalysedArticle> = (0..SUMMARY_CHUNK + 7)
+            .map(|n| {
+                let sentiment = (n % 9) as f32 / 8.0 - 0.5;
+                said(
+                    &format!("a{n}"),
+                    &format!("Speaker {n}"),
+                    &[sentiment, 0.25],
+                    &[(n % 3) as TopicId],
+                )
+            })
+            .collect();
+        let aggregates = fed(&articles, 50);
+        let topics = [
+            "economy".to_string(),
+            "health".to_string(),
+            "security".to_string(),
+        ];
+
+        let mut speakers = Vec::new();
+        let mut chunks = 0;
+        aggregates
+            .speakers_in_chunks(|chunk| {
+                chunks += 1;
+                speakers.extend_from_slice(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(chunks, 2);
+        assert_eq!(speakers, aggregates.speakers());
+
+        let mut rows = Vec::new();
+        aggregates
+            .speaker_topics_in_chunks(&topics, |chunk| {
+                rows.extend_from_slice(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(rows.len(), SUMMARY_CHUNK + 7);
+        assert_eq!(rows, aggregates.speaker_topics(&topics).unwrap());
+
+        // A topic without a name fails before any row is handed out.
+        let mut handed = 0;
+        let unnamed = aggregates.speaker_topics_in_chunks(&topics[..1], |chunk| {
+            handed += chunk.len();
+            Ok(())
+        });
+        assert!(matches!(unnamed, Err(Error::Usage(_))));
+        assert_eq!(handed, 0);
+    }
+
+    #[test]
+    fn merging_parts_moves_their_kept_scores_and_gives_the_one_pass_tables() {
+        let articles = corpus();
+        let whole = fed(&articles, 200);
+        let mut merged = fed(&articles[..1], 200);
+        merged.merge(fed(&articles[1..3], 200));
+        merged.merge(fed(&articles[3..], 200));
+        assert_eq!(merged.kept_rows, whole.kept_rows);
+        assert_eq!(merged.speakers(), whole.speakers());
+        let topics = ["economy".to_string(), "health".to_string()];
+        assert_eq!(
+            merged.speaker_topics(&topics).unwrap(),
+            whole.speaker_topics(&topics).unwrap()
+        );
     }
 }

@@ -1228,6 +1228,46 @@ mod tests {
     }
 
     #[test]
+    fn each_worker_hands_back_what_it_added_up_once_every_item_is_written() {
+        for threads in [1, 2, 3] {
+            let mut written = 0;
+            let sums = map_ordered_detached(
+                1..=500u64,
+                threads,
+                &Stop::new(),
+                |_| BATCH_WEIGHT / 4,
+                || 0u64,
+                |sum, n| {
+                    *sum += n;
+                    n
+                },
+                |_| {
+                    written += 1;
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(sums.len(), threads);
+            assert_eq!(sums.iter().sum::<u64>(), 500 * 501 / 2, "{threads} threads");
+            assert_eq!(written, 500);
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_hands_back_no_worker_state() {
+        let run = map_ordered_detached(
+            0..100u32,
+            2,
+            &Stop::new(),
+            |_| 1,
+            Vec::new,
+            |seen: &mut Vec<u32>, n| seen.push(n),
+            |_| Err(Error::Usage("disk full".into())),
+        );
+        assert!(matches!(run, Err(Error::Usage(m)) if m == "disk full"));
+    }
+
+    #[test]
     fn an_item_reaches_the_sink_while_the_input_waits_for_more() {
         // The input gives its second item only once the sink has seen the first, as a pipe user does
         // who waits for the answer before sending more; if the first waited for a fuller batch, the

@@ -713,6 +713,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lines_parsed_later_give_the_records_read_in_place_problems_and_all() {
+        let input = concat!(
+            "{\"id\": \"a\", \"text\": \"Talks resumed on Monday.\"}\n",
+            "\n",
+            "{\"id\": \"b\", \"text\": \"unterminated\n",
+            "{\"text\": \"No id, so named by its line.\", \"desk\": \"world\"}\n",
+            "{\"id\": 7, \"text\": 5}\n",
+            "{\"id\": \"c\", \"text\": \"caf\u{e9} and \\u00e9\"}\n",
+        );
+        let file_type = FileType {
+            format: Format::JsonLines,
+            compression: Compression::None,
+        };
+        let read = || {
+            read_from(
+                "feed.jsonl",
+                file_type,
+                input.as_bytes(),
+                InputOptions::default(),
+            )
+        };
+        let in_place: Vec<Record> = read().collect();
+        let entries: Vec<Unparsed> = read().unparsed().collect();
+        // Every line is left to be parsed, in order; the blank one is passed over as before.
+        assert_eq!(entries.len(), 5);
+        assert!(entries.iter().all(|e| matches!(e, Unparsed::Json(_))));
+        // Parsed on other threads, the records are those read in place.
+        let later: Vec<Record> = std::thread::scope(|scope| {
+            let parsing: Vec<_> = entries
+                .into_iter()
+                .map(|entry| scope.spawn(move || entry.parse()))
+                .collect();
+            parsing.into_iter().map(|p| p.join().unwrap()).collect()
+        });
+        assert_eq!(later, in_place);
+        let Record::Skipped(skipped) = &later[1] else {
+            panic!("the unterminated line is not a record");
+        };
+        assert!(skipped.reason.starts_with("feed.jsonl:3: malformed JSON"));
+        assert!(matches!(&later[2], Record::Article(a) if a.id == "feed.jsonl:4"));
+    }
+
+    #[test]
+    fn other_formats_and_problems_are_read_in_place_when_lines_are_left_unparsed() {
+        let sources = vec![InputSource::from_arg("/no/such/dir/feed.jsonl")];
+        let entries: Vec<Unparsed> = read(sources, InputOptions::default()).unparsed().collect();
+        assert!(matches!(
+            entries.as_slice(),
+            [Unparsed::Ready(Record::Skipped(s))] if s.id.contains("feed")
+        ));
+    }
+
+    #[test]
     fn a_line_is_named_by_its_number_and_in_a_directory_by_its_file_too() {
         let alone = Naming::Alone {
             stem: "notes".to_string(),

@@ -393,20 +393,29 @@ impl<'a, 't> Article<'a, 't> {
             .paragraphs
             .iter()
             .map(|p| {
-                let words = seg.tokens[p.first_token..p.end_token].iter().filter(|t| {
-                    t.kind == TokenKind::Word
-                        && t.span
+                let (mut n, mut capitalised) = (0usize, 0usize);
+                for t in &seg.tokens[p.first_token..p.end_token] {
+                    if t.kind != TokenKind::Word {
+                        continue;
+                    }
+                    // Most words start with an ASCII byte, which answers both questions without
+                    // decoding a char.
+                    let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
+                        Some(b) if b.is_ascii() => {
+                            (b.is_ascii_alphabetic(), b.is_ascii_uppercase())
+                        }
+                        _ => t
+                            .span
                             .of(seg.text)
                             .chars()
                             .next()
-                            .is_some_and(char::is_alphabetic)
-                });
-                let (n, capitalised) = words.fold((0, 0), |(n, c), t| {
-                    (
-                        n + 1,
-                        c + usize::from(t.span.of(seg.text).starts_with(char::is_uppercase)),
-                    )
-                });
+                            .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
+                    };
+                    if alphabetic {
+                        n += 1;
+                        capitalised += usize::from(upper);
+                    }
+                }
                 n >= 4 && capitalised * 10 >= n * 7
             })
             .collect();
@@ -756,12 +765,19 @@ impl<'a, 't> Article<'a, 't> {
         let turns = self.transcript_turns(&found);
         found.extend(turns);
         // A paragraph repeated word for word (a headline printed twice by the scraper) is said once.
+        // Only a paragraph as long as one that holds a quote can repeat it: the others are not hashed.
+        let quoted_lengths: rustc_hash::FxHashSet<usize> = found
+            .iter()
+            .map(|f| self.seg.paragraphs[f.paragraph].span.len())
+            .collect();
         let mut seen = rustc_hash::FxHashSet::default();
         let repeated: Vec<bool> = self
             .seg
             .paragraphs
             .iter()
-            .map(|p| !seen.insert(p.span.of(self.seg.text)))
+            .map(|p| {
+                quoted_lengths.contains(&p.span.len()) && !seen.insert(p.span.of(self.seg.text))
+            })
             .collect();
         found.retain(|f| !repeated[f.paragraph]);
         found.sort_by_key(|f| (f.span.start, f.span.end));

@@ -777,12 +777,11 @@ pub struct Entity {
     role: Option<String>,
     pub gender: Option<Gender>,
     pub mentions: Vec<Span>,
-    /// Folded surname and transliteration-normalised first name, for joining mentions.
-    surname: String,
+    /// Transliteration-normalised first name, for joining mentions that share a surname.
     first: Option<String>,
     name_words: usize,
-    /// Folded name of an organisation or group, which joins only on the whole name.
-    folded: String,
+    /// The entity before this one with the same join key ([`Entities::add_name`]), newest first.
+    previous_same_key: Option<usize>,
     /// `name` and `role` lowercased once, so that role nouns are matched without allocating.
     name_lower: String,
     role_lower: String,
@@ -819,13 +818,20 @@ pub const MAX_RECENT_MENTIONS: usize = 256;
 /// Johnsons, not hundreds; the bound keeps a list of one surname with many first names linear.
 const MAX_SAME_SURNAME: usize = 32;
 
+/// How many join keys [`Entities`] keeps from article to article.
+const MAX_KEPT_KEYS: usize = 1 << 16;
+
 /// The entities of one article, built as mentions are met in text order.
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub list: Vec<Entity>,
-    /// Entities by kind (indexed by `SpeakerType as usize`) and join key (folded surname for people,
-    /// folded name otherwise), oldest first.
-    by_key: [HashMap<String, Vec<usize>>; 4],
+    /// By kind (indexed by `SpeakerType as usize`) and join key (folded surname for people, folded
+    /// name otherwise): the article in which the key was last used ([`Entities::article`]) and its
+    /// newest entity there, from which [`Entity::previous_same_key`] leads to the older ones. The keys
+    /// outlive the article, so that a surname met again in a later article costs no allocation.
+    by_key: [HashMap<String, (u32, usize)>; 4],
+    /// Counts the articles seen ([`Entities::clear`]): a key whose count is older joins nothing.
+    article: u32,
     /// Every mention as (start, entity), sorted and without repeats: the recency list that
     /// [`Entities::most_recent`] walks back. Mentions come mostly in text order, so a sorted Vec
     /// takes them at its end.
@@ -841,8 +847,13 @@ impl Entities {
     /// Forgets every entity but keeps the room the look-up tables took, for the next article.
     pub fn clear(&mut self) {
         self.list.clear();
-        for by_key in &mut self.by_key {
-            by_key.clear();
+        self.article = self.article.wrapping_add(1);
+        // The kept keys are a cache: past this many, or once the count wraps, they are let go.
+        let keys: usize = self.by_key.iter().map(HashMap::len).sum();
+        if keys > MAX_KEPT_KEYS || self.article == 0 {
+            for by_key in &mut self.by_key {
+                by_key.clear();
+            }
         }
         self.recency.clear();
         self.by_role_word.clear();
@@ -887,28 +898,27 @@ impl Entities {
         // The kind picks the map, so that a look-up borrows the key instead of building a pair.
         let by_key = &mut self.by_key[kind as usize];
         let list = &self.list;
-        let found = by_key.get(key).and_then(|bucket| {
-            bucket
-                .iter()
-                .rev()
-                .take(MAX_SAME_SURNAME)
-                .copied()
-                .find(|&i| {
-                    !person
-                        || match (&list[i].first, first) {
-                            (Some(a), Some(b)) => a == b,
-                            _ => true,
-                        }
-                })
-        });
+        let article = self.article;
+        let newest = by_key
+            .get(key)
+            .and_then(|&(seen_in, newest)| (seen_in == article).then_some(newest));
+        let found = std::iter::successors(newest, |&i| list[i].previous_same_key)
+            .take(MAX_SAME_SURNAME)
+            .find(|&i| {
+                !person
+                    || match (&list[i].first, first) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+            });
         let index = match found {
             Some(i) => i,
             None => {
                 let i = self.list.len();
                 match by_key.get_mut(key) {
-                    Some(bucket) => bucket.push(i),
+                    Some(slot) => *slot = (article, i),
                     None => {
-                        by_key.insert(key.to_string(), vec![i]);
+                        by_key.insert(key.to_string(), (article, i));
                     }
                 }
                 self.list.push(Entity {
@@ -917,10 +927,9 @@ impl Entities {
                     role: None,
                     gender: None,
                     mentions: Vec::new(),
-                    surname: surname.clone(),
                     first: None,
                     name_words: 0,
-                    folded,
+                    previous_same_key: newest,
                     name_lower: String::new(),
                     role_lower: String::new(),
                 });
@@ -967,10 +976,9 @@ impl Entities {
             role: None,
             gender: None,
             mentions: vec![mention],
-            surname: String::new(),
             first: None,
             name_words: 0,
-            folded: String::new(),
+            previous_same_key: None,
             name_lower: phrase.to_lowercase(),
             role_lower: String::new(),
         });

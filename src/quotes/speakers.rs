@@ -841,6 +841,9 @@ pub struct Entities {
     /// Buffers for the keys of a name being added.
     surname_buffer: String,
     first_buffer: String,
+    folded_buffer: String,
+    /// Byte ranges of the words of a name being added.
+    word_buffer: Vec<(usize, usize)>,
 }
 
 impl Entities {
@@ -872,17 +875,25 @@ impl Entities {
     ) -> usize {
         let raw = name.of(text);
         let person = kind == SpeakerType::Person;
-        let folded = if person {
-            String::new()
-        } else {
-            fold_name(raw)
-        };
-        let mut words = raw.split_whitespace();
-        let first_word = words.next();
-        let (last_word, word_count) = words.fold(
-            (first_word, usize::from(first_word.is_some())),
-            |(_, n), w| (Some(w), n + 1),
-        );
+        let mut folded = std::mem::take(&mut self.folded_buffer);
+        folded.clear();
+        if !person {
+            if raw.is_ascii() {
+                let mut bytes = folded.into_bytes();
+                fold_ascii_name_into(raw, &mut bytes);
+                // Only ASCII bytes were written.
+                folded = String::from_utf8(bytes).unwrap_or_default();
+            } else {
+                folded.push_str(&fold_name(raw));
+            }
+        }
+        let mut words = std::mem::take(&mut self.word_buffer);
+        words.clear();
+        push_word_bounds(raw, &mut words);
+        let word = |&(from, to): &(usize, usize)| &raw[from..to];
+        let first_word = words.first().map(word);
+        let last_word = words.last().map(word);
+        let word_count = words.len();
         // The keys are made in buffers kept from call to call: most mentions join an entity that
         // has its keys already.
         let mut surname = std::mem::take(&mut self.surname_buffer);
@@ -940,7 +951,7 @@ impl Entities {
         if word_count > e.name_words {
             e.name.clear();
             e.name.reserve(raw.len());
-            for (i, w) in raw.split_whitespace().enumerate() {
+            for (i, w) in words.iter().map(word).enumerate() {
                 if i > 0 {
                     e.name.push(' ');
                 }
@@ -958,6 +969,8 @@ impl Entities {
         }
         self.surname_buffer = surname;
         self.first_buffer = first_key;
+        self.folded_buffer = folded;
+        self.word_buffer = words;
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
         self.remember(mention.start, index);
@@ -1029,6 +1042,35 @@ impl Entities {
     pub fn with_role(&self, head: &str) -> Option<usize> {
         self.by_role_word.get(head).copied()
     }
+}
+
+/// Appends the byte ranges of `text`'s words, as [`str::split_whitespace`] finds them, to `out`.
+/// Names are mostly ASCII, whose bytes answer without decoding chars.
+fn push_word_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
+    if text.is_ascii() {
+        let mut start = None;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            // The ASCII characters that `char::is_whitespace` accepts, vertical tab included.
+            let space = matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+            match (space, start) {
+                (true, Some(from)) => {
+                    out.push((from, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            out.push((from, text.len()));
+        }
+        return;
+    }
+    let base = text.as_ptr() as usize;
+    out.extend(text.split_whitespace().map(|w| {
+        let from = w.as_ptr() as usize - base;
+        (from, from + w.len())
+    }));
 }
 
 /// Whether an entity could be the referent of a pronoun.
@@ -1292,5 +1334,23 @@ mod tests {
             titles += usize::from(title.is_some());
         }
         assert!(cues >= 4 && titles >= 3, "{cues} cues, {titles} titles");
+    }
+
+    #[test]
+    fn name_words_are_those_split_whitespace_finds() {
+        for text in [
+            "Olga  Berg",
+            " Jan\tde Vries ",
+            "Ana\u{0B}Costa",
+            "Zoë\u{A0}Martín Ruiz",
+            "",
+            "   ",
+            "Kim",
+        ] {
+            let mut bounds = Vec::new();
+            push_word_bounds(text, &mut bounds);
+            let words: Vec<&str> = bounds.iter().map(|&(a, b)| &text[a..b]).collect();
+            assert_eq!(words, text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 }

@@ -507,12 +507,21 @@ impl<'a, 't> Article<'a, 't> {
                         sentence: s,
                     });
                 }
-                let starts_name = self.r.pronoun(i).is_none()
-                    && seg
-                        .token_text(i)
+                let first_byte = seg
+                    .text
+                    .as_bytes()
+                    .get(seg.tokens[i].span.start)
+                    .copied()
+                    .unwrap_or(0);
+                let capitalised = if first_byte.is_ascii() {
+                    first_byte.is_ascii_uppercase()
+                } else {
+                    seg.token_text(i)
                         .chars()
                         .next()
-                        .is_some_and(char::is_uppercase);
+                        .is_some_and(char::is_uppercase)
+                };
+                let starts_name = capitalised && self.r.pronoun(i).is_none();
                 if starts_name && let Some(m) = self.r.phrase_starting_at(i, sentence.end_token) {
                     let end = m.end_token;
                     if let NounPhrase::Name {

@@ -330,11 +330,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
-        Some(match self.word(i) {
-            "he" => Pronoun::He,
-            "she" => Pronoun::She,
-            "they" => Pronoun::They,
-            "we" => Pronoun::We,
+        // Asked of nearly every token: compared as bytes, with no char-boundary check.
+        let span = self.seg.tokens[i].span;
+        Some(match self.lower.as_bytes().get(span.start..span.end)? {
+            b"he" => Pronoun::He,
+            b"she" => Pronoun::She,
+            b"they" => Pronoun::They,
+            b"we" => Pronoun::We,
             _ => return None,
         })
     }
@@ -1350,7 +1352,11 @@ mod tests {
             let mut bounds = Vec::new();
             push_word_bounds(text, &mut bounds);
             let words: Vec<&str> = bounds.iter().map(|&(a, b)| &text[a..b]).collect();
-            assert_eq!(words, text.split_whitespace().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(
+                words,
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
         }
     }
 }

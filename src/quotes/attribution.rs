@@ -2067,6 +2067,8 @@ impl<'a, 't> Article<'a, 't> {
                 paragraph: f.paragraph,
             });
         }
+        // Back to the table, which keeps their buffers for the next article's entities.
+        self.entities.list = entities;
         let tables = TokenTables {
             in_quote: self.in_quote,
             in_direct: self.in_direct,

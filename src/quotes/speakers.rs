@@ -820,6 +820,9 @@ pub const MAX_RECENT_MENTIONS: usize = 256;
 /// Johnsons, not hundreds; the bound keeps a list of one surname with many first names linear.
 const MAX_SAME_SURNAME: usize = 32;
 
+/// How many finished entities [`Entities`] keeps for their buffers.
+const MAX_SPARE_ENTITIES: usize = 1024;
+
 /// How many join keys [`Entities`] keeps from article to article.
 const MAX_KEPT_KEYS: usize = 1 << 16;
 
@@ -844,6 +847,8 @@ pub struct Entities {
     surname_buffer: String,
     first_buffer: String,
     folded_buffer: String,
+    /// Entities of earlier articles, emptied: a new entity takes one and reuses its buffers.
+    spare: Vec<Entity>,
     /// Byte ranges of the words of a name being added.
     word_buffer: Vec<(usize, usize)>,
 }
@@ -851,7 +856,11 @@ pub struct Entities {
 impl Entities {
     /// Forgets every entity but keeps the room the look-up tables took, for the next article.
     pub fn clear(&mut self) {
-        self.list.clear();
+        // Entities whose name and mentions did not move to a speaker keep their buffers for the next
+        // article's entities.
+        let room = MAX_SPARE_ENTITIES.saturating_sub(self.spare.len());
+        let list = std::mem::take(&mut self.list);
+        self.spare.extend(list.into_iter().take(room));
         self.article = self.article.wrapping_add(1);
         // The kept keys are a cache: past this many, or once the count wraps, they are let go.
         let keys: usize = self.by_key.iter().map(HashMap::len).sum();
@@ -934,18 +943,9 @@ impl Entities {
                         by_key.insert(key.to_string(), (article, i));
                     }
                 }
-                self.list.push(Entity {
-                    kind,
-                    name: String::new(),
-                    role: None,
-                    gender: None,
-                    mentions: Vec::new(),
-                    first: None,
-                    name_words: 0,
-                    previous_same_key: newest,
-                    name_lower: String::new(),
-                    role_lower: String::new(),
-                });
+                let mut entity = Self::emptied(&mut self.spare, kind);
+                entity.previous_same_key = newest;
+                self.list.push(entity);
                 i
             }
         };
@@ -985,20 +985,44 @@ impl Entities {
     /// A speaker with no name: an anonymous source or an unresolved role noun. Never merged with another.
     pub fn add_unnamed(&mut self, phrase: &str, kind: SpeakerType, mention: Span) -> usize {
         let index = self.list.len();
-        self.list.push(Entity {
-            kind,
-            name: phrase.to_string(),
-            role: None,
-            gender: None,
-            mentions: vec![mention],
-            first: None,
-            name_words: 0,
-            previous_same_key: None,
-            name_lower: phrase.to_lowercase(),
-            role_lower: String::new(),
-        });
+        let mut entity = Self::emptied(&mut self.spare, kind);
+        entity.name.push_str(phrase);
+        entity.mentions.push(mention);
+        set_lowercase(&mut entity.name_lower, phrase);
+        self.list.push(entity);
         self.remember(mention.start, index);
         index
+    }
+
+    /// A new entity of `kind` with nothing known, in the buffers of a spare one when there is one.
+    fn emptied(spare: &mut Vec<Entity>, kind: SpeakerType) -> Entity {
+        match spare.pop() {
+            Some(mut e) => {
+                e.kind = kind;
+                e.name.clear();
+                e.role = None;
+                e.gender = None;
+                e.mentions.clear();
+                e.first = None;
+                e.name_words = 0;
+                e.previous_same_key = None;
+                e.name_lower.clear();
+                e.role_lower.clear();
+                e
+            }
+            None => Entity {
+                kind,
+                name: String::new(),
+                role: None,
+                gender: None,
+                mentions: Vec::new(),
+                first: None,
+                name_words: 0,
+                previous_same_key: None,
+                name_lower: String::new(),
+                role_lower: String::new(),
+            },
+        }
     }
 
     /// Gives entity `e` its role, unless it has one already: the first role seen is kept.
@@ -1008,7 +1032,7 @@ impl Entities {
             return;
         }
         entity.role = Some(role.to_string());
-        entity.role_lower = role.to_lowercase();
+        set_lowercase(&mut entity.role_lower, role);
         if entity.kind != SpeakerType::Person {
             return;
         }
@@ -1043,6 +1067,17 @@ impl Entities {
     /// The first person whose role has `head` (a lowercase role noun such as "minister"), anywhere.
     pub fn with_role(&self, head: &str) -> Option<usize> {
         self.by_role_word.get(head).copied()
+    }
+}
+
+/// Sets `out` to `text` lowercased, in `out`'s own buffer when `text` is ASCII.
+fn set_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.clear();
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        *out = text.to_lowercase();
     }
 }
 

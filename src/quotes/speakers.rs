@@ -263,7 +263,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     fn is_capitalised(&self, i: usize) -> bool {
-        self.is_word(i) && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        if !self.is_word(i) {
+            return false;
+        }
+        match self.seg.text.as_bytes().get(self.seg.tokens[i].span.start) {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
+        }
     }
 
     /// The first of [`PhraseReader::words_from`]`(i, end)`: token `i`'s lowercase word, or "" when `i`
@@ -341,7 +347,8 @@ impl<'a, 't> PhraseReader<'a, 't> {
         })
     }
 
-    fn is_name_word(&self, i: usize, sentence_start: usize) -> bool {
+    /// `sentence_start` gives the first token of `i`'s sentence, asked only for the text's last token.
+    fn is_name_word(&self, i: usize, sentence_start: impl FnOnce() -> usize) -> bool {
         if !self.is_capitalised(i) {
             return false;
         }
@@ -350,7 +357,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         }
         // A lone capitalised word at the start of a sentence is a name only if the next word is one too
         // or it is followed by a lowercase verb-like word; the callers check the rest.
-        i != sentence_start || i + 1 < self.seg.tokens.len()
+        i + 1 < self.seg.tokens.len() || i != sentence_start()
     }
 
     /// "Republican presidential candidate", "Russian officials": a capitalised adjective of nationality or
@@ -393,7 +400,6 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if let Some(p) = self.pronoun(last) {
             return Some(self.mention(last, last + 1, NounPhrase::Pronoun(p)));
         }
-        let sentence_start = self.sentence_start(last).max(floor);
         // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
         if self.is_capitalised(last)
             && self.lower_word(last) != "i"
@@ -405,7 +411,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             let mut first = last;
             while first > floor
                 && last - first < MAX_NAME_TOKENS
-                && (self.is_name_word(first - 1, sentence_start)
+                && (self.is_name_word(first - 1, || self.sentence_start(last).max(floor))
                     || self.is_name_dot(first - 1)
                     || (NAME_PARTICLES.contains(&self.word(first - 1))
                         && first >= floor + 2
@@ -425,7 +431,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 };
                 first = start;
             }
-            return self.name_phrase(first, last + 1, sentence_start);
+            return self.name_phrase(first, last + 1);
         }
         // A common noun phrase: the (Russian) (foreign) minister, a senior official, protesters.
         let head = last;
@@ -538,7 +544,6 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if let Some(p) = self.pronoun(first) {
             return Some(self.mention(first, first + 1, NounPhrase::Pronoun(p)));
         }
-        let sentence_start = self.sentence_start(first);
         let mut i = first;
         // Determiners and adjectives before a common head: the Russian foreign minister.
         if matches!(self.word(i), "the" | "a" | "an") {
@@ -555,7 +560,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         while end < ceiling && end - i < MAX_NAME_TOKENS {
             // Read once: it decides both whether the run goes on and by how many tokens.
             let title = self.title_at(end, ceiling);
-            let continues = self.is_name_word(end, sentence_start)
+            let continues = self.is_name_word(end, || self.sentence_start(first))
                 || (end > i && self.is_name_dot(end))
                 || title.is_some_and(|(class, _, _)| {
                     self.is_capitalised(end)
@@ -625,7 +630,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             }
             return None;
         }
-        let m = self.name_phrase(i, end, sentence_start)?;
+        let m = self.name_phrase(i, end)?;
         Some(Mention {
             span: Span::new(self.seg.tokens[first].span.start, m.span.end),
             first_token: first,
@@ -634,7 +639,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     /// Splits a capitalised run `first..end` into titles and a name.
-    fn name_phrase(&self, first: usize, end: usize, _sentence_start: usize) -> Option<Mention> {
+    fn name_phrase(&self, first: usize, end: usize) -> Option<Mention> {
         let mut name_first = first;
         let mut gender = None;
         let mut i = first;

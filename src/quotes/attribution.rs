@@ -348,7 +348,6 @@ struct Found {
 }
 
 impl<'a, 't> Article<'a, 't> {
-    #[inline(never)] // PROFILE
     fn new(seg: &'a Segmented<'t>, r: &'a PhraseReader<'a, 't>, tables: TokenTables) -> Self {
         let quoted = find_quoted_spans(seg);
         let TokenTables {
@@ -451,7 +450,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// Marks the tokens of the direct quotes among `found`, marks included.
-    #[inline(never)] // PROFILE
     fn mark_direct(&mut self, found: &[Found]) {
         let seg = self.seg;
         let mut in_direct = std::mem::take(&mut self.in_direct);
@@ -481,7 +479,6 @@ impl<'a, 't> Article<'a, 't> {
         self.in_direct = in_direct;
     }
 
-    #[inline(never)] // PROFILE
     fn collect_mentions_and_cues(&mut self) {
         let seg = self.seg;
         for (s, sentence) in seg.sentences.iter().enumerate() {
@@ -689,7 +686,6 @@ impl<'a, 't> Article<'a, 't> {
 
     /// The first token of the sentence's main clause: after a leading subordinate or participial clause
     /// that ends with a comma.
-    #[inline(never)] // PROFILE
     fn main_clause_start(&self, s: usize) -> usize {
         let sentence = self.seg.sentences[s];
         let mut first = sentence.first_token;
@@ -797,7 +793,6 @@ impl<'a, 't> Article<'a, 't> {
         self.finish(found)
     }
 
-    #[inline(never)] // PROFILE
     fn kind_of(&self, q: &QuotedSpan, open_token: usize) -> QuoteKind {
         if q.last_paragraph > q.first_paragraph {
             return QuoteKind::Direct;
@@ -826,7 +821,6 @@ impl<'a, 't> Article<'a, 't> {
 
     /// "known as “the Accountant”", "the so-called “peace plan”": the words before the marks say they
     /// name something.
-    #[inline(never)] // PROFILE
     fn named_not_said(&self, open_token: usize) -> bool {
         let word = |back: usize| {
             open_token
@@ -844,7 +838,6 @@ impl<'a, 't> Article<'a, 't> {
 
     /// "A report by the Westbridge Institute, “Friction Costs”, estimated …": a few words in title case
     /// with no sentence punctuation, set off by commas, name a work even when a cue follows.
-    #[inline(never)] // PROFILE
     fn is_title_of_work(&self, q: &QuotedSpan) -> bool {
         let open_token = self.seg.token_at_or_after(q.open.start);
         let after_comma = open_token > 0 && self.seg.token_text(open_token - 1) == ",";
@@ -866,7 +859,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// Scare quotes, titles and nicknames: short quoted words that nothing attributes.
-    #[inline(never)] // PROFILE
     fn is_not_speech(&self, q: &QuotedSpan, open_token: usize, kind: QuoteKind) -> bool {
         if (open_token.saturating_sub(2)..open_token)
             .any(|i| NOT_SPEECH_BEFORE.contains(&self.r.first_word(i, open_token)))
@@ -890,7 +882,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// `“…,” X said`, `“…,” said X`, `“…,” X, the minister, said`, `“…” he added`.
-    #[inline(never)] // PROFILE
     fn trailing_cue(
         &mut self,
         q: &QuotedSpan,
@@ -947,7 +938,6 @@ impl<'a, 't> Article<'a, 't> {
 
     /// `X said: “…”`, `X told Y: “…”`, `joking that … “…”`: the nearest cue before the quote, in its
     /// sentence.
-    #[inline(never)] // PROFILE
     fn leading_cue(&mut self, q: &QuotedSpan, open_token: usize) -> Option<Attribution> {
         let seg = self.seg;
         let s = seg.sentence_at(q.open.start)?;
@@ -1006,7 +996,6 @@ impl<'a, 't> Article<'a, 't> {
 
     /// A quote with no cue: the previous quote's speaker when it continues a run of quotes (the previous
     /// paragraph, or earlier in the same paragraph).
-    #[inline(never)] // PROFILE
     fn continued_speaker(
         &self,
         q: &QuotedSpan,
@@ -1267,7 +1256,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// Resolves a subject mention to an entity, and packs the cue.
-    #[inline(never)] // PROFILE
     fn attribute(&mut self, m: Mention, hit: CueHit, position: usize) -> Attribution {
         let entity = self.resolve(&m, hit.entry.continues, position);
         let manner = self.manner_adverb(hit);
@@ -1293,7 +1281,6 @@ impl<'a, 't> Article<'a, 't> {
         })
     }
 
-    #[inline(never)] // PROFILE
     fn resolve(&mut self, m: &Mention, continues: bool, position: usize) -> Option<usize> {
         match &m.phrase {
             NounPhrase::Name {
@@ -1428,7 +1415,6 @@ impl<'a, 't> Article<'a, 't> {
     /// such as "The Latest:"), and the addressee of `tells` or `urges` is never the speaker. A name
     /// before a colon counts only when the article quotes it, or when it is a role or an institution:
     /// `Brexit: what happens next` names a topic, not a speaker.
-    #[inline(never)] // PROFILE
     fn headline(&mut self, found: &[Found]) -> Option<Found> {
         let seg = self.seg;
         let paragraph = *seg.paragraphs.first()?;
@@ -1483,7 +1469,6 @@ impl<'a, 't> Article<'a, 't> {
     /// `A: …`, `MARLOW: …`, `Ines Duarte: …`). The words after the label are the speaker's own.
     /// Paragraphs of that shape also make notes and lists ("Update: …", "Iowa: 12 delegates"); what
     /// tells a transcript is that some speaker takes more than one turn.
-    #[inline(never)] // PROFILE
     fn transcript_turns(&mut self, found: &[Found]) -> Vec<Found> {
         const NOT_SPEAKERS: &[&str] = &[
             "note",
@@ -1669,7 +1654,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// Reported speech: `X said (that) …`, `X told Y that …`, `…, X said.`, `according to X, …`.
-    #[inline(never)] // PROFILE
     fn indirect_speech(&mut self, used_cues: &[bool], found: &[Found]) -> Vec<Found> {
         // Direct quotes in text order, non-overlapping: found by binary search.
         let direct: Vec<Span> = found
@@ -1695,7 +1679,7 @@ impl<'a, 't> Article<'a, 't> {
                 continue;
             }
             let text = content.of(self.seg.text);
-            if text.split_whitespace().count() < 3 {
+            if text.split_whitespace().nth(2).is_none() {
                 continue;
             }
             let attribution = self.attribute(subject, hit, content.start);
@@ -1749,7 +1733,6 @@ impl<'a, 't> Article<'a, 't> {
     }
 
     /// The subject and reported clause of a cue, if it introduces one.
-    #[inline(never)] // PROFILE
     fn reported_clause(&self, hit: CueHit) -> Option<(Mention, Span)> {
         let seg = self.seg;
         let sentence = seg.sentences[hit.sentence];
@@ -2013,7 +1996,6 @@ impl<'a, 't> Article<'a, 't> {
             && i + 3 < end
     }
 
-    #[inline(never)] // PROFILE
     fn finish(mut self, found: Vec<Found>) -> (ArticleQuotes, TokenTables) {
         let text = self.seg.text;
         // Each entity becomes at most one speaker: its name and mentions move there.

@@ -456,7 +456,7 @@ fn char_at(text: &str, at: usize) -> char {
 }
 
 /// `char::is_whitespace` for an ASCII byte.
-fn is_ascii_space(b: u8) -> bool {
+pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
 }
 

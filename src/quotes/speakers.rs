@@ -10,7 +10,7 @@
 use super::SpeakerType;
 use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass};
 use crate::segment::Segmented;
-use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name};
+use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name, is_ascii_space};
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::Cell;
 
@@ -1092,9 +1092,7 @@ fn push_word_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
     if text.is_ascii() {
         let mut start = None;
         for (i, &b) in text.as_bytes().iter().enumerate() {
-            // The ASCII characters that `char::is_whitespace` accepts, vertical tab included.
-            let space = matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-            match (space, start) {
+            match (is_ascii_space(b), start) {
                 (true, Some(from)) => {
                     out.push((from, i));
                     start = None;
@@ -1152,14 +1150,38 @@ pub fn transliteration_key(word: &str) -> String {
 pub fn push_transliteration_key(word: &str, out: &mut String) {
     let word = strip_possessive(word);
     if word.is_ascii() {
-        // Most names: folded and keyed in the buffer itself, with no detour through chars.
-        let mut bytes = std::mem::take(out).into_bytes();
-        let start = bytes.len();
-        fold_ascii_name_into(word, &mut bytes);
-        let len = transliterate_ascii(&mut bytes[start..]);
-        bytes.truncate(start + len);
-        // What was there was UTF-8 and only ASCII bytes were added.
-        *out = String::from_utf8(bytes).unwrap_or_default();
+        // Most names: folded and transliterated in one pass over the bytes, as `fold_name` and
+        // `transliterate_ascii` would in two. A run of spaces is one, kept only between words; the
+        // next byte decides "kh", and no space folds to an h.
+        let bytes = word.as_bytes();
+        let mut last: Option<u8> = None;
+        let mut space = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            if is_ascii_space(b) {
+                space = last.is_some();
+                continue;
+            }
+            if std::mem::take(&mut space) {
+                out.push(' ');
+                last = Some(b' ');
+            }
+            let key = match b.to_ascii_lowercase() {
+                b'`' => b'\'',
+                b'y' | b'j' => b'i',
+                b'k' if bytes.get(i).map(u8::to_ascii_lowercase) == Some(b'h') => {
+                    i += 1;
+                    b'h'
+                }
+                folded => folded,
+            };
+            if last != Some(key) {
+                out.push(char::from(key));
+                last = Some(key);
+            }
+        }
         return;
     }
     let folded = fold_name(word);
@@ -1250,6 +1272,11 @@ mod tests {
             "Y",
             "",
             "’s",
+            "O`Brien",
+            " Van  Dyke\t",
+            "MacKHan",
+            "k h",
+            "Tt  T",
         ] {
             assert_eq!(transliteration_key(word), by_chars(word), "{word:?}");
         }

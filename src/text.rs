@@ -456,8 +456,10 @@ fn char_at(text: &str, at: usize) -> char {
 }
 
 /// `char::is_whitespace` for an ASCII byte.
+#[inline]
 fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+    // Tab, line feed, vertical tab, form feed and carriage return are 9..=13.
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 #[cfg(test)]

@@ -713,6 +713,7 @@ fn is_title_case(units: &[Unit], sentence: &Sentence) -> bool {
 }
 
 /// Adds unit `i` to the sentiment sums: its adjusted valence, or one neutral content word.
+#[inline]
 fn weigh_unit(
     text: &str,
     units: &mut [Unit],

@@ -246,6 +246,9 @@ impl LookupToken {
             let spelling = split.spelling();
             let key = match t.kind {
                 TokenKind::QuoteMark => WordKey::default(),
+                _ if spelling.is_ascii() && !spelling.has_upper() => {
+                    WordKey::within_lowercase(text.as_bytes(), t.span.start, t.span.end)
+                }
                 _ if spelling.is_ascii() => {
                     WordKey::within(text.as_bytes(), t.span.start, t.span.end)
                 }
@@ -815,6 +818,26 @@ impl WordKey {
         }
     }
 
+    /// [`WordKey::within`] of a word with no ASCII capital (most words), which needs no lowering.
+    #[inline]
+    pub fn within_lowercase(text: &[u8], start: usize, end: usize) -> WordKey {
+        let len = end.saturating_sub(start);
+        if let Some(eight) = text.get(start..start.saturating_add(8))
+            && (1..=8).contains(&len)
+        {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let head = u64::from_le_bytes(word) & (u64::MAX >> (64 - 8 * len as u32));
+            let mut h = WordHasher::default();
+            h.add(head);
+            return WordKey {
+                hash: h.finish(),
+                head,
+            };
+        }
+        WordKey::of(text.get(start..end).unwrap_or_default())
+    }
+
     /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
     /// text from its start is read in one load and masked, rather than byte by byte.
     #[inline]
@@ -994,6 +1017,20 @@ mod tests {
             for end in start..=text.len() {
                 assert_eq!(
                     WordKey::within(text, start, end),
+                    WordKey::of(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_lowercase_word_read_without_lowering_has_the_same_key() {
+        let text = b"hi  peacemaker, accord-breaking tensions!! x";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    WordKey::within_lowercase(text, start, end),
                     WordKey::of(&text[start..end]),
                     "{start}..{end}"
                 );

@@ -385,7 +385,12 @@ impl Scorer {
         if seen.quote_marks {
             mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
         }
-        self.mark_names_and_caps(text, &mut scratch.units, &scratch.active, &scratch.sentences);
+        self.mark_names_and_caps(
+            text,
+            &mut scratch.units,
+            &scratch.active,
+            &scratch.sentences,
+        );
         scratch.irony.clear();
         let units = &mut scratch.units[..];
         if seen.has(ModifierClass::Booster) || seen.has(ModifierClass::Dampener) {
@@ -637,7 +642,10 @@ impl Scorer {
                 continue;
             }
             if title_case.0 != u.sentence {
-                title_case = (u.sentence, is_title_case(units, &sentences[u.sentence as usize]));
+                title_case = (
+                    u.sentence,
+                    is_title_case(units, &sentences[u.sentence as usize]),
+                );
             }
             if title_case.1 {
                 continue;
@@ -1013,7 +1021,10 @@ fn segment(
     clauses.clear();
     sentences.clear();
     let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
-    let (mut early_evaluative, mut early_content) = (false, false);
+    // What the units since the last clause and sentence start hold, added to that clause or sentence
+    // when the next one starts. Units before the first word belong to the first.
+    let (mut clause_evaluative, mut clause_content, mut sentence_evaluative) =
+        (false, false, false);
     let n = units.len();
     for i in 0..n {
         // Read through a reference and written once at the end: a unit is too large to copy a token.
@@ -1025,6 +1036,10 @@ fn segment(
         match u.kind {
             TokenKind::Word => {
                 if pending_sentence || sentences.is_empty() {
+                    if let Some(last) = sentences.last_mut() {
+                        last.evaluative |= sentence_evaluative;
+                        sentence_evaluative = false;
+                    }
                     sentences.push(Sentence::new(i, n));
                     marks.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
@@ -1041,6 +1056,11 @@ fn segment(
                                 || next.grammar.contains(Grammar::AUXILIARY)
                         }));
                 if pending_clause || clause_word || clauses.is_empty() {
+                    if let Some(last) = clauses.last_mut() {
+                        last.evaluative |= clause_evaluative;
+                        last.has_content |= clause_content;
+                        (clause_evaluative, clause_content) = (false, false);
+                    }
                     clauses.push(Clause::new(i, n, sentences.len() - 1));
                     marks.insert(Flags::CLAUSE_START);
                 }
@@ -1084,33 +1104,25 @@ fn segment(
                 });
             }
         }
-        // A unit counts toward the clause and sentence it is in; before the first word there are none
-        // yet, and such units belong to the first.
         let evaluative = u.flags.contains(Flags::EVALUATIVE);
-        let content = u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        clause_evaluative |= evaluative;
+        sentence_evaluative |= evaluative;
+        clause_content |=
+            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
         let u = &mut units[i];
         u.flags.insert(marks);
         u.sentence = sentences.len().saturating_sub(1) as u32;
         u.clause = clauses.len().saturating_sub(1) as u32;
-        match (clauses.last_mut(), sentences.last_mut()) {
-            (Some(clause), Some(sentence)) => {
-                clause.evaluative |= evaluative;
-                clause.has_content |= content;
-                sentence.evaluative |= evaluative;
-            }
-            _ => {
-                (early_evaluative, early_content) =
-                    (early_evaluative | evaluative, early_content | content)
-            }
-        }
     }
     if sentences.is_empty() {
         sentences.push(Sentence::new(0, n));
         clauses.push(Clause::new(0, n, 0));
     }
-    clauses[0].evaluative |= early_evaluative;
-    clauses[0].has_content |= early_content;
-    sentences[0].evaluative |= early_evaluative;
+    if let (Some(clause), Some(sentence)) = (clauses.last_mut(), sentences.last_mut()) {
+        clause.evaluative |= clause_evaluative;
+        clause.has_content |= clause_content;
+        sentence.evaluative |= sentence_evaluative;
+    }
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }

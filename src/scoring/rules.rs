@@ -721,7 +721,7 @@ fn is_title_case(units: &[Unit], sentence: &Sentence) -> bool {
 }
 
 /// Adds unit `i` to the sentiment sums: its adjusted valence, or one neutral content word.
-#[inline]
+#[inline(always)]
 fn weigh_unit(
     text: &str,
     units: &mut [Unit],

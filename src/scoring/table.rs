@@ -730,6 +730,10 @@ pub(crate) fn may_have_plain_form(written: &[u8]) -> bool {
     if written.len() < 4 {
         return false;
     }
+    // Setting bit 5 lowers an ASCII capital and leaves a small letter: two bytes so set are equal
+    // exactly when they are the same letter in any case, or one of a few pairs of other bytes, which
+    // the test for a letter then rules out.
+    let low = |b: u8| b | 0x20;
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
     // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
     let (a, b) = (
@@ -738,11 +742,9 @@ pub(crate) fn may_have_plain_form(written: &[u8]) -> bool {
     );
     let laughter = (a == b'h' && vowel(b)) || (vowel(a) && b == b'h') || (a, b) == (b'l', b'o');
     laughter
-        || written.windows(3).any(|w| {
-            w[0].is_ascii_alphabetic()
-                && w[0].eq_ignore_ascii_case(&w[1])
-                && w[1].eq_ignore_ascii_case(&w[2])
-        })
+        || written
+            .windows(3)
+            .any(|w| low(w[0]) == low(w[1]) && low(w[1]) == low(w[2]) && w[0].is_ascii_alphabetic())
 }
 
 /// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",

@@ -335,6 +335,8 @@ struct TermIndex {
     shift: u32,
     /// Every key, one after the other.
     text: String,
+    /// How many slots are filled.
+    words: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -346,36 +348,75 @@ struct TermSlot {
 }
 
 impl TermIndex {
-    fn new(terms: WordMap<Term>) -> TermIndex {
+    /// An empty index with room for `words` words before it grows.
+    fn with_capacity(words: usize) -> TermIndex {
         // At most half full, so that a miss stops after a probe or two.
-        let bits = (terms.len().max(1) * 2)
-            .next_power_of_two()
-            .trailing_zeros();
-        let mut index = TermIndex {
+        let bits = (words.max(1) * 2).next_power_of_two().trailing_zeros();
+        TermIndex {
             slots: vec![TermSlot::default(); 1 << bits],
             shift: 64 - bits,
             text: String::new(),
-        };
-        let mask = index.slots.len() - 1;
-        for (key, term) in terms {
-            if key.is_empty() {
-                continue;
+            words: 0,
+        }
+    }
+
+    /// The term of the folded word `word`, added empty when it is new; `None` for the empty word,
+    /// which no token is. Built in place: no word is allocated on its own.
+    fn entry(&mut self, word: &str) -> Option<&mut Term> {
+        if word.is_empty() {
+            return None;
+        }
+        let key = WordKey::of(word.as_bytes());
+        let mut at = self.find(key, word);
+        if self.slots[at].len == 0 {
+            if (self.words + 1) * 2 > self.slots.len() {
+                self.grow();
+                at = self.find(key, word);
             }
-            let word_key = WordKey::of(key.as_bytes());
-            let mut at = index.home(word_key.hash);
-            while index.slots[at].len != 0 {
+            let key_start = self.text.len() as u32;
+            self.text.push_str(word);
+            self.slots[at] = TermSlot {
+                key,
+                len: word.len() as u32,
+                key_start,
+                term: Term::default(),
+            };
+            self.words += 1;
+        }
+        Some(&mut self.slots[at].term)
+    }
+
+    /// The slot that holds the folded word `word` (keyed `key`), or the empty slot where it would go.
+    fn find(&self, key: WordKey, word: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key.hash);
+        loop {
+            let slot = &self.slots[at];
+            let start = slot.key_start as usize;
+            if slot.len == 0
+                || (slot.key == key
+                    && self.text.get(start..start + slot.len as usize) == Some(word))
+            {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the slots, for a table built from more words than it was sized for.
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let bits = (old.len() * 2).trailing_zeros();
+        self.slots = vec![TermSlot::default(); 1 << bits];
+        self.shift = 64 - bits;
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let mut at = self.home(slot.key.hash);
+            while self.slots[at].len != 0 {
                 at = (at + 1) & mask;
             }
-            let key_start = index.text.len() as u32;
-            index.text.push_str(&key);
-            index.slots[at] = TermSlot {
-                key: word_key,
-                len: key.len() as u32,
-                key_start,
-                term,
-            };
+            self.slots[at] = slot;
         }
-        index
     }
 
     /// The slot where `hash` would first be looked for. Only called on an index with slots, which
@@ -483,9 +524,8 @@ impl Table {
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let terms = terms.into_iter();
         let (count, _) = terms.size_hint();
-        let mut terms_by_word: WordMap<Term> =
-            WordMap::with_capacity_and_hasher(count, Default::default());
         let mut table = Table {
+            terms: TermIndex::with_capacity(count),
             entries: Vec::with_capacity(count),
             facts: Vec::with_capacity(count),
             ..Table::default()
@@ -509,14 +549,15 @@ impl Table {
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
             table.facts.push(EntryFacts::of(&entry));
+            let Some(slot) = table.terms.entry(first) else {
+                continue;
+            };
             let Some(second) = second else {
-                // Most terms are one word: one allocation, for the key.
-                terms_by_word.entry(Box::from(first)).or_default().entry = Some(id);
+                slot.entry = Some(id);
                 continue;
             };
             let symbol =
                 !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
-            let slot = terms_by_word.entry(Box::from(first)).or_default();
             if symbol {
                 slot.starts_symbol = true;
                 table.symbols.insert(Box::from(term), id);
@@ -535,7 +576,6 @@ impl Table {
             );
             pending.push((key, start..words.len() as u32, id));
         }
-        table.terms = TermIndex::new(terms_by_word);
         table.phrase_hashes = words
             .iter()
             .map(|&(start, end)| {
@@ -1038,6 +1078,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_table_built_from_more_words_than_announced_grows() {
+        // A filter hides the count from the builder, which starts small and must grow.
+        let words: Vec<String> = (0..500).map(|i| format!("word{i}")).collect();
+        let table = Table::build(
+            words
+                .iter()
+                .filter(|w| !w.ends_with('7'))
+                .map(|w| (w.as_str(), entry(1.0))),
+        );
+        for w in &words {
+            assert_eq!(table.term(w).is_some(), !w.ends_with('7'), "{w}");
+        }
+        assert!(table.term("word").is_none());
     }
 
     #[test]

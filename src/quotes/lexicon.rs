@@ -21,9 +21,19 @@ pub enum CueKind {
     Source,
     /// A noun used as "in a statement", "in an interview".
     Noun,
+    /// A phrase that names the occasion, medium or addressee of speech: speaking to, writing in, in an
+    /// interview with. Its object is never the speaker, and it introduces no speech of its own; it is
+    /// a cue only so that its words are not read as other cues.
+    Setting,
 }
 
 impl CueKind {
+    /// Whether a cue of this kind can introduce speech by itself; a noun ("in a statement") or a
+    /// setting ("speaking to reporters") only goes with a cue that does.
+    pub fn introduces_speech(self) -> bool {
+        !matches!(self, CueKind::Noun | CueKind::Setting)
+    }
+
     fn parse(s: &str) -> Option<CueKind> {
         Some(match s {
             "verb" => CueKind::Verb,
@@ -31,6 +41,7 @@ impl CueKind {
             "phrase" => CueKind::Phrase,
             "source" => CueKind::Source,
             "noun" => CueKind::Noun,
+            "setting" => CueKind::Setting,
             _ => return None,
         })
     }

@@ -10,7 +10,7 @@
 use super::SpeakerType;
 use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass};
 use crate::segment::Segmented;
-use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name};
+use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name, is_ascii_space};
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::Cell;
 
@@ -263,7 +263,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     fn is_capitalised(&self, i: usize) -> bool {
-        self.is_word(i) && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        if !self.is_word(i) {
+            return false;
+        }
+        match self.seg.text.as_bytes().get(self.seg.tokens[i].span.start) {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
+        }
     }
 
     /// The first of [`PhraseReader::words_from`]`(i, end)`: token `i`'s lowercase word, or "" when `i`
@@ -330,16 +336,19 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
-        Some(match self.word(i) {
-            "he" => Pronoun::He,
-            "she" => Pronoun::She,
-            "they" => Pronoun::They,
-            "we" => Pronoun::We,
+        // Asked of nearly every token: compared as bytes, with no char-boundary check.
+        let span = self.seg.tokens[i].span;
+        Some(match self.lower.as_bytes().get(span.start..span.end)? {
+            b"he" => Pronoun::He,
+            b"she" => Pronoun::She,
+            b"they" => Pronoun::They,
+            b"we" => Pronoun::We,
             _ => return None,
         })
     }
 
-    fn is_name_word(&self, i: usize, sentence_start: usize) -> bool {
+    /// `sentence_start` gives the first token of `i`'s sentence, asked only for the text's last token.
+    fn is_name_word(&self, i: usize, sentence_start: impl FnOnce() -> usize) -> bool {
         if !self.is_capitalised(i) {
             return false;
         }
@@ -348,7 +357,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         }
         // A lone capitalised word at the start of a sentence is a name only if the next word is one too
         // or it is followed by a lowercase verb-like word; the callers check the rest.
-        i != sentence_start || i + 1 < self.seg.tokens.len()
+        i + 1 < self.seg.tokens.len() || i != sentence_start()
     }
 
     /// "Republican presidential candidate", "Russian officials": a capitalised adjective of nationality or
@@ -391,7 +400,6 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if let Some(p) = self.pronoun(last) {
             return Some(self.mention(last, last + 1, NounPhrase::Pronoun(p)));
         }
-        let sentence_start = self.sentence_start(last).max(floor);
         // "on Wednesday said", "This said": a capitalised word that is never a name ends no name.
         if self.is_capitalised(last)
             && self.lower_word(last) != "i"
@@ -403,7 +411,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             let mut first = last;
             while first > floor
                 && last - first < MAX_NAME_TOKENS
-                && (self.is_name_word(first - 1, sentence_start)
+                && (self.is_name_word(first - 1, || self.sentence_start(last).max(floor))
                     || self.is_name_dot(first - 1)
                     || (NAME_PARTICLES.contains(&self.word(first - 1))
                         && first >= floor + 2
@@ -423,7 +431,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 };
                 first = start;
             }
-            return self.name_phrase(first, last + 1, sentence_start);
+            return self.name_phrase(first, last + 1);
         }
         // A common noun phrase: the (Russian) (foreign) minister, a senior official, protesters.
         let head = last;
@@ -536,7 +544,6 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if let Some(p) = self.pronoun(first) {
             return Some(self.mention(first, first + 1, NounPhrase::Pronoun(p)));
         }
-        let sentence_start = self.sentence_start(first);
         let mut i = first;
         // Determiners and adjectives before a common head: the Russian foreign minister.
         if matches!(self.word(i), "the" | "a" | "an") {
@@ -553,7 +560,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         while end < ceiling && end - i < MAX_NAME_TOKENS {
             // Read once: it decides both whether the run goes on and by how many tokens.
             let title = self.title_at(end, ceiling);
-            let continues = self.is_name_word(end, sentence_start)
+            let continues = self.is_name_word(end, || self.sentence_start(first))
                 || (end > i && self.is_name_dot(end))
                 || title.is_some_and(|(class, _, _)| {
                     self.is_capitalised(end)
@@ -623,7 +630,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             }
             return None;
         }
-        let m = self.name_phrase(i, end, sentence_start)?;
+        let m = self.name_phrase(i, end)?;
         Some(Mention {
             span: Span::new(self.seg.tokens[first].span.start, m.span.end),
             first_token: first,
@@ -632,7 +639,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     /// Splits a capitalised run `first..end` into titles and a name.
-    fn name_phrase(&self, first: usize, end: usize, _sentence_start: usize) -> Option<Mention> {
+    fn name_phrase(&self, first: usize, end: usize) -> Option<Mention> {
         let mut name_first = first;
         let mut gender = None;
         let mut i = first;
@@ -777,12 +784,11 @@ pub struct Entity {
     role: Option<String>,
     pub gender: Option<Gender>,
     pub mentions: Vec<Span>,
-    /// Folded surname and transliteration-normalised first name, for joining mentions.
-    surname: String,
+    /// Transliteration-normalised first name, for joining mentions that share a surname.
     first: Option<String>,
     name_words: usize,
-    /// Folded name of an organisation or group, which joins only on the whole name.
-    folded: String,
+    /// The entity before this one with the same join key ([`Entities::add_name`]), newest first.
+    previous_same_key: Option<usize>,
     /// `name` and `role` lowercased once, so that role nouns are matched without allocating.
     name_lower: String,
     role_lower: String,
@@ -819,13 +825,23 @@ pub const MAX_RECENT_MENTIONS: usize = 256;
 /// Johnsons, not hundreds; the bound keeps a list of one surname with many first names linear.
 const MAX_SAME_SURNAME: usize = 32;
 
+/// How many finished entities [`Entities`] keeps for their buffers.
+const MAX_SPARE_ENTITIES: usize = 1024;
+
+/// How many join keys [`Entities`] keeps from article to article.
+const MAX_KEPT_KEYS: usize = 1 << 16;
+
 /// The entities of one article, built as mentions are met in text order.
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub list: Vec<Entity>,
-    /// Entities by kind (indexed by `SpeakerType as usize`) and join key (folded surname for people,
-    /// folded name otherwise), oldest first.
-    by_key: [HashMap<String, Vec<usize>>; 4],
+    /// By kind (indexed by `SpeakerType as usize`) and join key (folded surname for people, folded
+    /// name otherwise): the article in which the key was last used ([`Entities::article`]) and its
+    /// newest entity there, from which [`Entity::previous_same_key`] leads to the older ones. The keys
+    /// outlive the article, so that a surname met again in a later article costs no allocation.
+    by_key: [HashMap<String, (u32, usize)>; 4],
+    /// Counts the articles seen ([`Entities::clear`]): a key whose count is older joins nothing.
+    article: u32,
     /// Every mention as (start, entity), sorted and without repeats: the recency list that
     /// [`Entities::most_recent`] walks back. Mentions come mostly in text order, so a sorted Vec
     /// takes them at its end.
@@ -835,14 +851,28 @@ pub struct Entities {
     /// Buffers for the keys of a name being added.
     surname_buffer: String,
     first_buffer: String,
+    folded_buffer: String,
+    /// Entities of earlier articles, emptied: a new entity takes one and reuses its buffers.
+    spare: Vec<Entity>,
+    /// Byte ranges of the words of a name being added.
+    word_buffer: Vec<(usize, usize)>,
 }
 
 impl Entities {
     /// Forgets every entity but keeps the room the look-up tables took, for the next article.
     pub fn clear(&mut self) {
-        self.list.clear();
-        for by_key in &mut self.by_key {
-            by_key.clear();
+        // Entities whose name and mentions did not move to a speaker keep their buffers for the next
+        // article's entities.
+        let room = MAX_SPARE_ENTITIES.saturating_sub(self.spare.len());
+        let list = std::mem::take(&mut self.list);
+        self.spare.extend(list.into_iter().take(room));
+        self.article = self.article.wrapping_add(1);
+        // The kept keys are a cache: past this many, or once the count wraps, they are let go.
+        let keys: usize = self.by_key.iter().map(HashMap::len).sum();
+        if keys > MAX_KEPT_KEYS || self.article == 0 {
+            for by_key in &mut self.by_key {
+                by_key.clear();
+            }
         }
         self.recency.clear();
         self.by_role_word.clear();
@@ -861,17 +891,25 @@ impl Entities {
     ) -> usize {
         let raw = name.of(text);
         let person = kind == SpeakerType::Person;
-        let folded = if person {
-            String::new()
-        } else {
-            fold_name(raw)
-        };
-        let mut words = raw.split_whitespace();
-        let first_word = words.next();
-        let (last_word, word_count) = words.fold(
-            (first_word, usize::from(first_word.is_some())),
-            |(_, n), w| (Some(w), n + 1),
-        );
+        let mut folded = std::mem::take(&mut self.folded_buffer);
+        folded.clear();
+        if !person {
+            if raw.is_ascii() {
+                let mut bytes = folded.into_bytes();
+                fold_ascii_name_into(raw, &mut bytes);
+                // Only ASCII bytes were written.
+                folded = String::from_utf8(bytes).unwrap_or_default();
+            } else {
+                folded.push_str(&fold_name(raw));
+            }
+        }
+        let mut words = std::mem::take(&mut self.word_buffer);
+        words.clear();
+        push_word_bounds(raw, &mut words);
+        let word = |&(from, to): &(usize, usize)| &raw[from..to];
+        let first_word = words.first().map(word);
+        let last_word = words.last().map(word);
+        let word_count = words.len();
         // The keys are made in buffers kept from call to call: most mentions join an entity that
         // has its keys already.
         let mut surname = std::mem::take(&mut self.surname_buffer);
@@ -887,43 +925,32 @@ impl Entities {
         // The kind picks the map, so that a look-up borrows the key instead of building a pair.
         let by_key = &mut self.by_key[kind as usize];
         let list = &self.list;
-        let found = by_key.get(key).and_then(|bucket| {
-            bucket
-                .iter()
-                .rev()
-                .take(MAX_SAME_SURNAME)
-                .copied()
-                .find(|&i| {
-                    !person
-                        || match (&list[i].first, first) {
-                            (Some(a), Some(b)) => a == b,
-                            _ => true,
-                        }
-                })
-        });
+        let article = self.article;
+        let newest = by_key
+            .get(key)
+            .and_then(|&(seen_in, newest)| (seen_in == article).then_some(newest));
+        let found = std::iter::successors(newest, |&i| list[i].previous_same_key)
+            .take(MAX_SAME_SURNAME)
+            .find(|&i| {
+                !person
+                    || match (&list[i].first, first) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+            });
         let index = match found {
             Some(i) => i,
             None => {
                 let i = self.list.len();
                 match by_key.get_mut(key) {
-                    Some(bucket) => bucket.push(i),
+                    Some(slot) => *slot = (article, i),
                     None => {
-                        by_key.insert(key.to_string(), vec![i]);
+                        by_key.insert(key.to_string(), (article, i));
                     }
                 }
-                self.list.push(Entity {
-                    kind,
-                    name: String::new(),
-                    role: None,
-                    gender: None,
-                    mentions: Vec::new(),
-                    surname: surname.clone(),
-                    first: None,
-                    name_words: 0,
-                    folded,
-                    name_lower: String::new(),
-                    role_lower: String::new(),
-                });
+                let mut entity = Self::emptied(&mut self.spare, kind);
+                entity.previous_same_key = newest;
+                self.list.push(entity);
                 i
             }
         };
@@ -931,7 +958,7 @@ impl Entities {
         if word_count > e.name_words {
             e.name.clear();
             e.name.reserve(raw.len());
-            for (i, w) in raw.split_whitespace().enumerate() {
+            for (i, w) in words.iter().map(word).enumerate() {
                 if i > 0 {
                     e.name.push(' ');
                 }
@@ -949,6 +976,8 @@ impl Entities {
         }
         self.surname_buffer = surname;
         self.first_buffer = first_key;
+        self.folded_buffer = folded;
+        self.word_buffer = words;
         e.gender = e.gender.or(gender);
         e.mentions.push(mention);
         self.remember(mention.start, index);
@@ -961,21 +990,44 @@ impl Entities {
     /// A speaker with no name: an anonymous source or an unresolved role noun. Never merged with another.
     pub fn add_unnamed(&mut self, phrase: &str, kind: SpeakerType, mention: Span) -> usize {
         let index = self.list.len();
-        self.list.push(Entity {
-            kind,
-            name: phrase.to_string(),
-            role: None,
-            gender: None,
-            mentions: vec![mention],
-            surname: String::new(),
-            first: None,
-            name_words: 0,
-            folded: String::new(),
-            name_lower: phrase.to_lowercase(),
-            role_lower: String::new(),
-        });
+        let mut entity = Self::emptied(&mut self.spare, kind);
+        entity.name.push_str(phrase);
+        entity.mentions.push(mention);
+        set_lowercase(&mut entity.name_lower, phrase);
+        self.list.push(entity);
         self.remember(mention.start, index);
         index
+    }
+
+    /// A new entity of `kind` with nothing known, in the buffers of a spare one when there is one.
+    fn emptied(spare: &mut Vec<Entity>, kind: SpeakerType) -> Entity {
+        match spare.pop() {
+            Some(mut e) => {
+                e.kind = kind;
+                e.name.clear();
+                e.role = None;
+                e.gender = None;
+                e.mentions.clear();
+                e.first = None;
+                e.name_words = 0;
+                e.previous_same_key = None;
+                e.name_lower.clear();
+                e.role_lower.clear();
+                e
+            }
+            None => Entity {
+                kind,
+                name: String::new(),
+                role: None,
+                gender: None,
+                mentions: Vec::new(),
+                first: None,
+                name_words: 0,
+                previous_same_key: None,
+                name_lower: String::new(),
+                role_lower: String::new(),
+            },
+        }
     }
 
     /// Gives entity `e` its role, unless it has one already: the first role seen is kept.
@@ -985,7 +1037,7 @@ impl Entities {
             return;
         }
         entity.role = Some(role.to_string());
-        entity.role_lower = role.to_lowercase();
+        set_lowercase(&mut entity.role_lower, role);
         if entity.kind != SpeakerType::Person {
             return;
         }
@@ -1021,6 +1073,44 @@ impl Entities {
     pub fn with_role(&self, head: &str) -> Option<usize> {
         self.by_role_word.get(head).copied()
     }
+}
+
+/// Sets `out` to `text` lowercased, in `out`'s own buffer when `text` is ASCII.
+fn set_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.clear();
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        *out = text.to_lowercase();
+    }
+}
+
+/// Appends the byte ranges of `text`'s words, as [`str::split_whitespace`] finds them, to `out`.
+/// Names are mostly ASCII, whose bytes answer without decoding chars.
+fn push_word_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
+    if text.is_ascii() {
+        let mut start = None;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            match (is_ascii_space(b), start) {
+                (true, Some(from)) => {
+                    out.push((from, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            out.push((from, text.len()));
+        }
+        return;
+    }
+    let base = text.as_ptr() as usize;
+    out.extend(text.split_whitespace().map(|w| {
+        let from = w.as_ptr() as usize - base;
+        (from, from + w.len())
+    }));
 }
 
 /// Whether an entity could be the referent of a pronoun.
@@ -1060,14 +1150,38 @@ pub fn transliteration_key(word: &str) -> String {
 pub fn push_transliteration_key(word: &str, out: &mut String) {
     let word = strip_possessive(word);
     if word.is_ascii() {
-        // Most names: folded and keyed in the buffer itself, with no detour through chars.
-        let mut bytes = std::mem::take(out).into_bytes();
-        let start = bytes.len();
-        fold_ascii_name_into(word, &mut bytes);
-        let len = transliterate_ascii(&mut bytes[start..]);
-        bytes.truncate(start + len);
-        // What was there was UTF-8 and only ASCII bytes were added.
-        *out = String::from_utf8(bytes).unwrap_or_default();
+        // Most names: folded and transliterated in one pass over the bytes, as `fold_name` and
+        // `transliterate_ascii` would in two. A run of spaces is one, kept only between words; the
+        // next byte decides "kh", and no space folds to an h.
+        let bytes = word.as_bytes();
+        let mut last: Option<u8> = None;
+        let mut space = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            if is_ascii_space(b) {
+                space = last.is_some();
+                continue;
+            }
+            if std::mem::take(&mut space) {
+                out.push(' ');
+                last = Some(b' ');
+            }
+            let key = match b.to_ascii_lowercase() {
+                b'`' => b'\'',
+                b'y' | b'j' => b'i',
+                b'k' if bytes.get(i).map(u8::to_ascii_lowercase) == Some(b'h') => {
+                    i += 1;
+                    b'h'
+                }
+                folded => folded,
+            };
+            if last != Some(key) {
+                out.push(char::from(key));
+                last = Some(key);
+            }
+        }
         return;
     }
     let folded = fold_name(word);
@@ -1158,6 +1272,11 @@ mod tests {
             "Y",
             "",
             "’s",
+            "O`Brien",
+            " Van  Dyke\t",
+            "MacKHan",
+            "k h",
+            "Tt  T",
         ] {
             assert_eq!(transliteration_key(word), by_chars(word), "{word:?}");
         }
@@ -1284,5 +1403,27 @@ mod tests {
             titles += usize::from(title.is_some());
         }
         assert!(cues >= 4 && titles >= 3, "{cues} cues, {titles} titles");
+    }
+
+    #[test]
+    fn name_words_are_those_split_whitespace_finds() {
+        for text in [
+            "Olga  Berg",
+            " Jan\tde Vries ",
+            "Ana\u{0B}Costa",
+            "Zoë\u{A0}Martín Ruiz",
+            "",
+            "   ",
+            "Kim",
+        ] {
+            let mut bounds = Vec::new();
+            push_word_bounds(text, &mut bounds);
+            let words: Vec<&str> = bounds.iter().map(|&(a, b)| &text[a..b]).collect();
+            assert_eq!(
+                words,
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 }

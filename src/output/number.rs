@@ -110,17 +110,21 @@ pub(super) fn shown_score(value: f64) -> Option<f64> {
 fn push_fixed4(units: i64, decimal_mark: u8, out: &mut Vec<u8>) {
     let magnitude = units.unsigned_abs();
     if magnitude < 100_000 {
-        // Scores lie in -1..=1: one digit before the point. The cell is laid out in a stack buffer
-        // behind a sign and appended in one move of a fixed length.
+        // Scores lie in -1..=1: one digit before the point. The cell is laid out in one register,
+        // sign first, from two loads of digit pairs, and appended in one move of a fixed length.
         let magnitude = magnitude as u32;
         let (whole, fraction) = (magnitude / 10_000, (magnitude % 10_000) as usize);
-        let [a, b] = DIGIT_PAIRS[fraction / 100];
-        let [c, d] = DIGIT_PAIRS[fraction % 100];
-        let cell = [b'-', b'0' + whole as u8, decimal_mark, a, b, c, d];
+        let pair = |i: usize| u64::from(u16::from_le_bytes(DIGIT_PAIRS[i]));
+        let cell = u64::from(b'-')
+            | u64::from(b'0' + whole as u8) << 8
+            | u64::from(decimal_mark) << 16
+            | pair(fraction / 100) << 24
+            | pair(fraction % 100) << 40;
+        let cell = cell.to_le_bytes();
         if units < 0 {
-            out.extend_from_slice(&cell);
+            out.extend_from_slice(&cell[..7]);
         } else {
-            out.extend_from_slice(&cell[1..]);
+            out.extend_from_slice(&cell[1..7]);
         }
     } else {
         push_long_fixed4(units, decimal_mark, out);

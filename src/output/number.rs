@@ -27,6 +27,7 @@ enum Rounded {
     NotFinite,
 }
 
+#[inline]
 fn round_score(value: f64) -> Rounded {
     if !value.is_finite() {
         return Rounded::NotFinite;
@@ -58,6 +59,7 @@ fn round_score(value: f64) -> Rounded {
 /// `format!("{value:.4}")` prints it, except that a value that rounds to zero prints as `0.0000`
 /// whatever its sign: a `-0.0000` in a table means nothing. NaN and infinities, which no stage should
 /// produce, append nothing and return false.
+#[inline]
 pub(super) fn push_score(value: f64, decimal_mark: u8, out: &mut Vec<u8>) -> bool {
     match round_score(value) {
         Rounded::Units(units) => {
@@ -65,18 +67,26 @@ pub(super) fn push_score(value: f64, decimal_mark: u8, out: &mut Vec<u8>) -> boo
             true
         }
         Rounded::NearTie => {
-            let mut exact = format!("{value:.4}");
-            if exact == "-0.0000" {
-                exact.remove(0);
-            }
-            let start = out.len();
-            out.extend_from_slice(exact.as_bytes());
-            if let Some(point) = out[start..].iter().position(|&b| b == b'.') {
-                out[start + point] = decimal_mark;
-            }
+            push_exact_score(value, decimal_mark, out);
             true
         }
         Rounded::NotFinite => false,
+    }
+}
+
+/// [`push_score`] through Rust's exact formatter. Out of line: its `String` would otherwise give every
+/// cell a stack frame to set up and tear down.
+#[cold]
+#[inline(never)]
+fn push_exact_score(value: f64, decimal_mark: u8, out: &mut Vec<u8>) {
+    let mut exact = format!("{value:.4}");
+    if exact == "-0.0000" {
+        exact.remove(0);
+    }
+    let start = out.len();
+    out.extend_from_slice(exact.as_bytes());
+    if let Some(point) = out[start..].iter().position(|&b| b == b'.') {
+        out[start + point] = decimal_mark;
     }
 }
 
@@ -96,26 +106,44 @@ pub(super) fn shown_score(value: f64) -> Option<f64> {
 }
 
 /// `units / 10^4` with exactly four decimals after `decimal_mark` and at least one digit before it.
+#[inline]
 fn push_fixed4(units: i64, decimal_mark: u8, out: &mut Vec<u8>) {
+    let magnitude = units.unsigned_abs();
+    if magnitude < 100_000 {
+        // Scores lie in -1..=1: one digit before the point. The cell is laid out in one register,
+        // sign first, from two loads of digit pairs, and appended in one move of a fixed length.
+        let magnitude = magnitude as u32;
+        let (whole, fraction) = (magnitude / 10_000, (magnitude % 10_000) as usize);
+        let pair = |i: usize| u64::from(u16::from_le_bytes(DIGIT_PAIRS[i]));
+        let cell = u64::from(b'-')
+            | u64::from(b'0' + whole as u8) << 8
+            | u64::from(decimal_mark) << 16
+            | pair(fraction / 100) << 24
+            | pair(fraction % 100) << 40;
+        let cell = cell.to_le_bytes();
+        if units < 0 {
+            out.extend_from_slice(&cell[..7]);
+        } else {
+            out.extend_from_slice(&cell[1..7]);
+        }
+    } else {
+        push_long_fixed4(units, decimal_mark, out);
+    }
+}
+
+/// [`push_fixed4`] for a value of ten or more, which no score reaches.
+#[cold]
+#[inline(never)]
+fn push_long_fixed4(units: i64, decimal_mark: u8, out: &mut Vec<u8>) {
     let magnitude = units.unsigned_abs();
     let (whole, fraction) = (magnitude / 10_000, (magnitude % 10_000) as usize);
     let [a, b] = DIGIT_PAIRS[fraction / 100];
     let [c, d] = DIGIT_PAIRS[fraction % 100];
-    if whole < 10 {
-        // Scores lie in -1..=1.
-        let digits = [b'0' + whole as u8, decimal_mark, a, b, c, d];
-        // Fixed lengths: each append is a few moves rather than a call to memcpy.
-        if units < 0 {
-            out.push(b'-');
-        }
-        out.extend_from_slice(&digits);
-    } else {
-        if units < 0 {
-            out.push(b'-');
-        }
-        push_count(whole, out);
-        out.extend_from_slice(&[decimal_mark, a, b, c, d]);
+    if units < 0 {
+        out.push(b'-');
     }
+    push_count(whole, out);
+    out.extend_from_slice(&[decimal_mark, a, b, c, d]);
 }
 
 /// Appends `value` in decimal, as `{value}` prints it.

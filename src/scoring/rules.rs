@@ -521,10 +521,12 @@ impl Scorer {
                     len = toks[i..].iter().take_while(|t| t.span.start < end).count();
                 } else if let Some(term) = term {
                     let next = &toks[i + 1..];
-                    let first = (span.of(text), hash);
                     let mut found = None;
+                    // The word as a str only for a word that starts a phrase: slicing checks char
+                    // boundaries, and most words start none.
+                    let first = || (span.of(text), hash);
                     if term.starts_phrase {
-                        found = table.longest_phrase(text, first, next, |_| true);
+                        found = table.longest_phrase(text, first(), next, |_| true);
                     }
                     let tone_only =
                         found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
@@ -539,7 +541,7 @@ impl Scorer {
                     }
                     if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found = table.longest_phrase(text, first, next, |e| e.replaces_its_words);
+                        found = table.longest_phrase(text, first(), next, |e| e.replaces_its_words);
                     }
                     match found {
                         Some((id, n)) => {
@@ -551,7 +553,7 @@ impl Scorer {
                     }
                 } else if kind == TokenKind::Word
                     && spelling.is_ascii()
-                    && may_have_plain_form(bytes)
+                    && may_have_plain_form(bytes, head)
                     && let key = lookup_key(span.of(text), spelling, fold)
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
@@ -1025,6 +1027,8 @@ fn segment(
     // when the next one starts. Units before the first word belong to the first.
     let (mut clause_evaluative, mut clause_content, mut sentence_evaluative) =
         (false, false, false);
+    // The indices of the last sentence and clause started.
+    let (mut sentence, mut clause) = (0u32, 0u32);
     let n = units.len();
     for i in 0..n {
         // Read through a reference and written once at the end: a unit is too large to copy a token.
@@ -1040,6 +1044,7 @@ fn segment(
                         last.evaluative |= sentence_evaluative;
                         sentence_evaluative = false;
                     }
+                    sentence = sentences.len() as u32;
                     sentences.push(Sentence::new(i, n));
                     marks.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
@@ -1061,7 +1066,8 @@ fn segment(
                         last.has_content |= clause_content;
                         (clause_evaluative, clause_content) = (false, false);
                     }
-                    clauses.push(Clause::new(i, n, sentences.len() - 1));
+                    clause = clauses.len() as u32;
+                    clauses.push(Clause::new(i, n, sentence as usize));
                     marks.insert(Flags::CLAUSE_START);
                 }
                 if capital_expected {
@@ -1111,8 +1117,9 @@ fn segment(
             u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
         let u = &mut units[i];
         u.flags.insert(marks);
-        u.sentence = sentences.len().saturating_sub(1) as u32;
-        u.clause = clauses.len().saturating_sub(1) as u32;
+        // Units before the first word take index 0, as the sentence and clause they will join.
+        u.sentence = sentence;
+        u.clause = clause;
     }
     if sentences.is_empty() {
         sentences.push(Sentence::new(0, n));

@@ -764,25 +764,37 @@ impl Table {
 
 /// Whether [`Table::plain_form`] can find anything for the word `written`, ASCII in any case (the
 /// test ignores ASCII case, so a word need not be folded to fail it): a test that spares the search
-/// for almost every word.
+/// for almost every word. `head` is the word's [`WordKey::head`]: its first eight bytes, lowercased,
+/// which answer for most words without a loop.
 #[inline]
-pub(crate) fn may_have_plain_form(written: &[u8]) -> bool {
+pub(crate) fn may_have_plain_form(written: &[u8], head: u64) -> bool {
+    const EACH: u64 = 0x0101_0101_0101_0101;
     if written.len() < 4 {
         return false;
     }
-    // Setting bit 5 lowers an ASCII capital and leaves a small letter: two bytes so set are equal
-    // exactly when they are the same letter in any case, or one of a few pairs of other bytes, which
-    // the test for a letter then rules out.
-    let low = |b: u8| b | 0x20;
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
     // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
-    let (a, b) = (
-        written[0].to_ascii_lowercase(),
-        written[1].to_ascii_lowercase(),
-    );
-    let laughter = (a == b'h' && vowel(b)) || (vowel(a) && b == b'h') || (a, b) == (b'l', b'o');
-    laughter
-        || written
+    let (a, b) = (head as u8, (head >> 8) as u8);
+    if (a == b'h' && vowel(b)) || (vowel(a) && b == b'h') || (a, b) == (b'l', b'o') {
+        return true;
+    }
+    // Stretching: a letter three times in a row. Byte i of `same` is zero exactly when bytes i, i + 1
+    // and i + 2 of the head are equal; the zero padding past the word is no letter, so a run that
+    // reaches past it is not counted.
+    let same = (head ^ (head >> 8)) | (head ^ (head >> 16));
+    let low7 = 0x7f * EACH;
+    let zero = !(((same & low7) + low7) | same) & (0x80 * EACH);
+    // Every byte is ASCII: the top bit of each sum says whether the byte is at least 'a', or past 'z'.
+    let from_a = (head & low7) + (0x80 - u64::from(b'a')) * EACH;
+    let past_z = (head & low7) + (0x80 - u64::from(b'z') - 1) * EACH;
+    let letter = from_a & !past_z & (0x80 * EACH);
+    if zero & letter != 0 {
+        return true;
+    }
+    // Runs that start in the head's last two bytes reach past it.
+    let low = |b: u8| b | 0x20;
+    written.len() > 8
+        && written[6..]
             .windows(3)
             .any(|w| low(w[0]) == low(w[1]) && low(w[1]) == low(w[2]) && w[0].is_ascii_alphabetic())
 }
@@ -1122,16 +1134,69 @@ mod tests {
             ("haha", entry(1.5)),
             ("lol", entry(1.5)),
         ]);
+        let cheap =
+            |word: &str| may_have_plain_form(word.as_bytes(), WordKey::of(word.as_bytes()).head);
         let mut buf = String::new();
-        for word in ["goooood", "hahahaha", "ahahah", "lololol"] {
-            assert!(may_have_plain_form(word.as_bytes()), "{word}");
+        for word in ["goooood", "hahahaha", "ahahah", "lololol", "wonderfulllll"] {
+            assert!(cheap(word), "{word}");
             // The cheap test ignores case, so that a word need not be folded to fail it.
             let upper = word.to_ascii_uppercase();
-            assert!(may_have_plain_form(upper.as_bytes()), "{upper}");
+            assert!(cheap(&upper), "{upper}");
+        }
+        for word in ["goooood", "hahahaha", "ahahah", "lololol"] {
             assert!(table.plain_form(word, &mut buf).is_some(), "{word}");
         }
-        for word in ["good", "table", "world", "ok"] {
-            assert!(!may_have_plain_form(word.as_bytes()), "{word}");
+        for word in [
+            "good",
+            "table",
+            "world",
+            "ok",
+            "1000",
+            "committee",
+            "aaa",
+            "xx--",
+        ] {
+            assert!(!cheap(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_cheap_test_reads_runs_from_the_head_as_a_byte_loop_does() {
+        // Three of a kind, any case, starting with a letter; or a laughing start.
+        let by_bytes = |w: &[u8]| {
+            let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
+            let (a, b) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+            (a == b'h' && vowel(b))
+                || (vowel(a) && b == b'h')
+                || (a, b) == (b'l', b'o')
+                || w.windows(3).any(|t| {
+                    t[0].is_ascii_alphabetic()
+                        && t[1].eq_ignore_ascii_case(&t[0])
+                        && t[2].eq_ignore_ascii_case(&t[0])
+                })
+        };
+        // Words from a small alphabet, so that runs are common, of every length up to 14.
+        let alphabet = b"aAbB1'-zZ@[`{";
+        let mut x: u32 = 0x1234_5678;
+        let mut word = Vec::new();
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let len = 4 + (x % 11) as usize;
+            word.clear();
+            let mut y = x;
+            for _ in 0..len {
+                y = y.wrapping_mul(0x9E37_79B9).wrapping_add(0x7F4A_7C15);
+                word.push(alphabet[(y >> 28) as usize % alphabet.len()]);
+            }
+            let head = WordKey::of(&word).head;
+            assert_eq!(
+                may_have_plain_form(&word, head),
+                by_bytes(&word),
+                "{}",
+                String::from_utf8_lossy(&word)
+            );
         }
     }
 

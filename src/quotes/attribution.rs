@@ -218,6 +218,13 @@ const AUXILIARIES: &[&str] = &[
     "being",
 ];
 
+/// Finite auxiliaries and modals: after a noun phrase they make it the subject of a clause ("the ferry
+/// would sail"), which no inverted speaker is.
+const FINITE_AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "may",
+    "might", "should", "must", "shall", "did", "does", "do",
+];
+
 /// First words of a leading subordinate clause, whose mentions are not the sentence's subject.
 const SUBORDINATORS: &[&str] = &[
     "as",
@@ -1076,9 +1083,10 @@ impl<'a, 't> Article<'a, 't> {
             }
             // "The US ambassador, Michael Harlan, told …": the name between the commas is the speaker.
             // ... when what stands before is a role or an institution ("The head of the agency, Dr Lucia
-            // Ferrante, warned"), not a person or place.
-            let role_before = self.r.phrase_ending_at(open - 1, floor).is_some_and(|m| {
-                matches!(
+            // Ferrante, warned"), or any description the lexicons have no word for ("The harbour
+            // master, Olav Strand, said"), not a person or place.
+            let role_before = match self.r.phrase_ending_at(open - 1, floor) {
+                Some(m) => matches!(
                     m.phrase,
                     NounPhrase::Common {
                         class: TitleClass::Role | TitleClass::Title,
@@ -1087,8 +1095,9 @@ impl<'a, 't> Article<'a, 't> {
                         kind: SpeakerType::Organisation,
                         ..
                     }
-                )
-            });
+                ),
+                None => self.description_ending_at(open - 1, floor),
+            };
             if role_before
                 && let Some(inner) = self.r.phrase_starting_at(open + 1, last)
                 && inner.end_token == last
@@ -1160,6 +1169,27 @@ impl<'a, 't> Article<'a, 't> {
         })
     }
 
+    /// Whether tokens up to `last` end a description that opens with a determiner or a possessive and
+    /// has no capitalised word after it: "the harbour master", "the director of the film", "her
+    /// lawyer", "the town's harbour master". The head is lowercase, so no name ends there.
+    fn description_ending_at(&self, last: usize, floor: usize) -> bool {
+        const OPENERS: &[&str] = &[
+            "the", "a", "an", "his", "her", "their", "its", "our", "my", "your",
+        ];
+        let head = self.seg.token_text(last);
+        if self.seg.tokens[last].kind != TokenKind::Word || !head.starts_with(char::is_lowercase) {
+            return false;
+        }
+        (floor.max(last.saturating_sub(8))..last)
+            .rev()
+            .take_while(|&j| self.seg.tokens[j].kind == TokenKind::Word && !self.in_quote[j])
+            .any(|j| {
+                OPENERS.contains(&self.r.first_word(j, last + 1))
+                    || self.seg.token_text(j).ends_with("'s")
+                    || self.seg.token_text(j).ends_with("\u{2019}s")
+            })
+    }
+
     /// Whether token `i` can open an apposition: a determiner, who/which, an age, a possessive, a title.
     fn opens_apposition(&self, i: usize, end: usize) -> bool {
         if i >= end || self.seg.tokens[i].kind != TokenKind::Word {
@@ -1190,7 +1220,14 @@ impl<'a, 't> Article<'a, 't> {
         {
             i += 1;
         }
-        self.r.phrase_starting_at(i, ceiling).or_else(|| {
+        // "said the ferry would sail", "said he would resign": a subject followed by a finite verb opens
+        // the reported clause; it is not the inverted speaker of the cue.
+        let finite =
+            |j: usize| j < ceiling && FINITE_AUXILIARIES.contains(&self.r.first_word(j, ceiling));
+        if let Some(m) = self.r.phrase_starting_at(i, ceiling) {
+            return (!finite(m.end_token)).then_some(m);
+        }
+        {
             let w = self.r.first_word(i, ceiling);
             if !matches!(
                 w,
@@ -1202,7 +1239,8 @@ impl<'a, 't> Article<'a, 't> {
                 .find(|&j| self.seg.tokens[j].kind != TokenKind::Word)
                 .unwrap_or(ceiling.min(i + 12));
             let closes = end >= ceiling || matches!(self.seg.token_text(end), "," | "." | ";");
-            (end > i + 1 && closes).then(|| Mention {
+            let clause = (i + 1..end).any(|j| finite(j) || self.r.pronoun(j).is_some());
+            (end > i + 1 && closes && !clause).then(|| Mention {
                 span: Span::new(
                     self.seg.tokens[i].span.start,
                     self.seg.tokens[end - 1].span.end,
@@ -1214,7 +1252,7 @@ impl<'a, 't> Article<'a, 't> {
                     class: TitleClass::Anonymous,
                 },
             })
-        })
+        }
     }
 
     /// `X declined to comment but said …`, `X met Y and said …`: a cue right after `and` or `but`

@@ -605,6 +605,38 @@ impl<'a, 't> Article<'a, 't> {
         {
             return Some((before.span, Some(before.first_token)));
         }
+        // Descriptions the lexicons have no word for hold a role only when set off on both sides: "The
+        // harbour master, Olav Strand, said" and "Olav Strand, the harbour master, said", not "In the
+        // town, Olav Strand said".
+        let comma_at = |i: usize| i < sentence.end_token && self.seg.token_text(i) == ",";
+        if comma_at(m.end_token)
+            && matches!(
+                self.r.first_word(m.end_token + 1, sentence.end_token),
+                "the" | "a" | "an"
+            )
+            && let Some(close) = (m.end_token + 2..sentence.end_token.min(m.end_token + 10))
+                .find(|&j| self.seg.tokens[j].kind != TokenKind::Word)
+            && comma_at(close)
+            && self.description_start(close - 1, m.end_token + 1) == Some(m.end_token + 1)
+        {
+            let span = Span::new(
+                self.seg.tokens[m.end_token + 1].span.start,
+                self.seg.tokens[close - 1].span.end,
+            );
+            return Some((span, None));
+        }
+        if m.first_token >= sentence.first_token + 2
+            && comma_at(m.first_token - 1)
+            && comma_at(m.end_token)
+            && let Some(start) = self.description_start(m.first_token - 2, sentence.first_token)
+            && start == sentence.first_token
+        {
+            let span = Span::new(
+                self.seg.tokens[start].span.start,
+                self.seg.tokens[m.first_token - 2].span.end,
+            );
+            return Some((span, Some(start)));
+        }
         None
     }
 
@@ -1042,8 +1074,12 @@ impl<'a, 't> Article<'a, 't> {
                 || matches!(w, "yesterday" | "today" | "tonight")
             {
                 i -= 1;
-            } else if i >= floor + 2 && is_weekday(w) && self.r.lower_word(i - 2) == "on" {
-                // "X on Thursday said": the time phrase sits between the subject and its verb.
+            } else if i >= floor + 2
+                && ((is_weekday(w) && self.r.lower_word(i - 2) == "on")
+                    || (is_month(w) && self.r.lower_word(i - 2) == "in"))
+            {
+                // "X on Thursday said", "X in July said": the time phrase sits between the subject and
+                // its verb.
                 i -= 2;
             } else {
                 break;
@@ -1065,11 +1101,30 @@ impl<'a, 't> Article<'a, 't> {
             last = open - 1;
         }
         // X, who replaced Y as leader, said … / X, who said …: "who" stands for the phrase before it.
-        if self.r.first_word(last, last + 1) == "who"
-            && last > floor + 1
-            && self.seg.token_text(last - 1) == ","
-        {
-            return self.r.phrase_ending_at(last - 2, floor);
+        if self.r.first_word(last, last + 1) == "who" && last > floor + 1 {
+            if self.seg.token_text(last - 1) == "," {
+                return self.r.phrase_ending_at(last - 2, floor);
+            }
+            // "Tory leader Michael Howard who said": without the comma, only a name is safe to take.
+            return self.r.phrase_ending_at(last - 1, floor).filter(|m| {
+                matches!(
+                    m.phrase,
+                    NounPhrase::Name {
+                        kind: SpeakerType::Person,
+                        ..
+                    }
+                )
+            });
+        }
+        // "It said the mine will open": in news, "it" before a verb of saying is the company or body
+        // named before.
+        if self.r.first_word(last, last + 1) == "it" {
+            return Some(Mention {
+                span: self.seg.tokens[last].span,
+                first_token: last,
+                end_token: last + 1,
+                phrase: NounPhrase::Pronoun(Pronoun::It),
+            });
         }
         if self.seg.token_text(last) == "," {
             // X, the foreign minister, said / X, who replaced Y as leader, said: the subject is before the
@@ -1173,21 +1228,28 @@ impl<'a, 't> Article<'a, 't> {
     /// has no capitalised word after it: "the harbour master", "the director of the film", "her
     /// lawyer", "the town's harbour master". The head is lowercase, so no name ends there.
     fn description_ending_at(&self, last: usize, floor: usize) -> bool {
+        self.description_start(last, floor).is_some()
+    }
+
+    /// Where the description that [`Article::description_ending_at`] accepts starts: its leftmost
+    /// determiner or possessive, at most eight words back.
+    fn description_start(&self, last: usize, floor: usize) -> Option<usize> {
         const OPENERS: &[&str] = &[
             "the", "a", "an", "his", "her", "their", "its", "our", "my", "your",
         ];
         let head = self.seg.token_text(last);
         if self.seg.tokens[last].kind != TokenKind::Word || !head.starts_with(char::is_lowercase) {
-            return false;
+            return None;
         }
         (floor.max(last.saturating_sub(8))..last)
             .rev()
             .take_while(|&j| self.seg.tokens[j].kind == TokenKind::Word && !self.in_quote[j])
-            .any(|j| {
+            .filter(|&j| {
                 OPENERS.contains(&self.r.first_word(j, last + 1))
                     || self.seg.token_text(j).ends_with("'s")
                     || self.seg.token_text(j).ends_with("\u{2019}s")
             })
+            .last()
     }
 
     /// Whether token `i` can open an apposition: a determiner, who/which, an age, a possessive, a title.
@@ -1346,13 +1408,16 @@ impl<'a, 't> Article<'a, 't> {
                             e.kind == SpeakerType::Person && e.has_role_word(&head)
                         });
                         let resolved = before.or_else(|| self.entities.with_role(&head));
+                        // "the spokeswoman" after "Jane Doe said": a definite role may stand for the
+                        // last person named, but only one whose role is not known. "The mayor" after
+                        // "Olav Strand, the harbour master," is someone else, kept as the role itself.
                         let definite = phrase.to_lowercase().starts_with("the ");
                         let resolved = resolved.or_else(|| {
                             definite
                                 .then(|| {
-                                    self.entities.most_recent(m.span.start, |e| {
-                                        e.kind == SpeakerType::Person
-                                    })
+                                    self.entities
+                                        .most_recent(m.span.start, |e| e.kind == SpeakerType::Person)
+                                        .filter(|&e| self.entities.list[e].role().is_none())
                                 })
                                 .flatten()
                         });
@@ -2104,6 +2169,24 @@ fn is_weekday(word: &str) -> bool {
     matches!(
         word,
         "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
+}
+
+fn is_month(word: &str) -> bool {
+    matches!(
+        word,
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
     )
 }
 

@@ -21,6 +21,9 @@ pub enum Pronoun {
     She,
     They,
     We,
+    /// Only as the subject right before a cue ("It said the mine will open"), where it stands for an
+    /// organisation; elsewhere "it" is too often no one ("it is clear").
+    It,
 }
 
 /// What a noun phrase is, as far as speakers are concerned.
@@ -1118,6 +1121,7 @@ pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
     match pronoun {
         Pronoun::He => e.kind == SpeakerType::Person && e.gender != Some(Gender::Female),
         Pronoun::She => e.kind == SpeakerType::Person && e.gender != Some(Gender::Male),
+        Pronoun::It => e.kind == SpeakerType::Organisation,
         Pronoun::They | Pronoun::We => {
             matches!(e.kind, SpeakerType::Organisation | SpeakerType::Group)
         }

@@ -596,7 +596,11 @@ impl<'a, 't> Article<'a, 't> {
         {
             return Some((after.span, None));
         }
-        if m.first_token >= sentence.first_token + 2
+        // "Britain’s trade minister, Priya Castell, said": set off on both sides. In "... as US
+        // President, Tony Blair has said" the title belongs to someone else.
+        let closed = m.end_token < sentence.end_token && self.seg.token_text(m.end_token) == ",";
+        if closed
+            && m.first_token >= sentence.first_token + 2
             && self.seg.token_text(m.first_token - 1) == ","
             && let Some(before) = self
                 .r
@@ -1416,7 +1420,9 @@ impl<'a, 't> Article<'a, 't> {
                             definite
                                 .then(|| {
                                     self.entities
-                                        .most_recent(m.span.start, |e| e.kind == SpeakerType::Person)
+                                        .most_recent(m.span.start, |e| {
+                                            e.kind == SpeakerType::Person
+                                        })
                                         .filter(|&e| self.entities.list[e].role().is_none())
                                 })
                                 .flatten()
@@ -2422,5 +2428,87 @@ mod tests {
         );
         assert!(!got.is_empty());
         assert!(got.iter().all(|r| r.1 == "Nils Aune"), "{got:?}");
+    }
+
+    #[test]
+    fn a_name_set_off_after_a_description_is_the_speaker_and_what_follows_the_verb_is_said() {
+        let pairs = |text: &str| {
+            readings(text)
+                .into_iter()
+                .map(|(said, speaker, _)| (said, speaker))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![(
+            "the canal locks would close in May".to_string(),
+            "Ingrid Vale".to_string(),
+        )];
+        assert_eq!(
+            pairs("The lock keeper, Ingrid Vale, said the canal locks would close in May."),
+            want
+        );
+        assert_eq!(
+            pairs(
+                "The lock keeper, Ingrid Vale, was quoted as saying the canal locks would close in May."
+            ),
+            want
+        );
+        assert_eq!(
+            pairs("Ingrid Vale, the lock keeper, said the canal locks would close in May."),
+            want
+        );
+    }
+
+    #[test]
+    fn a_phrase_followed_by_a_finite_verb_is_not_an_inverted_speaker() {
+        // No subject before "said": the clause after it is what was said, so there is no speaker.
+        let found = readings("Yesterday, said the barge would sail at noon with a full load.");
+        assert!(
+            found
+                .iter()
+                .all(|(_, speaker, _)| !speaker.contains("barge")),
+            "{found:?}"
+        );
+        // The inverted reading still stands where the phrase closes the sentence.
+        let found = readings("The locks will close for repairs, said the lock keeper.");
+        assert_eq!(found[0].1, "the lock keeper");
+    }
+
+    #[test]
+    fn a_role_mention_resolves_only_to_a_person_known_to_hold_the_role() {
+        let text = "Ingrid Vale, the lock keeper, opened the gates on Monday.\n\n\
+                    The mayor, who spoke after the vote, said the budget was fair and balanced.";
+        let found = readings(text);
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_str()),
+            ("the budget was fair and balanced", "The mayor")
+        );
+        let text = "Interior Minister Tomas Reyk met the envoy on Monday. Ingrid Vale opened the gates.\n\n\
+                    The interior minister said the border would stay open through the winter.";
+        assert_eq!(readings(text)[0].1, "Tomas Reyk");
+        let text = "Valdoria’s interior minister, Tomas Reyk, met the envoy on Monday. Ingrid Vale \
+                    opened the gates.\n\nThe interior minister said the border would stay open.";
+        assert_eq!(readings(text)[0].1, "Tomas Reyk");
+    }
+
+    #[test]
+    fn it_before_a_verb_of_saying_is_the_organisation_named_before() {
+        let text = "Brightwater Shipping Company opened a second plant in March. \
+                    It said the new plant would open in the autumn.";
+        assert_eq!(
+            readings(text)[0],
+            (
+                "the new plant would open in the autumn".to_string(),
+                "Brightwater Shipping Company".to_string(),
+                "said".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn who_without_a_comma_and_a_month_between_subject_and_verb() {
+        let text = "The vote followed a challenge from Ingrid Vale who said the locks would close.";
+        assert_eq!(readings(text)[0].1, "Ingrid Vale");
+        let text = "The lock keeper Ingrid Vale in July said the locks would close for a week.";
+        assert_eq!(readings(text)[0].1, "Ingrid Vale");
     }
 }

@@ -810,7 +810,9 @@ impl Entity {
 
     /// Whether the role has `word` (lowercase) as one of its words: "minister" in "Foreign Minister".
     pub fn has_role_word(&self, word: &str) -> bool {
-        self.role_lower.split_whitespace().any(|w| w == word)
+        self.role_lower
+            .split_whitespace()
+            .any(|w| w == word || abbreviation_of(w) == Some(word))
     }
 
     /// Whether the name has `word` (lowercase) as one of its words: "ministry" in "Interior Ministry".
@@ -1076,6 +1078,22 @@ impl Entities {
     pub fn with_role(&self, head: &str) -> Option<usize> {
         self.by_role_word.get(head).copied()
     }
+}
+
+/// The role noun a title abbreviation stands for, so that "the senator" finds "Sen. Ann Weld".
+fn abbreviation_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "sen" => "senator",
+        "rep" => "representative",
+        "gov" => "governor",
+        "gen" => "general",
+        "col" => "colonel",
+        "sgt" => "sergeant",
+        "prof" => "professor",
+        "pres" => "president",
+        "supt" => "superintendent",
+        _ => return None,
+    })
 }
 
 /// Sets `out` to `text` lowercased, in `out`'s own buffer when `text` is ASCII.

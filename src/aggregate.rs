@@ -41,8 +41,6 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ndarray::{Array3, Axis, aview2, s};
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +102,10 @@ const BATCH_SPEAKERS: usize = 4_096;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// Two-sided 95% point of the standard normal distribution.
+/// Summaries made at a time when a table is written: enough to share out over rayon's threads, few
+/// enough that a table's rows are never all held at once.
+const SUMMARY_CHUNK: usize = 4_096;
+
 const NORMAL_95: f64 = 1.959_963_984_540_054;
 
 /// The mean and population standard deviation of each score over `count` quotes, and the 95%
@@ -264,8 +266,10 @@ pub struct Aggregates {
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    /// cell × {sums, squares} × score. May hold more rows than `cells` (spare capacity).
-    moments: Array3<f64>,
+    /// {sums, squares} × score of each cell. A vector of rows rather than one zeroed array, so that
+    /// growing it is a reallocation (for a large one, a remapping) rather than a copy into a second
+    /// array twice the size while the first is still held.
+    moments: Vec<[[f64; COLUMNS]; 2]>,
     /// Scores of each quote of each cell, in no particular order; empty lists when `resamples` is 0
     /// and for cells of more than [`BOOTSTRAP_LIMIT`] quotes.
     values: Vec<Vec<[f32; SCORE_COUNT]>>,
@@ -302,8 +306,7 @@ impl Aggregates {
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            // The cell axis grows; the other two are fixed so that every cell has the same shape.
-            moments: Array3::zeros((0, 2, COLUMNS)),
+            moments: Vec::new(),
             values: Vec::new(),
             kept_rows: 0,
             resamples,
@@ -415,16 +418,26 @@ impl Aggregates {
             );
             rows.push(row);
         }
-        for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
+        // Each list of kept scores is moved or freed as soon as it is added, so that merging the
+        // parts of a run holds its scores about once, not twice.
+        let kept = other.values.into_iter();
+        for (cell, (&(speaker, slot), kept)) in other.cells.iter().zip(kept).enumerate() {
             let mut values = [[0.0; COLUMNS]; 2];
             for (plane, out) in values.iter_mut().enumerate() {
                 for (i, v) in out.iter_mut().enumerate() {
-                    *v = other.moments[[cell, plane, i]];
+                    *v = other.moments[cell][plane][i];
                 }
             }
             let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
             // Order does not matter: lists are sorted before they are resampled.
-            self.keep_values(mine, &other.values[cell]);
+            if self.resamples > 0 && self.values[mine].is_empty() && !kept.is_empty() {
+                if self.counts[mine] <= BOOTSTRAP_LIMIT {
+                    self.kept_rows += kept.len();
+                    self.values[mine] = kept;
+                }
+            } else {
+                self.keep_values(mine, &kept);
+            }
         }
         self.runs.extend(other.runs);
         self.spill_if_full();
@@ -435,20 +448,45 @@ impl Aggregates {
         self.sorted_speakers()
             .into_par_iter()
             .map_init(BootstrapScratch::default, |scratch, row| {
-                let facts = &self.speakers[row as usize];
-                let stats = self.stats(facts.cell, &facts.key, "", scratch);
-                SpeakerSummary {
-                    key: &facts.key,
-                    name: facts.display_name(),
-                    speaker_type: facts.speaker_type(),
-                    role: facts.role(),
-                    articles: facts.articles,
-                    quotes: stats.count,
-                    words: facts.words,
-                    stats,
-                }
+                self.speaker_summary(row, scratch)
             })
             .collect()
+    }
+
+    /// [`Aggregates::speakers`] handed to `each` a few thousand at a time, in the same order, so
+    /// that writing a table never holds every speaker's summary at once.
+    ///
+    /// # Errors
+    /// Any error of `each`, which stops the pass.
+    pub fn speakers_in_chunks<'a>(
+        &'a self,
+        mut each: impl FnMut(&[SpeakerSummary<'a>]) -> Result<()>,
+    ) -> Result<()> {
+        for rows in self.sorted_speakers().chunks(SUMMARY_CHUNK) {
+            let summaries: Vec<SpeakerSummary<'a>> = rows
+                .par_iter()
+                .map_init(BootstrapScratch::default, |scratch, &row| {
+                    self.speaker_summary(row, scratch)
+                })
+                .collect();
+            each(&summaries)?;
+        }
+        Ok(())
+    }
+
+    fn speaker_summary(&self, row: u32, scratch: &mut BootstrapScratch) -> SpeakerSummary<'_> {
+        let facts = &self.speakers[row as usize];
+        let stats = self.stats(facts.cell, &facts.key, "", scratch);
+        SpeakerSummary {
+            key: &facts.key,
+            name: facts.display_name(),
+            speaker_type: facts.speaker_type(),
+            role: facts.role(),
+            articles: facts.articles,
+            quotes: stats.count,
+            words: facts.words,
+            stats,
+        }
     }
 
     /// One summary per speaker and topic with at least one quote, sorted by speaker key then topic
@@ -461,6 +499,42 @@ impl Aggregates {
         &'a self,
         topic_names: &'a [String],
     ) -> Result<Vec<SpeakerTopicSummary<'a>>> {
+        Ok(self
+            .sorted_topic_cells(topic_names)?
+            .into_par_iter()
+            .map_init(BootstrapScratch::default, |scratch, cell| {
+                self.speaker_topic_summary(cell, scratch)
+            })
+            .collect())
+    }
+
+    /// [`Aggregates::speaker_topics`] handed to `each` a few thousand at a time, in the same order,
+    /// so that writing a table never holds every row's summary at once.
+    ///
+    /// # Errors
+    /// As [`Aggregates::speaker_topics`], before `each` is first called; any error of `each`.
+    pub fn speaker_topics_in_chunks<'a>(
+        &'a self,
+        topic_names: &'a [String],
+        mut each: impl FnMut(&[SpeakerTopicSummary<'a>]) -> Result<()>,
+    ) -> Result<()> {
+        for cells in self.sorted_topic_cells(topic_names)?.chunks(SUMMARY_CHUNK) {
+            let summaries: Vec<SpeakerTopicSummary<'a>> = cells
+                .par_iter()
+                .map_init(BootstrapScratch::default, |scratch, &cell| {
+                    self.speaker_topic_summary(cell, scratch)
+                })
+                .collect();
+            each(&summaries)?;
+        }
+        Ok(())
+    }
+
+    /// Each topic cell with its speaker and topic name, sorted by speaker key then topic name.
+    fn sorted_topic_cells<'a>(
+        &'a self,
+        topic_names: &'a [String],
+    ) -> Result<Vec<(u32, &'a SpeakerFacts, &'a str)>> {
         let mut cells = Vec::new();
         for (cell, &(speaker, slot)) in self.cells.iter().enumerate() {
             if slot == ALL_TOPICS {
@@ -480,24 +554,23 @@ impl Aggregates {
             ));
         }
         cells.sort_unstable_by(|a, b| a.1.key.cmp(&b.1.key).then(a.2.cmp(b.2)));
-        Ok(cells
-            .into_par_iter()
-            .map_init(
-                BootstrapScratch::default,
-                |scratch, (cell, facts, topic)| {
-                    let stats = self.stats(cell, &facts.key, topic, scratch);
-                    SpeakerTopicSummary {
-                        key: &facts.key,
-                        name: facts.display_name(),
-                        topic,
-                        quotes: stats.count,
-                        stance_mean: self.moments[[cell as usize, SUMS, STANCE]]
-                            / stats.count.max(1) as f64,
-                        stats,
-                    }
-                },
-            )
-            .collect())
+        Ok(cells)
+    }
+
+    fn speaker_topic_summary<'a>(
+        &'a self,
+        (cell, facts, topic): (u32, &'a SpeakerFacts, &'a str),
+        scratch: &mut BootstrapScratch,
+    ) -> SpeakerTopicSummary<'a> {
+        let stats = self.stats(cell, &facts.key, topic, scratch);
+        SpeakerTopicSummary {
+            key: &facts.key,
+            name: facts.display_name(),
+            topic,
+            quotes: stats.count,
+            stance_mean: self.moments[cell as usize][SUMS][STANCE] / stats.count.max(1) as f64,
+            stats,
+        }
     }
 
     fn sorted_speakers(&self) -> Vec<u32> {
@@ -520,13 +593,13 @@ impl Aggregates {
     ) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let sums = self.moments.index_axis(Axis(0), cell as usize);
+        let sums = &self.moments[cell as usize];
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
-            mean[i] = sums[[SUMS, i]] / n;
+            mean[i] = sums[SUMS][i] / n;
             // Rounding can push the variance of identical values a hair below zero.
-            std[i] = (sums[[SQUARES, i]] / n - mean[i] * mean[i]).max(0.0).sqrt();
+            std[i] = (sums[SQUARES][i] / n - mean[i] * mean[i]).max(0.0).sqrt();
         }
         ScoreStats {
             count,
@@ -588,10 +661,10 @@ impl Aggregates {
     /// `mean ± 1.96 s / √n` for each score, `s` the sample standard deviation from the sums.
     fn normal_intervals(&self, cell: u32) -> [Option<Interval>; SCORE_COUNT] {
         let n = self.counts[cell as usize] as f64;
-        let sums = self.moments.index_axis(Axis(0), cell as usize);
+        let sums = &self.moments[cell as usize];
         std::array::from_fn(|i| {
-            let mean = sums[[SUMS, i]] / n;
-            let variance = (sums[[SQUARES, i]] / n - mean * mean).max(0.0) * n / (n - 1.0);
+            let mean = sums[SUMS][i] / n;
+            let variance = (sums[SQUARES][i] / n - mean * mean).max(0.0) * n / (n - 1.0);
             let half = NORMAL_95 * (variance / n).sqrt();
             Some(Interval {
                 low: mean - half,
@@ -654,21 +727,17 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
-        moments += &aview2(values);
+        for (sums, add) in self.moments[cell].iter_mut().zip(values) {
+            for (sum, v) in sums.iter_mut().zip(add) {
+                *sum += v;
+            }
+        }
         cell
     }
 
     fn new_cell(&mut self, speaker: u32, slot: u32) -> usize {
         let cell = self.cells.len();
-        if cell == self.moments.len_of(Axis(0)) {
-            // Grow by doubling so that adding cells one at a time stays linear overall.
-            let mut grown = Array3::zeros(((cell * 2).max(64), 2, COLUMNS));
-            grown
-                .slice_mut(s![..cell, .., ..])
-                .assign(&self.moments.slice(s![..cell, .., ..]));
-            self.moments = grown;
-        }
+        self.moments.push([[0.0; COLUMNS]; 2]);
         self.cells.push((speaker, slot));
         self.counts.push(0);
         self.values.push(Vec::new());
@@ -1003,7 +1072,7 @@ impl Aggregates {
                         slot: self.cells[cell].1,
                         quotes: self.counts[cell],
                         moments: std::array::from_fn(|plane| {
-                            std::array::from_fn(|i| self.moments[[cell, plane, i]])
+                            std::array::from_fn(|i| self.moments[cell][plane][i])
                         }),
                         values: self.values[cell].clone(),
                     }
@@ -1134,7 +1203,7 @@ impl Aggregates {
                     Some(name.clone())
                 };
                 let units = |plane: usize| {
-                    std::array::from_fn(|i| to_units(self.moments[[cell as usize, plane, i]]))
+                    std::array::from_fn(|i| to_units(self.moments[cell as usize][plane][i]))
                 };
                 let mut values: Vec<[u32; SCORE_COUNT]> = self.values[cell as usize]
                     .iter()
@@ -1830,5 +1899,74 @@ mod tests {
         assert!(paths.iter().all(|p| cfg!(not(unix)) || !p.exists()));
         drop(spilled);
         assert!(paths.iter().all(|p| !p.exists()));
+    }
+
+    #[test]
+    fn tables_written_in_chunks_have_the_rows_of_one_pass_in_the_same_order() {
+        // More speakers than one chunk, each on a topic, so that both tables cross a chunk boundary.
+        let articles: Vec<AnalysedArticle> = (0..SUMMARY_CHUNK + 7)
+            .map(|n| {
+                let sentiment = (n % 9) as f32 / 8.0 - 0.5;
+                said(
+                    &format!("a{n}"),
+                    &format!("Speaker {n}"),
+                    &[sentiment, 0.25],
+                    &[(n % 3) as TopicId],
+                )
+            })
+            .collect();
+        let aggregates = fed(&articles, 50);
+        let topics = [
+            "economy".to_string(),
+            "health".to_string(),
+            "security".to_string(),
+        ];
+
+        let mut speakers = Vec::new();
+        let mut chunks = 0;
+        aggregates
+            .speakers_in_chunks(|chunk| {
+                chunks += 1;
+                speakers.extend_from_slice(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(chunks, 2);
+        assert_eq!(speakers, aggregates.speakers());
+
+        let mut rows = Vec::new();
+        aggregates
+            .speaker_topics_in_chunks(&topics, |chunk| {
+                rows.extend_from_slice(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(rows.len(), SUMMARY_CHUNK + 7);
+        assert_eq!(rows, aggregates.speaker_topics(&topics).unwrap());
+
+        // A topic without a name fails before any row is handed out.
+        let mut handed = 0;
+        let unnamed = aggregates.speaker_topics_in_chunks(&topics[..1], |chunk| {
+            handed += chunk.len();
+            Ok(())
+        });
+        assert!(matches!(unnamed, Err(Error::Usage(_))));
+        assert_eq!(handed, 0);
+    }
+
+    #[test]
+    fn merging_parts_moves_their_kept_scores_and_gives_the_one_pass_tables() {
+        let articles = corpus();
+        let whole = fed(&articles, 200);
+        let mut merged = fed(&articles[..1], 200);
+        merged.merge(fed(&articles[1..3], 200));
+        merged.merge(fed(&articles[3..], 200));
+        assert_eq!(merged.kept_rows, whole.kept_rows);
+        assert_eq!(merged.speakers(), whole.speakers());
+        let topics = ["economy".to_string(), "health".to_string()];
+        assert_eq!(
+            merged.speaker_topics(&topics).unwrap(),
+            whole.speaker_topics(&topics).unwrap()
+        );
     }
 }

@@ -8,15 +8,18 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use tenor::aggregate::Aggregates;
+use tenor::aggregate::{self, Aggregates};
 use tenor::groups::{GroupBy, GroupField, Groups};
-use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout};
+use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout, Unparsed};
 use tenor::interrupt::{Signal, Stop};
 use tenor::output::{
-    OutputDir, QuoteStream, RateWriter, RenderedArticle, TableFormat, TargetWriter, join_evidence,
+    ArticleRenderer, OutputDir, QuoteStream, RateWriter, RenderedArticle, TableFormat,
+    TargetWriter, join_evidence,
 };
-use tenor::pipeline::{self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard};
-use tenor::resume::{JOURNAL, Journal};
+use tenor::pipeline::{
+    self, AnalysedArticle, ArticleStatus, Engine, EngineBuilder, Shard, Workspace,
+};
+use tenor::resume::{self, JOURNAL, Journal, JournalLine};
 use tenor::scoring::{Scored, ScratchSpace};
 
 /// Exit status when some input records were skipped (the rest were scored and written).
@@ -456,7 +459,7 @@ impl Summary {
     }
 }
 
-fn records(input: &InputArgs, layout: TextLayout) -> impl Iterator<Item = Record> + Send + use<> {
+fn records(input: &InputArgs, layout: TextLayout) -> ingest::Records {
     let sources = input
         .inputs
         .iter()
@@ -549,49 +552,56 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
         Output::Stream(stream) => Some(stream.renderer()),
         Output::Partials => None,
     };
-    // Everything an article goes to, whether analysed now or replayed from a resumed run's journal
-    // (with no rows rendered: those are written from the article).
-    let mut sink = |article: &AnalysedArticle,
+    let aggregated = !matches!(out, Output::Stream(_));
+    // The writing thread needs the article itself only for what it makes from it there.
+    let keep_article = groups.is_some() || (renderer.is_none() && matches!(out, Output::Dir(_)));
+    // Everything an article goes to on this thread, whether analysed now or replayed from a resumed
+    // run's journal (with no rows rendered: those are written from the article).
+    let mut sink = |outcome: &Outcome,
+                    article: Option<&AnalysedArticle>,
                     rendered: Option<tenor::Result<RenderedArticle>>,
                     out: &mut Output<std::io::StdoutLock<'static>>,
-                    aggregates: &mut Aggregates,
                     groups: &mut Option<Groups>|
      -> tenor::Result<()> {
-        summary.add(&article.status, article.quotes.len());
+        summary.add(&outcome.status, outcome.quotes);
         if args.strict
-            && let ArticleStatus::Skipped { reason } = &article.status
+            && let ArticleStatus::Skipped { reason } = &outcome.status
         {
             return Err(tenor::Error::Strict {
-                id: article.id.clone(),
+                id: outcome.id.clone(),
                 reason: reason.clone(),
             });
         }
         match out {
             Output::Dir(dir) => {
-                aggregates.add_article(article);
-                if let Some(groups) = groups {
+                if let (Some(groups), Some(article)) = (groups.as_mut(), article) {
                     groups.add_article(article, &topic_names);
                 }
-                match rendered {
-                    Some(rendered) => dir.write_rendered(&rendered?),
-                    None => dir.write_article(article, &topic_names),
+                match (rendered, article) {
+                    (Some(rendered), _) => dir.write_rendered(&rendered?),
+                    (None, Some(article)) => dir.write_article(article, &topic_names),
+                    (None, None) => Err(tenor::Error::Usage(
+                        "an article reached the output with neither its rows nor itself".into(),
+                    )),
                 }
             }
             Output::Stream(stream) => {
                 // No articles table on a stream: say what was skipped here.
-                if let ArticleStatus::Skipped { reason } = &article.status {
-                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                if let ArticleStatus::Skipped { reason } = &outcome.status {
+                    eprintln!("tenor: skipped {}: {reason}", outcome.id);
                 }
-                match rendered {
-                    Some(rendered) => stream.write_rendered(&rendered?),
-                    None => stream.write_article(article, &topic_names),
+                match (rendered, article) {
+                    (Some(rendered), _) => stream.write_rendered(&rendered?),
+                    (None, Some(article)) => stream.write_article(article, &topic_names),
+                    (None, None) => Err(tenor::Error::Usage(
+                        "a quote stream got an article with neither its rows nor itself".into(),
+                    )),
                 }
             }
             Output::Partials => {
-                if let ArticleStatus::Skipped { reason } = &article.status {
-                    eprintln!("tenor: skipped {}: {reason}", article.id);
+                if let ArticleStatus::Skipped { reason } = &outcome.status {
+                    eprintln!("tenor: skipped {}: {reason}", outcome.id);
                 }
-                aggregates.add_article(article);
                 Ok(())
             }
         }
@@ -599,7 +609,16 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let (mut journal, done) = match (&args.out, args.resume) {
         (Some(dir), true) => {
             let opened = Journal::open(dir, &fingerprint(&args), |article| {
-                sink(&article, None, &mut out, &mut aggregates, &mut groups)
+                if aggregated {
+                    aggregates.add_article(&article);
+                }
+                sink(
+                    &Outcome::of(&article),
+                    Some(&article),
+                    None,
+                    &mut out,
+                    &mut groups,
+                )
             })?;
             if let Some(why) = &opened.set_aside {
                 eprintln!("tenor: warning: not resuming from {JOURNAL}: {why}; starting afresh");
@@ -613,26 +632,73 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let bar = progress(args.input.quiet);
     let mut analysed_here = 0u64;
     let shard = args.shard;
-    let run = engine.run_until_then(
-        records(&args.input, TextLayout::WholeFile)
-            .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))))
-            .skip(usize::try_from(done)?),
-        args.input.threads,
+    let threads = pipeline::thread_count(args.input.threads);
+    let journalled = journal.is_some();
+    let records = records(&args.input, TextLayout::WholeFile);
+    // JSON Lines are parsed on the workers, which also leave out other shards' articles. Records
+    // to pass over for a resume are counted here, in the shard, so those are parsed here.
+    let entries: Box<dyn Iterator<Item = Unparsed> + Send> = if done == 0 {
+        Box::new(records.unparsed())
+    } else {
+        Box::new(
+            records
+                .filter(move |r| shard.is_none_or(|s| s.contains(pipeline::record_id(r))))
+                .skip(usize::try_from(done)?)
+                .map(Unparsed::Ready),
+        )
+    };
+    let run = pipeline::map_ordered_detached(
+        entries,
+        threads,
         &stop,
-        || renderer.clone(),
-        |renderer, article| {
-            let rendered = renderer
+        unparsed_bytes,
+        || ScoreWorker {
+            workspace: Workspace::default(),
+            renderer: renderer.clone(),
+            // Each worker spills at its share of the budget, so that all of them hold no more
+            // than one would.
+            aggregates: aggregated.then(|| {
+                Aggregates::with_resamples(args.ci_resamples)
+                    .spill_above(aggregate::DEFAULT_SPILL_BYTES / threads.max(1))
+            }),
+        },
+        |worker, entry| {
+            let record = entry.parse();
+            if shard.is_some_and(|s| !s.contains(pipeline::record_id(&record))) {
+                return None;
+            }
+            let article = engine.analyse_record_with(record, &mut worker.workspace);
+            let rendered = worker
+                .renderer
                 .as_mut()
                 .map(|renderer| renderer.render(&article, &topic_names));
-            (article, rendered)
-        },
-        |(article, rendered)| {
-            for warning in &article.warnings {
-                eprintln!("tenor: warning: {}: {warning}", article.id);
+            if let Some(aggregates) = &mut worker.aggregates {
+                aggregates.add_article(&article);
             }
-            sink(&article, rendered, &mut out, &mut aggregates, &mut groups)?;
-            if let Some(journal) = &mut journal {
-                journal.record(&article)?;
+            Some(Box::new(Analysed {
+                outcome: Outcome::of(&article),
+                rendered,
+                journal: journalled.then(|| resume::journal_line(&article)),
+                // Otherwise freed here, on the worker.
+                article: keep_article.then_some(article),
+            }))
+        },
+        |analysed| {
+            let Some(analysed) = analysed else {
+                return Ok(());
+            };
+            let Analysed {
+                outcome,
+                rendered,
+                journal: line,
+                article,
+            } = *analysed;
+            for warning in &outcome.warnings {
+                eprintln!("tenor: warning: {}: {warning}", outcome.id);
+            }
+            sink(&outcome, article.as_ref(), rendered, &mut out, &mut groups)?;
+            if let (Some(journal), Some(line)) = (&mut journal, &line) {
+                journal.record_line(line)?;
             }
             analysed_here += 1;
             if stop_after == Some(analysed_here) {
@@ -647,6 +713,20 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let run = run.map(|workers| {
+        // Each worker's statistics, and those replayed from a journal, add up exactly to what one
+        // pass would give, in any order; the largest takes in the others.
+        let mut parts: Vec<Aggregates> = workers.into_iter().filter_map(|w| w.aggregates).collect();
+        parts.push(std::mem::take(&mut aggregates));
+        parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+        let mut parts = parts.into_iter();
+        if let Some(largest) = parts.next() {
+            aggregates = largest.spill_above(aggregate::DEFAULT_SPILL_BYTES);
+            for part in parts {
+                aggregates.merge(part);
+            }
+        }
+    });
     if let Err(error) = run {
         // The journal keeps what was done for --resume; the tables' temporary files go with `out`.
         if let Some(journal) = &mut journal {
@@ -721,6 +801,53 @@ fn test_stop_after() -> Result<Option<u64>> {
     match std::env::var("TENOR_TEST_STOP_AFTER") {
         Ok(n) => Ok(Some(n.parse().context("TENOR_TEST_STOP_AFTER")?)),
         Err(_) => Ok(None),
+    }
+}
+
+/// What a `tenor score` worker keeps from article to article.
+struct ScoreWorker {
+    workspace: Workspace,
+    renderer: Option<ArticleRenderer>,
+    /// The statistics of the articles this worker analysed, merged with the others' at the end;
+    /// `None` when the output has no speaker tables.
+    aggregates: Option<Aggregates>,
+}
+
+/// What a worker hands the writing thread for an article; `None` in its place for a record of
+/// another shard.
+struct Analysed {
+    outcome: Outcome,
+    rendered: Option<tenor::Result<RenderedArticle>>,
+    journal: Option<JournalLine>,
+    /// Only when the writing thread makes something from the article itself (xlsx rows, groups).
+    article: Option<AnalysedArticle>,
+}
+
+/// What the writing thread reports of every article, kept apart so that the article itself can be
+/// freed on the worker.
+struct Outcome {
+    id: String,
+    status: ArticleStatus,
+    quotes: usize,
+    warnings: Vec<String>,
+}
+
+impl Outcome {
+    fn of(article: &AnalysedArticle) -> Outcome {
+        Outcome {
+            id: article.id.clone(),
+            status: article.status.clone(),
+            quotes: article.quotes.len(),
+            warnings: article.warnings.clone(),
+        }
+    }
+}
+
+/// How much work an entry stands for when entries are batched: about its text's length.
+fn unparsed_bytes(entry: &Unparsed) -> usize {
+    match entry {
+        Unparsed::Ready(record) => pipeline::record_bytes(record),
+        Unparsed::Json(line) => line.len(),
     }
 }
 

@@ -585,26 +585,54 @@ impl OutputDir {
             } => {
                 let format = quotes.format;
                 let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
-                let mut speakers =
-                    TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
                 // In batches, so that statistics spilled to disk are never all in memory at once.
-                aggregates.in_batches(|batch| {
-                    for summary in batch.speakers() {
-                        speaker_row(&mut speakers.cells, &summary)?;
-                    }
-                    Ok(())
-                })?;
-                let mut speaker_topics =
-                    TableFile::create(path(Table::SpeakerTopics), Table::SpeakerTopics, format)?;
-                aggregates.in_batches(|batch| {
-                    let summaries = batch
-                        .speaker_topics(topic_names)
-                        .map_err(|e| speaker_topics.cells.error(e.to_string()))?;
-                    for summary in &summaries {
-                        speaker_topic_row(&mut speaker_topics.cells, summary)?;
-                    }
-                    Ok(())
-                })?;
+                let write_speakers = || -> Result<TableFile> {
+                    let mut speakers =
+                        TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
+                    aggregates.in_batches(|batch| {
+                        batch.speakers_in_chunks(|summaries| {
+                            for summary in summaries {
+                                speaker_row(&mut speakers.cells, summary)?;
+                            }
+                            Ok(())
+                        })
+                    })?;
+                    Ok(speakers)
+                };
+                let write_speaker_topics = || -> Result<TableFile> {
+                    let mut speaker_topics = TableFile::create(
+                        path(Table::SpeakerTopics),
+                        Table::SpeakerTopics,
+                        format,
+                    )?;
+                    aggregates.in_batches(|batch| {
+                        batch
+                            .speaker_topics_in_chunks(topic_names, |summaries| {
+                                for summary in summaries {
+                                    speaker_topic_row(&mut speaker_topics.cells, summary)?;
+                                }
+                                Ok(())
+                            })
+                            // A topic without a name is a problem of this table.
+                            .map_err(|e| match e {
+                                Error::Usage(problem) => speaker_topics.cells.error(problem),
+                                other => other,
+                            })
+                    })?;
+                    Ok(speaker_topics)
+                };
+                // The two tables are written at once, each on its own thread: they are all that is
+                // left to do once the last article is in, so the second core would otherwise idle.
+                // Runs are read through cursors of their own, so two passes never disturb each other.
+                let (speakers, speaker_topics) = std::thread::scope(|scope| {
+                    let topics = scope.spawn(write_speaker_topics);
+                    let speakers = write_speakers();
+                    let topics = topics
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (speakers, topics)
+                });
+                let (speakers, speaker_topics) = (speakers?, speaker_topics?);
                 let mut tables = [quotes, articles, speakers, speaker_topics, quote_topics];
                 // Every table is complete on disk before the first one replaces an earlier run's.
                 for table in &mut tables {

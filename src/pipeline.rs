@@ -743,20 +743,13 @@ impl Engine {
     where
         I: Iterator<Item = Record> + Send + 'static,
         U: Send,
+        S: Send,
         N: Fn() -> S + Sync,
         P: Fn(&mut S, AnalysedArticle) -> U + Sync,
         F: FnMut(U) -> Result<()>,
     {
-        let (tx, rx) = sync_channel::<Record>(FEED_ITEMS);
-        std::thread::spawn(move || {
-            for record in records {
-                if tx.send(record).is_err() {
-                    return;
-                }
-            }
-        });
-        map_ordered_from(
-            rx,
+        map_ordered_detached(
+            records,
             thread_count(threads),
             stop,
             record_bytes,
@@ -764,7 +757,42 @@ impl Engine {
             |(workspace, state), record| then(state, self.analyse_record_with(record, workspace)),
             sink,
         )
+        .map(drop)
     }
+}
+
+/// As [`map_ordered`], but the items are read on a thread that is not waited for (so that a read
+/// blocked on a pipe or terminal cannot hold a stop up), and each worker's state is handed back at
+/// the end: work that adds up what it saw (statistics of its own) can be merged there rather than
+/// on the thread that runs `sink`. The states come back only when every item went to `sink`.
+#[allow(clippy::too_many_arguments)]
+pub fn map_ordered_detached<T, U, S, I, N, W, F>(
+    items: I,
+    threads: usize,
+    stop: &Stop,
+    weigh: fn(&T) -> usize,
+    init: N,
+    work: W,
+    sink: F,
+) -> Result<Vec<S>>
+where
+    T: Send + 'static,
+    U: Send,
+    S: Send,
+    I: Iterator<Item = T> + Send + 'static,
+    N: Fn() -> S + Sync,
+    W: Fn(&mut S, T) -> U + Sync,
+    F: FnMut(U) -> Result<()>,
+{
+    let (tx, rx) = sync_channel::<T>(FEED_ITEMS);
+    std::thread::spawn(move || {
+        for item in items {
+            if tx.send(item).is_err() {
+                return;
+            }
+        }
+    });
+    map_ordered_from(rx, threads, stop, weigh, init, work, sink)
 }
 
 /// Sentiment and stance toward each of `targets` in `text`, scoring the text once (see
@@ -969,6 +997,7 @@ pub fn map_ordered<T, U, S, I, N, W, F>(
 where
     T: Send,
     U: Send,
+    S: Send,
     I: Iterator<Item = T> + Send,
     N: Fn() -> S + Sync,
     W: Fn(&mut S, T) -> U + Sync,
@@ -984,12 +1013,13 @@ where
             }
         });
         // Returning drops `feed`, which ends the reader at its next item.
-        map_ordered_from(feed, threads, stop, weigh, init, work, sink)
+        map_ordered_from(feed, threads, stop, weigh, init, work, sink).map(drop)
     })
 }
 
-/// [`map_ordered`] on items that a reader thread sends down `feed`. The batcher gives up within a
-/// [`POLL`] of a stop, however long the reader is blocked.
+/// [`map_ordered`] on items that a reader thread sends down `feed`, returning the workers' states
+/// once all is done. The batcher gives up within a [`POLL`] of a stop, however long the reader is
+/// blocked.
 #[allow(clippy::too_many_arguments)]
 fn map_ordered_from<T, U, S, N, W, F>(
     feed: Receiver<T>,
@@ -999,10 +1029,11 @@ fn map_ordered_from<T, U, S, N, W, F>(
     init: N,
     work: W,
     mut sink: F,
-) -> Result<()>
+) -> Result<Vec<S>>
 where
     T: Send,
     U: Send,
+    S: Send,
     N: Fn() -> S + Sync,
     W: Fn(&mut S, T) -> U + Sync,
     F: FnMut(U) -> Result<()>,
@@ -1076,19 +1107,23 @@ where
                 send(batch);
             }
         });
+        let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let (batch_rx, init, work) = (&batch_rx, &init, &work);
-            scope.spawn(move || {
+            workers.push(scope.spawn(move || {
                 let mut state = init();
                 loop {
                     let next = match batch_rx.lock() {
                         Ok(rx) => rx.recv(),
-                        Err(_) => return,
+                        Err(_) => return None,
                     };
-                    let Ok((seq, items)) = next else { return };
+                    // The batcher is done and every batch taken: the state has seen all it will.
+                    let Ok((seq, items)) = next else {
+                        return Some(state);
+                    };
                     if halt.load(Ordering::Relaxed) {
-                        return;
+                        return None;
                     }
                     let mapped = std::panic::catch_unwind(AssertUnwindSafe(|| {
                         items
@@ -1098,10 +1133,10 @@ where
                     }));
                     let panicked = mapped.is_err();
                     if done_tx.send((seq, mapped)).is_err() || panicked {
-                        return;
+                        return None;
                     }
                 }
-            });
+            }));
         }
         drop(done_tx);
 
@@ -1139,7 +1174,17 @@ where
         // Unblocks a reader waiting for a credit and workers waiting to hand back a batch.
         drop(credit_tx);
         drop(done_rx);
-        result
+        result?;
+        // Every batch reached the sink, so each worker has left its loop with its state; a worker
+        // that panicked did so in a batch, whose panic was resumed above.
+        workers
+            .into_iter()
+            .map(|worker| match worker.join() {
+                Ok(Some(state)) => Ok(state),
+                Ok(None) => Err(Error::Usage("a worker stopped before the end".into())),
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
     })
 }
 
@@ -1180,6 +1225,46 @@ mod tests {
             assert_eq!(squares(200, threads), expected, "{threads} threads");
         }
         assert!(squares(0, 2).is_empty());
+    }
+
+    #[test]
+    fn each_worker_hands_back_what_it_added_up_once_every_item_is_written() {
+        for threads in [1, 2, 3] {
+            let mut written = 0;
+            let sums = map_ordered_detached(
+                1..=500u64,
+                threads,
+                &Stop::new(),
+                |_| BATCH_WEIGHT / 4,
+                || 0u64,
+                |sum, n| {
+                    *sum += n;
+                    n
+                },
+                |_| {
+                    written += 1;
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(sums.len(), threads);
+            assert_eq!(sums.iter().sum::<u64>(), 500 * 501 / 2, "{threads} threads");
+            assert_eq!(written, 500);
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_hands_back_no_worker_state() {
+        let run = map_ordered_detached(
+            0..100u32,
+            2,
+            &Stop::new(),
+            |_| 1,
+            Vec::new,
+            |seen: &mut Vec<u32>, n| seen.push(n),
+            |_| Err(Error::Usage("disk full".into())),
+        );
+        assert!(matches!(run, Err(Error::Usage(m)) if m == "disk full"));
     }
 
     #[test]

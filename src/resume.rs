@@ -140,6 +140,13 @@ impl Journal {
             .map_err(|e| Error::io(&self.path, e))
     }
 
+    /// Appends one article's line as [`journal_line`] made it, perhaps on another thread.
+    pub fn record_line(&mut self, line: &JournalLine) -> Result<()> {
+        self.writer
+            .write_all(line.0.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
     /// Writes out what is buffered, so that a later run can resume from every article recorded.
     pub fn flush(&mut self) -> Result<()> {
         self.writer.flush().map_err(|e| Error::io(&self.path, e))
@@ -150,6 +157,18 @@ impl Journal {
         drop(self.writer);
         fs::remove_file(&self.path).map_err(|e| Error::io(&self.path, e))
     }
+}
+
+/// The journal's line for one article, made where the article is (a worker thread) so that the
+/// thread writing the journal only appends it with [`Journal::record_line`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalLine(String);
+
+/// The line [`Journal::record`] would append for `article`.
+pub fn journal_line(article: &AnalysedArticle) -> JournalLine {
+    let mut line = article_to_value(article).to_string();
+    line.push('\n');
+    JournalLine(line)
 }
 
 fn header_fingerprint(line: &str) -> Option<String> {

@@ -351,6 +351,9 @@ impl Tokens<'_> {
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
+    // Always inlined: the scorer calls it once a token, and a call's register saves cost as much as
+    // classifying a short word.
+    #[inline(always)]
     fn next(&mut self) -> Option<Token> {
         let text = self.text;
         let bytes = text.as_bytes();
@@ -404,9 +407,32 @@ impl Iterator for Tokens<'_> {
 /// Letters, digits and combining marks extend a word. Inner punctuation joins only when a letter or
 /// digit follows; a decimal point or comma only between digits, except that a dot between capitals
 /// stays ("U.S"), while a sentence-final dot does not.
+#[inline(always)]
 fn word_end(text: &str, mut end: usize) -> (usize, u8) {
     let bytes = text.as_bytes();
     let mut classes = 0;
+    // Most words are ASCII letters and digits up to a space or a mark that cannot join: that run is
+    // read here, the rest by `word_end_from`.
+    while let Some(&b) = bytes.get(end) {
+        let class = BYTE_CLASS[usize::from(b)];
+        if class & ALPHANUMERIC == 0 {
+            break;
+        }
+        end += 1;
+        classes |= class;
+    }
+    match bytes.get(end) {
+        Some(&b) if !b.is_ascii() || joins_inside_word(char::from(b)) => {
+            word_end_from(text, end, classes)
+        }
+        _ => (end, classes),
+    }
+}
+
+/// [`word_end`] from byte `end`, with the classes of the bytes read so far.
+#[inline(never)]
+fn word_end_from(text: &str, mut end: usize, mut classes: u8) -> (usize, u8) {
+    let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(end) {
         let class = BYTE_CLASS[usize::from(b)];
         if class & ALPHANUMERIC != 0 {
@@ -456,8 +482,10 @@ fn char_at(text: &str, at: usize) -> char {
 }
 
 /// `char::is_whitespace` for an ASCII byte.
+#[inline]
 pub(crate) fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+    // Tab, line feed, vertical tab, form feed and carriage return are 9..=13.
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 #[cfg(test)]

@@ -9,15 +9,17 @@
 
 use std::fmt;
 use std::io::BufRead;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::lines::{self, Line, LineReader};
-use super::{Article, Origin, Record, TargetSpec};
+use super::{Article, Origin, Record, TargetSpec, Unparsed};
 
 pub(super) struct JsonLines {
-    origin: Origin,
+    /// Shared with the lines handed out unparsed.
+    origin: Arc<Origin>,
     lines: LineReader,
     max_bytes: usize,
     finished: bool,
@@ -30,14 +32,16 @@ impl JsonLines {
         // bounded; shorter lines are parsed and their text measured exactly.
         let limit = max_bytes.saturating_mul(4).saturating_add(64 * 1024);
         JsonLines {
-            origin,
+            origin: Arc::new(origin),
             lines: LineReader::new(input, limit),
             max_bytes,
             finished: false,
         }
     }
 
-    pub(super) fn next_record(&mut self) -> Option<Record> {
+    /// The next record, parsed here, or when `deferred` a line's copy for [`JsonLine::parse`] to
+    /// parse elsewhere (problems of reading are records either way).
+    pub(super) fn next_unparsed(&mut self, deferred: bool) -> Option<Unparsed> {
         while !self.finished {
             match self.lines.next_line() {
                 Line::End => self.finished = true,
@@ -46,24 +50,59 @@ impl JsonLines {
                     error,
                 } => {
                     self.finished = true;
-                    return Some(self.origin.failure(complete_lines, &error));
+                    return Some(Unparsed::Ready(self.origin.failure(complete_lines, &error)));
                 }
                 Line::TooLong { number, bytes } => {
                     let problem = format!(
                         "line of {bytes} bytes is too long for an article within the limit of {} bytes",
                         self.max_bytes
                     );
-                    return Some(self.origin.skip(None, number, problem));
+                    return Some(Unparsed::Ready(self.origin.skip(None, number, problem)));
                 }
                 Line::Text { number, bytes } => {
                     if lines::is_blank(bytes) {
                         continue;
                     }
-                    return Some(parse_line(&self.origin, number, bytes, self.max_bytes));
+                    if deferred {
+                        return Some(Unparsed::Json(JsonLine {
+                            origin: Arc::clone(&self.origin),
+                            number,
+                            bytes: bytes.to_vec(),
+                            max_bytes: self.max_bytes,
+                        }));
+                    }
+                    let record = parse_line(&self.origin, number, bytes, self.max_bytes);
+                    return Some(Unparsed::Ready(record));
                 }
             }
         }
         None
+    }
+}
+
+/// A line of JSON Lines as read, to be parsed into its record on another thread than the reader's
+/// (see [`super::Records::unparsed`]).
+#[derive(Debug)]
+pub struct JsonLine {
+    origin: Arc<Origin>,
+    number: usize,
+    bytes: Vec<u8>,
+    max_bytes: usize,
+}
+
+impl JsonLine {
+    /// The record, exactly as reading it in place would have made it.
+    pub fn parse(self) -> Record {
+        parse_line(&self.origin, self.number, &self.bytes, self.max_bytes)
+    }
+
+    /// Bytes of the line, about those of the text it holds.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
     }
 }
 

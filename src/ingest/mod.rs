@@ -77,6 +77,8 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
+pub use jsonl::JsonLine;
+
 /// One article, as read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Article {
@@ -265,25 +267,84 @@ impl Iterator for Records {
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
+        self.next_unparsed(false).map(Unparsed::parse)
+    }
+}
+
+impl std::iter::FusedIterator for Records {}
+
+/// A record as the reading thread hands it out with [`Records::unparsed`]: read, or a line of JSON
+/// Lines still to be parsed.
+#[derive(Debug)]
+pub enum Unparsed {
+    Ready(Record),
+    Json(JsonLine),
+}
+
+impl Unparsed {
+    /// The record: the same, byte for byte, as [`Records`] would have given in its place.
+    pub fn parse(self) -> Record {
+        match self {
+            Unparsed::Ready(record) => record,
+            Unparsed::Json(line) => line.parse(),
+        }
+    }
+}
+
+/// The records of [`Records::unparsed`].
+pub struct UnparsedRecords(Records);
+
+impl Iterator for UnparsedRecords {
+    type Item = Unparsed;
+
+    fn next(&mut self) -> Option<Unparsed> {
+        self.0.next_unparsed(true)
+    }
+}
+
+impl std::iter::FusedIterator for UnparsedRecords {}
+
+impl Records {
+    /// The same records in the same order, but each line of JSON Lines is handed out as read, for
+    /// [`Unparsed::parse`] to turn into its record. Parsing is most of the cost of reading JSON
+    /// Lines: this lets a pipeline parse on its workers and keep the reading thread to reading.
+    ///
+    /// ```
+    /// use tenor::ingest::{read_from, Compression, FileType, Format, InputOptions, Record};
+    ///
+    /// let lines = "{\"id\": 1, \"text\": \"Talks resumed.\"}\nnot json\n";
+    /// let file_type = FileType { format: Format::JsonLines, compression: Compression::None };
+    /// let read = |input: &'static str| read_from("feed", file_type, input.as_bytes(), InputOptions::default());
+    /// let parsed_later: Vec<Record> = read(lines).unparsed().map(|line| line.parse()).collect();
+    /// assert_eq!(parsed_later, read(lines).collect::<Vec<Record>>());
+    /// assert!(matches!(&parsed_later[1], Record::Skipped(s) if s.reason.starts_with("feed:2: malformed JSON")));
+    /// ```
+    pub fn unparsed(self) -> UnparsedRecords {
+        UnparsedRecords(self)
+    }
+
+    fn next_unparsed(&mut self, deferred: bool) -> Option<Unparsed> {
         loop {
             if let Some(reader) = self.current.as_mut() {
-                match reader.next_record() {
+                match reader.next_unparsed(deferred) {
                     Some(record) => return Some(record),
                     None => self.current = None,
                 }
             }
             if let Some(pending) = self.queue.pop_front() {
                 let input = match pending {
-                    Pending::Problem(skipped) => return Some(Record::Skipped(skipped)),
+                    Pending::Problem(skipped) => {
+                        return Some(Unparsed::Ready(Record::Skipped(skipped)));
+                    }
                     Pending::Stream(input) => input,
                     Pending::File(listed) => match listed.open(&mut self.on_wait) {
                         Ok(input) => input,
-                        Err(skipped) => return Some(Record::Skipped(skipped)),
+                        Err(skipped) => return Some(Unparsed::Ready(Record::Skipped(skipped))),
                     },
                 };
                 match self.start(input) {
                     Started::Reading(reader) => self.current = Some(reader),
-                    Started::Finished(record) => return Some(record),
+                    Started::Finished(record) => return Some(Unparsed::Ready(record)),
                 }
                 continue;
             }
@@ -306,11 +367,7 @@ impl Iterator for Records {
             }
         }
     }
-}
 
-impl std::iter::FusedIterator for Records {}
-
-impl Records {
     fn start(&self, input: Input) -> Started {
         let max_bytes = self.options.max_article_bytes;
         let origin = Origin {
@@ -568,6 +625,7 @@ impl Naming {
 }
 
 /// The file (or stream) records are read from, for ids and reasons.
+#[derive(Debug)]
 struct Origin {
     /// The path as given (joined with the relative path), or `stdin`.
     label: String,
@@ -626,11 +684,11 @@ enum Reader {
 }
 
 impl Reader {
-    fn next_record(&mut self) -> Option<Record> {
+    fn next_unparsed(&mut self, deferred: bool) -> Option<Unparsed> {
         match self {
-            Reader::Lines(reader) => reader.next_record(),
-            Reader::Json(reader) => reader.next_record(),
-            Reader::Table(reader) => reader.next_record(),
+            Reader::Lines(reader) => reader.next_record().map(Unparsed::Ready),
+            Reader::Json(reader) => reader.next_unparsed(deferred),
+            Reader::Table(reader) => reader.next_record().map(Unparsed::Ready),
         }
     }
 }
@@ -653,6 +711,59 @@ fn too_large(bytes: usize, max_bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_parsed_later_give_the_records_read_in_place_problems_and_all() {
+        let input = concat!(
+            "{\"id\": \"a\", \"text\": \"Talks resumed on Monday.\"}\n",
+            "\n",
+            "{\"id\": \"b\", \"text\": \"unterminated\n",
+            "{\"text\": \"No id, so named by its line.\", \"desk\": \"world\"}\n",
+            "{\"id\": 7, \"text\": 5}\n",
+            "{\"id\": \"c\", \"text\": \"caf\u{e9} and \\u00e9\"}\n",
+        );
+        let file_type = FileType {
+            format: Format::JsonLines,
+            compression: Compression::None,
+        };
+        let read = || {
+            read_from(
+                "feed.jsonl",
+                file_type,
+                input.as_bytes(),
+                InputOptions::default(),
+            )
+        };
+        let in_place: Vec<Record> = read().collect();
+        let entries: Vec<Unparsed> = read().unparsed().collect();
+        // Every line is left to be parsed, in order; the blank one is passed over as before.
+        assert_eq!(entries.len(), 5);
+        assert!(entries.iter().all(|e| matches!(e, Unparsed::Json(_))));
+        // Parsed on other threads, the records are those read in place.
+        let later: Vec<Record> = std::thread::scope(|scope| {
+            let parsing: Vec<_> = entries
+                .into_iter()
+                .map(|entry| scope.spawn(move || entry.parse()))
+                .collect();
+            parsing.into_iter().map(|p| p.join().unwrap()).collect()
+        });
+        assert_eq!(later, in_place);
+        let Record::Skipped(skipped) = &later[1] else {
+            panic!("the unterminated line is not a record");
+        };
+        assert!(skipped.reason.starts_with("feed.jsonl:3: malformed JSON"));
+        assert!(matches!(&later[2], Record::Article(a) if a.id == "feed.jsonl:4"));
+    }
+
+    #[test]
+    fn other_formats_and_problems_are_read_in_place_when_lines_are_left_unparsed() {
+        let sources = vec![InputSource::from_arg("/no/such/dir/feed.jsonl")];
+        let entries: Vec<Unparsed> = read(sources, InputOptions::default()).unparsed().collect();
+        assert!(matches!(
+            entries.as_slice(),
+            [Unparsed::Ready(Record::Skipped(s))] if s.id.contains("feed")
+        ));
+    }
 
     #[test]
     fn a_line_is_named_by_its_number_and_in_a_directory_by_its_file_too() {

@@ -8,7 +8,7 @@
 
 use super::Scores;
 use super::irony::{self, IronyCue, IronyEffect};
-use super::rules::{EvidenceSink, Flags, Scorer, Sentence, Unit, dimension_weight};
+use super::rules::{EvidenceSink, Flags, Scorer, Seen, Sentence, Unit, dimension_weight};
 use super::table::{Dimension, Entry, ModifierClass};
 
 /// One cue unit: the `a` in `(for - against) / (for + against + a)`.
@@ -39,11 +39,15 @@ impl Poles {
 }
 
 /// Scores the dimensions into `scores`. Returns the strength of the irony that inverts praise (lexicon
-/// cues and [`IronyEffect::Inverts`] rules), which [`super::rules`] uses to reverse it.
+/// cues and [`IronyEffect::Inverts`] rules), which [`super::rules`] uses to reverse it. Only the
+/// `active` units (modifiers and evaluative words) can carry a cue.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn score(
     scorer: &Scorer,
     text: &str,
     units: &[Unit],
+    active: &[u32],
+    seen: Seen,
     sentences: &[Sentence],
     irony: &mut Vec<IronyCue>,
     scores: &mut Scores,
@@ -59,7 +63,8 @@ pub(crate) fn score(
         no_inverting_irony: 1.0,
         conditional_threat: false,
     };
-    for u in units {
+    for &k in active {
+        let u = &units[k as usize];
         if u.is_excluded() || (u.modifier.is_none() && !u.flags.contains(Flags::HAS_DIMS)) {
             continue;
         }
@@ -99,7 +104,7 @@ pub(crate) fn score(
         sums.no_threat *= 1.0 - CONDITIONAL_THREAT;
         sink.push(CONDITIONAL_THREAT, &["threat:conditional"]);
     }
-    irony::find(table, text, units, sentences, irony);
+    irony::find(table, text, units, active, seen, sentences, irony);
     for cue in irony.iter() {
         sums.no_irony *= 1.0 - cue.strength;
         if cue.effect == IronyEffect::Inverts {

@@ -7,7 +7,7 @@
 //! [`super::rules`] then reverses, or makes a jibe beside a statement that stands. Cue words that carry
 //! a weight of their own live in lexicons/irony.tsv; the words here are the closed sets a pattern needs.
 
-use super::rules::{Flags, Sentence, Unit};
+use super::rules::{Flags, Seen, Sentence, Unit};
 use super::table::{Dimension, Grammar, ModifierClass, Table};
 use crate::text::TokenKind;
 
@@ -84,18 +84,22 @@ pub(crate) fn find(
     table: &Table,
     text: &str,
     units: &[Unit],
+    active: &[u32],
+    seen: Seen,
     sentences: &[Sentence],
     irony: &mut Vec<IronyCue>,
 ) {
     // Every rule needs praise, a quotation mark or a word of a closed set: most texts have none of
-    // them, and one pass over the units spares the six.
-    let (mut valence, mut base, mut grammar, mut quoted) = (f32::MIN, f32::MIN, 0u32, false);
-    for u in units {
+    // them, and what the lookup gathered, with a look at the few `active` units (the only ones with
+    // a valence), spares the six.
+    let (mut valence, mut base) = (f32::MIN, f32::MIN);
+    for &k in active {
+        let u = &units[k as usize];
         valence = valence.max(u.valence);
         base = base.max(u.base);
-        grammar |= u.grammar.bits();
-        quoted |= u.flags.contains(Flags::OPEN_QUOTE);
     }
+    let grammar = seen.grammar;
+    let quoted = seen.quote_marks && units.iter().any(|u| u.flags.contains(Flags::OPEN_QUOTE));
     let has = |g: Grammar| grammar & g.bits() != 0;
     if valence >= PRAISE {
         find_mock_praise(text, units, sentences, irony);

@@ -203,12 +203,18 @@ impl Unit {
     }
 }
 
-/// What kinds of units a text has, so that rules with nothing to act on are skipped.
+/// What kinds of units a text has, gathered while looking its tokens up, so that rules and passes with
+/// nothing to act on are skipped.
 #[derive(Debug, Clone, Copy, Default)]
-struct Seen {
+pub(crate) struct Seen {
     /// One bit per [`ModifierClass`].
     classes: u8,
-    quote_marks: bool,
+    pub quote_marks: bool,
+    /// The [`Grammar`] bits of every unit, or-ed together.
+    pub grammar: u32,
+    /// Content words without a valence: each dilutes the sentiment, whatever the rules do later
+    /// (unless quoted, which only a text with quotation marks can be).
+    plain_content: u32,
 }
 
 impl Seen {
@@ -297,6 +303,9 @@ pub struct ScratchSpace {
     pub(crate) irony: Vec<IronyCue>,
     /// The strength of the irony that inverts praise in the last text scored.
     pub(crate) inverting: f32,
+    /// The units a rule or a score can act on (a modifier, a valence or a tone weight), in order: the
+    /// passes after segmentation visit these rather than every unit.
+    pub(crate) active: Vec<u32>,
     tokens: Vec<LookupToken>,
     fold: String,
     pair: String,
@@ -364,6 +373,7 @@ impl Scorer {
             &mut scratch.fold,
             &mut scratch.pair,
             &mut scratch.units,
+            &mut scratch.active,
         );
         segment(
             text,
@@ -375,7 +385,12 @@ impl Scorer {
         if seen.quote_marks {
             mark_nested_quotes(text, &mut scratch.units, &mut scratch.quote_stack);
         }
-        self.mark_names_and_caps(text, &mut scratch.units, &scratch.sentences);
+        self.mark_names_and_caps(
+            text,
+            &mut scratch.units,
+            &scratch.active,
+            &scratch.sentences,
+        );
         scratch.irony.clear();
         let units = &mut scratch.units[..];
         if seen.has(ModifierClass::Booster) || seen.has(ModifierClass::Dampener) {
@@ -413,11 +428,14 @@ impl Scorer {
                 u.flags.insert(sentence.flags);
             }
         }
-        let mut scores = self.sentiment(text, units, &mut sink);
+        let active = &scratch.active[..];
+        let mut scores = self.sentiment(text, units, active, seen, &mut sink);
         let inverting = dimensions::score(
             self,
             text,
             units,
+            active,
+            seen,
             &scratch.sentences,
             &mut scratch.irony,
             &mut scores,
@@ -451,12 +469,14 @@ impl Scorer {
         fold: &mut String,
         pair: &mut String,
         units: &mut Vec<Unit>,
+        active: &mut Vec<u32>,
     ) -> Seen {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
         LookupToken::split_into(text, toks, fold);
         units.clear();
         units.reserve(toks.len());
+        active.clear();
         let mut prev_end = 0;
         let mut overlay_end = 0;
         let mut i = 0;
@@ -531,8 +551,8 @@ impl Scorer {
                     }
                 } else if kind == TokenKind::Word
                     && spelling.is_ascii()
+                    && may_have_plain_form(bytes)
                     && let key = lookup_key(span.of(text), spelling, fold)
-                    && may_have_plain_form(key.as_bytes())
                     && let Some((id, stretched)) = table.plain_form(key, pair)
                 {
                     // "goooood", "hahahaha": the listed form, and stretching is emphasis.
@@ -587,6 +607,13 @@ impl Scorer {
             if let Some(m) = unit.modifier {
                 seen.classes |= 1 << m.class as u8;
             }
+            if unit.modifier.is_some() || unit.flags.contains(Flags::EVALUATIVE) {
+                active.push(at as u32);
+            }
+            if unit.base == 0.0 && unit.flags.contains(Flags::CONTENT) {
+                seen.plain_content += 1;
+            }
+            seen.grammar |= unit.grammar.bits();
             seen.quote_marks |= kind == TokenKind::QuoteMark;
             i += len;
         }
@@ -594,104 +621,153 @@ impl Scorer {
     }
 
     /// Proper names (capitalised in mid-sentence) are not scored; ALL-CAPS evaluative words in
-    /// mixed-case text are emphasised.
-    fn mark_names_and_caps(&self, text: &str, units: &mut [Unit], sentences: &[Sentence]) {
-        let has_lower = text.bytes().any(|b| b.is_ascii_lowercase());
-        for sentence in sentences {
-            let range = sentence.start as usize..sentence.end as usize;
-            let (mut words, mut capitalised, mut lowercase_content) = (0u32, 0u32, false);
-            for u in &units[range.clone()] {
-                if u.is_word() && !u.flags.contains(Flags::SENTENCE_INITIAL) {
-                    words += 1;
-                    if u.flags.contains(Flags::CAPITALISED) {
-                        capitalised += 1;
-                    } else if !u.flags.contains(Flags::ALL_CAPS)
-                        && !u.grammar.contains(Grammar::FUNCTION)
-                    {
-                        lowercase_content = true;
-                    }
-                }
-            }
-            // A headline in title case capitalises every content word: the heuristic would skip them
-            // all. A sentence full of names still has lowercase verbs.
-            let title_case = words >= 3 && !lowercase_content && capitalised * 2 >= words;
-            if title_case {
+    /// mixed-case text are emphasised. Only the `active` units (modifiers and evaluative words) can be
+    /// either, and only when written with a capital.
+    fn mark_names_and_caps(
+        &self,
+        text: &str,
+        units: &mut [Unit],
+        active: &[u32],
+        sentences: &[Sentence],
+    ) {
+        // The title-case test of the sentence last looked at, and whether the text has a lowercase
+        // letter: both worked out only once a capitalised unit needs them.
+        let mut title_case = (u32::MAX, false);
+        let mut has_lower = None;
+        for &k in active {
+            let k = k as usize;
+            let u = &units[k];
+            let f = u.flags;
+            if !f.contains(Flags::CAPITALISED) && !f.contains(Flags::ALL_CAPS) {
                 continue;
             }
-            for k in range {
-                let u = &units[k];
-                let f = u.flags;
-                // Modifiers too: "in May" is a month, not a hedge.
-                if !f.contains(Flags::EVALUATIVE) && u.modifier.is_none() {
-                    continue;
-                }
-                let (base, end) = (u.base, u.span.end);
-                let opens = f.contains(Flags::SENTENCE_INITIAL)
-                    || f.contains(Flags::AFTER_OPEN_QUOTE)
-                    || f.contains(Flags::CAPITAL_EXPECTED);
-                // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
-                // name, is part of the name.
-                let before_name = units.get(k + 1).is_some_and(|n| {
-                    n.is_word() && n.flags.contains(Flags::CAPITALISED) && n.span.start == end + 1
-                });
-                if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
-                    units[k].flags.insert(Flags::NAME);
-                } else if has_lower && f.contains(Flags::ALL_CAPS) && base != 0.0 {
-                    units[k].flags.insert(Flags::CAPS_EMPHASIS);
-                }
+            if title_case.0 != u.sentence {
+                title_case = (
+                    u.sentence,
+                    is_title_case(units, &sentences[u.sentence as usize]),
+                );
+            }
+            if title_case.1 {
+                continue;
+            }
+            let (base, end) = (u.base, u.span.end);
+            let opens = f.contains(Flags::SENTENCE_INITIAL)
+                || f.contains(Flags::AFTER_OPEN_QUOTE)
+                || f.contains(Flags::CAPITAL_EXPECTED);
+            // "Hope Hicks said", "Great Britain": a capital where one is expected, followed by a
+            // name, is part of the name.
+            let before_name = units.get(k + 1).is_some_and(|n| {
+                n.is_word() && n.flags.contains(Flags::CAPITALISED) && n.span.start == end + 1
+            });
+            if f.contains(Flags::CAPITALISED) && (!opens || before_name) {
+                units[k].flags.insert(Flags::NAME);
+            } else if f.contains(Flags::ALL_CAPS)
+                && base != 0.0
+                && *has_lower.get_or_insert_with(|| text.bytes().any(|b| b.is_ascii_lowercase()))
+            {
+                units[k].flags.insert(Flags::CAPS_EMPHASIS);
             }
         }
     }
 
     /// Sums the adjusted valences into the sentiment score and the three shares.
-    fn sentiment(&self, text: &str, units: &mut [Unit], sink: &mut EvidenceSink<'_>) -> Scores {
+    fn sentiment(
+        &self,
+        text: &str,
+        units: &mut [Unit],
+        active: &[u32],
+        seen: Seen,
+        sink: &mut EvidenceSink<'_>,
+    ) -> Scores {
         let mut tally = Tally::default();
         // Adding 1.0 at a time and adding the count once give the same float: every sum is a whole
         // number far below 2^24.
         let mut neutral = 0u32;
-        for i in 0..units.len() {
-            let u = &units[i];
-            let valence = u.base;
-            if valence == 0.0 && !u.flags.contains(Flags::NESTED) {
-                neutral += u32::from(u.flags.contains(Flags::CONTENT));
-                continue;
+        if seen.quote_marks {
+            // Quoted words are skipped, valence or not: every unit is looked at.
+            for i in 0..units.len() {
+                weigh_unit(text, units, i, &mut tally, &mut neutral, sink);
             }
-            if u.flags.contains(Flags::NESTED) {
-                if valence != 0.0 {
-                    sink.push(valence, &["quoted→", u.span.of(text), ":skip"]);
+        } else {
+            // Nothing is quoted: the content words without valence were counted during lookup, and
+            // only the active units can carry one.
+            neutral = seen.plain_content;
+            for &i in active {
+                if units[i as usize].base != 0.0 {
+                    weigh_unit(text, units, i as usize, &mut tally, &mut neutral, sink);
                 }
-                continue;
             }
-            if valence == 0.0 || u.flags.contains(Flags::NAME) {
-                if u.flags.contains(Flags::NAME) && valence != 0.0 {
-                    sink.push(valence, &[u.span.of(text), ":proper name"]);
-                }
-                if is_neutral_content(u) {
-                    neutral += 1;
-                }
-                continue;
-            }
-            let (v, negation) = adjusted_valence(u);
-            let u = *u;
-            let negator = units
-                .get(u.negator as usize)
-                .map_or("", |n| n.span.of(text));
-            match negation {
-                Negation::Object => sink.push(v, &[negator, "→", u.span.of(text), ":object"]),
-                Negation::Reversed => {
-                    units[i].flags.insert(Flags::NEGATED);
-                    sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
-                }
-                Negation::Double => units[i].flags.insert(Flags::DOUBLE_NEGATED),
-                Negation::None => {}
-            }
-            units[i].valence = v;
-            sink.push(v, &[u.span.of(text)]);
-            tally.add(v, 1.0);
         }
         tally.add_neutral(neutral as f32);
         tally.scores()
     }
+}
+
+/// Whether a sentence is a headline in title case, which capitalises every content word: the name
+/// heuristic would skip them all. A sentence full of names still has lowercase verbs.
+fn is_title_case(units: &[Unit], sentence: &Sentence) -> bool {
+    let (mut words, mut capitalised, mut lowercase_content) = (0u32, 0u32, false);
+    for u in &units[sentence.start as usize..sentence.end as usize] {
+        if u.is_word() && !u.flags.contains(Flags::SENTENCE_INITIAL) {
+            words += 1;
+            if u.flags.contains(Flags::CAPITALISED) {
+                capitalised += 1;
+            } else if !u.flags.contains(Flags::ALL_CAPS) && !u.grammar.contains(Grammar::FUNCTION) {
+                lowercase_content = true;
+            }
+        }
+    }
+    words >= 3 && !lowercase_content && capitalised * 2 >= words
+}
+
+/// Adds unit `i` to the sentiment sums: its adjusted valence, or one neutral content word.
+#[inline(always)]
+fn weigh_unit(
+    text: &str,
+    units: &mut [Unit],
+    i: usize,
+    tally: &mut Tally,
+    neutral: &mut u32,
+    sink: &mut EvidenceSink<'_>,
+) {
+    let u = &units[i];
+    let valence = u.base;
+    if valence == 0.0 && !u.flags.contains(Flags::NESTED) {
+        *neutral += u32::from(u.flags.contains(Flags::CONTENT));
+        return;
+    }
+    if u.flags.contains(Flags::NESTED) {
+        if valence != 0.0 {
+            sink.push(valence, &["quoted→", u.span.of(text), ":skip"]);
+        }
+        return;
+    }
+    if valence == 0.0 || u.flags.contains(Flags::NAME) {
+        if u.flags.contains(Flags::NAME) && valence != 0.0 {
+            sink.push(valence, &[u.span.of(text), ":proper name"]);
+        }
+        if is_neutral_content(u) {
+            *neutral += 1;
+        }
+        return;
+    }
+    let (v, negation) = adjusted_valence(u);
+    let u = *u;
+    let negator = units
+        .get(u.negator as usize)
+        .map_or("", |n| n.span.of(text));
+    match negation {
+        Negation::Object => sink.push(v, &[negator, "→", u.span.of(text), ":object"]),
+        Negation::Reversed => {
+            units[i].flags.insert(Flags::NEGATED);
+            sink.push(v, &[negator, "→", u.span.of(text), ":flip"]);
+        }
+        Negation::Double => units[i].flags.insert(Flags::DOUBLE_NEGATED),
+        Negation::None => {}
+    }
+    units[i].valence = v;
+    sink.push(v, &[u.span.of(text)]);
+    tally.add(v, 1.0);
 }
 
 /// Running sums behind the sentiment score: valences (each with a weight, 1 for a whole text) and the
@@ -920,6 +996,15 @@ fn is_clause_punct(c: char) -> bool {
     )
 }
 
+/// The first char under `span`, read from its first byte when that is ASCII (nearly every mark).
+#[inline]
+fn first_char(text: &str, span: Span) -> char {
+    match text.as_bytes().get(span.start) {
+        Some(&b) if b.is_ascii() => char::from(b),
+        _ => span.of(text).chars().next().unwrap_or(' '),
+    }
+}
+
 fn is_sentence_punct(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '\u{2026}')
 }
@@ -936,18 +1021,27 @@ fn segment(
     clauses.clear();
     sentences.clear();
     let (mut pending_sentence, mut pending_clause, mut capital_expected) = (true, true, false);
-    let (mut early_evaluative, mut early_content) = (false, false);
+    // What the units since the last clause and sentence start hold, added to that clause or sentence
+    // when the next one starts. Units before the first word belong to the first.
+    let (mut clause_evaluative, mut clause_content, mut sentence_evaluative) =
+        (false, false, false);
     let n = units.len();
     for i in 0..n {
-        let u = units[i];
+        // Read through a reference and written once at the end: a unit is too large to copy a token.
+        let u = &units[i];
+        let mut marks = Flags::default();
         if u.flags.contains(Flags::NEWLINE_BEFORE) {
             pending_sentence = true;
         }
         match u.kind {
             TokenKind::Word => {
                 if pending_sentence || sentences.is_empty() {
+                    if let Some(last) = sentences.last_mut() {
+                        last.evaluative |= sentence_evaluative;
+                        sentence_evaluative = false;
+                    }
                     sentences.push(Sentence::new(i, n));
-                    units[i].flags.insert(Flags::SENTENCE_INITIAL);
+                    marks.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
                 }
                 let clause_word = (u.is(ModifierClass::Contrast)
@@ -962,28 +1056,35 @@ fn segment(
                                 || next.grammar.contains(Grammar::AUXILIARY)
                         }));
                 if pending_clause || clause_word || clauses.is_empty() {
+                    if let Some(last) = clauses.last_mut() {
+                        last.evaluative |= clause_evaluative;
+                        last.has_content |= clause_content;
+                        (clause_evaluative, clause_content) = (false, false);
+                    }
                     clauses.push(Clause::new(i, n, sentences.len() - 1));
-                    units[i].flags.insert(Flags::CLAUSE_START);
+                    marks.insert(Flags::CLAUSE_START);
                 }
                 if capital_expected {
-                    units[i].flags.insert(Flags::CAPITAL_EXPECTED);
+                    marks.insert(Flags::CAPITAL_EXPECTED);
                 }
                 // "@anonymous Great idea", "http://url Awesome": after a handle, hashtag or link the
                 // next word may be capitalised as if it opened the sentence.
-                let handle = i > 0
-                    && units[i - 1].span.end == u.span.start
-                    && ["@", "#", "/"].iter().any(|m| {
-                        units[i - 1].kind == TokenKind::Punct && units[i - 1].span.of(text) == *m
-                    });
-                if i > 0 && units[i - 1].flags.contains(Flags::OPEN_QUOTE) {
-                    units[i].flags.insert(Flags::AFTER_OPEN_QUOTE);
+                let mut handle = false;
+                if let Some(prev) = i.checked_sub(1).map(|p| &units[p]) {
+                    handle = prev.span.end == u.span.start
+                        && prev.kind == TokenKind::Punct
+                        && prev.span.len() == 1
+                        && matches!(text.as_bytes()[prev.span.start], b'@' | b'#' | b'/');
+                    if prev.flags.contains(Flags::OPEN_QUOTE) {
+                        marks.insert(Flags::AFTER_OPEN_QUOTE);
+                    }
                 }
                 pending_sentence = false;
                 pending_clause = false;
                 capital_expected = handle;
             }
             TokenKind::Punct => {
-                let c = u.span.of(text).chars().next().unwrap_or(' ');
+                let c = first_char(text, u.span);
                 if is_sentence_punct(c) && !(c == '.' && follows_abbreviation(text, units, i)) {
                     pending_sentence = true;
                 } else if is_clause_punct(c) {
@@ -996,38 +1097,32 @@ fn segment(
                 let after = text[u.span.end..].chars().next();
                 let opens = before.is_none_or(|c| c.is_whitespace() || "([{—–-".contains(c))
                     && after.is_some_and(|c| !c.is_whitespace());
-                units[i].flags.insert(if opens {
+                marks.insert(if opens {
                     Flags::OPEN_QUOTE
                 } else {
                     Flags::CLOSE_QUOTE
                 });
             }
         }
-        units[i].sentence = sentences.len().saturating_sub(1) as u32;
-        units[i].clause = clauses.len().saturating_sub(1) as u32;
-        // A unit counts toward the clause and sentence it is in; before the first word there are none
-        // yet, and such units belong to the first.
         let evaluative = u.flags.contains(Flags::EVALUATIVE);
-        let content = u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
-        match (clauses.last_mut(), sentences.last_mut()) {
-            (Some(clause), Some(sentence)) => {
-                clause.evaluative |= evaluative;
-                clause.has_content |= content;
-                sentence.evaluative |= evaluative;
-            }
-            _ => {
-                (early_evaluative, early_content) =
-                    (early_evaluative | evaluative, early_content | content)
-            }
-        }
+        clause_evaluative |= evaluative;
+        sentence_evaluative |= evaluative;
+        clause_content |=
+            u.is_word() && u.modifier.is_none() && !u.grammar.contains(Grammar::FUNCTION);
+        let u = &mut units[i];
+        u.flags.insert(marks);
+        u.sentence = sentences.len().saturating_sub(1) as u32;
+        u.clause = clauses.len().saturating_sub(1) as u32;
     }
     if sentences.is_empty() {
         sentences.push(Sentence::new(0, n));
         clauses.push(Clause::new(0, n, 0));
     }
-    clauses[0].evaluative |= early_evaluative;
-    clauses[0].has_content |= early_content;
-    sentences[0].evaluative |= early_evaluative;
+    if let (Some(clause), Some(sentence)) = (clauses.last_mut(), sentences.last_mut()) {
+        clause.evaluative |= clause_evaluative;
+        clause.has_content |= clause_content;
+        sentence.evaluative |= sentence_evaluative;
+    }
     for k in 1..sentences.len() {
         sentences[k - 1].end = sentences[k].start;
     }

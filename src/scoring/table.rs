@@ -246,6 +246,9 @@ impl LookupToken {
             let spelling = split.spelling();
             let key = match t.kind {
                 TokenKind::QuoteMark => WordKey::default(),
+                _ if spelling.is_ascii() && !spelling.has_upper() => {
+                    WordKey::within_lowercase(text.as_bytes(), t.span.start, t.span.end)
+                }
                 _ if spelling.is_ascii() => {
                     WordKey::within(text.as_bytes(), t.span.start, t.span.end)
                 }
@@ -332,6 +335,8 @@ struct TermIndex {
     shift: u32,
     /// Every key, one after the other.
     text: String,
+    /// How many slots are filled.
+    words: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -343,36 +348,75 @@ struct TermSlot {
 }
 
 impl TermIndex {
-    fn new(terms: WordMap<Term>) -> TermIndex {
+    /// An empty index with room for `words` words before it grows.
+    fn with_capacity(words: usize) -> TermIndex {
         // At most half full, so that a miss stops after a probe or two.
-        let bits = (terms.len().max(1) * 2)
-            .next_power_of_two()
-            .trailing_zeros();
-        let mut index = TermIndex {
+        let bits = (words.max(1) * 2).next_power_of_two().trailing_zeros();
+        TermIndex {
             slots: vec![TermSlot::default(); 1 << bits],
             shift: 64 - bits,
             text: String::new(),
-        };
-        let mask = index.slots.len() - 1;
-        for (key, term) in terms {
-            if key.is_empty() {
-                continue;
+            words: 0,
+        }
+    }
+
+    /// The term of the folded word `word`, added empty when it is new; `None` for the empty word,
+    /// which no token is. Built in place: no word is allocated on its own.
+    fn entry(&mut self, word: &str) -> Option<&mut Term> {
+        if word.is_empty() {
+            return None;
+        }
+        let key = WordKey::of(word.as_bytes());
+        let mut at = self.find(key, word);
+        if self.slots[at].len == 0 {
+            if (self.words + 1) * 2 > self.slots.len() {
+                self.grow();
+                at = self.find(key, word);
             }
-            let word_key = WordKey::of(key.as_bytes());
-            let mut at = index.home(word_key.hash);
-            while index.slots[at].len != 0 {
+            let key_start = self.text.len() as u32;
+            self.text.push_str(word);
+            self.slots[at] = TermSlot {
+                key,
+                len: word.len() as u32,
+                key_start,
+                term: Term::default(),
+            };
+            self.words += 1;
+        }
+        Some(&mut self.slots[at].term)
+    }
+
+    /// The slot that holds the folded word `word` (keyed `key`), or the empty slot where it would go.
+    fn find(&self, key: WordKey, word: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key.hash);
+        loop {
+            let slot = &self.slots[at];
+            let start = slot.key_start as usize;
+            if slot.len == 0
+                || (slot.key == key
+                    && self.text.get(start..start + slot.len as usize) == Some(word))
+            {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the slots, for a table built from more words than it was sized for.
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let bits = (old.len() * 2).trailing_zeros();
+        self.slots = vec![TermSlot::default(); 1 << bits];
+        self.shift = 64 - bits;
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let mut at = self.home(slot.key.hash);
+            while self.slots[at].len != 0 {
                 at = (at + 1) & mask;
             }
-            let key_start = index.text.len() as u32;
-            index.text.push_str(&key);
-            index.slots[at] = TermSlot {
-                key: word_key,
-                len: key.len() as u32,
-                key_start,
-                term,
-            };
+            self.slots[at] = slot;
         }
-        index
     }
 
     /// The slot where `hash` would first be looked for. Only called on an index with slots, which
@@ -383,7 +427,7 @@ impl TermIndex {
     }
 
     /// The term `word` (folded, or ASCII in any case) whose [`WordKey`] is `key`.
-    #[inline]
+    #[inline(always)]
     fn get(&self, key: WordKey, word: &[u8]) -> Option<&Term> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = self.home(key.hash);
@@ -480,9 +524,8 @@ impl Table {
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let terms = terms.into_iter();
         let (count, _) = terms.size_hint();
-        let mut terms_by_word: WordMap<Term> =
-            WordMap::with_capacity_and_hasher(count, Default::default());
         let mut table = Table {
+            terms: TermIndex::with_capacity(count),
             entries: Vec::with_capacity(count),
             facts: Vec::with_capacity(count),
             ..Table::default()
@@ -506,14 +549,15 @@ impl Table {
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
             table.facts.push(EntryFacts::of(&entry));
+            let Some(slot) = table.terms.entry(first) else {
+                continue;
+            };
             let Some(second) = second else {
-                // Most terms are one word: one allocation, for the key.
-                terms_by_word.entry(Box::from(first)).or_default().entry = Some(id);
+                slot.entry = Some(id);
                 continue;
             };
             let symbol =
                 !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
-            let slot = terms_by_word.entry(Box::from(first)).or_default();
             if symbol {
                 slot.starts_symbol = true;
                 table.symbols.insert(Box::from(term), id);
@@ -532,7 +576,6 @@ impl Table {
             );
             pending.push((key, start..words.len() as u32, id));
         }
-        table.terms = TermIndex::new(terms_by_word);
         table.phrase_hashes = words
             .iter()
             .map(|&(start, end)| {
@@ -719,23 +762,29 @@ impl Table {
     }
 }
 
-/// Whether [`Table::plain_form`] can find anything for the folded word `folded`: a test that spares
-/// the search for almost every word.
+/// Whether [`Table::plain_form`] can find anything for the word `written`, ASCII in any case (the
+/// test ignores ASCII case, so a word need not be folded to fail it): a test that spares the search
+/// for almost every word.
 #[inline]
-pub(crate) fn may_have_plain_form(folded: &[u8]) -> bool {
+pub(crate) fn may_have_plain_form(written: &[u8]) -> bool {
+    if written.len() < 4 {
+        return false;
+    }
+    // Setting bit 5 lowers an ASCII capital and leaves a small letter: two bytes so set are equal
+    // exactly when they are the same letter in any case, or one of a few pairs of other bytes, which
+    // the test for a letter then rules out.
+    let low = |b: u8| b | 0x20;
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o');
     // Laughter alternates "h" and a vowel ("haha", "ahah") or "l" and "o".
-    let laughter = match folded {
-        [a, b, ..] => {
-            (*a == b'h' && vowel(*b)) || (vowel(*a) && *b == b'h') || (*a, *b) == (b'l', b'o')
-        }
-        _ => false,
-    };
-    folded.len() >= 4
-        && (laughter
-            || folded
-                .windows(3)
-                .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic()))
+    let (a, b) = (
+        written[0].to_ascii_lowercase(),
+        written[1].to_ascii_lowercase(),
+    );
+    let laughter = (a == b'h' && vowel(b)) || (vowel(a) && b == b'h') || (a, b) == (b'l', b'o');
+    laughter
+        || written
+            .windows(3)
+            .any(|w| low(w[0]) == low(w[1]) && low(w[1]) == low(w[2]) && w[0].is_ascii_alphabetic())
 }
 
 /// The listed form of a run of laughter: "haha" for h and a vowel repeated ("hahaha", "hehehe",
@@ -809,6 +858,26 @@ impl WordKey {
             hash: h.finish(),
             head: head.unwrap_or(0),
         }
+    }
+
+    /// [`WordKey::within`] of a word with no ASCII capital (most words), which needs no lowering.
+    #[inline]
+    pub fn within_lowercase(text: &[u8], start: usize, end: usize) -> WordKey {
+        let len = end.saturating_sub(start);
+        if let Some(eight) = text.get(start..start.saturating_add(8))
+            && (1..=8).contains(&len)
+        {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let head = u64::from_le_bytes(word) & (u64::MAX >> (64 - 8 * len as u32));
+            let mut h = WordHasher::default();
+            h.add(head);
+            return WordKey {
+                hash: h.finish(),
+                head,
+            };
+        }
+        WordKey::of(text.get(start..end).unwrap_or_default())
     }
 
     /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
@@ -998,6 +1067,36 @@ mod tests {
     }
 
     #[test]
+    fn a_lowercase_word_read_without_lowering_has_the_same_key() {
+        let text = b"hi  peacemaker, accord-breaking tensions!! x";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    WordKey::within_lowercase(text, start, end),
+                    WordKey::of(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_built_from_more_words_than_announced_grows() {
+        // A filter hides the count from the builder, which starts small and must grow.
+        let words: Vec<String> = (0..500).map(|i| format!("word{i}")).collect();
+        let table = Table::build(
+            words
+                .iter()
+                .filter(|w| !w.ends_with('7'))
+                .map(|w| (w.as_str(), entry(1.0))),
+        );
+        for w in &words {
+            assert_eq!(table.term(w).is_some(), !w.ends_with('7'), "{w}");
+        }
+        assert!(table.term("word").is_none());
+    }
+
+    #[test]
     fn a_word_is_found_whatever_its_ascii_case() {
         let table = Table::build([("good", entry(2.0)), ("well-being", entry(1.5))]);
         for word in ["good", "Good", "GOOD", "Well-Being"] {
@@ -1026,6 +1125,9 @@ mod tests {
         let mut buf = String::new();
         for word in ["goooood", "hahahaha", "ahahah", "lololol"] {
             assert!(may_have_plain_form(word.as_bytes()), "{word}");
+            // The cheap test ignores case, so that a word need not be folded to fail it.
+            let upper = word.to_ascii_uppercase();
+            assert!(may_have_plain_form(upper.as_bytes()), "{upper}");
             assert!(table.plain_form(word, &mut buf).is_some(), "{word}");
         }
         for word in ["good", "table", "world", "ok"] {

@@ -1477,7 +1477,10 @@ impl<'a, 't> Article<'a, 't> {
     ) -> Option<usize> {
         let previous_speaker = self.previous_speaker(position);
         let fits = |e: usize| pronoun_fits(p, &self.entities.list[e]);
-        if continues && let Some(e) = previous_speaker.filter(|&e| fits(e)) {
+        // "it said" in a run of a company's statements is that company, whatever else was named since.
+        if (continues || p == Pronoun::It)
+            && let Some(e) = previous_speaker.filter(|&e| fits(e))
+        {
             return Some(e);
         }
         let para = self.seg.paragraph_at(at).unwrap_or(0);

@@ -41,6 +41,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ndarray::{Array3, Axis, aview2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -266,10 +267,10 @@ pub struct Aggregates {
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    /// {sums, squares} × score of each cell. A vector of rows rather than one zeroed array, so that
-    /// growing it is a reallocation (for a large one, a remapping) rather than a copy into a second
-    /// array twice the size while the first is still held.
-    moments: Vec<[[f64; COLUMNS]; 2]>,
+    /// cell × {sums, squares} × score. Grown one cell at a time with `push`, which reserves on the
+    /// underlying vector (a reallocation, for a large one a remapping) rather than copying into a
+    /// second zeroed array twice the size while the first is still held.
+    moments: Array3<f64>,
     /// Scores of each quote of each cell, in no particular order; empty lists when `resamples` is 0
     /// and for cells of more than [`BOOTSTRAP_LIMIT`] quotes.
     values: Vec<Vec<[f32; SCORE_COUNT]>>,
@@ -306,7 +307,8 @@ impl Aggregates {
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            moments: Vec::new(),
+            // The cell axis grows; the other two are fixed so that every cell has the same shape.
+            moments: Array3::zeros((0, 2, COLUMNS)),
             values: Vec::new(),
             kept_rows: 0,
             resamples,
@@ -425,7 +427,7 @@ impl Aggregates {
             let mut values = [[0.0; COLUMNS]; 2];
             for (plane, out) in values.iter_mut().enumerate() {
                 for (i, v) in out.iter_mut().enumerate() {
-                    *v = other.moments[cell][plane][i];
+                    *v = other.moments[[cell, plane, i]];
                 }
             }
             let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
@@ -568,7 +570,7 @@ impl Aggregates {
             name: facts.display_name(),
             topic,
             quotes: stats.count,
-            stance_mean: self.moments[cell as usize][SUMS][STANCE] / stats.count.max(1) as f64,
+            stance_mean: self.moments[[cell as usize, SUMS, STANCE]] / stats.count.max(1) as f64,
             stats,
         }
     }
@@ -593,13 +595,13 @@ impl Aggregates {
     ) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let sums = &self.moments[cell as usize];
+        let sums = self.moments.index_axis(Axis(0), cell as usize);
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
-            mean[i] = sums[SUMS][i] / n;
+            mean[i] = sums[[SUMS, i]] / n;
             // Rounding can push the variance of identical values a hair below zero.
-            std[i] = (sums[SQUARES][i] / n - mean[i] * mean[i]).max(0.0).sqrt();
+            std[i] = (sums[[SQUARES, i]] / n - mean[i] * mean[i]).max(0.0).sqrt();
         }
         ScoreStats {
             count,
@@ -661,10 +663,10 @@ impl Aggregates {
     /// `mean ± 1.96 s / √n` for each score, `s` the sample standard deviation from the sums.
     fn normal_intervals(&self, cell: u32) -> [Option<Interval>; SCORE_COUNT] {
         let n = self.counts[cell as usize] as f64;
-        let sums = &self.moments[cell as usize];
+        let sums = self.moments.index_axis(Axis(0), cell as usize);
         std::array::from_fn(|i| {
-            let mean = sums[SUMS][i] / n;
-            let variance = (sums[SQUARES][i] / n - mean * mean).max(0.0) * n / (n - 1.0);
+            let mean = sums[[SUMS, i]] / n;
+            let variance = (sums[[SQUARES, i]] / n - mean * mean).max(0.0) * n / (n - 1.0);
             let half = NORMAL_95 * (variance / n).sqrt();
             Some(Interval {
                 low: mean - half,
@@ -727,17 +729,16 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        for (sums, add) in self.moments[cell].iter_mut().zip(values) {
-            for (sum, v) in sums.iter_mut().zip(add) {
-                *sum += v;
-            }
-        }
+        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
+        moments += &aview2(values);
         cell
     }
 
     fn new_cell(&mut self, speaker: u32, slot: u32) -> usize {
         let cell = self.cells.len();
-        self.moments.push([[0.0; COLUMNS]; 2]);
+        self.moments
+            .push(Axis(0), aview2(&[[0.0; COLUMNS]; 2]))
+            .expect("a new cell has the shape of every cell");
         self.cells.push((speaker, slot));
         self.counts.push(0);
         self.values.push(Vec::new());
@@ -1072,7 +1073,7 @@ impl Aggregates {
                         slot: self.cells[cell].1,
                         quotes: self.counts[cell],
                         moments: std::array::from_fn(|plane| {
-                            std::array::from_fn(|i| self.moments[cell][plane][i])
+                            std::array::from_fn(|i| self.moments[[cell, plane, i]])
                         }),
                         values: self.values[cell].clone(),
                     }
@@ -1203,7 +1204,7 @@ impl Aggregates {
                     Some(name.clone())
                 };
                 let units = |plane: usize| {
-                    std::array::from_fn(|i| to_units(self.moments[cell as usize][plane][i]))
+                    std::array::from_fn(|i| to_units(self.moments[[cell as usize, plane, i]]))
                 };
                 let mut values: Vec<[u32; SCORE_COUNT]> = self.values[cell as usize]
                     .iter()

@@ -218,6 +218,13 @@ const AUXILIARIES: &[&str] = &[
     "being",
 ];
 
+/// Finite auxiliaries and modals: after a noun phrase they make it the subject of a clause ("the ferry
+/// would sail"), which no inverted speaker is.
+const FINITE_AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "may",
+    "might", "should", "must", "shall", "did", "does", "do",
+];
+
 /// First words of a leading subordinate clause, whose mentions are not the sentence's subject.
 const SUBORDINATORS: &[&str] = &[
     "as",
@@ -589,7 +596,11 @@ impl<'a, 't> Article<'a, 't> {
         {
             return Some((after.span, None));
         }
-        if m.first_token >= sentence.first_token + 2
+        // "Britain’s trade minister, Priya Castell, said": set off on both sides. In "... as US
+        // President, Tony Blair has said" the title belongs to someone else.
+        let closed = m.end_token < sentence.end_token && self.seg.token_text(m.end_token) == ",";
+        if closed
+            && m.first_token >= sentence.first_token + 2
             && self.seg.token_text(m.first_token - 1) == ","
             && let Some(before) = self
                 .r
@@ -597,6 +608,38 @@ impl<'a, 't> Article<'a, 't> {
             && is_role(&before)
         {
             return Some((before.span, Some(before.first_token)));
+        }
+        // Descriptions the lexicons have no word for hold a role only when set off on both sides: "The
+        // harbour master, Olav Strand, said" and "Olav Strand, the harbour master, said", not "In the
+        // town, Olav Strand said".
+        let comma_at = |i: usize| i < sentence.end_token && self.seg.token_text(i) == ",";
+        if comma_at(m.end_token)
+            && matches!(
+                self.r.first_word(m.end_token + 1, sentence.end_token),
+                "the" | "a" | "an"
+            )
+            && let Some(close) = (m.end_token + 2..sentence.end_token.min(m.end_token + 10))
+                .find(|&j| self.seg.tokens[j].kind != TokenKind::Word)
+            && comma_at(close)
+            && self.description_start(close - 1, m.end_token + 1) == Some(m.end_token + 1)
+        {
+            let span = Span::new(
+                self.seg.tokens[m.end_token + 1].span.start,
+                self.seg.tokens[close - 1].span.end,
+            );
+            return Some((span, None));
+        }
+        if m.first_token >= sentence.first_token + 2
+            && comma_at(m.first_token - 1)
+            && comma_at(m.end_token)
+            && let Some(start) = self.description_start(m.first_token - 2, sentence.first_token)
+            && start == sentence.first_token
+        {
+            let span = Span::new(
+                self.seg.tokens[start].span.start,
+                self.seg.tokens[m.first_token - 2].span.end,
+            );
+            return Some((span, Some(start)));
         }
         None
     }
@@ -1035,8 +1078,12 @@ impl<'a, 't> Article<'a, 't> {
                 || matches!(w, "yesterday" | "today" | "tonight")
             {
                 i -= 1;
-            } else if i >= floor + 2 && is_weekday(w) && self.r.lower_word(i - 2) == "on" {
-                // "X on Thursday said": the time phrase sits between the subject and its verb.
+            } else if i >= floor + 2
+                && ((is_weekday(w) && self.r.lower_word(i - 2) == "on")
+                    || (is_month(w) && self.r.lower_word(i - 2) == "in"))
+            {
+                // "X on Thursday said", "X in July said": the time phrase sits between the subject and
+                // its verb.
                 i -= 2;
             } else {
                 break;
@@ -1058,11 +1105,30 @@ impl<'a, 't> Article<'a, 't> {
             last = open - 1;
         }
         // X, who replaced Y as leader, said … / X, who said …: "who" stands for the phrase before it.
-        if self.r.first_word(last, last + 1) == "who"
-            && last > floor + 1
-            && self.seg.token_text(last - 1) == ","
-        {
-            return self.r.phrase_ending_at(last - 2, floor);
+        if self.r.first_word(last, last + 1) == "who" && last > floor + 1 {
+            if self.seg.token_text(last - 1) == "," {
+                return self.r.phrase_ending_at(last - 2, floor);
+            }
+            // "Tory leader Michael Howard who said": without the comma, only a name is safe to take.
+            return self.r.phrase_ending_at(last - 1, floor).filter(|m| {
+                matches!(
+                    m.phrase,
+                    NounPhrase::Name {
+                        kind: SpeakerType::Person,
+                        ..
+                    }
+                )
+            });
+        }
+        // "It said the mine will open": in news, "it" before a verb of saying is the company or body
+        // named before.
+        if self.r.first_word(last, last + 1) == "it" {
+            return Some(Mention {
+                span: self.seg.tokens[last].span,
+                first_token: last,
+                end_token: last + 1,
+                phrase: NounPhrase::Pronoun(Pronoun::It),
+            });
         }
         if self.seg.token_text(last) == "," {
             // X, the foreign minister, said / X, who replaced Y as leader, said: the subject is before the
@@ -1076,9 +1142,10 @@ impl<'a, 't> Article<'a, 't> {
             }
             // "The US ambassador, Michael Harlan, told …": the name between the commas is the speaker.
             // ... when what stands before is a role or an institution ("The head of the agency, Dr Lucia
-            // Ferrante, warned"), not a person or place.
-            let role_before = self.r.phrase_ending_at(open - 1, floor).is_some_and(|m| {
-                matches!(
+            // Ferrante, warned"), or any description the lexicons have no word for ("The harbour
+            // master, Olav Strand, said"), not a person or place.
+            let role_before = match self.r.phrase_ending_at(open - 1, floor) {
+                Some(m) => matches!(
                     m.phrase,
                     NounPhrase::Common {
                         class: TitleClass::Role | TitleClass::Title,
@@ -1087,8 +1154,9 @@ impl<'a, 't> Article<'a, 't> {
                         kind: SpeakerType::Organisation,
                         ..
                     }
-                )
-            });
+                ),
+                None => self.description_ending_at(open - 1, floor),
+            };
             if role_before
                 && let Some(inner) = self.r.phrase_starting_at(open + 1, last)
                 && inner.end_token == last
@@ -1160,6 +1228,34 @@ impl<'a, 't> Article<'a, 't> {
         })
     }
 
+    /// Whether tokens up to `last` end a description that opens with a determiner or a possessive and
+    /// has no capitalised word after it: "the harbour master", "the director of the film", "her
+    /// lawyer", "the town's harbour master". The head is lowercase, so no name ends there.
+    fn description_ending_at(&self, last: usize, floor: usize) -> bool {
+        self.description_start(last, floor).is_some()
+    }
+
+    /// Where the description that [`Article::description_ending_at`] accepts starts: its leftmost
+    /// determiner or possessive, at most eight words back.
+    fn description_start(&self, last: usize, floor: usize) -> Option<usize> {
+        const OPENERS: &[&str] = &[
+            "the", "a", "an", "his", "her", "their", "its", "our", "my", "your",
+        ];
+        let head = self.seg.token_text(last);
+        if self.seg.tokens[last].kind != TokenKind::Word || !head.starts_with(char::is_lowercase) {
+            return None;
+        }
+        (floor.max(last.saturating_sub(8))..last)
+            .rev()
+            .take_while(|&j| self.seg.tokens[j].kind == TokenKind::Word && !self.in_quote[j])
+            .filter(|&j| {
+                OPENERS.contains(&self.r.first_word(j, last + 1))
+                    || self.seg.token_text(j).ends_with("'s")
+                    || self.seg.token_text(j).ends_with("\u{2019}s")
+            })
+            .last()
+    }
+
     /// Whether token `i` can open an apposition: a determiner, who/which, an age, a possessive, a title.
     fn opens_apposition(&self, i: usize, end: usize) -> bool {
         if i >= end || self.seg.tokens[i].kind != TokenKind::Word {
@@ -1190,7 +1286,14 @@ impl<'a, 't> Article<'a, 't> {
         {
             i += 1;
         }
-        self.r.phrase_starting_at(i, ceiling).or_else(|| {
+        // "said the ferry would sail", "said he would resign": a subject followed by a finite verb opens
+        // the reported clause; it is not the inverted speaker of the cue.
+        let finite =
+            |j: usize| j < ceiling && FINITE_AUXILIARIES.contains(&self.r.first_word(j, ceiling));
+        if let Some(m) = self.r.phrase_starting_at(i, ceiling) {
+            return (!finite(m.end_token)).then_some(m);
+        }
+        {
             let w = self.r.first_word(i, ceiling);
             if !matches!(
                 w,
@@ -1202,7 +1305,8 @@ impl<'a, 't> Article<'a, 't> {
                 .find(|&j| self.seg.tokens[j].kind != TokenKind::Word)
                 .unwrap_or(ceiling.min(i + 12));
             let closes = end >= ceiling || matches!(self.seg.token_text(end), "," | "." | ";");
-            (end > i + 1 && closes).then(|| Mention {
+            let clause = (i + 1..end).any(|j| finite(j) || self.r.pronoun(j).is_some());
+            (end > i + 1 && closes && !clause).then(|| Mention {
                 span: Span::new(
                     self.seg.tokens[i].span.start,
                     self.seg.tokens[end - 1].span.end,
@@ -1214,7 +1318,7 @@ impl<'a, 't> Article<'a, 't> {
                     class: TitleClass::Anonymous,
                 },
             })
-        })
+        }
     }
 
     /// `X declined to comment but said …`, `X met Y and said …`: a cue right after `and` or `but`
@@ -1308,13 +1412,18 @@ impl<'a, 't> Article<'a, 't> {
                             e.kind == SpeakerType::Person && e.has_role_word(&head)
                         });
                         let resolved = before.or_else(|| self.entities.with_role(&head));
+                        // "the spokeswoman" after "Jane Doe said": a definite role may stand for the
+                        // last person named, but only one whose role is not known. "The mayor" after
+                        // "Olav Strand, the harbour master," is someone else, kept as the role itself.
                         let definite = phrase.to_lowercase().starts_with("the ");
                         let resolved = resolved.or_else(|| {
                             definite
                                 .then(|| {
-                                    self.entities.most_recent(m.span.start, |e| {
-                                        e.kind == SpeakerType::Person
-                                    })
+                                    self.entities
+                                        .most_recent(m.span.start, |e| {
+                                            e.kind == SpeakerType::Person
+                                        })
+                                        .filter(|&e| self.entities.list[e].role().is_none())
                                 })
                                 .flatten()
                         });
@@ -1368,7 +1477,10 @@ impl<'a, 't> Article<'a, 't> {
     ) -> Option<usize> {
         let previous_speaker = self.previous_speaker(position);
         let fits = |e: usize| pronoun_fits(p, &self.entities.list[e]);
-        if continues && let Some(e) = previous_speaker.filter(|&e| fits(e)) {
+        // "it said" in a run of a company's statements is that company, whatever else was named since.
+        if (continues || p == Pronoun::It)
+            && let Some(e) = previous_speaker.filter(|&e| fits(e))
+        {
             return Some(e);
         }
         let para = self.seg.paragraph_at(at).unwrap_or(0);
@@ -2069,6 +2181,24 @@ fn is_weekday(word: &str) -> bool {
     )
 }
 
+fn is_month(word: &str) -> bool {
+    matches!(
+        word,
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
+}
+
 fn strip_determiner(phrase: &str) -> &str {
     for det in ["the ", "The ", "a ", "A ", "an ", "An "] {
         if let Some(rest) = phrase.strip_prefix(det) {
@@ -2301,5 +2431,87 @@ mod tests {
         );
         assert!(!got.is_empty());
         assert!(got.iter().all(|r| r.1 == "Nils Aune"), "{got:?}");
+    }
+
+    #[test]
+    fn a_name_set_off_after_a_description_is_the_speaker_and_what_follows_the_verb_is_said() {
+        let pairs = |text: &str| {
+            readings(text)
+                .into_iter()
+                .map(|(said, speaker, _)| (said, speaker))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![(
+            "the canal locks would close in May".to_string(),
+            "Ingrid Vale".to_string(),
+        )];
+        assert_eq!(
+            pairs("The lock keeper, Ingrid Vale, said the canal locks would close in May."),
+            want
+        );
+        assert_eq!(
+            pairs(
+                "The lock keeper, Ingrid Vale, was quoted as saying the canal locks would close in May."
+            ),
+            want
+        );
+        assert_eq!(
+            pairs("Ingrid Vale, the lock keeper, said the canal locks would close in May."),
+            want
+        );
+    }
+
+    #[test]
+    fn a_phrase_followed_by_a_finite_verb_is_not_an_inverted_speaker() {
+        // No subject before "said": the clause after it is what was said, so there is no speaker.
+        let found = readings("Yesterday, said the barge would sail at noon with a full load.");
+        assert!(
+            found
+                .iter()
+                .all(|(_, speaker, _)| !speaker.contains("barge")),
+            "{found:?}"
+        );
+        // The inverted reading still stands where the phrase closes the sentence.
+        let found = readings("The locks will close for repairs, said the lock keeper.");
+        assert_eq!(found[0].1, "the lock keeper");
+    }
+
+    #[test]
+    fn a_role_mention_resolves_only_to_a_person_known_to_hold_the_role() {
+        let text = "Ingrid Vale, the lock keeper, opened the gates on Monday.\n\n\
+                    The mayor, who spoke after the vote, said the budget was fair and balanced.";
+        let found = readings(text);
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_str()),
+            ("the budget was fair and balanced", "The mayor")
+        );
+        let text = "Interior Minister Tomas Reyk met the envoy on Monday. Ingrid Vale opened the gates.\n\n\
+                    The interior minister said the border would stay open through the winter.";
+        assert_eq!(readings(text)[0].1, "Tomas Reyk");
+        let text = "Valdoria’s interior minister, Tomas Reyk, met the envoy on Monday. Ingrid Vale \
+                    opened the gates.\n\nThe interior minister said the border would stay open.";
+        assert_eq!(readings(text)[0].1, "Tomas Reyk");
+    }
+
+    #[test]
+    fn it_before_a_verb_of_saying_is_the_organisation_named_before() {
+        let text = "Brightwater Shipping Company opened a second plant in March. \
+                    It said the new plant would open in the autumn.";
+        assert_eq!(
+            readings(text)[0],
+            (
+                "the new plant would open in the autumn".to_string(),
+                "Brightwater Shipping Company".to_string(),
+                "said".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn who_without_a_comma_and_a_month_between_subject_and_verb() {
+        let text = "The vote followed a challenge from Ingrid Vale who said the locks would close.";
+        assert_eq!(readings(text)[0].1, "Ingrid Vale");
+        let text = "The lock keeper Ingrid Vale in July said the locks would close for a week.";
+        assert_eq!(readings(text)[0].1, "Ingrid Vale");
     }
 }

@@ -21,6 +21,9 @@ pub enum Pronoun {
     She,
     They,
     We,
+    /// Only as the subject right before a cue ("It said the mine will open"), where it stands for an
+    /// organisation; elsewhere "it" is too often no one ("it is clear").
+    It,
 }
 
 /// What a noun phrase is, as far as speakers are concerned.
@@ -807,7 +810,9 @@ impl Entity {
 
     /// Whether the role has `word` (lowercase) as one of its words: "minister" in "Foreign Minister".
     pub fn has_role_word(&self, word: &str) -> bool {
-        self.role_lower.split_whitespace().any(|w| w == word)
+        self.role_lower
+            .split_whitespace()
+            .any(|w| w == word || abbreviation_of(w) == Some(word))
     }
 
     /// Whether the name has `word` (lowercase) as one of its words: "ministry" in "Interior Ministry".
@@ -1075,6 +1080,22 @@ impl Entities {
     }
 }
 
+/// The role noun a title abbreviation stands for, so that "the senator" finds "Sen. Ann Weld".
+fn abbreviation_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "sen" => "senator",
+        "rep" => "representative",
+        "gov" => "governor",
+        "gen" => "general",
+        "col" => "colonel",
+        "sgt" => "sergeant",
+        "prof" => "professor",
+        "pres" => "president",
+        "supt" => "superintendent",
+        _ => return None,
+    })
+}
+
 /// Sets `out` to `text` lowercased, in `out`'s own buffer when `text` is ASCII.
 fn set_lowercase(out: &mut String, text: &str) {
     if text.is_ascii() {
@@ -1118,6 +1139,7 @@ pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
     match pronoun {
         Pronoun::He => e.kind == SpeakerType::Person && e.gender != Some(Gender::Female),
         Pronoun::She => e.kind == SpeakerType::Person && e.gender != Some(Gender::Male),
+        Pronoun::It => e.kind == SpeakerType::Organisation,
         Pronoun::They | Pronoun::We => {
             matches!(e.kind, SpeakerType::Organisation | SpeakerType::Group)
         }

@@ -101,8 +101,12 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
+
+mod feed;
+
+use feed::Feed;
 
 use crate::error::{Error, Result};
 use crate::guard;
@@ -784,15 +788,10 @@ where
     W: Fn(&mut S, T) -> U + Sync,
     F: FnMut(U) -> Result<()>,
 {
-    let (tx, rx) = sync_channel::<T>(FEED_ITEMS);
-    std::thread::spawn(move || {
-        for item in items {
-            if tx.send(item).is_err() {
-                return;
-            }
-        }
-    });
-    map_ordered_from(rx, threads, stop, weigh, init, work, sink)
+    let feed = std::sync::Arc::new(Feed::new());
+    let reader_feed = std::sync::Arc::clone(&feed);
+    std::thread::spawn(move || reader_feed.send_all(items, weigh));
+    map_ordered_from(&feed, threads, stop, weigh, init, work, sink)
 }
 
 /// Sentiment and stance toward each of `targets` in `text`, scoring the text once (see
@@ -850,10 +849,6 @@ pub fn score_targets(
 
 /// How long a stop may wait for threads that have nothing to give.
 const POLL: Duration = Duration::from_millis(50);
-
-/// Items read ahead of the batcher. Few, since each may be an article of `--max-article-bytes`: the
-/// batches in flight ([`BATCHES_PER_THREAD`]) are what keeps the workers fed.
-const FEED_ITEMS: usize = 16;
 
 /// The longest an open batch waits for more items. Input that arrives slowly (a pipe fed one article
 /// at a time) is analysed, and its output written, within this delay rather than once a whole batch
@@ -971,7 +966,8 @@ const BATCHES_PER_THREAD: usize = 4;
 /// of the items.
 ///
 /// Four kinds of thread share the work, so that reading, analysing and writing overlap:
-/// - the items are read on a thread of their own, a few ([`FEED_ITEMS`]) ahead of the batcher;
+/// - the items are read on a thread of their own, up to a batch ahead of the batcher, and handed to
+///   it in bulk (see [`feed`]);
 /// - the batcher groups them into batches, closed at [`BATCH_WEIGHT`] by `weigh`, at [`BATCH_ITEMS`],
 ///   or once a batch has waited [`LINGER`] for more (so that slow input streams through);
 /// - `threads` workers each take the next batch, map it with their own state from `init` (scratch
@@ -1003,26 +999,20 @@ where
     W: Fn(&mut S, T) -> U + Sync,
     F: FnMut(U) -> Result<()>,
 {
-    let (feed_tx, feed) = sync_channel::<T>(FEED_ITEMS);
+    let feed = Feed::new();
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            for item in items {
-                if feed_tx.send(item).is_err() {
-                    return;
-                }
-            }
-        });
-        // Returning drops `feed`, which ends the reader at its next item.
-        map_ordered_from(feed, threads, stop, weigh, init, work, sink).map(drop)
+        scope.spawn(|| feed.send_all(items, weigh));
+        // The batcher closes the feed when it returns, which ends the reader at its next item.
+        map_ordered_from(&feed, threads, stop, weigh, init, work, sink).map(drop)
     })
 }
 
-/// [`map_ordered`] on items that a reader thread sends down `feed`, returning the workers' states
+/// [`map_ordered`] on items that a reader thread sends into `feed`, returning the workers' states
 /// once all is done. The batcher gives up within a [`POLL`] of a stop, however long the reader is
 /// blocked.
 #[allow(clippy::too_many_arguments)]
 fn map_ordered_from<T, U, S, N, W, F>(
-    feed: Receiver<T>,
+    feed: &Feed<T>,
     threads: usize,
     stop: &Stop,
     weigh: fn(&T) -> usize,
@@ -1060,7 +1050,15 @@ where
         let (credit_tx, done_rx) = (credit_tx, done_rx);
         let halt = &halt;
         scope.spawn(move || {
+            struct CloseOnDrop<'a, T>(&'a Feed<T>);
+            impl<T> Drop for CloseOnDrop<'_, T> {
+                fn drop(&mut self) {
+                    self.0.close();
+                }
+            }
+            let _close = CloseOnDrop(feed);
             let mut batch = Vec::new();
+            let mut taken = Vec::new();
             let mut weight = 0;
             let mut seq = 0;
             let mut send = |batch: Vec<T>| -> bool {
@@ -1080,28 +1078,29 @@ where
                 } else {
                     LINGER.saturating_sub(opened.elapsed())
                 };
-                match feed.recv_timeout(wait) {
-                    Ok(item) => {
-                        if batch.is_empty() {
-                            opened = Instant::now();
-                        }
-                        weight += weigh(&item);
-                        batch.push(item);
-                        if weight < BATCH_WEIGHT && batch.len() < BATCH_ITEMS {
-                            continue;
-                        }
+                let ended = feed.take_into(&mut taken, wait, batch.is_empty()).ended;
+                for item in taken.drain(..) {
+                    if batch.is_empty() {
+                        opened = Instant::now();
                     }
-                    Err(RecvTimeoutError::Timeout) => {
-                        if batch.is_empty() || opened.elapsed() < LINGER {
-                            continue;
+                    weight += weigh(&item);
+                    batch.push(item);
+                    if weight >= BATCH_WEIGHT || batch.len() >= BATCH_ITEMS {
+                        if !send(std::mem::take(&mut batch)) {
+                            return;
                         }
+                        weight = 0;
                     }
-                    Err(RecvTimeoutError::Disconnected) => break,
                 }
-                if !send(std::mem::take(&mut batch)) {
-                    return;
+                if ended {
+                    break;
                 }
-                weight = 0;
+                if !batch.is_empty() && opened.elapsed() >= LINGER {
+                    if !send(std::mem::take(&mut batch)) {
+                        return;
+                    }
+                    weight = 0;
+                }
             }
             if !batch.is_empty() {
                 send(batch);
@@ -1149,7 +1148,9 @@ where
                 let (seq, mapped) = match done_rx.recv_timeout(POLL) {
                     Ok(done) => done,
                     Err(RecvTimeoutError::Timeout) => continue,
-                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                    // Every batch is done. A batcher that left for a stop read no further, so the run
+                    // was cut short even if the stop came while this thread was waiting.
+                    Err(RecvTimeoutError::Disconnected) => return stop.check(),
                 };
                 let mapped = mapped.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 let slot = seq - next;

@@ -1064,13 +1064,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_word_read_in_one_load_has_the_key_of_its_bytes() {
-        let text = b"Hi  peacemaker, ACCORD-breaking tensions!! x";
+    /// Checks that `read` gives the key of the bytes at every span of `text`.
+    fn every_span_keyed_as_its_bytes(text: &[u8], read: fn(&[u8], usize, usize) -> WordKey) {
         for start in 0..text.len() {
             for end in start..=text.len() {
                 assert_eq!(
-                    WordKey::within(text, start, end),
+                    read(text, start, end),
                     WordKey::of(&text[start..end]),
                     "{start}..{end}"
                 );
@@ -1079,17 +1078,19 @@ mod tests {
     }
 
     #[test]
+    fn a_word_read_in_one_load_has_the_key_of_its_bytes() {
+        every_span_keyed_as_its_bytes(
+            b"Hi  peacemaker, ACCORD-breaking tensions!! x",
+            WordKey::within,
+        );
+    }
+
+    #[test]
     fn a_lowercase_word_read_without_lowering_has_the_same_key() {
-        let text = b"hi  peacemaker, accord-breaking tensions!! x";
-        for start in 0..text.len() {
-            for end in start..=text.len() {
-                assert_eq!(
-                    WordKey::within_lowercase(text, start, end),
-                    WordKey::of(&text[start..end]),
-                    "{start}..{end}"
-                );
-            }
-        }
+        every_span_keyed_as_its_bytes(
+            b"hi  peacemaker, accord-breaking tensions!! x",
+            WordKey::within_lowercase,
+        );
     }
 
     #[test]

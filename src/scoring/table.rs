@@ -875,6 +875,20 @@ impl WordKey {
     /// [`WordKey::within`] of a word with no ASCII capital (most words), which needs no lowering.
     #[inline]
     pub fn within_lowercase(text: &[u8], start: usize, end: usize) -> WordKey {
+        WordKey::within_folding::<false>(text, start, end)
+    }
+
+    /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
+    /// text from its start is read in one load and masked, rather than byte by byte.
+    #[inline]
+    pub fn within(text: &[u8], start: usize, end: usize) -> WordKey {
+        WordKey::within_folding::<true>(text, start, end)
+    }
+
+    /// [`WordKey::within`], lowering the one-load word only when `LOWER` (a constant, so that each
+    /// caller's copy has no test for it).
+    #[inline(always)]
+    fn within_folding<const LOWER: bool>(text: &[u8], start: usize, end: usize) -> WordKey {
         let len = end.saturating_sub(start);
         if let Some(eight) = text.get(start..start.saturating_add(8))
             && (1..=8).contains(&len)
@@ -882,28 +896,11 @@ impl WordKey {
             let mut word = [0u8; 8];
             word.copy_from_slice(eight);
             let head = u64::from_le_bytes(word) & (u64::MAX >> (64 - 8 * len as u32));
-            let mut h = WordHasher::default();
-            h.add(head);
-            return WordKey {
-                hash: h.finish(),
-                head,
+            let head = if LOWER {
+                ascii_lowercase_word(head)
+            } else {
+                head
             };
-        }
-        WordKey::of(text.get(start..end).unwrap_or_default())
-    }
-
-    /// [`WordKey::of`] the bytes `start..end` of `text`. A word of up to eight bytes with eight bytes of
-    /// text from its start is read in one load and masked, rather than byte by byte.
-    #[inline]
-    pub fn within(text: &[u8], start: usize, end: usize) -> WordKey {
-        let len = end.saturating_sub(start);
-        if let Some(eight) = text.get(start..start.saturating_add(8))
-            && (1..=8).contains(&len)
-        {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(eight);
-            let mask = u64::MAX >> (64 - 8 * len as u32);
-            let head = ascii_lowercase_word(u64::from_le_bytes(word) & mask);
             let mut h = WordHasher::default();
             h.add(head);
             return WordKey {

@@ -791,7 +791,7 @@ where
     let feed = std::sync::Arc::new(Feed::new());
     let reader_feed = std::sync::Arc::clone(&feed);
     std::thread::spawn(move || reader_feed.send_all(items, weigh));
-    map_ordered_from(&feed, threads, stop, weigh, init, work, sink)
+    map_ordered_from(&feed, threads, stop, init, work, sink)
 }
 
 /// Sentiment and stance toward each of `targets` in `text`, scoring the text once (see
@@ -1003,19 +1003,17 @@ where
     std::thread::scope(|scope| {
         scope.spawn(|| feed.send_all(items, weigh));
         // The batcher closes the feed when it returns, which ends the reader at its next item.
-        map_ordered_from(&feed, threads, stop, weigh, init, work, sink).map(drop)
+        map_ordered_from(&feed, threads, stop, init, work, sink).map(drop)
     })
 }
 
 /// [`map_ordered`] on items that a reader thread sends into `feed`, returning the workers' states
 /// once all is done. The batcher gives up within a [`POLL`] of a stop, however long the reader is
 /// blocked.
-#[allow(clippy::too_many_arguments)]
 fn map_ordered_from<T, U, S, N, W, F>(
     feed: &Feed<T>,
     threads: usize,
     stop: &Stop,
-    weigh: fn(&T) -> usize,
     init: N,
     work: W,
     mut sink: F,
@@ -1079,11 +1077,11 @@ where
                     LINGER.saturating_sub(opened.elapsed())
                 };
                 let ended = feed.take_into(&mut taken, wait, batch.is_empty()).ended;
-                for item in taken.drain(..) {
+                for (item, item_weight) in taken.drain(..) {
                     if batch.is_empty() {
                         opened = Instant::now();
                     }
-                    weight += weigh(&item);
+                    weight += item_weight;
                     batch.push(item);
                     if weight >= BATCH_WEIGHT || batch.len() >= BATCH_ITEMS {
                         if !send(std::mem::take(&mut batch)) {

@@ -31,7 +31,8 @@ pub(super) struct Feed<T> {
 }
 
 struct Queue<T> {
-    items: Vec<T>,
+    /// Each item with its weight, so that the batcher need not weigh it again.
+    items: Vec<(T, usize)>,
     weight: usize,
     /// The reader will send nothing more.
     ended: bool,
@@ -124,7 +125,7 @@ impl<T> Feed<T> {
         if queue.closed {
             return false;
         }
-        queue.items.push(item);
+        queue.items.push((item, weight));
         queue.weight += weight;
         let wake = match queue.batcher {
             Waiting::Not => false,
@@ -159,10 +160,10 @@ impl<T> Feed<T> {
         self.drained.notify_all();
     }
 
-    /// Moves every waiting item into `into` (which the caller has emptied). With `idle` (no open
+    /// Moves every waiting item, with its weight, into `into` (which the caller has emptied). With `idle` (no open
     /// batch) it waits up to `wait` for one item; otherwise up to `wait` for plenty, so that an
     /// open batch fills in a few hand-overs.
-    pub fn take_into(&self, into: &mut Vec<T>, wait: Duration, idle: bool) -> Taken {
+    pub fn take_into(&self, into: &mut Vec<(T, usize)>, wait: Duration, idle: bool) -> Taken {
         let mut queue = self.lock();
         let enough = |queue: &Queue<T>| {
             queue.ended
@@ -216,7 +217,7 @@ mod tests {
                 let ended = feed
                     .take_into(&mut taken, Duration::from_millis(5), got.len() % 3 == 0)
                     .ended;
-                got.append(&mut taken);
+                got.extend(taken.drain(..).map(|(item, _)| item));
                 if ended {
                     break;
                 }
@@ -253,7 +254,7 @@ mod tests {
             let ended = feed
                 .take_into(&mut taken, Duration::from_secs(10), true)
                 .ended;
-            assert_eq!(taken, [7]);
+            assert_eq!(taken, [(7, 1)]);
             assert!(!ended);
             // Woken by the item, not by the end of the wait or of the input.
             assert!(asked.elapsed() < Duration::from_millis(300));

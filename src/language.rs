@@ -281,8 +281,21 @@ const OTHERS: &[(&str, &[&str])] = &[
 #[derive(Debug, Clone)]
 pub struct LanguageDetector {
     /// Each function word with the lists it is on: bit 0 of the set is English; bit `i + 1` is
-    /// `OTHERS[i]`. Hashed: every short word of a text's opening is looked up.
-    words: HashMap<&'static str, u8>,
+    /// `OTHERS[i]`. Hashed: every short word of a text's opening is looked up. Keyed by
+    /// [`word_key`].
+    words: HashMap<u128, u8>,
+}
+
+/// Longest function word of the lists, in bytes: a longer word is none of them.
+const MAX_WORD_BYTES: usize = 12;
+
+/// A word of at most [`MAX_WORD_BYTES`] as one number: its bytes with ASCII letters lowercased,
+/// zero-padded (no letter is a zero byte).
+fn word_key(word: &[u8]) -> u128 {
+    let mut key = [0u8; 16];
+    key[..word.len()].copy_from_slice(word);
+    key.make_ascii_lowercase();
+    u128::from_le_bytes(key)
 }
 
 impl Default for LanguageDetector {
@@ -293,11 +306,11 @@ impl Default for LanguageDetector {
 
 impl LanguageDetector {
     pub fn new() -> Self {
-        let mut words: HashMap<&'static str, u8> = HashMap::default();
+        let mut words: HashMap<u128, u8> = HashMap::default();
         let lists = std::iter::once(ENGLISH).chain(OTHERS.iter().map(|(_, list)| *list));
         for (bit, list) in lists.enumerate() {
             for &word in list {
-                *words.entry(word).or_default() |= 1 << bit;
+                *words.entry(word_key(word.as_bytes())).or_default() |= 1 << bit;
             }
         }
         LanguageDetector { words }
@@ -310,17 +323,46 @@ impl LanguageDetector {
             end -= 1;
         }
         let sample = &text[..end];
+        let bytes = sample.as_bytes();
         let (mut latin_letters, mut other_letters) = (0usize, 0usize);
         let mut words = 0usize;
         // Index 0 counts English words; `i + 1` the words of `OTHERS[i]`.
         let mut counts = [0usize; OTHERS.len() + 1];
-        // No function word is longer than this: longer words need not be folded.
-        let mut folded = [0u8; 12];
-        for word in sample.split(|c: char| !c.is_alphabetic()) {
-            if word.is_empty() {
-                continue;
+        // Words are the runs of alphabetic characters; ASCII bytes are told without decoding.
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            if b.is_ascii() {
+                if !b.is_ascii_alphabetic() {
+                    at += 1;
+                    continue;
+                }
+            } else {
+                let c = char_at(sample, at);
+                if !c.is_alphabetic() {
+                    at += c.len_utf8();
+                    continue;
+                }
             }
-            if word.is_ascii() {
+            let start = at;
+            let mut ascii = true;
+            while let Some(&b) = bytes.get(at) {
+                if b.is_ascii() {
+                    if !b.is_ascii_alphabetic() {
+                        break;
+                    }
+                    at += 1;
+                } else {
+                    let c = char_at(sample, at);
+                    if !c.is_alphabetic() {
+                        break;
+                    }
+                    ascii = false;
+                    at += c.len_utf8();
+                }
+            }
+            let word = &sample[start..at];
+            if ascii {
                 latin_letters += word.len();
             } else {
                 for c in word.chars() {
@@ -332,19 +374,13 @@ impl LanguageDetector {
                 }
             }
             words += 1;
-            if word.len() <= folded.len() {
-                let bytes = &mut folded[..word.len()];
-                bytes.copy_from_slice(word.as_bytes());
-                bytes.make_ascii_lowercase();
-                // Lowercasing ASCII letters keeps the bytes valid UTF-8.
-                if let Ok(word) = std::str::from_utf8(bytes)
-                    && let Some(&set) = self.words.get(word)
-                {
-                    let mut rest = set;
-                    while rest != 0 {
-                        counts[rest.trailing_zeros() as usize] += 1;
-                        rest &= rest - 1;
-                    }
+            if word.len() <= MAX_WORD_BYTES
+                && let Some(&set) = self.words.get(&word_key(word.as_bytes()))
+            {
+                let mut rest = set;
+                while rest != 0 {
+                    counts[rest.trailing_zeros() as usize] += 1;
+                    rest &= rest - 1;
                 }
             }
             // Plain English shows within a few dozen words; no need to read on.
@@ -356,6 +392,19 @@ impl LanguageDetector {
                 return Language::English;
             }
         }
+        self.decide(sample, latin_letters, other_letters, words, &counts)
+    }
+
+    /// The language of a sample read to its end (or to [`SAMPLE_BYTES`]) without showing plain
+    /// English on the way, from what was counted.
+    fn decide(
+        &self,
+        sample: &str,
+        latin_letters: usize,
+        other_letters: usize,
+        words: usize,
+        counts: &[usize; OTHERS.len() + 1],
+    ) -> Language {
         if other_letters > latin_letters {
             return Language::Other(by_script(sample));
         }
@@ -397,6 +446,14 @@ impl LanguageDetector {
 /// ```
 pub fn detect(text: &str) -> Language {
     LanguageDetector::new().detect(text)
+}
+
+/// The char that starts at byte `at`, a char boundary inside `text`.
+fn char_at(text: &str, at: usize) -> char {
+    text[at..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 /// Scripts whose letters tell a language, or that are at least not English.
@@ -506,6 +563,65 @@ mod tests {
             assert_eq!(language.code(), code);
         }
         assert_eq!(Language::from_code("xx"), None);
+    }
+
+    /// The detector as first written, splitting with `char::is_alphabetic` and looking words up
+    /// by their text: the byte scanner must decide every text alike.
+    fn reference_detect(detector: &LanguageDetector, text: &str) -> Language {
+        let mut end = text.len().min(SAMPLE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let sample = &text[..end];
+        let (mut latin_letters, mut other_letters, mut words) = (0, 0, 0usize);
+        let mut counts = [0usize; OTHERS.len() + 1];
+        for word in sample.split(|c: char| !c.is_alphabetic()) {
+            if word.is_empty() {
+                continue;
+            }
+            for c in word.chars() {
+                if script_of(c) == Script::Latin {
+                    latin_letters += 1;
+                } else {
+                    other_letters += 1;
+                }
+            }
+            words += 1;
+            let folded = word.to_ascii_lowercase();
+            let lists = std::iter::once(ENGLISH).chain(OTHERS.iter().map(|(_, list)| *list));
+            for (i, list) in lists.enumerate() {
+                if list.contains(&folded.as_str()) {
+                    counts[i] += 1;
+                }
+            }
+            if words.is_multiple_of(64)
+                && latin_letters > other_letters
+                && counts[0] * 4 >= words
+                && counts[1..].iter().all(|&c| c <= counts[0])
+            {
+                return Language::English;
+            }
+        }
+        // The rest of the decision reads only these counts: the detector's own code decides.
+        detector.decide(sample, latin_letters, other_letters, words, &counts)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scanner_decides_as_the_char_splitter(
+            text in "(the |der |und |le |que |il |de |Das |THE |é|ß|ü|Д|на |ö|\u{3042}|\u{0301}|1|,|\\.| |x|a|\u{00A0}|\u{2019}){0,120}"
+        ) {
+            let detector = LanguageDetector::new();
+            proptest::prop_assert_eq!(detector.detect(&text), reference_detect(&detector, &text));
+        }
+    }
+
+    #[test]
+    fn function_words_fit_a_word_key() {
+        let lists = std::iter::once(ENGLISH).chain(OTHERS.iter().map(|(_, list)| *list));
+        for list in lists {
+            assert!(list.iter().all(|w| w.len() <= MAX_WORD_BYTES));
+        }
     }
 
     #[test]

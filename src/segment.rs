@@ -127,8 +127,12 @@ impl<'t> Segmented<'t> {
     /// If token `i` ends a sentence, the index of the first token of the next sentence.
     fn sentence_end_after(&self, i: usize, end: usize) -> Option<usize> {
         let token = self.tokens[i];
+        // Most tokens are words: told by their kind before their text is sliced.
+        if token.kind != TokenKind::Punct {
+            return None;
+        }
         let t = token.text(self.text);
-        if token.kind != TokenKind::Punct || !matches!(t, "." | "!" | "?" | "…") {
+        if !matches!(t, "." | "!" | "?" | "…") {
             return None;
         }
         // Closing quote marks and brackets stay with the sentence they close.

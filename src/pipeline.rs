@@ -96,7 +96,6 @@ pub struct AnalysedArticle {
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
-use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -119,9 +118,9 @@ use crate::quotes::attribution::{QuoteExtractor, QuoteScratch};
 use crate::quotes::lexicon::AttributionLexicon;
 use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
-use crate::scoring::{Lexicons, Scored, Scorer, ScratchSpace, Toward};
+use crate::scoring::{Evidence, Lexicons, Scored, Scorer, ScratchSpace, Toward};
 use crate::segment::{SegmentBuffers, Segmented};
-use crate::text::{CharOffsets, Span};
+use crate::text::{CharOffsets, Span, push_two_decimals};
 use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -339,6 +338,34 @@ struct QuotePlace {
     chars_before: usize,
 }
 
+/// `ARTICLE_ID:N`, the id of the article's quote number `number`.
+fn quote_id(article_id: &str, number: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(article_id.len() + 1 + digits.len() - start);
+    id.push_str(article_id);
+    id.push(':');
+    id.extend(digits[start..].iter().map(|&d| char::from(d)));
+    id
+}
+
+/// Appends `evidence` as its `Display` writes it (`label:value`, two decimals), without the
+/// formatting machinery, which costs more than the rest of a quote's glue.
+fn push_evidence(evidence: &Evidence, out: &mut String) {
+    out.push_str(&evidence.label);
+    out.push(':');
+    push_two_decimals(evidence.value, out);
+}
+
 /// Topics the quote names; when it names none, those of its sentence, then its paragraph.
 fn topics_of(
     seg: &Segmented<'_>,
@@ -500,14 +527,17 @@ impl Engine {
     ) -> Vec<ScoredQuote> {
         // Each window with where its quotes go: numbered later, once all are found.
         let mut windows: Vec<(Span, QuotePlace)> = Vec::new();
-        let mut chars_before = 0;
         for window in guard::windows(&text, guard::WINDOW_BYTES) {
+            // Counted only for a window after the first: most texts are one window.
+            let chars_before = match windows.last() {
+                Some((last, place)) => place.chars_before + last.of(&text).chars().count(),
+                None => 0,
+            };
             let place = QuotePlace {
                 number: 0,
                 chars_before,
             };
             windows.push((window, place));
-            chars_before += window.of(&text).chars().count();
         }
         if let [(window, place)] = windows[..] {
             return self.quotes_in_window(article_id, window.of(&text), place, workspace);
@@ -523,9 +553,7 @@ impl Engine {
         }
         quotes.reverse();
         for (n, quote) in quotes.iter_mut().enumerate() {
-            quote.quote_id.clear();
-            // Writing into a String cannot fail.
-            let _ = write!(quote.quote_id, "{article_id}:{}", n + 1);
+            quote.quote_id = quote_id(article_id, n + 1);
         }
         quotes
     }
@@ -608,11 +636,10 @@ impl Engine {
                     if i > 0 {
                         evidence.push(';');
                     }
-                    // Writing into a String cannot fail.
-                    let _ = write!(evidence, "{e}");
+                    push_evidence(e, &mut evidence);
                 }
                 ScoredQuote {
-                    quote_id: format!("{article_id}:{}", place.number + n + 1),
+                    quote_id: quote_id(article_id, place.number + n + 1),
                     kind: quote.kind,
                     start: place.chars_before + offsets.char_offset(quote.span.start),
                     end: place.chars_before + offsets.char_offset(quote.span.end),
@@ -685,7 +712,7 @@ impl Engine {
                 if !entry.evidence.is_empty() {
                     entry.evidence.push(';');
                 }
-                entry.evidence.push_str(&e.to_string());
+                push_evidence(e, &mut entry.evidence);
             }
         }
         for (entry, n) in out.iter_mut().zip(counts) {
@@ -1419,5 +1446,26 @@ mod tests {
         // The quotes about trade have stances toward their topics, from the article's one scan.
         let trade = engine.analyse_text("t", texts[2]);
         assert!(!trade.quotes[0].topic_stances.is_empty());
+    }
+
+    #[test]
+    fn quote_ids_and_evidence_read_as_their_formats_write_them() {
+        for (article, number) in [("bbc/1", 1), ("", 0), ("x", 10), ("a:b", 1_234_567_890)] {
+            assert_eq!(quote_id(article, number), format!("{article}:{number}"));
+        }
+        for (label, value) in [
+            ("good", 1.5),
+            ("bad (near)", -0.125),
+            ("x", 0.0),
+            ("y", 12.345),
+        ] {
+            let evidence = Evidence {
+                label: label.into(),
+                value,
+            };
+            let mut out = String::new();
+            push_evidence(&evidence, &mut out);
+            assert_eq!(out, evidence.to_string());
+        }
     }
 }

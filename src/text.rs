@@ -1,6 +1,8 @@
 //! Small text utilities shared by the stages: byte spans, code point offsets, and case and accent
 //! folding. Nothing here knows about quotes or scores.
 
+use std::fmt::Write as _;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// A half-open byte range into an article's text. Stages work in bytes (they slice `&str`); the output
@@ -57,7 +59,7 @@ impl<'t> CharOffsets<'t> {
         let mut count = 0usize;
         for chunk in bytes.chunks(Self::STRIDE) {
             checkpoints.push(count);
-            count += chunk.iter().filter(|&&b| !is_continuation_byte(b)).count();
+            count += count_char_starts(chunk);
         }
         CharOffsets { text, checkpoints }
     }
@@ -70,15 +72,58 @@ impl<'t> CharOffsets<'t> {
             return self.text.chars().count();
         };
         let from = block * Self::STRIDE;
-        base + self.text.as_bytes()[from..byte]
-            .iter()
-            .filter(|&&b| !is_continuation_byte(b))
-            .count()
+        base + count_char_starts(&self.text.as_bytes()[from..byte])
     }
+}
+
+/// The number of bytes of `bytes` that start a UTF-8 character (all but the continuation bytes,
+/// `0b10xx_xxxx`), eight at a time.
+fn count_char_starts(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuations = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte's top bit set and the bit below it clear: shifted left by one, each byte's
+        // second bit lands on its top bit.
+        continuations += (word & !(word << 1) & HIGH_BITS).count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuations += rest.iter().filter(|&&b| is_continuation_byte(b)).count();
+    bytes.len() - continuations
 }
 
 fn is_continuation_byte(b: u8) -> bool {
     (b & 0xC0) == 0x80
+}
+
+/// Appends `value` as `format!("{value:.2}")` writes it. An `f32` times 100 is exact in an `f64`,
+/// so rounding that gives the formatter's digits except on an exact tie, which the formatter breaks
+/// its own way: ties, large and non-finite values take the formatter.
+pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
+    let scaled = f64::from(value) * 100.0;
+    let units = scaled.round();
+    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
+        let magnitude = units.abs() as u64;
+        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
+        if value.is_sign_negative() {
+            out.push('-');
+        }
+        let (whole, hundredths) = (magnitude / 100, magnitude % 100);
+        if whole < 10 {
+            out.push(char::from(b'0' + whole as u8));
+        } else {
+            let _ = write!(out, "{whole}");
+        }
+        out.push('.');
+        out.push(char::from(b'0' + (hundredths / 10) as u8));
+        out.push(char::from(b'0' + (hundredths % 10) as u8));
+    } else {
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{value:.2}");
+    }
 }
 
 /// Lowercases `s` into `out` (cleared first). ASCII takes a fast path with no allocation beyond `out`.
@@ -172,6 +217,54 @@ mod tests {
             assert_eq!(offsets.char_offset(byte), char_index);
         }
         assert_eq!(offsets.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn char_starts_are_counted_eight_bytes_at_a_time_as_one_at_a_time() {
+        let text = "Zürich, “Kyiv” — 東京 and ok. ".repeat(3);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let bytes = &text.as_bytes()[start..end];
+                let one_by_one = bytes.iter().filter(|&&b| !is_continuation_byte(b)).count();
+                assert_eq!(count_char_starts(bytes), one_by_one, "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_decimals_are_written_as_the_formatter_writes_them() {
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            0.005,
+            -0.005,
+            0.015,
+            0.125,
+            -0.125,
+            2.675,
+            9.995,
+            10.0,
+            -99.5,
+            1234.567,
+            0.004_999,
+            -0.004_999,
+            1e20,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MIN,
+        ];
+        // Every hundredth and every half-hundredth within the range evidence values take, and
+        // values a hair to either side.
+        for i in -2000..=2000 {
+            let v = i as f32 / 200.0;
+            values.extend([v, f32::from_bits(v.to_bits() + 1), v - f32::EPSILON]);
+        }
+        for value in values {
+            let mut out = String::from("x");
+            push_two_decimals(value, &mut out);
+            assert_eq!(out, format!("x{value:.2}"), "{value:e}");
+        }
     }
 
     #[test]

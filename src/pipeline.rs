@@ -120,7 +120,7 @@ use crate::quotes::speakers::speaker_key;
 use crate::quotes::{ArticleQuotes, Quote};
 use crate::scoring::{Evidence, Lexicons, Scored, Scorer, ScratchSpace, Toward};
 use crate::segment::{SegmentBuffers, Segmented};
-use crate::text::{CharOffsets, Span, push_two_decimals};
+use crate::text::{CharOffsets, Span, count_words, push_two_decimals};
 use crate::topics::{TopicLexicon, TopicMentions};
 
 /// Everything built from lexicons, once: quote extraction, topics and scoring. Shared read-only across
@@ -568,7 +568,7 @@ impl Engine {
     ) -> Vec<ScoredQuote> {
         let seg = Segmented::new_in(window, std::mem::take(&mut workspace.segments));
         let found = self.quotes.extract_with(&seg, &mut workspace.quotes);
-        let scored = self.score_quotes(article_id, &seg, &found, place, workspace);
+        let scored = self.score_quotes(article_id, &seg, found, place, workspace);
         workspace.segments = seg.into_buffers();
         scored
     }
@@ -577,7 +577,7 @@ impl Engine {
         &self,
         article_id: &str,
         seg: &Segmented<'_>,
-        found: &ArticleQuotes,
+        found: ArticleQuotes,
         place: QuotePlace,
         workspace: &mut Workspace,
     ) -> Vec<ScoredQuote> {
@@ -596,12 +596,13 @@ impl Engine {
             quotes: _,
         } = workspace;
         self.topics.mentions_into(seg.text, mentions);
-        found
-            .quotes
-            .iter()
+        // The quotes are consumed: their words and cues move into the scored quotes uncopied.
+        let ArticleQuotes { quotes, speakers } = found;
+        quotes
+            .into_iter()
             .enumerate()
             .map(|(n, quote)| {
-                let topic_source = topics_of(seg, quote, mentions, topics);
+                let topic_source = topics_of(seg, &quote, mentions, topics);
                 // One scoring of the quote serves its own scores and those toward its topics.
                 let topic_stances = if topic_source == TopicSource::Quote {
                     quote_mentions.clear();
@@ -619,7 +620,7 @@ impl Engine {
                     self.scorer.score_into(&quote.text, scratch, scored);
                     Vec::new()
                 };
-                let speaker = quote.speaker.map(|s| &found.speakers[s]);
+                let speaker = quote.speaker.map(|s| &speakers[s]);
                 let alias = speaker.and_then(|s| self.aliases.get(&s.key));
                 let name = speaker.map(|s| alias.unwrap_or(&s.name).clone());
                 let key = speaker.map(|s| {
@@ -651,17 +652,13 @@ impl Engine {
                         .speaker_mention
                         .map(|m| m.of(seg.text).to_string())
                         .unwrap_or_default(),
-                    cue: quote
-                        .cue
-                        .as_ref()
-                        .map(|c| c.text.clone())
-                        .unwrap_or_default(),
                     framing: quote.cue.as_ref().map(|c| c.framing),
                     framing_tone: quote.cue.as_ref().map_or(0.0, |c| c.framing_tone),
+                    cue: quote.cue.map(|c| c.text).unwrap_or_default(),
                     topics: topics.clone(),
                     topic_source,
-                    words: quote.text.split_whitespace().count(),
-                    text: quote.text.clone(),
+                    words: count_words(&quote.text),
+                    text: quote.text,
                     scores: scored.scores,
                     evidence,
                     topic_stances,

@@ -51,7 +51,9 @@ pub struct CharOffsets<'t> {
 }
 
 impl<'t> CharOffsets<'t> {
-    const STRIDE: usize = 256;
+    /// Small enough that a lookup counts few bytes, large enough that the checkpoints take an
+    /// eighth of the text's size.
+    const STRIDE: usize = 64;
 
     pub fn new(text: &'t str) -> Self {
         let bytes = text.as_bytes();
@@ -61,6 +63,10 @@ impl<'t> CharOffsets<'t> {
             checkpoints.push(count);
             count += count_char_starts(chunk);
         }
+        if bytes.len().is_multiple_of(Self::STRIDE) {
+            // The end of the text starts a block of its own: it gets a checkpoint too.
+            checkpoints.push(count);
+        }
         CharOffsets { text, checkpoints }
     }
 
@@ -68,7 +74,7 @@ impl<'t> CharOffsets<'t> {
     pub fn char_offset(&self, byte: usize) -> usize {
         let block = byte / Self::STRIDE;
         let Some(&base) = self.checkpoints.get(block) else {
-            // Only `byte == text.len()` on an exact multiple of the stride lands here.
+            // Only an offset past the end lands here.
             return self.text.chars().count();
         };
         let from = block * Self::STRIDE;
@@ -124,6 +130,29 @@ pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
         // Writing into a String cannot fail.
         let _ = write!(out, "{value:.2}");
     }
+}
+
+/// The number of words of `s`, as `s.split_whitespace().count()` counts them; ASCII bytes are
+/// told without decoding a char.
+pub(crate) fn count_words(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let (space, width) = if b.is_ascii() {
+            (is_ascii_space(b), 1)
+        } else {
+            let c = char_at(s, at);
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        at += width;
+    }
+    words
 }
 
 /// Lowercases `s` into `out` (cleared first). ASCII takes a fast path with no allocation beyond `out`.
@@ -217,6 +246,13 @@ mod tests {
             assert_eq!(offsets.char_offset(byte), char_index);
         }
         assert_eq!(offsets.char_offset(text.len()), text.chars().count());
+        // A text that fills its last block exactly, and an empty one.
+        let exact = "é".repeat(CharOffsets::STRIDE);
+        assert_eq!(
+            CharOffsets::new(&exact).char_offset(exact.len()),
+            CharOffsets::STRIDE
+        );
+        assert_eq!(CharOffsets::new("").char_offset(0), 0);
     }
 
     #[test]
@@ -264,6 +300,25 @@ mod tests {
             let mut out = String::from("x");
             push_two_decimals(value, &mut out);
             assert_eq!(out, format!("x{value:.2}"), "{value:e}");
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " two  words ",
+            "tab\tand\nline\x0bvertical\x0cfeed\r",
+            "no\u{00A0}break\u{2003}em\u{3000}ideographic",
+            "“Ça va,” dit-il —\u{2028}ok",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
         }
     }
 

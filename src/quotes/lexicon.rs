@@ -177,11 +177,23 @@ pub struct WordFacts {
 /// The words of the lexicons with their [`WordFacts`], in an open-addressing table keyed by at most
 /// two eight-byte loads of a word: asked of every word of every article, where a general string
 /// hash and a string comparison cost several times more.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct WordTable {
     /// At most half full, so that a missing word meets an empty slot soon.
     slots: Vec<Slot>,
     words: Vec<(Box<str>, WordFacts)>,
+    /// Which bytes start some word of `words`: numbers and signs need no look-up.
+    first_bytes: [bool; 256],
+}
+
+impl Default for WordTable {
+    fn default() -> Self {
+        WordTable {
+            slots: Vec::new(),
+            words: Vec::new(),
+            first_bytes: [false; 256],
+        }
+    }
 }
 
 /// One place of a [`WordTable`]: a word's [`WordKey`] and its index in `words` plus one, 0 when
@@ -242,6 +254,10 @@ impl WordKey {
 
 impl WordTable {
     fn get(&self, word: &str) -> Option<&WordFacts> {
+        let first = *word.as_bytes().first()?;
+        if !self.first_bytes[usize::from(first)] {
+            return None;
+        }
         self.find(WordKey::of(word.as_bytes()), word.as_bytes())
             .map(|index| &self.words[index].1)
     }
@@ -275,6 +291,9 @@ impl WordTable {
             None => {
                 if (self.words.len() + 1) * 2 > self.slots.len() {
                     self.grow();
+                }
+                if let Some(&first) = word.as_bytes().first() {
+                    self.first_bytes[usize::from(first)] = true;
                 }
                 self.words.push((word.into(), WordFacts::default()));
                 let index = self.words.len() - 1;

@@ -77,7 +77,6 @@ struct TokenFacts<'a> {
     is_word: bool,
     /// A word whose first letter is uppercase.
     capitalised: bool,
-    pronoun: Option<Pronoun>,
 }
 
 /// Capitalised words that start sentences and are not names.
@@ -236,27 +235,14 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 let capitalised = is_word
                     && match seg.text.as_bytes().get(t.span.start) {
                         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-                        _ => t
-                            .span
-                            .of(seg.text)
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_uppercase),
+                        _ => starts_uppercase(t.span.of(seg.text)),
                     };
-                let pronoun = match word.as_bytes() {
-                    b"he" => Some(Pronoun::He),
-                    b"she" => Some(Pronoun::She),
-                    b"they" => Some(Pronoun::They),
-                    b"we" => Some(Pronoun::We),
-                    _ => None,
-                };
                 TokenFacts {
                     word,
                     stem,
                     facts: if is_word { lex.facts(stem) } else { None },
                     is_word,
                     capitalised,
-                    pronoun,
                 }
             })
             .collect();
@@ -390,7 +376,14 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
-        self.tokens[i].pronoun
+        // Asked of nearly every token: compared as bytes.
+        Some(match self.tokens[i].word.as_bytes() {
+            b"he" => Pronoun::He,
+            b"she" => Pronoun::She,
+            b"they" => Pronoun::They,
+            b"we" => Pronoun::We,
+            _ => return None,
+        })
     }
 
     /// `sentence_start` gives the first token of `i`'s sentence, asked only for the text's last token.
@@ -807,6 +800,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
             .map(|s| self.seg.sentences[s].first_token)
             .unwrap_or(0)
     }
+}
+
+/// Whether a word's first letter is uppercase, for the few words that start outside ASCII.
+#[cold]
+#[inline(never)]
+fn starts_uppercase(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn strip_possessive(w: &str) -> &str {

@@ -12,7 +12,7 @@
 use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
 use super::marks::{QuotedSpan, find_quoted_spans};
 use super::speakers::{
-    Entities, Mention, NounPhrase, PhraseReader, Pronoun, WordClassCell, pronoun_fits, speaker_key,
+    Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits, speaker_key,
 };
 use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
 use crate::segment::Segmented;
@@ -144,7 +144,6 @@ const NOT_SPEECH_BEFORE: &[&str] = &[
     "banner",
 ];
 
-/// Words between a subject and its cue verb: auxiliaries and time adverbs ("has also said").
 /// Prepositions after which a cue's past participle can only be a modifier ("over alleged abuse").
 const PREPOSITIONS_BEFORE_MODIFIER: [&str; 14] = [
     "of",
@@ -171,7 +170,8 @@ const CLAUSE_OR_OBJECT_OPENERS: [&str; 40] = [
     "earlier",
 ];
 
-const AUXILIARIES: &[&str] = &[
+/// Words between a subject and its cue verb: auxiliaries and time adverbs ("has also said").
+pub(crate) const AUXILIARIES: &[&str] = &[
     "has",
     "had",
     "have",
@@ -226,7 +226,7 @@ const FINITE_AUXILIARIES: &[&str] = &[
 ];
 
 /// First words of a leading subordinate clause, whose mentions are not the sentence's subject.
-const SUBORDINATORS: &[&str] = &[
+pub(crate) const SUBORDINATORS: &[&str] = &[
     "as",
     "while",
     "when",
@@ -289,12 +289,10 @@ impl QuoteExtractor {
         scratch.lower.clear();
         scratch.lower.push_str(seg.text);
         scratch.lower.make_ascii_lowercase();
-        let classes = std::mem::take(&mut scratch.classes);
-        let reader = PhraseReader::new_in(seg, &scratch.lower, &self.lex, classes);
+        let reader = PhraseReader::new(seg, &scratch.lower, &self.lex);
         let tables = std::mem::take(&mut scratch.tables);
         let (quotes, tables) = Article::new(seg, &reader, tables).run();
         scratch.tables = tables;
-        scratch.classes = reader.into_classes();
         quotes
     }
 }
@@ -305,7 +303,6 @@ impl QuoteExtractor {
 #[derive(Debug, Default)]
 pub struct QuoteScratch {
     lower: String,
-    classes: Vec<WordClassCell>,
     tables: TokenTables,
 }
 
@@ -721,7 +718,7 @@ impl<'a, 't> Article<'a, 't> {
 
     fn followed_by_cue(&self, i: usize, end: usize) -> bool {
         let mut j = i;
-        while j < end && AUXILIARIES.contains(&self.r.first_word(j, end)) {
+        while self.r.is_auxiliary(j, end) {
             j += 1;
         }
         self.r.cue_at(j, end).is_some()
@@ -744,7 +741,8 @@ impl<'a, 't> Article<'a, 't> {
             return first;
         }
         let w = self.r.first_word(first, sentence.end_token);
-        let leading_clause = SUBORDINATORS.contains(&w) || (w.ends_with("ing") && w.len() > 5);
+        let leading_clause =
+            self.r.class(first).is_subordinator() || (w.ends_with("ing") && w.len() > 5);
         if !leading_clause {
             return first;
         }
@@ -1072,8 +1070,8 @@ impl<'a, 't> Article<'a, 't> {
         let mut i = cue_first;
         while i > floor {
             let w = self.r.first_word(i - 1, cue_first);
-            if AUXILIARIES.contains(&w)
-                || self.r.lex.manner_tone(w).is_some()
+            if self.r.is_auxiliary(i - 1, cue_first)
+                || self.r.manner_tone(i - 1, cue_first).is_some()
                 || (w.ends_with("ly") && w.len() > 4)
                 || matches!(w, "yesterday" | "today" | "tonight")
             {
@@ -1212,7 +1210,7 @@ impl<'a, 't> Article<'a, 't> {
             .take_while(|&i| self.seg.tokens[i].kind == TokenKind::Word)
             .find(|&i| DETERMINERS.contains(&word(i)))?;
         if (start + 1..=last)
-            .any(|i| DETERMINERS.contains(&word(i)) || AUXILIARIES.contains(&word(i)))
+            .any(|i| DETERMINERS.contains(&word(i)) || self.r.is_auxiliary(i, last + 1))
         {
             return None;
         }
@@ -1269,7 +1267,7 @@ impl<'a, 't> Article<'a, 't> {
         ) || raw.starts_with(|c: char| c.is_ascii_digit())
             || raw.ends_with("\u{2019}s")
             || raw.ends_with("'s")
-            || self.r.lex.title_at(&[w]).is_some()
+            || self.r.facts(i).is_some_and(|f| f.title.is_some())
             || raw.starts_with(char::is_lowercase)
     }
 
@@ -1277,13 +1275,7 @@ impl<'a, 't> Article<'a, 't> {
     /// of the talks`.
     fn subject_after(&self, hit: CueHit, ceiling: usize) -> Option<Mention> {
         let mut i = hit.end;
-        while i < ceiling
-            && self
-                .r
-                .lex
-                .manner_tone(self.r.first_word(i, ceiling))
-                .is_some()
-        {
+        while self.r.manner_tone(i, ceiling).is_some() {
             i += 1;
         }
         // "said the ferry would sail", "said he would resign": a subject followed by a finite verb opens
@@ -1327,7 +1319,7 @@ impl<'a, 't> Article<'a, 't> {
     fn coordinated_subject(&self, hit: CueHit) -> Option<Mention> {
         let sentence = self.seg.sentences[hit.sentence];
         let mut i = hit.first;
-        while i > sentence.first_token && AUXILIARIES.contains(&self.r.lower_word(i - 1)) {
+        while i > sentence.first_token && self.r.is_auxiliary(i - 1, i) {
             i -= 1;
         }
         let conjunction = i > sentence.first_token + 1
@@ -1377,12 +1369,10 @@ impl<'a, 't> Article<'a, 't> {
             .checked_sub(1)
             .filter(|&i| i >= sentence.first_token);
         let after = Some(hit.end).filter(|&i| i < sentence.end_token);
-        [before, after].into_iter().flatten().find(|&i| {
-            self.r
-                .lex
-                .manner_tone(self.r.first_word(i, i + 1))
-                .is_some()
-        })
+        [before, after]
+            .into_iter()
+            .flatten()
+            .find(|&i| self.r.manner_tone(i, i + 1).is_some())
     }
 
     fn resolve(&mut self, m: &Mention, continues: bool, position: usize) -> Option<usize> {
@@ -1625,7 +1615,7 @@ impl<'a, 't> Article<'a, 't> {
                     && seg.token_text(i).starts_with(char::is_uppercase)
                     && !HEADLINE_LABELS.contains(&w)
                     && !NOT_SPEAKERS.contains(&w)
-                    && !self.r.lex.is_not_name(w))
+                    && !self.r.class(i).is_not_name())
                     || seg.token_text(i) == "."
             });
             if !label_ok || self.in_quote[colon] || colon + 1 >= paragraph.end_token {
@@ -1742,7 +1732,7 @@ impl<'a, 't> Article<'a, 't> {
                 NounPhrase::Pronoun(_) => false,
             })?;
         let mut i = hit.end;
-        if i < end && self.r.lex.manner_tone(self.r.lower_word(i)).is_some() {
+        if self.r.manner_tone(i, end).is_some() {
             i += 1;
         }
         let opens_content = |i: usize| {
@@ -1941,7 +1931,7 @@ impl<'a, 't> Article<'a, 't> {
                         .or_else(|| self.subject_after(hit, end))?
                 };
                 let mut i = hit.end;
-                if self.r.lex.manner_tone(self.r.first_word(i, end)).is_some() {
+                if self.r.manner_tone(i, end).is_some() {
                     i += 1;
                 }
                 if subject.first_token >= hit.end {
@@ -2138,11 +2128,7 @@ impl<'a, 't> Article<'a, 't> {
                 if let Some(m) = manner {
                     let m_span = tokens[m].span;
                     span = Span::new(span.start.min(m_span.start), span.end.max(m_span.end));
-                    tone += self
-                        .r
-                        .lex
-                        .manner_tone(self.r.first_word(m, m + 1))
-                        .unwrap_or(0.0);
+                    tone += self.r.manner_tone(m, m + 1).unwrap_or(0.0);
                 }
                 Cue {
                     span,

@@ -95,16 +95,18 @@ pub struct TitleEntry {
 /// What a lowercase word can be or begin in these lexicons, as bit flags: one look-up per word
 /// answers every later question about it ([`AttributionLexicon::class_of`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WordClass(u8);
+pub struct WordClass(u16);
 
 impl WordClass {
-    const CUE: u8 = 1;
-    const TITLE: u8 = 1 << 1;
-    const CUE_HEAD: u8 = 1 << 2;
-    const TITLE_HEAD: u8 = 1 << 3;
-    const CUE_SECOND: u8 = 1 << 4;
-    const TITLE_SECOND: u8 = 1 << 5;
-    const NOT_NAME: u8 = 1 << 6;
+    const CUE: u16 = 1;
+    const TITLE: u16 = 1 << 1;
+    const CUE_HEAD: u16 = 1 << 2;
+    const TITLE_HEAD: u16 = 1 << 3;
+    const CUE_SECOND: u16 = 1 << 4;
+    const TITLE_SECOND: u16 = 1 << 5;
+    const NOT_NAME: u16 = 1 << 6;
+    const AUXILIARY: u16 = 1 << 7;
+    const SUBORDINATOR: u16 = 1 << 8;
 
     /// Whether some cue or title starts with the word ([`AttributionLexicon::starts_entry`]).
     pub fn starts_entry(self) -> bool {
@@ -146,6 +148,184 @@ impl WordClass {
     pub fn is_second_of_title(self) -> bool {
         self.0 & Self::TITLE_SECOND != 0
     }
+
+    /// Whether the word is one of [`super::attribution::AUXILIARIES`]: auxiliaries and adverbs that
+    /// stand between a subject and its verb of saying.
+    pub fn is_auxiliary(self) -> bool {
+        self.0 & Self::AUXILIARY != 0
+    }
+
+    /// Whether the word is one of [`super::attribution::SUBORDINATORS`]: it opens a leading clause.
+    pub fn is_subordinator(self) -> bool {
+        self.0 & Self::SUBORDINATOR != 0
+    }
+}
+
+/// Everything the lexicons say of one lowercase word, found with one look-up
+/// ([`AttributionLexicon::facts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WordFacts {
+    pub class: WordClass,
+    /// The word as a one-word cue.
+    pub cue: Option<CueEntry>,
+    /// The word as a one-word title, role or organisation noun.
+    pub title: Option<TitleEntry>,
+    /// The word as a manner adverb: its tone.
+    pub manner: Option<f32>,
+}
+
+/// The words of the lexicons with their [`WordFacts`], in an open-addressing table keyed by at most
+/// two eight-byte loads of a word: asked of every word of every article, where a general string
+/// hash and a string comparison cost several times more.
+#[derive(Debug, Clone)]
+struct WordTable {
+    /// At most half full, so that a missing word meets an empty slot soon.
+    slots: Vec<Slot>,
+    words: Vec<(Box<str>, WordFacts)>,
+    /// Which bytes start some word of `words`: numbers and signs need no look-up.
+    first_bytes: [bool; 256],
+}
+
+impl Default for WordTable {
+    fn default() -> Self {
+        WordTable {
+            slots: Vec::new(),
+            words: Vec::new(),
+            first_bytes: [false; 256],
+        }
+    }
+}
+
+/// One place of a [`WordTable`]: a word's [`WordKey`] and its index in `words` plus one, 0 when
+/// the place is empty.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: WordKey,
+    index: u32,
+}
+
+/// A word's length and its first and last bytes, as two integers: for a word of up to 16 bytes
+/// they are the word, so that comparing keys compares words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct WordKey {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+/// The longest word that a [`WordKey`] holds whole.
+const WHOLE_KEY_BYTES: usize = 16;
+
+impl WordKey {
+    fn of(word: &[u8]) -> WordKey {
+        let len = word.len();
+        // Two loads that overlap in a short word cover all of it; up to three bytes, the first,
+        // middle and last byte are all of it.
+        let (head, tail) = match (word.first_chunk::<8>(), word.last_chunk::<8>()) {
+            (Some(a), Some(b)) => (u64::from_le_bytes(*a), u64::from_le_bytes(*b)),
+            _ => match (word.first_chunk::<4>(), word.last_chunk::<4>()) {
+                (Some(a), Some(b)) => (
+                    u64::from(u32::from_le_bytes(*a)),
+                    u64::from(u32::from_le_bytes(*b)),
+                ),
+                _ => match word {
+                    [] => (0, 0),
+                    [first, ..] => (
+                        u64::from(*first)
+                            | u64::from(word[len / 2]) << 8
+                            | u64::from(word[len - 1]) << 16,
+                        0,
+                    ),
+                },
+            },
+        };
+        WordKey { head, tail, len }
+    }
+
+    /// Mixed by one wide multiplication.
+    fn hash(self) -> u64 {
+        const SEED_A: u64 = 0x243f_6a88_85a3_08d3;
+        const SEED_B: u64 = 0x1319_8a2e_0370_7344;
+        let product =
+            u128::from(self.head ^ SEED_A) * u128::from(self.tail ^ SEED_B ^ self.len as u64);
+        (product as u64) ^ (product >> 64) as u64
+    }
+}
+
+impl WordTable {
+    fn get(&self, word: &str) -> Option<&WordFacts> {
+        let first = *word.as_bytes().first()?;
+        if !self.first_bytes[usize::from(first)] {
+            return None;
+        }
+        self.find(WordKey::of(word.as_bytes()), word.as_bytes())
+            .map(|index| &self.words[index].1)
+    }
+
+    /// The index in `words` of `word`, whose key is `key`.
+    fn find(&self, key: WordKey, word: &[u8]) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = key.hash() as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot.index == 0 {
+                return None;
+            }
+            if slot.key == key {
+                let index = slot.index as usize - 1;
+                if key.len <= WHOLE_KEY_BYTES || self.words[index].0.as_bytes() == word {
+                    return Some(index);
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The facts of `word`, added empty when the table does not have it.
+    fn entry(&mut self, word: &str) -> &mut WordFacts {
+        let index = match self.find(WordKey::of(word.as_bytes()), word.as_bytes()) {
+            Some(index) => index,
+            None => {
+                if (self.words.len() + 1) * 2 > self.slots.len() {
+                    self.grow();
+                }
+                if let Some(&first) = word.as_bytes().first() {
+                    self.first_bytes[usize::from(first)] = true;
+                }
+                self.words.push((word.into(), WordFacts::default()));
+                let index = self.words.len() - 1;
+                self.place(index);
+                index
+            }
+        };
+        &mut self.words[index].1
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.slots.clear();
+        self.slots.resize(size, Slot::default());
+        for index in 0..self.words.len() {
+            self.place(index);
+        }
+    }
+
+    fn place(&mut self, index: usize) {
+        let key = WordKey::of(self.words[index].0.as_bytes());
+        let mask = self.slots.len() - 1;
+        let mut at = key.hash() as usize & mask;
+        while self.slots[at].index != 0 {
+            at = (at + 1) & mask;
+        }
+        // Lexicons hold thousands of words, far from u32::MAX.
+        self.slots[at] = Slot {
+            key,
+            index: u32::try_from(index + 1).unwrap_or(u32::MAX),
+        };
+    }
 }
 
 /// Cues, manner adverbs and titles, keyed by lowercase word forms. Multiword forms are keyed by their
@@ -153,29 +333,30 @@ impl WordClass {
 #[derive(Debug, Clone)]
 pub struct AttributionLexicon {
     cues: HashMap<String, CueEntry>,
-    manner: HashMap<String, f32>,
     titles: HashMap<String, TitleEntry>,
     /// First words of multiword cues and titles, with the longest form's word count.
     multiword_heads: HashMap<String, usize>,
-    /// Every single word that is a cue, a title, the head of a multiword entry or one of
-    /// [`super::speakers::NOT_NAMES`], with what it is: asked of most words of an article.
-    classes: HashMap<String, WordClass>,
-    /// Which bytes start some word of `classes`: most punctuation and digits need no look-up.
-    class_first_bytes: [bool; 256],
+    /// Every single word that is a cue, a title, a manner adverb, a word of a multiword entry or of
+    /// the word lists of [`WordClass`], with what it is: asked of every word of an article.
+    words: WordTable,
 }
 
 impl Default for AttributionLexicon {
     fn default() -> Self {
         let mut lex = AttributionLexicon {
             cues: HashMap::default(),
-            manner: HashMap::default(),
             titles: HashMap::default(),
             multiword_heads: HashMap::default(),
-            classes: HashMap::default(),
-            class_first_bytes: [false; 256],
+            words: WordTable::default(),
         };
         for word in super::speakers::NOT_NAMES {
             lex.mark(word, WordClass::NOT_NAME);
+        }
+        for word in super::attribution::AUXILIARIES {
+            lex.mark(word, WordClass::AUXILIARY);
+        }
+        for word in super::attribution::SUBORDINATORS {
+            lex.mark(word, WordClass::SUBORDINATOR);
         }
         lex
     }
@@ -239,17 +420,18 @@ impl AttributionLexicon {
             } else {
                 self.mark(&form, WordClass::CUE);
             }
-            self.cues.insert(
-                form,
-                CueEntry {
-                    kind,
-                    framing,
-                    tone: tone.clamp(-1.0, 1.0),
-                    takes_addressee: object == "addressee",
-                    words,
-                    continues,
-                },
-            );
+            let entry = CueEntry {
+                kind,
+                framing,
+                tone: tone.clamp(-1.0, 1.0),
+                takes_addressee: object == "addressee",
+                words,
+                continues,
+            };
+            if words == 1 {
+                self.words.entry(&form).cue = Some(entry);
+            }
+            self.cues.insert(form, entry);
         }
         Ok(())
     }
@@ -269,7 +451,7 @@ impl AttributionLexicon {
                 line,
                 message: format!("tone {tone:?} is not a number"),
             })?;
-            self.manner.insert(normalise(adverb), tone.clamp(-1.0, 1.0));
+            self.words.entry(&normalise(adverb)).manner = Some(tone.clamp(-1.0, 1.0));
         }
         Ok(())
     }
@@ -313,32 +495,31 @@ impl AttributionLexicon {
             } else {
                 self.mark(&form, WordClass::TITLE);
             }
-            self.titles.insert(
-                form,
-                TitleEntry {
-                    class,
-                    gender,
-                    words,
-                },
-            );
+            let entry = TitleEntry {
+                class,
+                gender,
+                words,
+            };
+            if words == 1 {
+                self.words.entry(&form).title = Some(entry);
+            }
+            self.titles.insert(form, entry);
         }
         Ok(())
     }
 
-    fn mark(&mut self, word: &str, flag: u8) {
-        if let Some(&first) = word.as_bytes().first() {
-            self.class_first_bytes[usize::from(first)] = true;
-        }
-        self.classes.entry(word.to_string()).or_default().0 |= flag;
+    fn mark(&mut self, word: &str, flag: u16) {
+        self.words.entry(word).class.0 |= flag;
     }
 
-    /// What this lowercase word is or begins: one look-up, none for a word whose first byte starts no
-    /// entry (punctuation, digits).
+    /// Everything the lexicons say of this lowercase word, when they say anything.
+    pub fn facts(&self, word: &str) -> Option<&WordFacts> {
+        self.words.get(word)
+    }
+
+    /// What this lowercase word is or begins.
     pub fn class_of(&self, word: &str) -> WordClass {
-        match word.as_bytes().first() {
-            Some(&first) if !self.class_first_bytes[usize::from(first)] => WordClass::default(),
-            _ => self.classes.get(word).copied().unwrap_or_default(),
-        }
+        self.facts(word).map(|f| f.class).unwrap_or_default()
     }
 
     /// Whether some cue or title starts with this lowercase word: lets callers skip the words that
@@ -371,17 +552,17 @@ impl AttributionLexicon {
 
     /// The one-word cue `word`: [`AttributionLexicon::cue_at`] for a word that starts no longer cue.
     pub fn cue(&self, word: &str) -> Option<CueEntry> {
-        self.cues.get(word).copied()
+        self.facts(word).and_then(|f| f.cue)
     }
 
     /// The one-word title `word`: [`AttributionLexicon::title_at`] for a word that starts no longer
     /// title.
     pub fn title(&self, word: &str) -> Option<TitleEntry> {
-        self.titles.get(word).copied()
+        self.facts(word).and_then(|f| f.title)
     }
 
     pub fn manner_tone(&self, word: &str) -> Option<f32> {
-        self.manner.get(word).copied()
+        self.facts(word).and_then(|f| f.manner)
     }
 
     fn longest<T>(&self, words: &[&str], get: impl Fn(&str) -> Option<T>) -> Option<T> {
@@ -513,6 +694,71 @@ mod tests {
         assert_eq!(lex.class_of("table"), WordClass::default());
         assert_eq!(lex.class_of("2024"), WordClass::default());
         assert!(lex.starts_entry("said") && !lex.starts_entry("table"));
+    }
+
+    #[test]
+    fn the_word_table_tells_words_of_every_length_apart() {
+        let mut table = WordTable::default();
+        // Words of one to twenty bytes, and long words that share their first and last eight.
+        let words = [
+            "a",
+            "an",
+            "the",
+            "said",
+            "added",
+            "warned",
+            "stressed",
+            "insisted",
+            "announced",
+            "spokesman",
+            "spokeswoman",
+            "acknowledged",
+            "congressional",
+            "representatives",
+            "internationalist",
+            "internationalists",
+            "counterinsurgency",
+            "counterinsurgencies",
+            "abcdefgh-middle-one-stuvwxyz",
+            "abcdefgh-middle-two-stuvwxyz",
+        ];
+        for (n, word) in words.iter().enumerate() {
+            table.entry(word).class.0 = n as u16 + 1;
+        }
+        for (n, word) in words.iter().enumerate() {
+            assert_eq!(
+                table.get(word).map(|f| f.class.0),
+                Some(n as u16 + 1),
+                "{word}"
+            );
+        }
+        for missing in [
+            "",
+            "b",
+            "as",
+            "then",
+            "saiD",
+            "spokesmen",
+            "abcdefgh-middle-six-stuvwxyz",
+        ] {
+            assert!(table.get(missing).is_none(), "{missing}");
+        }
+    }
+
+    #[test]
+    fn word_facts_hold_one_word_cues_titles_and_manner() {
+        let lex = AttributionLexicon::embedded().unwrap();
+        let said = lex.facts("said").unwrap();
+        assert_eq!(said.cue, lex.cue_at(&["said"]));
+        assert!(said.class.is_cue());
+        assert_eq!(
+            lex.facts("minister").unwrap().title,
+            lex.title_at(&["minister"])
+        );
+        assert!(lex.manner_tone("bluntly").is_some());
+        assert!(lex.class_of("has").is_auxiliary() && !lex.class_of("said").is_auxiliary());
+        assert!(lex.class_of("although").is_subordinator());
+        assert!(lex.facts("table").is_none());
     }
 
     #[test]

@@ -8,11 +8,10 @@
 //! [`super::attribution`].
 
 use super::SpeakerType;
-use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass};
+use super::lexicon::{AttributionLexicon, CueEntry, Gender, TitleClass, WordClass, WordFacts};
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind, fold_ascii_name_into, fold_name, is_ascii_space};
 use rustc_hash::FxHashMap as HashMap;
-use std::cell::Cell;
 
 /// A pronoun that can stand for a speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,13 +60,24 @@ pub struct PhraseReader<'a, 't> {
     /// The article text lowercased in ASCII (same byte offsets as the text).
     pub lower: &'a str,
     pub lex: &'a AttributionLexicon,
-    /// Per token, what its lowercase word is in the lexicons, once asked: phrases are read from
-    /// overlapping positions, and each would otherwise look the same words up again.
-    classes: Vec<WordClassCell>,
+    /// Per token, its lowercase forms and what the lexicons say of it, read once: phrases are read
+    /// from overlapping positions, and each would otherwise fold and look up the same words again.
+    tokens: Vec<TokenFacts<'a>>,
 }
 
-/// What a token's word is in the lexicons, once a [`PhraseReader`] has looked it up.
-pub type WordClassCell = Cell<Option<WordClass>>;
+/// One token as [`PhraseReader`] reads it.
+#[derive(Debug, Clone, Copy)]
+struct TokenFacts<'a> {
+    /// The token lowercased in ASCII.
+    word: &'a str,
+    /// `word` without a possessive ’s: [`PhraseReader::lower_word`].
+    stem: &'a str,
+    /// What the lexicons say of `stem`, for a word they list.
+    facts: Option<&'a WordFacts>,
+    is_word: bool,
+    /// A word whose first letter is uppercase.
+    capitalised: bool,
+}
 
 /// Capitalised words that start sentences and are not names.
 pub(crate) const NOT_NAMES: &[&str] = &[
@@ -211,50 +221,67 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 impl<'a, 't> PhraseReader<'a, 't> {
-    /// A reader of `seg`, whose text lowercased in ASCII is `lower`.
+    /// A reader of `seg`, whose text lowercased in ASCII is `lower`. Folds and looks up each token
+    /// once, here.
     pub fn new(seg: &'a Segmented<'t>, lower: &'a str, lex: &'a AttributionLexicon) -> Self {
-        Self::new_in(seg, lower, lex, Vec::new())
-    }
-
-    /// [`PhraseReader::new`] with the per-token table of an earlier reader ([`PhraseReader::into_classes`]).
-    pub fn new_in(
-        seg: &'a Segmented<'t>,
-        lower: &'a str,
-        lex: &'a AttributionLexicon,
-        mut classes: Vec<WordClassCell>,
-    ) -> Self {
-        classes.clear();
-        classes.resize(seg.tokens.len(), Cell::new(None));
+        let tokens = seg
+            .tokens
+            .iter()
+            .map(|t| {
+                let word = t.span.of(lower);
+                let stem = strip_possessive(word);
+                let is_word = t.kind == TokenKind::Word;
+                // Most words start with an ASCII byte, which answers without decoding a char.
+                let capitalised = is_word
+                    && match seg.text.as_bytes().get(t.span.start) {
+                        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                        _ => starts_uppercase(t.span.of(seg.text)),
+                    };
+                TokenFacts {
+                    word,
+                    stem,
+                    facts: if is_word { lex.facts(stem) } else { None },
+                    is_word,
+                    capitalised,
+                }
+            })
+            .collect();
         PhraseReader {
             seg,
             lower,
             lex,
-            classes,
+            tokens,
         }
     }
 
-    /// Gives back the per-token table, for [`PhraseReader::new_in`] to reuse.
-    pub fn into_classes(self) -> Vec<WordClassCell> {
-        self.classes
+    /// What [`PhraseReader::lower_word`] of word token `i` is in the lexicons.
+    pub fn class(&self, i: usize) -> WordClass {
+        self.tokens[i].facts.map(|f| f.class).unwrap_or_default()
     }
 
-    /// What [`PhraseReader::lower_word`] of token `i` is in the lexicons.
-    pub fn class(&self, i: usize) -> WordClass {
-        let cell = &self.classes[i];
-        cell.get().unwrap_or_else(|| {
-            let class = self.lex.class_of(self.lower_word(i));
-            cell.set(Some(class));
-            class
-        })
+    /// What the lexicons say of [`PhraseReader::lower_word`] of word token `i`, if anything.
+    pub fn facts(&self, i: usize) -> Option<&'a WordFacts> {
+        self.tokens[i].facts
     }
 
     fn word(&self, i: usize) -> &'a str {
-        self.seg.tokens[i].span.of(self.lower)
+        self.tokens[i].word
+    }
+
+    /// What the lexicons say of [`PhraseReader::word`] of word token `i`, possessive and all: the
+    /// stem's facts for the many words that have no possessive.
+    fn word_facts(&self, i: usize) -> Option<&'a WordFacts> {
+        let t = &self.tokens[i];
+        if t.word.len() == t.stem.len() {
+            t.facts
+        } else {
+            self.lex.facts(t.word)
+        }
     }
 
     /// The lowercase form of token `i`, without a possessive ’s.
     pub fn lower_word(&self, i: usize) -> &'a str {
-        strip_possessive(self.word(i))
+        self.tokens[i].stem
     }
 
     fn raw(&self, i: usize) -> &'t str {
@@ -262,16 +289,26 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     fn is_word(&self, i: usize) -> bool {
-        self.seg.tokens[i].kind == TokenKind::Word
+        self.tokens[i].is_word
     }
 
-    fn is_capitalised(&self, i: usize) -> bool {
-        if !self.is_word(i) {
-            return false;
-        }
-        match self.seg.text.as_bytes().get(self.seg.tokens[i].span.start) {
-            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-            _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
+    /// Whether token `i` is a word whose first letter is uppercase.
+    pub fn is_capitalised(&self, i: usize) -> bool {
+        self.tokens[i].capitalised
+    }
+
+    /// Whether token `i`, read no further than `end`, is one of the auxiliaries and adverbs that
+    /// stand between a subject and its verb ([`super::attribution::AUXILIARIES`]).
+    pub fn is_auxiliary(&self, i: usize, end: usize) -> bool {
+        i < end && self.is_word(i) && self.class(i).is_auxiliary()
+    }
+
+    /// The manner adverb's tone of word token `i`, read no further than `end`.
+    pub fn manner_tone(&self, i: usize, end: usize) -> Option<f32> {
+        if i < end && self.is_word(i) {
+            self.facts(i).and_then(|f| f.manner)
+        } else {
+            None
         }
     }
 
@@ -291,7 +328,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         let mut n = 0;
         let mut j = i;
         while j < end && n < 6 && self.is_word(j) {
-            words[n] = strip_possessive(self.word(j));
+            words[n] = self.lower_word(j);
             n += 1;
             j += 1;
         }
@@ -311,7 +348,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             let (words, n) = self.words_from(i, end);
             self.lex.title_at(&words[..n])?
         } else {
-            self.lex.title(self.lower_word(i))?
+            self.facts(i)?.title?
         };
         Some((t.class, t.gender, t.words))
     }
@@ -332,16 +369,15 @@ impl<'a, 't> PhraseReader<'a, 't> {
             let (words, n) = self.words_from(i, end);
             self.lex.cue_at(&words[..n])
         } else if class.is_cue() {
-            self.lex.cue(self.lower_word(i))
+            self.facts(i)?.cue
         } else {
             None
         }
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
-        // Asked of nearly every token: compared as bytes, with no char-boundary check.
-        let span = self.seg.tokens[i].span;
-        Some(match self.lower.as_bytes().get(span.start..span.end)? {
+        // Asked of nearly every token: compared as bytes.
+        Some(match self.tokens[i].word.as_bytes() {
             b"he" => Pronoun::He,
             b"she" => Pronoun::She,
             b"they" => Pronoun::They,
@@ -374,12 +410,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         let next_lower = self.seg.tokens.get(i + 1).is_some_and(|t| {
             t.kind == TokenKind::Word && t.span.of(self.seg.text).starts_with(char::is_lowercase)
         });
-        adjective_ending
-            && next_lower
-            && self
-                .lex
-                .cue_at(&self.words_from(i + 1, self.seg.tokens.len()).0[..1])
-                .is_none()
+        adjective_ending && next_lower && self.facts(i + 1).and_then(|f| f.cue).is_none()
     }
 
     /// A dot that belongs to a name: after an initial (George W. Bush) or an abbreviated title (Sen., Dr.).
@@ -392,7 +423,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         }
         let prev = self.raw(i - 1);
         let initial = prev.chars().count() == 1 && prev.chars().all(char::is_uppercase);
-        initial || self.lex.title_at(&[self.word(i - 1)]).is_some()
+        initial || self.word_facts(i - 1).is_some_and(|f| f.title.is_some())
     }
 
     /// The noun phrase whose last token is `last`, looking no further left than `floor`.
@@ -438,15 +469,18 @@ impl<'a, 't> PhraseReader<'a, 't> {
         }
         // A common noun phrase: the (Russian) (foreign) minister, a senior official, protesters.
         let head = last;
-        let w = self.word(head);
-        let class = self.lex.title_at(&[w]).map(|t| t.class).or_else(|| {
-            // Multiword heads such as "white house" or "foreign ministry" end here.
-            (head.saturating_sub(3).max(floor)..head).find_map(|s| {
-                self.title_at(s, head + 1)
-                    .filter(|&(_, _, n)| s + n == head + 1)
-                    .map(|(c, _, _)| c)
-            })
-        })?;
+        let class = self
+            .word_facts(head)
+            .and_then(|f| f.title)
+            .map(|t| t.class)
+            .or_else(|| {
+                // Multiword heads such as "white house" or "foreign ministry" end here.
+                (head.saturating_sub(3).max(floor)..head).find_map(|s| {
+                    self.title_at(s, head + 1)
+                        .filter(|&(_, _, n)| s + n == head + 1)
+                        .map(|(c, _, _)| c)
+                })
+            })?;
         // The phrase reaches left over modifiers ("Korvat's foreign minister", "senior officials"),
         // never over the verb before it ("met Korvat's foreign minister"); left of a possessive only
         // the possessor's name and determiner belong to it.
@@ -463,7 +497,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 break;
             }
             let capitalised = self.is_capitalised(i);
-            if self.lex.is_not_name(prev)
+            if self.word_facts(i).is_some_and(|f| f.class.is_not_name())
                 || self.seg.tokens[i].span.end + 1 < self.seg.tokens[first].span.start
                 || (after_possessive && !capitalised)
                 || (!capitalised && self.verb_like(i, head + 1))
@@ -536,7 +570,9 @@ impl<'a, 't> PhraseReader<'a, 't> {
         if MODIFIERS.contains(&w) || self.title_at(i, end).is_some_and(|(_, _, n)| i + n <= end) {
             return false;
         }
-        VERBS.contains(&w) || (w.ends_with("ed") && w.len() > 4) || self.lex.cue_at(&[w]).is_some()
+        VERBS.contains(&w)
+            || (w.ends_with("ed") && w.len() > 4)
+            || self.word_facts(i).is_some_and(|f| f.cue.is_some())
     }
 
     /// The noun phrase that starts at token `first`, looking no further right than `ceiling`.
@@ -613,7 +649,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             // Lowercase adjectives then a common head: a senior official, the ministry.
             let mut j = i;
             while j < ceiling && j < i + 4 && self.is_word(j) {
-                if j > i && self.lex.is_not_name(self.word(j)) {
+                if j > i && self.word_facts(j).is_some_and(|f| f.class.is_not_name()) {
                     return None;
                 }
                 // "the ministry’s spokeswoman": a possessive modifies the head that follows.
@@ -764,6 +800,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
             .map(|s| self.seg.sentences[s].first_token)
             .unwrap_or(0)
     }
+}
+
+/// Whether a word's first letter is uppercase, for the few words that start outside ASCII.
+#[cold]
+#[inline(never)]
+fn starts_uppercase(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn strip_possessive(w: &str) -> &str {

@@ -912,7 +912,6 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
         |((scratch, scored, joined), renderer), record| match record {
             Record::Article(article) => {
                 scorer.score_into(&article.text, scratch, scored);
-                join_evidence(&scored.evidence, joined);
                 let targets = if with_targets && !article.targets.is_empty() {
                     pipeline::score_targets(&scorer, &article.text, &article.targets, scratch)
                 } else {
@@ -920,9 +919,14 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
                 };
                 let row = match renderer {
                     Some(renderer) => {
-                        Row::Rendered(renderer.render_joined(&article.id, &scored.scores, joined))
+                        let mut rows = renderer.rows();
+                        let rendered = renderer.render_onto(&article.id, scored, &mut rows);
+                        Row::Rendered(rendered.map(|()| rows))
                     }
-                    None => Row::Scores(scored.scores, joined.as_str().to_owned()),
+                    None => {
+                        join_evidence(&scored.evidence, joined);
+                        Row::Scores(scored.scores, joined.as_str().to_owned())
+                    }
                 };
                 Ok((article.id, row, targets))
             }

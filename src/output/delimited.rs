@@ -11,8 +11,12 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 
-use super::number::{push_count, push_score};
-use super::{BUFFER_BYTES, Cells, Delimited, looks_like_formula, take_pending_rows};
+use super::number::{push_count, push_delimited_scores, push_score};
+use super::{
+    BUFFER_BYTES, Cells, Delimited, formula_start, looks_like_formula, push_evidence,
+    take_pending_rows,
+};
+use crate::scoring::{Evidence, Scores};
 
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
@@ -212,6 +216,77 @@ impl<W: Write> DelimitedCells<W> {
         self.pending.push(b'"');
     }
 
+    /// Renders with `render` straight onto the end of `rows`, where [`DelimitedCells::take_rows`]
+    /// would have copied them. On an error `rows` is left as it was.
+    pub(super) fn render_onto(
+        &mut self,
+        rows: &mut Vec<u8>,
+        render: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        std::mem::swap(&mut self.pending, rows);
+        let before = self.pending.len();
+        let rendered = render(self);
+        if rendered.is_err() {
+            self.pending.truncate(before);
+            self.fields = 0;
+            self.row_has_bytes = false;
+        }
+        std::mem::swap(&mut self.pending, rows);
+        rendered
+    }
+
+    /// A row of the `tenor rate` table: the same bytes as the cells of `output::rate_row` with the
+    /// evidence joined by `output::join_evidence`, written a run of cells at a time.
+    pub(super) fn rate_row(
+        &mut self,
+        id: &str,
+        scores: &Scores,
+        evidence: &[Evidence],
+    ) -> Result<()> {
+        self.text(id)?;
+        self.score_fields(&scores.values());
+        self.evidence_field(evidence);
+        self.end_row()
+    }
+
+    /// Writes a score field for each of `values`.
+    fn score_fields(&mut self, values: &[f32]) {
+        if self.numbers_need_quoting_check || self.fields == 0 {
+            for &value in values {
+                let decimal_mark = self.decimal_mark;
+                self.number_field(|out| {
+                    push_score(f64::from(value), decimal_mark, out);
+                });
+            }
+            return;
+        }
+        // Every field gets a delimiter before it, so the row has bytes.
+        push_delimited_scores(values, self.delimiter, self.decimal_mark, &mut self.pending);
+        self.fields += values.len();
+        self.row_has_bytes |= !values.is_empty();
+    }
+
+    /// Writes the evidence joined as `label:value;...` as a text field. It is joined straight into
+    /// the row and looked at there; the rare cell that needs quotes or a formula guard is written
+    /// again from a copy.
+    fn evidence_field(&mut self, evidence: &[Evidence]) {
+        let before = self.pending.len();
+        self.separate();
+        let start = self.pending.len();
+        push_evidence(evidence, &mut self.pending);
+        let cell = &self.pending[start..];
+        let guarded = cell.first().is_some_and(|&b| formula_start(b));
+        if guarded || self.needs_quotes(cell) {
+            let cell = self.pending.split_off(start);
+            self.pending.truncate(before);
+            self.fields -= 1;
+            let prefix: &[u8] = if guarded { b"'" } else { b"" };
+            self.prefixed_field(prefix, &cell);
+        } else {
+            self.row_has_bytes |= !cell.is_empty();
+        }
+    }
+
     /// Writes a number that `render` appends, with a quoting check only when one can be needed.
     fn number_field(&mut self, render: impl FnOnce(&mut Vec<u8>)) {
         if self.numbers_need_quoting_check {
@@ -246,6 +321,11 @@ impl<W: Write> Cells for DelimitedCells<W> {
         self.number_field(|out| {
             push_score(value, decimal_mark, out);
         });
+        Ok(())
+    }
+
+    fn scores(&mut self, scores: &Scores) -> Result<()> {
+        self.score_fields(&scores.values());
         Ok(())
     }
 

@@ -1189,6 +1189,11 @@ impl RenderedRow {
     pub fn as_bytes(&self) -> &[u8] {
         &self.row
     }
+
+    /// Makes room for at least `additional` more bytes of rows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.row.reserve(additional);
+    }
 }
 
 impl RateRenderer {

@@ -154,23 +154,23 @@ pub(super) fn push_delimited_scores(
     for &value in values {
         let scaled = f64::from(value) * 10_000.0;
         // False for NaN too.
-        if !(scaled.abs() < 99_999.0) {
+        if scaled.abs() < 99_999.0 {
+            let units = ((scaled + ROUNDING) - ROUNDING) as i32;
+            let digits = fixed4_digits(units.unsigned_abs(), decimal_mark);
+            let (cell, length) = if units < 0 {
+                (delimiter_byte | u64::from(b'-') << 8 | digits << 16, 8)
+            } else {
+                (delimiter_byte | digits << 8, 7)
+            };
+            // A store of all eight bytes, then the length cut back: cheaper than a move of
+            // either length.
+            let end = out.len() + length;
+            out.extend_from_slice(&cell.to_le_bytes());
+            out.truncate(end);
+        } else {
             out.push(delimiter);
             push_score(f64::from(value), decimal_mark, out);
-            continue;
         }
-        let units = ((scaled + ROUNDING) - ROUNDING) as i32;
-        let digits = fixed4_digits(units.unsigned_abs(), decimal_mark);
-        let (cell, length) = if units < 0 {
-            (delimiter_byte | u64::from(b'-') << 8 | digits << 16, 8)
-        } else {
-            (delimiter_byte | digits << 8, 7)
-        };
-        // A store of all eight bytes, then the length cut back: cheaper than a move of either
-        // length.
-        let end = out.len() + length;
-        out.extend_from_slice(&cell.to_le_bytes());
-        out.truncate(end);
     }
 }
 

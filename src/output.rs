@@ -1154,7 +1154,7 @@ impl ArticleRenderer {
 /// use tenor::output::{RateWriter, TableFormat};
 /// use tenor::scoring::Scored;
 ///
-/// # fn run() -> tenor::Result<()> {
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let dir = tempfile::tempdir()?;
 /// let mut writer = RateWriter::create_with(dir.path().join("r.csv"), TableFormat::csv())?;
 /// let mut renderer = writer.renderer().expect("csv rows render on workers");
@@ -1165,7 +1165,8 @@ impl ArticleRenderer {
 /// }
 /// assert_eq!(rows.as_bytes().iter().filter(|&&b| b == b'\n').count(), 2);
 /// writer.write_rendered(&rows)?;
-/// writer.finish()
+/// writer.finish()?;
+/// # Ok(())
 /// # }
 /// # run().unwrap();
 /// ```

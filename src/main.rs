@@ -10,7 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tenor::aggregate::{self, Aggregates};
 use tenor::groups::{GroupBy, GroupField, Groups};
-use tenor::ingest::{self, InputOptions, InputSource, Record, TextLayout, Unparsed};
+use tenor::ingest::{
+    self, Entry, InputOptions, InputSource, LineRun, Record, RunRecord, Skipped, TextLayout,
+    Unparsed,
+};
 use tenor::interrupt::{Signal, Stop};
 use tenor::output::{
     ArticleRenderer, OutputDir, QuoteStream, RateWriter, RenderedArticle, TableFormat,
@@ -898,38 +901,26 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     // xlsx, whose rows are written here from the scores.
     let renderer = writer.renderer();
     let mut summary = Summary::default();
+    // Lines of text files come in runs, rated and rendered a run at a time: no allocation, hand-over
+    // or write a line.
     let rated = pipeline::map_ordered(
-        records(&args.input, TextLayout::LinePerRecord),
+        records(&args.input, TextLayout::LinePerRecord).runs(),
         pipeline::thread_count(args.input.threads),
         &stop,
-        pipeline::record_bytes,
-        // Each worker keeps its scored evidence and joins it into the one string a row needs, so
-        // that a record costs one allocation for its evidence rather than one per label.
-        || {
-            let scratch = (ScratchSpace::default(), Scored::default(), String::new());
-            (scratch, renderer.clone())
-        },
-        |((scratch, scored, joined), renderer), record| match record {
-            Record::Article(article) => {
-                scorer.score_into(&article.text, scratch, scored);
-                join_evidence(&scored.evidence, joined);
-                let targets = if with_targets && !article.targets.is_empty() {
-                    pipeline::score_targets(&scorer, &article.text, &article.targets, scratch)
-                } else {
-                    Vec::new()
-                };
-                let row = match renderer {
-                    Some(renderer) => {
-                        Row::Rendered(renderer.render_joined(&article.id, &scored.scores, joined))
-                    }
-                    None => Row::Scores(scored.scores, joined.as_str().to_owned()),
-                };
-                Ok((article.id, row, targets))
-            }
-            Record::Skipped(skipped) => Err(skipped),
+        entry_bytes,
+        || (RateSpace::default(), renderer.clone()),
+        |(space, renderer), entry| match entry {
+            Entry::Record(record) => Rated::Record(rate_record(
+                &scorer,
+                space,
+                renderer.as_mut(),
+                with_targets,
+                record,
+            )),
+            Entry::Lines(run) => Rated::Run(rate_run(&scorer, space, renderer.as_mut(), &run)),
         },
         |rated| match rated {
-            Ok((id, row, targets)) => {
+            Rated::Record(Ok((id, row, targets))) => {
                 summary.add(&ArticleStatus::Ok, 0);
                 match row {
                     Row::Rendered(rendered) => writer.write_rendered(&rendered?)?,
@@ -942,15 +933,24 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
                     None => Ok(()),
                 }
             }
-            Err(skipped) => {
-                eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
-                summary.add(
-                    &ArticleStatus::Skipped {
-                        reason: skipped.reason,
-                    },
-                    0,
-                );
+            Rated::Record(Err(skipped)) => {
+                report_skipped(&mut summary, skipped);
                 Ok(())
+            }
+            Rated::Run(run) => {
+                for skipped in run.skipped {
+                    report_skipped(&mut summary, skipped);
+                }
+                for _ in 0..run.scored {
+                    summary.add(&ArticleStatus::Ok, 0);
+                }
+                // Lines of text have no targets: they add no rows to the targets table.
+                match run.rows {
+                    RunRows::Rendered(rendered) => writer.write_rendered(&rendered?),
+                    RunRows::Scores(rows) => rows.iter().try_for_each(|(id, scores, evidence)| {
+                        writer.write_joined(id, scores, evidence)
+                    }),
+                }
             }
         },
     );
@@ -973,6 +973,140 @@ fn rate(args: RateArgs) -> Result<ExitCode> {
     }
     exit_without_freeing(scorer);
     Ok(summary.report())
+}
+
+/// A worker's buffers for `tenor rate`, reused from text to text: the scorer's, the scored
+/// evidence, the evidence joined for xlsx, a line's id.
+#[derive(Default)]
+struct RateSpace {
+    scratch: ScratchSpace,
+    scored: Scored,
+    joined: String,
+    id: String,
+}
+
+/// What a worker of `tenor rate` hands the writing thread for an entry.
+enum Rated {
+    Record(std::result::Result<(String, Row, Vec<tenor::pipeline::TargetScore>), Skipped>),
+    Run(RatedRun),
+}
+
+/// A run of lines, rated.
+struct RatedRun {
+    rows: RunRows,
+    /// The lines that could not be rated, in order.
+    skipped: Vec<Skipped>,
+    /// How many lines were rated.
+    scored: usize,
+}
+
+/// The rows of a run of lines.
+enum RunRows {
+    /// Rendered on the worker, to be appended as they are.
+    Rendered(tenor::Result<tenor::output::RenderedRow>),
+    /// Each line's id, scores and joined evidence, for a table that takes cells (xlsx).
+    Scores(Vec<(String, tenor::scoring::Scores, String)>),
+}
+
+/// How much work an entry stands for when entries are grouped into batches: its text's length.
+fn entry_bytes(entry: &Entry) -> usize {
+    match entry {
+        Entry::Record(record) => pipeline::record_bytes(record),
+        Entry::Lines(run) => run.len(),
+    }
+}
+
+/// Rates one record: its row, and its targets' when the targets table is asked for.
+fn rate_record(
+    scorer: &tenor::scoring::Scorer,
+    space: &mut RateSpace,
+    renderer: Option<&mut tenor::output::RateRenderer>,
+    with_targets: bool,
+    record: Record,
+) -> std::result::Result<(String, Row, Vec<tenor::pipeline::TargetScore>), Skipped> {
+    let article = match record {
+        Record::Article(article) => article,
+        Record::Skipped(skipped) => return Err(skipped),
+    };
+    scorer.score_into(&article.text, &mut space.scratch, &mut space.scored);
+    let targets = if with_targets && !article.targets.is_empty() {
+        pipeline::score_targets(scorer, &article.text, &article.targets, &mut space.scratch)
+    } else {
+        Vec::new()
+    };
+    let row = match renderer {
+        Some(renderer) => {
+            let mut rows = renderer.rows();
+            let rendered = renderer.render_onto(&article.id, &space.scored, &mut rows);
+            Row::Rendered(rendered.map(|()| rows))
+        }
+        None => {
+            join_evidence(&space.scored.evidence, &mut space.joined);
+            Row::Scores(space.scored.scores, space.joined.clone())
+        }
+    };
+    Ok((article.id, row, targets))
+}
+
+/// Rates the lines of a run, rendering their rows onto one buffer. Rendering stops at the first
+/// error, which the writing thread reports.
+fn rate_run(
+    scorer: &tenor::scoring::Scorer,
+    space: &mut RateSpace,
+    renderer: Option<&mut tenor::output::RateRenderer>,
+    run: &LineRun,
+) -> RatedRun {
+    let mut rated = RatedRun {
+        rows: match &renderer {
+            Some(renderer) => {
+                let mut rows = renderer.rows();
+                // About as many bytes out as in.
+                rows.reserve(run.len());
+                RunRows::Rendered(Ok(rows))
+            }
+            None => RunRows::Scores(Vec::new()),
+        },
+        skipped: Vec::new(),
+        scored: 0,
+    };
+    let mut renderer = renderer;
+    for record in run.records() {
+        let (number, text) = match record {
+            RunRecord::Text { number, text, .. } => (number, text),
+            RunRecord::Skipped(skipped) => {
+                rated.skipped.push(skipped);
+                continue;
+            }
+        };
+        scorer.score_into(&text, &mut space.scratch, &mut space.scored);
+        run.id_into(number, &mut space.id);
+        rated.scored += 1;
+        match (&mut rated.rows, renderer.as_deref_mut()) {
+            (RunRows::Rendered(Ok(rows)), Some(renderer)) => {
+                if let Err(error) = renderer.render_onto(&space.id, &space.scored, rows) {
+                    rated.rows = RunRows::Rendered(Err(error));
+                }
+            }
+            (RunRows::Scores(rows), _) => {
+                join_evidence(&space.scored.evidence, &mut space.joined);
+                rows.push((space.id.clone(), space.scored.scores, space.joined.clone()));
+            }
+            // A row failed to render: the run fails with it.
+            (RunRows::Rendered(_), _) => {}
+        }
+    }
+    rated
+}
+
+/// Reports a record that could not be rated, on standard error and in the summary.
+fn report_skipped(summary: &mut Summary, skipped: Skipped) {
+    eprintln!("tenor: skipped {}: {}", skipped.id, skipped.reason);
+    summary.add(
+        &ArticleStatus::Skipped {
+            reason: skipped.reason,
+        },
+        0,
+    );
 }
 
 /// A rated record's row of the `tenor rate` table, as a worker hands it to the writing thread.

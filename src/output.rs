@@ -881,6 +881,7 @@ impl RateWriter {
                 &Table::Ratings.columns(),
                 file.format,
             )?,
+            joined: String::new(),
         })
     }
 
@@ -1147,14 +1148,38 @@ impl ArticleRenderer {
 
 /// Renders rows of the `tenor rate` table on the thread that scored them, so that the writing thread
 /// only appends bytes ([`RateWriter::write_rendered`]). Made once per worker by
-/// [`RateWriter::renderer`], cheap to clone; the bytes are those [`RateWriter::write_joined`] writes.
+/// [`RateWriter::renderer`], cheap to clone; the bytes are those [`RateWriter::write`] writes.
+///
+/// ```
+/// use tenor::output::{RateWriter, TableFormat};
+/// use tenor::scoring::Scored;
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let mut writer = RateWriter::create_with(dir.path().join("r.csv"), TableFormat::csv())?;
+/// let mut renderer = writer.renderer().expect("csv rows render on workers");
+/// // A worker renders a run of records onto one buffer; the writer appends it in one go.
+/// let mut rows = renderer.rows();
+/// for (id, scored) in [("1", Scored::default()), ("2", Scored::default())] {
+///     renderer.render_onto(id, &scored, &mut rows)?;
+/// }
+/// assert_eq!(rows.as_bytes().iter().filter(|&&b| b == b'\n').count(), 2);
+/// writer.write_rendered(&rows)?;
+/// writer.finish()?;
+/// # Ok(())
+/// # }
+/// # run().unwrap();
+/// ```
 #[derive(Clone)]
 pub struct RateRenderer {
     format: TableFormat,
     cells: RowCells,
+    /// The evidence joined for a JSON Lines row.
+    joined: String,
 }
 
-/// One record's rendered row, from [`RateRenderer::render_joined`].
+/// Rendered rows of the `tenor rate` table, one record's from [`RateRenderer::render_joined`] or
+/// a run of records' from [`RateRenderer::render_onto`].
 #[derive(Debug, Clone)]
 pub struct RenderedRow {
     format: TableFormat,
@@ -1164,6 +1189,11 @@ pub struct RenderedRow {
 impl RenderedRow {
     pub fn as_bytes(&self) -> &[u8] {
         &self.row
+    }
+
+    /// Makes room for at least `additional` more bytes of rows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.row.reserve(additional);
     }
 }
 
@@ -1188,6 +1218,42 @@ impl RateRenderer {
             format: self.format,
             row,
         })
+    }
+
+    /// No rows yet, for [`RateRenderer::render_onto`] to add to; room for a typical row.
+    pub fn rows(&self) -> RenderedRow {
+        RenderedRow {
+            format: self.format,
+            row: Vec::with_capacity(256),
+        }
+    }
+
+    /// Appends the row of record `id` to `rows`, straight from its scores and evidence: no joined
+    /// evidence and no copy of the row in between.
+    ///
+    /// # Errors
+    /// [`Error::Output`] naming the table if `rows` were rendered in another format or the row has
+    /// the wrong width; `rows` are then left as they were.
+    pub fn render_onto(&mut self, id: &str, scored: &Scored, rows: &mut RenderedRow) -> Result<()> {
+        if rows.format != self.format {
+            return Err(rendered_elsewhere(
+                self.cells.error_path(),
+                rows.format,
+                self.format,
+            ));
+        }
+        match &mut self.cells {
+            RowCells::Delimited(cells) => cells.render_onto(&mut rows.row, |cells| {
+                cells.rate_row(id, &scored.scores, &scored.evidence)
+            }),
+            RowCells::Jsonl(cells) => {
+                let joined = &mut self.joined;
+                join_evidence(&scored.evidence, joined);
+                cells.render_onto(&mut rows.row, |cells| {
+                    rate_row(cells, id, &scored.scores, joined)
+                })
+            }
+        }
     }
 }
 
@@ -1249,6 +1315,13 @@ impl<W: Write> Cells for TableCells<W> {
         match self {
             TableCells::Delimited(cells) => cells.score(value),
             TableCells::Jsonl(cells) => cells.score(value),
+        }
+    }
+
+    fn scores(&mut self, scores: &Scores) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.scores(scores),
+            TableCells::Jsonl(cells) => cells.scores(scores),
         }
     }
 
@@ -1322,6 +1395,13 @@ trait Cells {
     fn count(&mut self, value: u64) -> Result<()>;
     /// A score, rounded to four decimals in every format.
     fn score(&mut self, value: f64) -> Result<()>;
+    /// The nine scores, in the order of [`Scores::values`]: a score cell each.
+    fn scores(&mut self, scores: &Scores) -> Result<()> {
+        for value in scores.values() {
+            self.score(f64::from(value))?;
+        }
+        Ok(())
+    }
     fn end_row(&mut self) -> Result<()>;
     /// An [`Error::Output`] naming the table.
     fn error(&self, message: String) -> Error;
@@ -1492,23 +1572,29 @@ fn rate_row(cells: &mut impl Cells, id: &str, values: &Scores, evidence: &str) -
 /// The evidence column of `tenor rate` into `out` (cleared first): each [`Evidence`] as its Display
 /// writes it (`label:value`, two decimals), `;`-separated.
 pub fn join_evidence(evidence: &[Evidence], out: &mut String) {
-    out.clear();
+    let mut joined = std::mem::take(out).into_bytes();
+    joined.clear();
+    push_evidence(evidence, &mut joined);
+    // Labels are text and values ASCII, so the joined bytes are text too.
+    *out = String::from_utf8(joined)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+}
+
+/// Appends the evidence column of `tenor rate`, as [`join_evidence`] joins it.
+fn push_evidence(evidence: &[Evidence], out: &mut Vec<u8>) {
     for (i, evidence) in evidence.iter().enumerate() {
         if i > 0 {
-            out.push(';');
+            out.push(b';');
         }
         // As Display writes it, without the formatting machinery.
-        out.push_str(&evidence.label);
-        out.push(':');
+        out.extend_from_slice(evidence.label.as_bytes());
+        out.push(b':');
         push_two_decimals(evidence.value, out);
     }
 }
 
 fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
-    for value in scores.values() {
-        cells.score(f64::from(value))?;
-    }
-    Ok(())
+    cells.scores(scores)
 }
 
 fn means(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
@@ -1628,10 +1714,12 @@ fn temp_path(path: &Path) -> PathBuf {
 /// Whether a spreadsheet would take a text cell starting this way for a formula (or, for a tab or
 /// carriage return, strip them and then take it for one).
 pub fn looks_like_formula(text: &str) -> bool {
-    matches!(
-        text.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
+    text.as_bytes().first().is_some_and(|&b| formula_start(b))
+}
+
+/// Whether a text cell starting with this byte [`looks_like_formula`].
+fn formula_start(first: u8) -> bool {
+    matches!(first, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
 }
 
 #[cfg(test)]

@@ -130,6 +130,40 @@ impl LineReader {
     }
 }
 
+impl LineReader {
+    /// The whole lines that wait in the input's buffer, at most `most` bytes of them, copied out
+    /// in one piece with the number of the first. `None` when the next line does not lie whole in
+    /// the buffer within `most` bytes, is longer than the limit, or reading fails:
+    /// [`LineReader::next_line`] then reads it (and meets the error again).
+    pub(super) fn next_run(&mut self, most: usize) -> Option<(Vec<u8>, usize)> {
+        self.input.consume(std::mem::take(&mut self.consume_next));
+        let available = self.input.fill_buf().ok()?;
+        let window = &available[..available.len().min(most)];
+        let used = memchr::memrchr(b'\n', window)? + 1;
+        if used > self.limit {
+            return None;
+        }
+        let run = available[..used].to_vec();
+        self.input.consume(used);
+        let first = self.lines + 1;
+        self.lines += memchr::memchr_iter(b'\n', &run).count();
+        Some((run, first))
+    }
+}
+
+/// The lines of a run from [`LineReader::next_run`] whose first line is `first`: each with its
+/// number, without its terminator, the file's first line without a byte order mark.
+pub(super) fn run_lines(run: &[u8], first: usize) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', run)
+        .zip(first..)
+        .map(move |(newline, number)| {
+            let line = &run[start..=newline];
+            start = newline + 1;
+            (number, without_terminator(line, number))
+        })
+}
+
 /// Line `number` without its `\n` or `\r\n`, and the first line without a byte order mark.
 fn without_terminator(line: &[u8], number: usize) -> &[u8] {
     let mut bytes = line;
@@ -234,6 +268,41 @@ mod tests {
             }
         ));
         assert!(lines.buffer.capacity() <= KEPT_BUFFER_BYTES);
+    }
+
+    #[test]
+    fn runs_hold_whole_lines_and_hand_the_rest_to_next_line() {
+        let mut lines = reader(b"\xEF\xBB\xBFone\r\n\ntwo\nthree", 100);
+        let (run, first) = lines.next_run(1024).unwrap();
+        assert_eq!(first, 1);
+        let numbered: Vec<(usize, &[u8])> = run_lines(&run, first).collect();
+        assert_eq!(
+            numbered,
+            [(1, &b"one"[..]), (2, &b""[..]), (3, &b"two"[..])]
+        );
+        // The last line has no terminator: not a whole line for a run, but one for next_line.
+        assert!(lines.next_run(1024).is_none());
+        assert!(matches!(
+            lines.next_line(),
+            Line::Text {
+                number: 4,
+                bytes: b"three"
+            }
+        ));
+        assert!(matches!(lines.next_line(), Line::End));
+    }
+
+    #[test]
+    fn a_run_stops_at_the_last_whole_line_within_its_bound() {
+        let mut lines = reader(b"aa\nbb\ncc\n", 100);
+        let (run, first) = lines.next_run(7).unwrap();
+        assert_eq!((run.as_slice(), first), (&b"aa\nbb\n"[..], 1));
+        let (run, first) = lines.next_run(7).unwrap();
+        assert_eq!((run.as_slice(), first), (&b"cc\n"[..], 3));
+        // A line longer than the bound is left to next_line.
+        let mut long = reader(b"abcdefgh\n", 100);
+        assert!(long.next_run(4).is_none());
+        assert!(matches!(long.next_line(), Line::Text { number: 1, .. }));
     }
 
     #[test]

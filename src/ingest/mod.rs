@@ -71,9 +71,11 @@ mod plain;
 mod table;
 mod walk;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 
@@ -304,6 +306,144 @@ impl Iterator for UnparsedRecords {
 
 impl std::iter::FusedIterator for UnparsedRecords {}
 
+/// What [`Records::runs`] hands out: a record, or a run of lines that stands for the records of its
+/// lines.
+#[derive(Debug)]
+pub enum Entry {
+    Record(Record),
+    Lines(LineRun),
+}
+
+/// The entries of [`Records::runs`].
+pub struct Runs(Records);
+
+impl Iterator for Runs {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        self.0.next_from(Reader::next_entry, Entry::Record)
+    }
+}
+
+impl std::iter::FusedIterator for Runs {}
+
+/// Consecutive whole lines of a text file read one text per line, from [`Records::runs`].
+#[derive(Debug)]
+pub struct LineRun {
+    source: Arc<LineSource>,
+    /// The lines with their terminators.
+    bytes: Vec<u8>,
+    /// The number of the first line.
+    first: usize,
+}
+
+/// What the runs of one file share: what their ids and reasons are made of.
+#[derive(Debug)]
+struct LineSource {
+    /// As [`Origin::label`].
+    label: String,
+    naming: Naming,
+    max_bytes: usize,
+}
+
+/// One record of a [`LineRun`]: what [`Records`] gives for the line, its text borrowed from the run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunRecord<'a> {
+    /// The text of line `number`; `replaced` when invalid UTF-8 was replaced with U+FFFD (the
+    /// record [`Records`] gives then carries a warning).
+    Text {
+        number: usize,
+        text: Cow<'a, str>,
+        replaced: bool,
+    },
+    Skipped(Skipped),
+}
+
+impl LineRun {
+    /// The run's size in bytes, terminators included.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether the run holds no bytes (it never does: a run has at least one whole line).
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The records of the run's lines, in order: blank lines passed over, a line that cannot be
+    /// analysed a [`RunRecord::Skipped`] as [`Records`] gives it.
+    pub fn records(&self) -> impl Iterator<Item = RunRecord<'_>> {
+        lines::run_lines(&self.bytes, self.first).filter_map(|(number, bytes)| {
+            if lines::is_blank(bytes) {
+                return None;
+            }
+            let (text, replaced) = lines::decode(bytes);
+            if let Some(problem) = text_problem(&text, self.source.max_bytes) {
+                let mut id = String::new();
+                self.id_into(number, &mut id);
+                let reason = format!("{}:{number}: {problem}", self.source.label);
+                return Some(RunRecord::Skipped(Skipped { id, reason }));
+            }
+            Some(RunRecord::Text {
+                number,
+                text,
+                replaced,
+            })
+        })
+    }
+
+    /// Writes the id of the text on line `number` into `id` (emptied first), as [`Records`]
+    /// names it: no allocation once `id` has room.
+    pub fn id_into(&self, number: usize, id: &mut String) {
+        id.clear();
+        if let Naming::InDirectory { relative, .. } = &self.source.naming {
+            id.push_str(relative);
+            id.push(':');
+        }
+        // The digits by hand: the formatting machinery would cost a few times the rest.
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = number;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        for &digit in &digits[start..] {
+            id.push(char::from(digit));
+        }
+    }
+
+    /// The records [`Records`] gives in the run's place, each its own allocation.
+    pub fn into_records(self) -> Vec<Record> {
+        self.records()
+            .map(|record| match record {
+                RunRecord::Text {
+                    number,
+                    text,
+                    replaced,
+                } => {
+                    let mut warnings = Vec::new();
+                    if replaced {
+                        let place = format!("{}:{number}", self.source.label);
+                        warnings.push(lines::replaced_warning(&place));
+                    }
+                    Record::Article(Article {
+                        id: self.source.naming.line_id(number),
+                        text: text.into_owned(),
+                        warnings,
+                        ..Article::default()
+                    })
+                }
+                RunRecord::Skipped(skipped) => Record::Skipped(skipped),
+            })
+            .collect()
+    }
+}
+
 impl Records {
     /// The same records in the same order, but each line of JSON Lines is handed out as read, for
     /// [`Unparsed::parse`] to turn into its record. Parsing is most of the cost of reading JSON
@@ -323,10 +463,51 @@ impl Records {
         UnparsedRecords(self)
     }
 
+    /// The same records in the same order, but the lines of a text file read one text per line
+    /// ([`TextLayout::LinePerRecord`]) come in runs of whole lines copied out in one piece, for the
+    /// taker to make records of ([`LineRun::records`]): no allocation and no hand-over a line.
+    /// Every other record comes as it is.
+    ///
+    /// ```
+    /// use tenor::ingest::{read_from, Compression, Entry, FileType, Format, InputOptions, RunRecord, TextLayout};
+    ///
+    /// let text = "Talks resumed.\n\nTalks stalled.\n";
+    /// let file_type = FileType { format: Format::Text, compression: Compression::None };
+    /// let options = InputOptions { text_layout: TextLayout::LinePerRecord, ..InputOptions::default() };
+    /// let mut id = String::new();
+    /// for entry in read_from("notes", file_type, text.as_bytes(), options).runs() {
+    ///     let Entry::Lines(run) = entry else { panic!("a file of whole lines is one run") };
+    ///     let texts: Vec<String> = run
+    ///         .records()
+    ///         .map(|record| match record {
+    ///             RunRecord::Text { number, text, .. } => {
+    ///                 run.id_into(number, &mut id);
+    ///                 format!("{id}: {text}")
+    ///             }
+    ///             RunRecord::Skipped(skipped) => skipped.reason,
+    ///         })
+    ///         .collect();
+    ///     assert_eq!(texts, ["1: Talks resumed.", "3: Talks stalled."]);
+    /// }
+    /// ```
+    pub fn runs(self) -> Runs {
+        Runs(self)
+    }
+
     fn next_unparsed(&mut self, deferred: bool) -> Option<Unparsed> {
+        self.next_from(|reader| reader.next_unparsed(deferred), Unparsed::Ready)
+    }
+
+    /// The next of what `take` takes from the file being read, opening the next file as needed;
+    /// the records that stand for a whole file or a problem come wrapped by `ready`.
+    fn next_from<T>(
+        &mut self,
+        mut take: impl FnMut(&mut Reader) -> Option<T>,
+        ready: impl Fn(Record) -> T,
+    ) -> Option<T> {
         loop {
             if let Some(reader) = self.current.as_mut() {
-                match reader.next_unparsed(deferred) {
+                match take(reader) {
                     Some(record) => return Some(record),
                     None => self.current = None,
                 }
@@ -334,17 +515,17 @@ impl Records {
             if let Some(pending) = self.queue.pop_front() {
                 let input = match pending {
                     Pending::Problem(skipped) => {
-                        return Some(Unparsed::Ready(Record::Skipped(skipped)));
+                        return Some(ready(Record::Skipped(skipped)));
                     }
                     Pending::Stream(input) => input,
                     Pending::File(listed) => match listed.open(&mut self.on_wait) {
                         Ok(input) => input,
-                        Err(skipped) => return Some(Unparsed::Ready(Record::Skipped(skipped))),
+                        Err(skipped) => return Some(ready(Record::Skipped(skipped))),
                     },
                 };
                 match self.start(input) {
                     Started::Reading(reader) => self.current = Some(reader),
-                    Started::Finished(record) => return Some(Unparsed::Ready(record)),
+                    Started::Finished(record) => return Some(ready(record)),
                 }
                 continue;
             }
@@ -684,6 +865,16 @@ enum Reader {
 }
 
 impl Reader {
+    fn next_entry(&mut self) -> Option<Entry> {
+        match self {
+            Reader::Lines(reader) => reader.next_entry(),
+            Reader::Json(reader) => reader
+                .next_unparsed(false)
+                .map(|r| Entry::Record(r.parse())),
+            Reader::Table(reader) => reader.next_record().map(Entry::Record),
+        }
+    }
+
     fn next_unparsed(&mut self, deferred: bool) -> Option<Unparsed> {
         match self {
             Reader::Lines(reader) => reader.next_record().map(Unparsed::Ready),
@@ -763,6 +954,98 @@ mod tests {
             entries.as_slice(),
             [Unparsed::Ready(Record::Skipped(s))] if s.id.contains("feed")
         ));
+    }
+
+    /// A reader that gives at most `step` bytes a read, so that lines straddle buffer fills.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn runs_of_lines_stand_for_the_records_read_one_by_one() {
+        let mut text = b"\xEF\xBB\xBFFirst line.\r\n\n   \n\xC2\xA0\nCaf\xE9 au lait\n".to_vec();
+        text.extend_from_slice(format!("{}\n", "long ".repeat(40)).as_bytes());
+        for i in 0..3000 {
+            text.extend_from_slice(format!("Line {i} of the talks.\n").as_bytes());
+        }
+        text.extend_from_slice(b"no terminator at the end");
+        let file_type = FileType {
+            format: Format::Text,
+            compression: Compression::None,
+        };
+        for (step, max_article_bytes) in [(usize::MAX, 1 << 20), (7, 1 << 20), (4096, 150)] {
+            let options = InputOptions {
+                text_layout: TextLayout::LinePerRecord,
+                max_article_bytes,
+            };
+            let read = || {
+                let input = Trickle {
+                    bytes: text.clone(),
+                    at: 0,
+                    step,
+                };
+                read_from("notes.txt", file_type, input, options.clone())
+            };
+            let one_by_one: Vec<Record> = read().collect();
+            let mut runs = 0;
+            let from_runs: Vec<Record> = read()
+                .runs()
+                .flat_map(|entry| match entry {
+                    Entry::Record(record) => vec![record],
+                    Entry::Lines(run) => {
+                        runs += 1;
+                        run.into_records()
+                    }
+                })
+                .collect();
+            assert!(runs > 0, "step {step}");
+            assert_eq!(from_runs, one_by_one, "step {step}");
+            assert_eq!(one_by_one.len(), 3005);
+        }
+    }
+
+    #[test]
+    fn a_run_names_its_lines_as_records_are_named() {
+        let source = |naming: Naming| {
+            Arc::new(LineSource {
+                label: "notes.txt".to_string(),
+                naming,
+                max_bytes: 100,
+            })
+        };
+        let alone = LineRun {
+            source: source(Naming::Alone {
+                stem: "notes".to_string(),
+            }),
+            bytes: b"x\n".to_vec(),
+            first: 1,
+        };
+        let found = LineRun {
+            source: source(Naming::InDirectory {
+                relative: "2024/march.txt".to_string(),
+                stem: "2024/march".to_string(),
+            }),
+            bytes: b"x\n".to_vec(),
+            first: 1,
+        };
+        let mut id = String::from("left over");
+        for number in [1, 9, 10, 99, 100, 90_710, usize::MAX] {
+            alone.id_into(number, &mut id);
+            assert_eq!(id, alone.source.naming.line_id(number));
+            found.id_into(number, &mut id);
+            assert_eq!(id, found.source.naming.line_id(number));
+        }
     }
 
     #[test]

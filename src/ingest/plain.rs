@@ -4,9 +4,10 @@
 //! is its first line with anything but whitespace on it, trimmed. Ids are made by [`Naming`].
 
 use std::io::{self, BufRead};
+use std::sync::Arc;
 
 use super::lines::{self, Line, LineReader};
-use super::{Article, Naming, Origin, Record, Skipped};
+use super::{Article, Entry, LineRun, LineSource, Naming, Origin, Record, Skipped};
 
 /// Reads a whole file as one article with id `id`.
 ///
@@ -170,7 +171,13 @@ pub(super) struct LinePerRecord {
     lines: LineReader,
     max_bytes: usize,
     finished: bool,
+    /// What the file's runs share, made when the first is.
+    source: Option<Arc<LineSource>>,
 }
+
+/// The most bytes of a run of lines ([`LinePerRecord::next_entry`]): a quarter of a batch of
+/// `tenor rate`, so that batches still share work out among threads.
+const RUN_BYTES: usize = 64 * 1024;
 
 impl LinePerRecord {
     pub(super) fn new(
@@ -187,7 +194,30 @@ impl LinePerRecord {
             lines: LineReader::new(input, limit),
             max_bytes,
             finished: false,
+            source: None,
         }
+    }
+
+    /// The next run of whole lines, when the next line lies whole in the input's buffer; else the
+    /// next record, read as [`LinePerRecord::next_record`] reads it.
+    pub(super) fn next_entry(&mut self) -> Option<Entry> {
+        if !self.finished
+            && let Some((bytes, first)) = self.lines.next_run(RUN_BYTES)
+        {
+            let source = self.source.get_or_insert_with(|| {
+                Arc::new(LineSource {
+                    label: self.origin.label.clone(),
+                    naming: self.naming.clone(),
+                    max_bytes: self.max_bytes,
+                })
+            });
+            return Some(Entry::Lines(LineRun {
+                source: Arc::clone(source),
+                bytes,
+                first,
+            }));
+        }
+        self.next_record().map(Entry::Record)
     }
 
     pub(super) fn next_record(&mut self) -> Option<Record> {

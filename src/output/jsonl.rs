@@ -97,6 +97,24 @@ impl<W: Write> JsonCells<W> {
         self.column = 0;
     }
 
+    /// Renders with `render` straight onto the end of `rows`, where [`JsonCells::take_rows`] would
+    /// have copied them. On an error `rows` is left as it was.
+    pub(super) fn render_onto(
+        &mut self,
+        rows: &mut Vec<u8>,
+        render: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        std::mem::swap(&mut self.pending, rows);
+        let before = self.pending.len();
+        let rendered = render(self);
+        if rendered.is_err() {
+            self.pending.truncate(before);
+            self.column = 0;
+        }
+        std::mem::swap(&mut self.pending, rows);
+        rendered
+    }
+
     /// Writes whole rows that [`JsonCells::rows_only`] cells with this table's columns rendered.
     pub(super) fn append_rows(&mut self, rows: &[u8]) -> Result<()> {
         self.pending.extend_from_slice(rows);

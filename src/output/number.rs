@@ -4,8 +4,6 @@
 //! lies within rounding error of a tie. Which cell a number goes in, and quoting, are left to the
 //! table writers.
 
-use std::fmt::Write as _;
-
 /// `"00"` to `"99"`: two digits a division.
 const DIGIT_PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0u8; 2]; 100];
@@ -111,16 +109,9 @@ fn push_fixed4(units: i64, decimal_mark: u8, out: &mut Vec<u8>) {
     let magnitude = units.unsigned_abs();
     if magnitude < 100_000 {
         // Scores lie in -1..=1: one digit before the point. The cell is laid out in one register,
-        // sign first, from two loads of digit pairs, and appended in one move of a fixed length.
-        let magnitude = magnitude as u32;
-        let (whole, fraction) = (magnitude / 10_000, (magnitude % 10_000) as usize);
-        let pair = |i: usize| u64::from(u16::from_le_bytes(DIGIT_PAIRS[i]));
-        let cell = u64::from(b'-')
-            | u64::from(b'0' + whole as u8) << 8
-            | u64::from(decimal_mark) << 16
-            | pair(fraction / 100) << 24
-            | pair(fraction % 100) << 40;
-        let cell = cell.to_le_bytes();
+        // sign first, and appended in one move of a fixed length.
+        let cell =
+            (u64::from(b'-') | fixed4_digits(magnitude as u32, decimal_mark) << 8).to_le_bytes();
         if units < 0 {
             out.extend_from_slice(&cell[..7]);
         } else {
@@ -128,6 +119,58 @@ fn push_fixed4(units: i64, decimal_mark: u8, out: &mut Vec<u8>) {
         }
     } else {
         push_long_fixed4(units, decimal_mark, out);
+    }
+}
+
+/// The six bytes of `magnitude / 10^4` (below ten) with four decimals, little-endian in a register:
+/// a digit, the decimal mark and two loads of digit pairs.
+#[inline(always)]
+fn fixed4_digits(magnitude: u32, decimal_mark: u8) -> u64 {
+    let (whole, fraction) = (magnitude / 10_000, (magnitude % 10_000) as usize);
+    let pair = |i: usize| u64::from(u16::from_le_bytes(DIGIT_PAIRS[i]));
+    u64::from(b'0' + whole as u8)
+        | u64::from(decimal_mark) << 8
+        | pair(fraction / 100) << 16
+        | pair(fraction % 100) << 32
+}
+
+/// Appends each of `values`, `delimiter` before each, as [`push_score`] prints it (nothing for NaN
+/// and infinities): the score cells of a delimited row after its first field.
+///
+/// An `f32` times 10^4 is exact in an `f64` (24 bits of mantissa and 14 of factor), so its
+/// rounding to ten-thousandths needs no margin for error: adding and taking away 1.5 x 2^52 rounds
+/// it to the nearest integer, ties to even, as Rust's exact formatter breaks them. A cell in -10..10
+/// is then at most eight bytes with its delimiter, laid out in one register and stored in one move;
+/// other values take [`push_score`].
+pub(super) fn push_delimited_scores(
+    values: &[f32],
+    delimiter: u8,
+    decimal_mark: u8,
+    out: &mut Vec<u8>,
+) {
+    const ROUNDING: f64 = 6_755_399_441_055_744.0;
+    out.reserve(values.len() * 8);
+    let delimiter_byte = u64::from(delimiter);
+    for &value in values {
+        let scaled = f64::from(value) * 10_000.0;
+        // False for NaN too.
+        if scaled.abs() < 99_999.0 {
+            let units = ((scaled + ROUNDING) - ROUNDING) as i32;
+            let digits = fixed4_digits(units.unsigned_abs(), decimal_mark);
+            let (cell, length) = if units < 0 {
+                (delimiter_byte | u64::from(b'-') << 8 | digits << 16, 8)
+            } else {
+                (delimiter_byte | digits << 8, 7)
+            };
+            // A store of all eight bytes, then the length cut back: cheaper than a move of
+            // either length.
+            let end = out.len() + length;
+            out.extend_from_slice(&cell.to_le_bytes());
+            out.truncate(end);
+        } else {
+            out.push(delimiter);
+            push_score(f64::from(value), decimal_mark, out);
+        }
     }
 }
 
@@ -166,31 +209,36 @@ pub(super) fn push_count(mut value: u64, out: &mut Vec<u8>) {
 }
 
 /// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`).
-/// An `f32` times 100 is exact in an `f64`, so rounding it gives the same digits except on an exact
-/// tie, which Rust's formatter breaks its own way: ties and non-finite values take the exact path.
-pub(super) fn push_two_decimals(value: f32, out: &mut String) {
+/// An `f32` times 100 is exact in an `f64`, so it rounds to hundredths as the formatter rounds it,
+/// ties to even, by adding and taking away 1.5 x 2^52; values of ten or more and non-finite
+/// ones take the exact path.
+#[inline]
+pub(super) fn push_two_decimals(value: f32, out: &mut Vec<u8>) {
+    const ROUNDING: f64 = 6_755_399_441_055_744.0;
     let scaled = f64::from(value) * 100.0;
-    let units = scaled.round();
-    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
-        let magnitude = units.abs() as u64;
-        let (whole, fraction) = (magnitude / 100, (magnitude % 100) as usize);
-        let [a, b] = DIGIT_PAIRS[fraction];
-        if whole < 10 {
-            // Evidence values lie within a few units of zero. `{:.2}` keeps the sign of a negative
-            // value that rounds to zero ("-0.00").
-            if value.is_sign_negative() {
-                out.push('-');
-            }
-            for digit in [b'0' + whole as u8, b'.', a, b] {
-                out.push(char::from(digit));
-            }
+    // False for NaN too.
+    if scaled.abs() < 999.0 {
+        // Evidence values lie within a few units of zero: one digit before the point. `{:.2}`
+        // keeps the sign of a negative value that rounds to zero ("-0.00").
+        let magnitude = ((scaled + ROUNDING) - ROUNDING).abs() as usize;
+        let [a, b] = DIGIT_PAIRS[magnitude % 100];
+        let digits = [b'-', b'0' + (magnitude / 100) as u8, b'.', a, b];
+        if value.is_sign_negative() {
+            out.extend_from_slice(&digits);
         } else {
-            let sign = if value.is_sign_negative() { "-" } else { "" };
-            let _ = write!(out, "{sign}{whole}.{}{}", char::from(a), char::from(b));
+            out.extend_from_slice(&digits[1..]);
         }
     } else {
-        let _ = write!(out, "{value:.2}");
+        push_exact_two_decimals(value, out);
     }
+}
+
+/// [`push_two_decimals`] through Rust's exact formatter.
+#[cold]
+#[inline(never)]
+fn push_exact_two_decimals(value: f32, out: &mut Vec<u8>) {
+    // Writing into a Vec cannot fail.
+    let _ = std::io::Write::write_fmt(out, format_args!("{value:.2}"));
 }
 
 #[cfg(test)]
@@ -257,6 +305,70 @@ mod tests {
             }
             assert_eq!(score(value, b'.'), exact, "{value:e}");
             assert_eq!(shown_score(value), exact.parse::<f64>().ok(), "{value:e}");
+            // Scores come as f32: the row writer's cells print them the same way.
+            let single = value as f32;
+            let mut exact = format!(",{:.4}", f64::from(single));
+            if exact == ",-0.0000" {
+                exact.remove(1);
+            }
+            let mut cell = Vec::new();
+            push_delimited_scores(&[single], b',', b'.', &mut cell);
+            assert_eq!(cell, exact.as_bytes(), "{single:e}");
+        }
+    }
+
+    #[test]
+    fn delimited_scores_are_the_cells_push_score_writes() {
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.123_45,
+            -0.000_04,
+            -0.000_05,
+            9.999_95,
+            -12.5,
+            f32::NAN,
+            f32::INFINITY,
+            3e7,
+            -0.999_96,
+            // Exact ties at the fourth decimal, which go to the even digit.
+            0.031_25,
+            -0.093_75,
+            0.156_25,
+        ];
+        for decimal_mark in [b'.', b','] {
+            let mut cells = b"id".to_vec();
+            push_delimited_scores(&values, b';', decimal_mark, &mut cells);
+            let mut expected = b"id".to_vec();
+            for value in values {
+                expected.push(b';');
+                push_score(f64::from(value), decimal_mark, &mut expected);
+            }
+            assert_eq!(
+                String::from_utf8(cells).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn f32_score_cells_print_as_exact_decimal_formatting_does() {
+        // Every 4099th f32 below ten in magnitude.
+        let mut cell = Vec::new();
+        for bits in (0..u32::MAX).step_by(4099) {
+            let value = f32::from_bits(bits);
+            if !value.is_finite() || value.abs() >= 10.0 {
+                continue;
+            }
+            let mut exact = format!(";{:.4}", f64::from(value));
+            if exact == ";-0.0000" {
+                exact.remove(1);
+            }
+            cell.clear();
+            push_delimited_scores(&[value], b';', b'.', &mut cell);
+            assert_eq!(cell, exact.as_bytes(), "{value:e}");
         }
     }
 
@@ -272,12 +384,12 @@ mod tests {
 
     #[test]
     fn evidence_values_print_as_their_display_does() {
-        let mut out = String::new();
+        let mut out = Vec::new();
         let mut x: u32 = 0x9E37_79B9;
         let mut check = |value: f32| {
             out.clear();
             push_two_decimals(value, &mut out);
-            assert_eq!(out, format!("{value:.2}"), "{value:e}");
+            assert_eq!(out, format!("{value:.2}").as_bytes(), "{value:e}");
         };
         // Exact ties (0.125, 2.5 hundredths), signed zeros, values that round to zero, big and odd ones.
         for value in [

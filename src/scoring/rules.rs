@@ -11,8 +11,8 @@ use super::dimensions;
 use super::irony::{self, IronyCue};
 use super::lexicon::Lexicons;
 use super::table::{
-    Dimension, EntryFacts, EntryId, Grammar, LookupToken, Modifier, ModifierClass, WordKey,
-    fold_term_into, may_have_plain_form,
+    Dimension, EntryFacts, EntryId, Grammar, LookupToken, LookupTokens, Modifier, ModifierClass,
+    WordKey, fold_term_into, may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
 use crate::text::{Span, Spelling, TokenKind};
@@ -473,21 +473,21 @@ impl Scorer {
     ) -> Seen {
         let mut seen = Seen::default();
         let table = &self.lexicons.table;
-        LookupToken::split_into(text, toks, fold);
+        let mut stream = LookupTokens::new_in(text, std::mem::take(toks));
         units.clear();
-        units.reserve(toks.len());
         active.clear();
         let mut prev_end = 0;
+        // The token count where the current tone-only phrase ends, and the count of the token at hand.
         let mut overlay_end = 0;
         let mut i = 0;
-        while i < toks.len() {
+        while let Some(token) = stream.next(fold) {
             let LookupToken {
                 span,
                 kind,
                 spelling,
                 hash,
                 head,
-            } = toks[i];
+            } = token;
             // Built where it will stay: a unit is large, and a copy per token shows.
             let at = units.len();
             units.push(Unit::new(span, kind));
@@ -518,15 +518,31 @@ impl Scorer {
                     // ":-)", "<3": one unit over the tokens the symbol covers.
                     unit.entry = Some(id);
                     unit.span.end = end;
-                    len = toks[i..].iter().take_while(|t| t.span.start < end).count();
+                    // The tokens after this one that the symbol covers (":)))" may cover many).
+                    let mut covered = 0;
+                    while stream
+                        .ahead(covered + 1, fold)
+                        .get(covered)
+                        .is_some_and(|t| t.span.start < end)
+                    {
+                        covered += 1;
+                    }
+                    len = 1 + covered;
                 } else if let Some(term) = term {
-                    let next = &toks[i + 1..];
                     let mut found = None;
                     // The word as a str only for a word that starts a phrase: slicing checks char
                     // boundaries, and most words start none.
                     let first = || (span.of(text), hash);
+                    // Most words that start a phrase are not followed by its second word: the tokens
+                    // after the second are made ahead only when some phrase starts with the two.
+                    let mut next: &[LookupToken] = &[];
                     if term.starts_phrase {
-                        found = table.longest_phrase(text, first(), next, |_| true);
+                        let second = stream.ahead(1, fold).first();
+                        let look_ahead = table.phrase_look_ahead(hash, second);
+                        if look_ahead > 0 {
+                            next = stream.ahead(look_ahead, fold);
+                            found = table.longest_phrase(text, first(), next, |_| true);
+                        }
                     }
                     let tone_only =
                         found.is_some_and(|(id, _)| !table.facts(id).replaces_its_words);
@@ -536,7 +552,7 @@ impl Scorer {
                     {
                         // A tone-only phrase lies over its words, which keep their valence and roles.
                         unit.overlay = Some(id);
-                        unit.overlay_end = toks[i + n - 1].span.end;
+                        unit.overlay_end = next[n - 2].span.end;
                         overlay_end = i + n;
                     }
                     if tone_only {
@@ -546,7 +562,7 @@ impl Scorer {
                     match found {
                         Some((id, n)) => {
                             unit.entry = Some(id);
-                            unit.span.end = toks[i + n - 1].span.end;
+                            unit.span.end = next[n - 2].span.end;
                             len = n;
                         }
                         None => unit.entry = term.entry,
@@ -617,8 +633,12 @@ impl Scorer {
             }
             seen.grammar |= unit.grammar.bits();
             seen.quote_marks |= kind == TokenKind::QuoteMark;
+            if len > 1 {
+                stream.skip_ahead(len - 1);
+            }
             i += len;
         }
+        *toks = stream.into_buffer();
         seen
     }
 

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::text::{Span, Spelling, TokenKind, tokens};
+use crate::text::{Span, Spelling, TokenKind, Tokens, tokens};
 
 /// A tone dimension other than sentiment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -239,32 +239,101 @@ pub(crate) struct LookupToken {
 impl LookupToken {
     /// Splits `text` into `out` (cleared first); `fold` is scratch space for folding a non-ASCII
     /// token.
+    #[cfg(test)]
     pub fn split_into(text: &str, out: &mut Vec<LookupToken>, fold: &mut String) {
         out.clear();
-        let mut split = tokens(text, 0);
-        while let Some(t) = split.next() {
-            let spelling = split.spelling();
-            let key = match t.kind {
-                TokenKind::QuoteMark => WordKey::default(),
-                _ if spelling.is_ascii() && !spelling.has_upper() => {
-                    WordKey::within_lowercase(text.as_bytes(), t.span.start, t.span.end)
-                }
-                _ if spelling.is_ascii() => {
-                    WordKey::within(text.as_bytes(), t.span.start, t.span.end)
-                }
-                _ => {
-                    fold_term_into(t.text(text), fold);
-                    WordKey::of(fold.as_bytes())
-                }
-            };
-            out.push(LookupToken {
-                span: t.span,
-                kind: t.kind,
-                spelling,
-                hash: key.hash,
-                head: key.head,
-            });
+        let mut stream = LookupTokens::new(text);
+        while let Some(t) = stream.next(fold) {
+            out.push(t);
         }
+    }
+}
+
+/// The tokens of a text as the lookup sees them, made one at a time. Only a token that starts a
+/// phrase needs the tokens after it ([`LookupTokens::ahead`]): they are kept in a small buffer until
+/// the lookup reaches them, so most tokens are never stored.
+pub(crate) struct LookupTokens<'t> {
+    text: &'t str,
+    split: Tokens<'t>,
+    /// Tokens made ahead of the lookup; those from `ahead_pos` on are not yet taken.
+    ahead: Vec<LookupToken>,
+    ahead_pos: usize,
+}
+
+impl<'t> LookupTokens<'t> {
+    #[cfg(test)]
+    pub fn new(text: &'t str) -> LookupTokens<'t> {
+        LookupTokens::new_in(text, Vec::new())
+    }
+
+    /// A stream over `text` that reuses `buffer` (from [`LookupTokens::into_buffer`]) for the
+    /// tokens it makes ahead.
+    pub fn new_in(text: &'t str, mut buffer: Vec<LookupToken>) -> LookupTokens<'t> {
+        buffer.clear();
+        LookupTokens {
+            text,
+            split: tokens(text, 0),
+            ahead: buffer,
+            ahead_pos: 0,
+        }
+    }
+
+    /// The buffer, for the next text.
+    pub fn into_buffer(self) -> Vec<LookupToken> {
+        self.ahead
+    }
+
+    /// The next token; `fold` is scratch space for folding a non-ASCII token.
+    #[inline(always)]
+    pub fn next(&mut self, fold: &mut String) -> Option<LookupToken> {
+        if let Some(&t) = self.ahead.get(self.ahead_pos) {
+            self.ahead_pos += 1;
+            return Some(t);
+        }
+        self.make(fold)
+    }
+
+    /// The next `n` tokens, or as many as are left, without taking them.
+    pub fn ahead(&mut self, n: usize, fold: &mut String) -> &[LookupToken] {
+        if self.ahead_pos == self.ahead.len() {
+            self.ahead.clear();
+            self.ahead_pos = 0;
+        }
+        while self.ahead.len() - self.ahead_pos < n {
+            let Some(t) = self.make(fold) else { break };
+            self.ahead.push(t);
+        }
+        &self.ahead[self.ahead_pos..]
+    }
+
+    /// Takes `n` tokens already made by [`LookupTokens::ahead`].
+    pub fn skip_ahead(&mut self, n: usize) {
+        self.ahead_pos = (self.ahead_pos + n).min(self.ahead.len());
+    }
+
+    #[inline(always)]
+    fn make(&mut self, fold: &mut String) -> Option<LookupToken> {
+        let text = self.text;
+        let t = self.split.next()?;
+        let spelling = self.split.spelling();
+        let key = match t.kind {
+            TokenKind::QuoteMark => WordKey::default(),
+            _ if spelling.is_ascii() && !spelling.has_upper() => {
+                WordKey::within_lowercase(text.as_bytes(), t.span.start, t.span.end)
+            }
+            _ if spelling.is_ascii() => WordKey::within(text.as_bytes(), t.span.start, t.span.end),
+            _ => {
+                fold_term_into(t.text(text), fold);
+                WordKey::of(fold.as_bytes())
+            }
+        };
+        Some(LookupToken {
+            span: t.span,
+            kind: t.kind,
+            spelling,
+            hash: key.hash,
+            head: key.head,
+        })
     }
 }
 
@@ -661,6 +730,20 @@ impl Table {
             return Some((phrase.entry, phrase.words.len()));
         }
         None
+    }
+
+    /// How many tokens after the token hashed `first_hash` [`Table::longest_phrase`] may need to
+    /// see, given the token after it (`second`): none when no phrase starts with the two.
+    #[inline]
+    pub fn phrase_look_ahead(&self, first_hash: u64, second: Option<&LookupToken>) -> usize {
+        let Some(second) = second.filter(|t| t.kind != TokenKind::QuoteMark) else {
+            return 0;
+        };
+        // Longest first: the group's first phrase is its longest.
+        self.pairs
+            .get(&pair_key(first_hash, second.hash))
+            .and_then(|&(start, _)| self.phrases.get(start as usize))
+            .map_or(0, |p| p.words.len() - 1)
     }
 
     /// The folded tokens of a phrase.

@@ -198,6 +198,13 @@ impl Bootstrap {
     /// found in one pass that keeps the few smallest and largest values seen; wide ones by two
     /// selections.
     fn interval(&self, statistics: &mut [f64]) -> Interval {
+        self.interval_within(statistics, None)
+    }
+
+    /// [`Bootstrap::interval`], with the cuts beyond which the tails are looked for when the caller
+    /// knows where they fall (the spread of a resampled mean follows from the sample's); otherwise
+    /// they are found from the statistics' own moments.
+    fn interval_within(&self, statistics: &mut [f64], cuts: Option<(f64, f64)>) -> Interval {
         let tail = (1.0 - self.confidence) / 2.0;
         let n = statistics.len();
         let low_position = (n - 1) as f64 * tail;
@@ -211,7 +218,10 @@ impl Bootstrap {
                 high: quantile_by_selection(statistics, 1.0 - tail),
             };
         }
-        let (below, above) = beyond_cuts(statistics, 3 * bottom, 3 * top);
+        let (below, above) = match cuts {
+            Some(cuts) => split_at_cuts(statistics, cuts, 3 * bottom, 3 * top),
+            None => beyond_cuts(statistics, 3 * bottom, 3 * top),
+        };
         let smallest = match below {
             Some(mut below) if below.len() >= bottom => {
                 below.sort_unstable_by(f64::total_cmp);
@@ -272,7 +282,21 @@ fn beyond_cuts(
         return (None, None);
     }
     let reach = 1.5 * variance.sqrt();
-    let (low_cut, high_cut) = (mean - reach, mean + reach);
+    split_at_cuts(
+        xs,
+        (mean - reach, mean + reach),
+        expected_below,
+        expected_above,
+    )
+}
+
+/// The values of `xs` below `low_cut` and those above `high_cut`.
+fn split_at_cuts(
+    xs: &[f64],
+    (low_cut, high_cut): (f64, f64),
+    expected_below: usize,
+    expected_above: usize,
+) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
     let mut below = Vec::with_capacity(expected_below);
     let mut above = Vec::with_capacity(expected_above);
     for &x in xs {
@@ -395,7 +419,9 @@ pub struct BootstrapScratch {
     /// of ordered draws that give it.
     sums: Vec<f64>,
     ways: Vec<u64>,
+    /// One column's weighted means, or those below its low cut; `above` those above its high cut.
     column: Vec<(f64, u64)>,
+    above: Vec<(f64, u64)>,
 }
 
 /// [`bootstrap_column_means`], with its working memory in `scratch` (one per thread).
@@ -452,39 +478,124 @@ fn exact_column_means<const K: usize>(
 ) -> [Option<Interval>; K] {
     let n = rows.len();
     let BootstrapScratch {
-        sums, ways, column, ..
+        sums,
+        ways,
+        column,
+        above,
+        ..
     } = scratch;
     sums.clear();
     ways.clear();
     enumerate_resamples(rows, 0, n, 1, [0.0; K], sums, ways);
     // n^n: the number of ordered draws, which the weights count.
-    let total = (0..n).fold(1u64, |t, _| t * n as u64) as f64;
+    let total = (0..n).fold(1u64, |t, _| t * n as u64);
     let tail = (1.0 - options.confidence) / 2.0;
     let mut intervals = [None; K];
     for (k, interval) in intervals.iter_mut().enumerate() {
         if !wanted[k] {
             continue;
         }
-        column.clear();
         let means = sums.iter().skip(k).step_by(K).map(|sum| sum / n as f64);
-        column.extend(means.zip(ways.iter().copied()));
-        column.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let quantile = |q: f64| {
-            let mut cumulative = 0u64;
-            for &(mean, weight) in column.iter() {
-                cumulative += weight;
-                if cumulative as f64 >= q * total {
-                    return mean;
-                }
+        let means = means.zip(ways.iter().copied());
+        let ends = match tail_cuts(rows.iter().map(|row| f64::from(row[k]))) {
+            Some((low_cut, high_cut)) => {
+                tails_of_weighted(means, low_cut, high_cut, tail, total, column, above)
             }
-            column.last().map_or(f64::NAN, |&(mean, _)| mean)
+            None => None,
         };
-        *interval = Some(Interval {
-            low: quantile(tail),
-            high: quantile(1.0 - tail),
-        });
+        *interval = Some(ends.unwrap_or_else(|| {
+            column.clear();
+            column.extend(
+                sums.iter()
+                    .skip(k)
+                    .step_by(K)
+                    .map(|sum| sum / n as f64)
+                    .zip(ways.iter().copied()),
+            );
+            column.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            Interval {
+                low: first_reaching(column, 0, tail, total),
+                high: first_reaching(column, 0, 1.0 - tail, total),
+            }
+        }));
     }
     intervals
+}
+
+/// Where the resampled means of a sample with values `xs` are cut into their tails for
+/// [`tails_of_weighted`]: 1.5 standard deviations of the resampled mean either side of the sample
+/// mean, which leaves about 7% of the weight on each side when the means are close to normal.
+/// `None` for a constant sample.
+fn tail_cuts(xs: impl Iterator<Item = f64> + Clone) -> Option<(f64, f64)> {
+    let (mut count, mut sum) = (0.0, 0.0);
+    for x in xs.clone() {
+        count += 1.0;
+        sum += x;
+    }
+    let mean = sum / count;
+    let squares: f64 = xs.map(|x| (x - mean) * (x - mean)).sum();
+    // The variance of the mean of `count` draws with replacement.
+    let variance = squares / count / count;
+    if !(variance.is_finite() && variance > 0.0) {
+        return None;
+    }
+    let reach = 1.5 * variance.sqrt();
+    Some((mean - reach, mean + reach))
+}
+
+/// The two ends of the percentile interval of the weighted `means` (weights counting ordered draws,
+/// `total` in all) from only the means below `low_cut` and above `high_cut`: those are the few that
+/// need sorting. `None` when a tail's share of the weight is not wholly beyond its cut, which leaves
+/// the caller to sort them all.
+fn tails_of_weighted(
+    means: impl Iterator<Item = (f64, u64)>,
+    low_cut: f64,
+    high_cut: f64,
+    tail: f64,
+    total: u64,
+    below: &mut Vec<(f64, u64)>,
+    above: &mut Vec<(f64, u64)>,
+) -> Option<Interval> {
+    below.clear();
+    above.clear();
+    let (mut below_weight, mut above_weight) = (0u64, 0u64);
+    for (mean, weight) in means {
+        if mean < low_cut {
+            below.push((mean, weight));
+            below_weight += weight;
+        } else if mean > high_cut {
+            above.push((mean, weight));
+            above_weight += weight;
+        }
+    }
+    let total_f = total as f64;
+    // The low end lies below the cut when the weight there reaches the tail's share; the high end
+    // lies above it when the weight up to the cut falls short of its share. Equal means are on the
+    // same side of a cut, so each side sorted is the start (or the end) of all of them sorted.
+    let not_above = total - above_weight;
+    if (below_weight as f64) < tail * total_f || not_above as f64 >= (1.0 - tail) * total_f {
+        return None;
+    }
+    below.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    above.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    Some(Interval {
+        low: first_reaching(below, 0, tail, total),
+        high: first_reaching(above, not_above, 1.0 - tail, total),
+    })
+}
+
+/// The first mean of sorted weighted `means` at which the weight so far, counted from `before`,
+/// reaches the share `q` of `total`: the `q` quantile of the exact bootstrap distribution.
+fn first_reaching(means: &[(f64, u64)], before: u64, q: f64, total: u64) -> f64 {
+    let target = q * total as f64;
+    let mut cumulative = before;
+    for &(mean, weight) in means {
+        cumulative += weight;
+        if cumulative as f64 >= target {
+            return mean;
+        }
+    }
+    means.last().map_or(f64::NAN, |&(mean, _)| mean)
 }
 
 /// Pushes the column sums and the number of ordered draws of every resample that takes rows `from..`
@@ -536,40 +647,80 @@ fn drawn_column_means<const K: usize>(
     scratch: &mut BootstrapScratch,
 ) -> [Option<Interval>; K] {
     let mut intervals = [None; K];
-    let (n, resamples) = (rows.len(), options.resamples);
+    let resamples = options.resamples;
+    let columns: Vec<usize> = (0..K).filter(|&k| wanted[k]).collect();
     // Column-major, so that each column's means are one slice to select from. Every mean read below
     // is written first, so what earlier calls left needs no clearing.
-    if scratch.means.len() < K * resamples {
-        scratch.means.resize(K * resamples, 0.0);
+    if scratch.means.len() < columns.len() * resamples {
+        scratch.means.resize(columns.len() * resamples, 0.0);
     }
-    let means = &mut scratch.means;
+    // Each group of columns replays the same stream of draws, so that every column sees the same
+    // resamples however many groups there are.
+    for (group, columns) in columns.chunks(DRAWN_AT_ONCE).enumerate() {
+        let means = &mut scratch.means[group * DRAWN_AT_ONCE * resamples..];
+        match columns.len() {
+            1 => draw_means::<K, 1>(rows, columns, options, means),
+            2 => draw_means::<K, 2>(rows, columns, options, means),
+            3 | 4 => draw_means::<K, 4>(rows, columns, options, means),
+            5 | 6 => draw_means::<K, 6>(rows, columns, options, means),
+            7 | 8 => draw_means::<K, 8>(rows, columns, options, means),
+            _ => draw_means::<K, DRAWN_AT_ONCE>(rows, columns, options, means),
+        }
+    }
+    for (at, &k) in columns.iter().enumerate() {
+        let column = &mut scratch.means[at * resamples..(at + 1) * resamples];
+        let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])));
+        intervals[k] = Some(options.interval_within(column, cuts));
+    }
+    intervals
+}
+
+/// Columns resampled in one pass over the draws: the nine scores of a quote fit, and the sums stay
+/// in registers.
+const DRAWN_AT_ONCE: usize = 10;
+
+/// The resampled means of `columns` of `rows` into `means`, column after column, each
+/// `options.resamples` long. The rows are first copied as `f64`s of only those columns, padded with
+/// zeros to `W` (an even width, so that pairs of sums are added at once), so that the loop over the
+/// draws converts nothing and adds no column that is not wanted. Each sum adds its values in the
+/// order they are drawn, as one row at a time would.
+fn draw_means<const K: usize, const W: usize>(
+    rows: &[[f32; K]],
+    columns: &[usize],
+    options: &Bootstrap,
+    means: &mut [f64],
+) {
+    let packed: Vec<[f64; W]> = rows
+        .iter()
+        .map(|row| {
+            let mut packed = [0.0; W];
+            for (slot, &k) in packed.iter_mut().zip(columns) {
+                *slot = f64::from(row[k]);
+            }
+            packed
+        })
+        .collect();
+    let (n, resamples) = (rows.len(), options.resamples);
     let mut rng = Rng::new(options.seed);
     for r in 0..resamples {
-        let mut sums = [0.0f64; K];
-        let mut add = |row: &[f32; K]| {
+        let mut sums = [0.0f64; W];
+        let mut add = |row: &[f64; W]| {
             for (sum, &v) in sums.iter_mut().zip(row) {
-                *sum += f64::from(v);
+                *sum += v;
             }
         };
         for _ in 0..n / 2 {
             let (i, j) = rng.two_below(n);
-            add(&rows[i]);
-            add(&rows[j]);
+            add(&packed[i]);
+            add(&packed[j]);
         }
         if n % 2 == 1 {
-            add(&rows[rng.below(n)]);
+            add(&packed[rng.below(n)]);
         }
-        for (k, sum) in sums.iter().enumerate() {
-            means[k * resamples + r] = sum / n as f64;
-        }
-    }
-    for (k, interval) in intervals.iter_mut().enumerate() {
-        if wanted[k] {
-            let column = &mut means[k * resamples..(k + 1) * resamples];
-            *interval = Some(options.interval(column));
+        for (c, sum) in sums.iter().take(columns.len()).enumerate() {
+            means[c * resamples + r] = sum / n as f64;
         }
     }
-    intervals
 }
 
 /// The percentile bootstrap interval of `mean(a) - mean(b)`, resampling each group on its own (the groups

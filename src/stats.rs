@@ -198,6 +198,13 @@ impl Bootstrap {
     /// found in one pass that keeps the few smallest and largest values seen; wide ones by two
     /// selections.
     fn interval(&self, statistics: &mut [f64]) -> Interval {
+        self.interval_within(statistics, None)
+    }
+
+    /// [`Bootstrap::interval`], with the cuts beyond which the tails are looked for when the caller
+    /// knows where they fall (the spread of a resampled mean follows from the sample's); otherwise
+    /// they are found from the statistics' own moments.
+    fn interval_within(&self, statistics: &mut [f64], cuts: Option<(f64, f64)>) -> Interval {
         let tail = (1.0 - self.confidence) / 2.0;
         let n = statistics.len();
         let low_position = (n - 1) as f64 * tail;
@@ -211,41 +218,67 @@ impl Bootstrap {
                 high: quantile_by_selection(statistics, 1.0 - tail),
             };
         }
-        let (below, above) = beyond_cuts(statistics, 3 * bottom, 3 * top);
-        let smallest = match below {
+        let (below, above) = match cuts {
+            Some(cuts) => split_at_cuts(statistics, cuts, 3 * bottom, 3 * top),
+            None => beyond_cuts(statistics, 3 * bottom, 3 * top),
+        };
+        // The order statistics on either side of each position: `(floor, ceil)`.
+        let (low_floor, low_ceil) = (low_position.floor(), low_position.ceil());
+        let (high_floor, high_ceil) = (high_position.floor(), high_position.ceil());
+        let low_pair = match below {
+            // Counted from the bottom, the statistics at floor and floor + 1.
             Some(mut below) if below.len() >= bottom => {
-                below.sort_unstable_by(f64::total_cmp);
-                below.truncate(bottom);
-                below
+                neighbours_in_order(&mut below, low_floor as usize, f64::total_cmp)
             }
-            _ => extremes(statistics, bottom, |a, b| a < b),
+            _ => {
+                let smallest = extremes(statistics, bottom, |a, b| a < b);
+                (smallest[low_floor as usize], smallest[low_ceil as usize])
+            }
         };
-        let largest = match above {
+        let high_pair = match above {
+            // Counted from the top, the statistics at ceil and ceil - 1.
             Some(mut above) if above.len() >= top => {
-                above.sort_unstable_by(|a, b| b.total_cmp(a));
-                above.truncate(top);
-                above
+                let rank = n - 1 - high_ceil as usize;
+                let (at_ceil, next) = neighbours_in_order(&mut above, rank, |a, b| b.total_cmp(a));
+                if high_ceil == high_floor {
+                    (at_ceil, at_ceil)
+                } else {
+                    (next, at_ceil)
+                }
             }
-            _ => extremes(statistics, top, |a, b| a > b),
-        };
-        // The i-th order statistic, for i in either tail.
-        let order = |i: usize| {
-            if i < bottom {
-                smallest[i]
-            } else {
-                largest[n - 1 - i]
+            _ => {
+                let largest = extremes(statistics, top, |a, b| a > b);
+                let rank = |position: f64| n - 1 - position as usize;
+                (largest[rank(high_floor)], largest[rank(high_ceil)])
             }
         };
-        let interpolate = |position: f64| {
+        let interpolate = |position: f64, (floor, next): (f64, f64)| {
             let below = position.floor();
-            let (low, high) = (order(below as usize), order(position.ceil() as usize));
-            low + (position - below) * (high - low)
+            let high = if position.ceil() == below {
+                floor
+            } else {
+                next
+            };
+            floor + (position - below) * (high - floor)
         };
         Interval {
-            low: interpolate(low_position),
-            high: interpolate(high_position),
+            low: interpolate(low_position, low_pair),
+            high: interpolate(high_position, high_pair),
         }
     }
+}
+
+/// The `k`-th of `xs` in the order `by` (from 0) and the one after it, or the `k`-th twice when it is
+/// the last: the pair of order statistics an interpolated quantile needs, by one selection rather
+/// than a sort. Reorders `xs`, which must hold more than `k` values.
+fn neighbours_in_order(
+    xs: &mut [f64],
+    k: usize,
+    by: impl Fn(&f64, &f64) -> std::cmp::Ordering,
+) -> (f64, f64) {
+    let (_, &mut at, after) = xs.select_nth_unstable_by(k, &by);
+    let next = after.iter().copied().min_by(|a, b| by(a, b)).unwrap_or(at);
+    (at, next)
 }
 
 /// The values of `xs` more than 1.5 standard deviations below its mean, and those more than 1.5
@@ -272,7 +305,21 @@ fn beyond_cuts(
         return (None, None);
     }
     let reach = 1.5 * variance.sqrt();
-    let (low_cut, high_cut) = (mean - reach, mean + reach);
+    split_at_cuts(
+        xs,
+        (mean - reach, mean + reach),
+        expected_below,
+        expected_above,
+    )
+}
+
+/// The values of `xs` below `low_cut` and those above `high_cut`.
+fn split_at_cuts(
+    xs: &[f64],
+    (low_cut, high_cut): (f64, f64),
+    expected_below: usize,
+    expected_above: usize,
+) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
     let mut below = Vec::with_capacity(expected_below);
     let mut above = Vec::with_capacity(expected_above);
     for &x in xs {
@@ -395,7 +442,9 @@ pub struct BootstrapScratch {
     /// of ordered draws that give it.
     sums: Vec<f64>,
     ways: Vec<u64>,
+    /// One column's weighted means, or those below its low cut; `above` those above its high cut.
     column: Vec<(f64, u64)>,
+    above: Vec<(f64, u64)>,
 }
 
 /// [`bootstrap_column_means`], with its working memory in `scratch` (one per thread).
@@ -444,6 +493,7 @@ fn distinct_resamples(n: usize) -> u64 {
 /// noise. A resample of `n` rows is fixed by how often it takes each row (`c_1 + ... + c_n = n`),
 /// which happens with probability `n! / (c_1! ... c_n!) / n^n`; each end of the interval is the
 /// smallest resampled mean whose cumulative probability reaches the tail's share.
+#[inline(never)]
 fn exact_column_means<const K: usize>(
     rows: &[[f32; K]],
     wanted: [bool; K],
@@ -452,39 +502,145 @@ fn exact_column_means<const K: usize>(
 ) -> [Option<Interval>; K] {
     let n = rows.len();
     let BootstrapScratch {
-        sums, ways, column, ..
+        sums,
+        ways,
+        column,
+        above,
+        ..
     } = scratch;
     sums.clear();
     ways.clear();
     enumerate_resamples(rows, 0, n, 1, [0.0; K], sums, ways);
     // n^n: the number of ordered draws, which the weights count.
-    let total = (0..n).fold(1u64, |t, _| t * n as u64) as f64;
+    let total = (0..n).fold(1u64, |t, _| t * n as u64);
     let tail = (1.0 - options.confidence) / 2.0;
     let mut intervals = [None; K];
     for (k, interval) in intervals.iter_mut().enumerate() {
         if !wanted[k] {
             continue;
         }
-        column.clear();
         let means = sums.iter().skip(k).step_by(K).map(|sum| sum / n as f64);
-        column.extend(means.zip(ways.iter().copied()));
-        column.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let quantile = |q: f64| {
-            let mut cumulative = 0u64;
-            for &(mean, weight) in column.iter() {
-                cumulative += weight;
-                if cumulative as f64 >= q * total {
-                    return mean;
-                }
+        let means = means.zip(ways.iter().copied());
+        let ends = match tail_cuts(rows.iter().map(|row| f64::from(row[k]))) {
+            Some((low_cut, high_cut)) => {
+                tails_of_weighted(means, low_cut, high_cut, tail, total, column, above)
             }
-            column.last().map_or(f64::NAN, |&(mean, _)| mean)
+            None => None,
         };
-        *interval = Some(Interval {
-            low: quantile(tail),
-            high: quantile(1.0 - tail),
-        });
+        *interval = Some(ends.unwrap_or_else(|| {
+            column.clear();
+            column.extend(
+                sums.iter()
+                    .skip(k)
+                    .step_by(K)
+                    .map(|sum| sum / n as f64)
+                    .zip(ways.iter().copied()),
+            );
+            column.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            Interval {
+                low: first_reaching(column, 0, tail, total),
+                high: first_reaching(column, 0, 1.0 - tail, total),
+            }
+        }));
     }
     intervals
+}
+
+/// Where the resampled means of a sample with values `xs` are cut into their tails for
+/// [`tails_of_weighted`]: 1.5 standard deviations of the resampled mean either side of the sample
+/// mean, which leaves about 7% of the weight on each side when the means are close to normal.
+/// `None` for a constant sample.
+fn tail_cuts(xs: impl Iterator<Item = f64> + Clone) -> Option<(f64, f64)> {
+    let (mut count, mut sum) = (0.0, 0.0);
+    for x in xs.clone() {
+        count += 1.0;
+        sum += x;
+    }
+    let mean = sum / count;
+    let squares: f64 = xs.map(|x| (x - mean) * (x - mean)).sum();
+    // The variance of the mean of `count` draws with replacement.
+    let variance = squares / count / count;
+    if !(variance.is_finite() && variance > 0.0) {
+        return None;
+    }
+    let reach = 1.5 * variance.sqrt();
+    Some((mean - reach, mean + reach))
+}
+
+/// The two ends of the percentile interval of the weighted `means` (weights counting ordered draws,
+/// `total` in all) from only the means below `low_cut` and above `high_cut`: those are the few that
+/// need sorting. `None` when a tail's share of the weight is not wholly beyond its cut, which leaves
+/// the caller to sort them all.
+fn tails_of_weighted(
+    means: impl Iterator<Item = (f64, u64)>,
+    low_cut: f64,
+    high_cut: f64,
+    tail: f64,
+    total: u64,
+    below: &mut Vec<(f64, u64)>,
+    above: &mut Vec<(f64, u64)>,
+) -> Option<Interval> {
+    below.clear();
+    above.clear();
+    let (mut below_weight, mut above_weight) = (0u64, 0u64);
+    for (mean, weight) in means {
+        if mean < low_cut {
+            below.push((mean, weight));
+            below_weight += weight;
+        } else if mean > high_cut {
+            above.push((mean, weight));
+            above_weight += weight;
+        }
+    }
+    let total_f = total as f64;
+    // The low end lies below the cut when the weight there reaches the tail's share; the high end
+    // lies above it when the weight up to the cut falls short of its share. Equal means are on the
+    // same side of a cut, so each side sorted is the start (or the end) of all of them sorted.
+    let not_above = total - above_weight;
+    if (below_weight as f64) < tail * total_f || not_above as f64 >= (1.0 - tail) * total_f {
+        return None;
+    }
+    Some(Interval {
+        low: select_reaching(below, 0, tail, total),
+        high: select_reaching(above, not_above, 1.0 - tail, total),
+    })
+}
+
+/// [`first_reaching`] on unsorted `means`, by selection: split them at their middle one, keep the
+/// half where the weight reaches the share, and so on, sorting only the last few. The smallest mean
+/// whose weight up to and including it reaches the share is what a scan of the sorted means returns.
+fn select_reaching(mut means: &mut [(f64, u64)], mut before: u64, q: f64, total: u64) -> f64 {
+    let target = q * total as f64;
+    while means.len() > 16 {
+        let middle = means.len() / 2;
+        means.select_nth_unstable_by(middle, |a, b| a.0.total_cmp(&b.0));
+        let lower: u64 = means[..middle].iter().map(|&(_, weight)| weight).sum();
+        if (before + lower) as f64 >= target {
+            // Reached below the middle: means equal to the middle one may lie above it, but they
+            // only add weight at a mean no smaller than any here.
+            means = &mut means[..middle];
+        } else {
+            // Not reached below the middle: everything there is smaller than the answer.
+            before += lower;
+            means = &mut means[middle..];
+        }
+    }
+    means.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    first_reaching(means, before, q, total)
+}
+
+/// The first mean of sorted weighted `means` at which the weight so far, counted from `before`,
+/// reaches the share `q` of `total`: the `q` quantile of the exact bootstrap distribution.
+fn first_reaching(means: &[(f64, u64)], before: u64, q: f64, total: u64) -> f64 {
+    let target = q * total as f64;
+    let mut cumulative = before;
+    for &(mean, weight) in means {
+        cumulative += weight;
+        if cumulative as f64 >= target {
+            return mean;
+        }
+    }
+    means.last().map_or(f64::NAN, |&(mean, _)| mean)
 }
 
 /// Pushes the column sums and the number of ordered draws of every resample that takes rows `from..`
@@ -536,40 +692,130 @@ fn drawn_column_means<const K: usize>(
     scratch: &mut BootstrapScratch,
 ) -> [Option<Interval>; K] {
     let mut intervals = [None; K];
-    let (n, resamples) = (rows.len(), options.resamples);
+    let resamples = options.resamples;
+    let columns: Vec<usize> = (0..K).filter(|&k| wanted[k]).collect();
     // Column-major, so that each column's means are one slice to select from. Every mean read below
     // is written first, so what earlier calls left needs no clearing.
-    if scratch.means.len() < K * resamples {
-        scratch.means.resize(K * resamples, 0.0);
+    if scratch.means.len() < columns.len() * resamples {
+        scratch.means.resize(columns.len() * resamples, 0.0);
     }
-    let means = &mut scratch.means;
-    let mut rng = Rng::new(options.seed);
-    for r in 0..resamples {
-        let mut sums = [0.0f64; K];
-        let mut add = |row: &[f32; K]| {
-            for (sum, &v) in sums.iter_mut().zip(row) {
-                *sum += f64::from(v);
-            }
-        };
-        for _ in 0..n / 2 {
-            let (i, j) = rng.two_below(n);
-            add(&rows[i]);
-            add(&rows[j]);
-        }
-        if n % 2 == 1 {
-            add(&rows[rng.below(n)]);
-        }
-        for (k, sum) in sums.iter().enumerate() {
-            means[k * resamples + r] = sum / n as f64;
+    // Each group of columns replays the same stream of draws, so that every column sees the same
+    // resamples however many groups there are.
+    for (group, columns) in columns.chunks(DRAWN_AT_ONCE).enumerate() {
+        let means = &mut scratch.means[group * DRAWN_AT_ONCE * resamples..];
+        match columns.len() {
+            1 => draw_means::<K, 1>(rows, columns, options, means),
+            2 => draw_means::<K, 2>(rows, columns, options, means),
+            3 => draw_means::<K, 3>(rows, columns, options, means),
+            4 => draw_means::<K, 4>(rows, columns, options, means),
+            5 => draw_means::<K, 5>(rows, columns, options, means),
+            6 => draw_means::<K, 6>(rows, columns, options, means),
+            7 => draw_means::<K, 7>(rows, columns, options, means),
+            8 => draw_means::<K, 8>(rows, columns, options, means),
+            9 => draw_means::<K, 9>(rows, columns, options, means),
+            _ => draw_means::<K, DRAWN_AT_ONCE>(rows, columns, options, means),
         }
     }
-    for (k, interval) in intervals.iter_mut().enumerate() {
-        if wanted[k] {
-            let column = &mut means[k * resamples..(k + 1) * resamples];
-            *interval = Some(options.interval(column));
-        }
+    for (at, &k) in columns.iter().enumerate() {
+        let column = &mut scratch.means[at * resamples..(at + 1) * resamples];
+        let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])));
+        intervals[k] = Some(options.interval_within(column, cuts));
     }
     intervals
+}
+
+/// Columns resampled in one pass over the draws: the nine scores of a quote fit, and the sums stay
+/// in registers.
+const DRAWN_AT_ONCE: usize = 10;
+
+/// The resampled means of `columns` of `rows` into `means`, column after column, each
+/// `options.resamples` long. The rows are first copied as `f64`s of only those columns, so that the
+/// loop over the draws converts nothing and adds no column that is not wanted.
+///
+/// Each sum must come out as adding one drawn row at a time gives it. When no sum of the column can
+/// round ([`sums_are_exact`]), the order of the additions cannot matter, and the draws, which come in
+/// pairs, add the sum of each pair of rows from a table: half the additions.
+#[inline(never)]
+fn draw_means<const K: usize, const W: usize>(
+    rows: &[[f32; K]],
+    columns: &[usize],
+    options: &Bootstrap,
+    means: &mut [f64],
+) {
+    let packed: Vec<[f64; W]> = rows
+        .iter()
+        .map(|row| std::array::from_fn(|c| columns.get(c).map_or(0.0, |&k| f64::from(row[k]))))
+        .collect();
+    let (n, resamples) = (rows.len(), options.resamples);
+    let add = |sums: &mut [f64; W], row: &[f64; W]| {
+        for (sum, &v) in sums.iter_mut().zip(row) {
+            *sum += v;
+        }
+    };
+    let pairs: Vec<[f64; W]> = if n * n * W <= PAIR_TABLE_VALUES && sums_are_exact(&packed) {
+        let pair = |p: usize| {
+            let (a, b) = (&packed[p / n], &packed[p % n]);
+            std::array::from_fn(|c| a[c] + b[c])
+        };
+        (0..n * n).map(pair).collect()
+    } else {
+        Vec::new()
+    };
+    let mut rng = Rng::new(options.seed);
+    for r in 0..resamples {
+        let mut sums = [0.0f64; W];
+        if pairs.is_empty() {
+            for _ in 0..n / 2 {
+                let (i, j) = rng.two_below(n);
+                add(&mut sums, &packed[i]);
+                add(&mut sums, &packed[j]);
+            }
+        } else {
+            for _ in 0..n / 2 {
+                let (i, j) = rng.two_below(n);
+                add(&mut sums, &pairs[i * n + j]);
+            }
+        }
+        if n % 2 == 1 {
+            add(&mut sums, &packed[rng.below(n)]);
+        }
+        for (c, sum) in sums.iter().take(columns.len()).enumerate() {
+            means[c * resamples + r] = sum / n as f64;
+        }
+    }
+}
+
+/// Values in the table of pair sums of [`draw_means`]: 512 KB, a quarter of a core's L2 cache, so
+/// that its rows are read about as fast as the rows themselves.
+const PAIR_TABLE_VALUES: usize = 64 * 1024;
+
+/// Whether every sum of up to `rows.len()` of `rows`' values, column by column, is exact in an `f64`,
+/// so that adding them in any order gives the same bits. It is when the column's values are all
+/// multiples of their smallest power of two, `2^low`, and `n` times the largest stays below
+/// `2^(low + 53)`: each partial sum is then an integer multiple of `2^low` that fits the 53-bit
+/// significand. Scores of an `f32`'s 24 bits, between 0.001 and 1, leave room for millions of rows.
+fn sums_are_exact<const W: usize>(rows: &[[f64; W]]) -> bool {
+    // ceil(log2(n)): the bits that n times a value can take over the value's own.
+    let growth = rows.len().next_power_of_two().trailing_zeros() as i32;
+    (0..W).all(|c| {
+        let (mut lowest, mut highest) = (i32::MAX, i32::MIN);
+        for row in rows {
+            let x = row[c];
+            if x == 0.0 {
+                continue;
+            }
+            if !x.is_normal() {
+                return false;
+            }
+            let bits = x.to_bits();
+            let exponent = ((bits >> 52) & 0x7ff) as i32;
+            let significand = (bits & ((1 << 52) - 1)) | (1 << 52);
+            // |x| = significand * 2^(exponent - 1075), with its top bit at 2^(exponent - 1023).
+            lowest = lowest.min(exponent - 1075 + significand.trailing_zeros() as i32);
+            highest = highest.max(exponent - 1023);
+        }
+        lowest == i32::MAX || highest + 1 + growth - lowest <= 53
+    })
 }
 
 /// The percentile bootstrap interval of `mean(a) - mean(b)`, resampling each group on its own (the groups
@@ -914,7 +1160,15 @@ mod tests {
     #[test]
     fn the_interval_is_the_quantiles_of_the_sorted_statistics() {
         let mut rng = Rng::new(8);
-        for (resamples, confidence) in [(2000, 0.95), (2000, 0.5), (40, 0.95), (1, 0.9)] {
+        // 3,201 at 93.75% puts both ends exactly on order statistics.
+        let cases = [
+            (2000, 0.95),
+            (3201, 0.9375),
+            (2000, 0.5),
+            (40, 0.95),
+            (1, 0.9),
+        ];
+        for (resamples, confidence) in cases {
             let options = Bootstrap {
                 resamples,
                 confidence,
@@ -1079,6 +1333,135 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Rows of `n` quotes with `K` scores of different shapes: a coarse grid (many ties), `f32`s of
+    /// full precision, a skewed column, one mostly zero, and one of values far apart in size, whose sums
+    /// round.
+    fn sample_rows(rng: &mut Rng, n: usize) -> Vec<[f32; 5]> {
+        (0..n)
+            .map(|_| {
+                let fine = rng.below(1 << 24) as f32 / (1 << 24) as f32;
+                [
+                    rng.below(5) as f32 / 4.0 - 0.5,
+                    fine * 2.0 - 1.0,
+                    fine * fine * fine,
+                    if rng.below(6) == 0 { fine } else { 0.0 },
+                    fine / (1u64 << rng.below(40)) as f32,
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exact_intervals_match_sorting_every_resample() {
+        let mut rng = Rng::new(17);
+        let mut scratch = BootstrapScratch::default();
+        for n in 3..=EXACT_UP_TO {
+            for confidence in [0.95, 0.8, 0.99] {
+                let options = Bootstrap {
+                    confidence,
+                    ..Bootstrap::default()
+                };
+                for _ in 0..20 {
+                    let rows = sample_rows(&mut rng, n);
+                    let got = exact_column_means(&rows, [true; 5], &options, &mut scratch);
+                    // Every resample's means sorted and scanned for each end.
+                    let (mut sums, mut ways) = (Vec::new(), Vec::new());
+                    enumerate_resamples(&rows, 0, n, 1, [0.0; 5], &mut sums, &mut ways);
+                    let total = ways.iter().sum::<u64>();
+                    let tail = (1.0 - confidence) / 2.0;
+                    for (k, got) in got.into_iter().enumerate() {
+                        let mut column: Vec<(f64, u64)> = sums
+                            .iter()
+                            .skip(k)
+                            .step_by(5)
+                            .map(|sum| sum / n as f64)
+                            .zip(ways.iter().copied())
+                            .collect();
+                        column.sort_by(|a, b| a.0.total_cmp(&b.0));
+                        let want = Interval {
+                            low: first_reaching(&column, 0, tail, total),
+                            high: first_reaching(&column, 0, 1.0 - tail, total),
+                        };
+                        assert_eq!(got, Some(want), "n {n} column {k} at {confidence}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn drawn_intervals_match_adding_one_row_at_a_time() {
+        let mut rng = Rng::new(23);
+        let mut scratch = BootstrapScratch::default();
+        let options = Bootstrap {
+            resamples: 500,
+            seed: 9,
+            ..Bootstrap::default()
+        };
+        // Some columns left out, so that the drawing packs the others; the last column's sums
+        // round, so that with it the pairs of rows are not added ahead.
+        let cases = [
+            [true, false, true, true, false],
+            [true, false, true, true, true],
+        ];
+        for (n, wanted) in [8, 9, 31, 64, 65, 200]
+            .into_iter()
+            .flat_map(|n| cases.map(|w| (n, w)))
+        {
+            let rows = sample_rows(&mut rng, n);
+            let got = drawn_column_means(&rows, wanted, &options, &mut scratch);
+            let mut draws = Rng::new(options.seed);
+            let mut means = vec![Vec::new(); 5];
+            for _ in 0..options.resamples {
+                let mut sums = [0.0f64; 5];
+                let mut add = |row: &[f32; 5]| {
+                    for (sum, &v) in sums.iter_mut().zip(row) {
+                        *sum += f64::from(v);
+                    }
+                };
+                for _ in 0..n / 2 {
+                    let (i, j) = draws.two_below(n);
+                    add(&rows[i]);
+                    add(&rows[j]);
+                }
+                if n % 2 == 1 {
+                    add(&rows[draws.below(n)]);
+                }
+                for (column, sum) in means.iter_mut().zip(sums) {
+                    column.push(sum / n as f64);
+                }
+            }
+            for (k, got) in got.into_iter().enumerate() {
+                if !wanted[k] {
+                    assert_eq!(got, None);
+                    continue;
+                }
+                let mut sorted = means[k].clone();
+                sorted.sort_by(f64::total_cmp);
+                let tail = (1.0 - options.confidence) / 2.0;
+                let want = Interval {
+                    low: quantile_of_sorted(&sorted, tail),
+                    high: quantile_of_sorted(&sorted, 1.0 - tail),
+                };
+                let got = got.unwrap();
+                assert_eq!(got.low.to_bits(), want.low.to_bits(), "n {n} column {k}");
+                assert_eq!(got.high.to_bits(), want.high.to_bits(), "n {n} column {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn sums_are_exact_only_when_no_bit_can_be_lost() {
+        let row = |v: f64| [v];
+        assert!(sums_are_exact(&[row(0.5), row(0.25), row(0.0)]));
+        // A third has 53 bits: two of them already round.
+        assert!(!sums_are_exact(&[row(1.0 / 3.0), row(1.0 / 3.0)]));
+        // f32 scores leave 29 bits of room.
+        let fine = f64::from(0.123_456_79_f32);
+        assert!(sums_are_exact(&vec![row(fine); 5000]));
+        assert!(!sums_are_exact(&[row(fine), row(1e-12)]));
     }
 
     #[test]

@@ -636,6 +636,11 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let mut analysed_here = 0u64;
     let shard = args.shard;
     let threads = pipeline::thread_count(args.input.threads);
+    // The intervals at the end run on rayon's pool, which would otherwise take every core: `--threads`
+    // is the number of cores a run uses. Only the first call in a process sets the pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     let journalled = journal.is_some();
     let records = records(&args.input, TextLayout::WholeFile);
     // JSON Lines are parsed on the workers, which also leave out other shards' articles. Records

@@ -105,31 +105,41 @@ fn is_continuation_byte(b: u8) -> bool {
     (b & 0xC0) == 0x80
 }
 
-/// Appends `value` as `format!("{value:.2}")` writes it. An `f32` times 100 is exact in an `f64`,
-/// so rounding that gives the formatter's digits except on an exact tie, which the formatter breaks
-/// its own way: ties, large and non-finite values take the formatter.
+/// Appends `value` as `format!("{value:.2}")` writes it.
 pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
-    let scaled = f64::from(value) * 100.0;
-    let units = scaled.round();
-    if value.is_finite() && scaled.abs() < 1e15 && (scaled - units).abs() != 0.5 {
-        let magnitude = units.abs() as u64;
-        // `{:.2}` keeps the sign of a negative value that rounds to zero ("-0.00").
-        if value.is_sign_negative() {
-            out.push('-');
-        }
-        let (whole, hundredths) = (magnitude / 100, magnitude % 100);
-        if whole < 10 {
-            out.push(char::from(b'0' + whole as u8));
-        } else {
-            let _ = write!(out, "{whole}");
-        }
-        out.push('.');
-        out.push(char::from(b'0' + (hundredths / 10) as u8));
-        out.push(char::from(b'0' + (hundredths % 10) as u8));
-    } else {
+    match short_two_decimals(value) {
+        Some((digits, start)) => out.extend(digits[start..].iter().map(|&b| char::from(b))),
         // Writing into a String cannot fail.
-        let _ = write!(out, "{value:.2}");
+        None => {
+            let _ = write!(out, "{value:.2}");
+        }
     }
+}
+
+/// `value` as `{:.2}` prints it, when that is one digit before the point (evidence values lie within
+/// a few units of zero): the bytes `-d.dd` and where they start, 0 with the sign and 1 without.
+/// `None` for other values, which need the formatter.
+///
+/// An `f32` times 100 is exact in an `f64`, so adding and taking away 1.5 x 2^52 rounds it to
+/// hundredths as the formatter does, ties to even. `{:.2}` keeps the sign of a negative value that
+/// rounds to zero ("-0.00").
+#[inline]
+pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
+    const ROUNDING: f64 = 6_755_399_441_055_744.0;
+    let scaled = f64::from(value) * 100.0;
+    if scaled.is_nan() || scaled.abs() >= 999.0 {
+        return None;
+    }
+    let magnitude = ((scaled + ROUNDING) - ROUNDING).abs() as u32;
+    let hundredths = magnitude % 100;
+    let digits = [
+        b'-',
+        b'0' + (magnitude / 100) as u8,
+        b'.',
+        b'0' + (hundredths / 10) as u8,
+        b'0' + (hundredths % 10) as u8,
+    ];
+    Some((digits, usize::from(!value.is_sign_negative())))
 }
 
 /// [`is_ascii_space`] as a table, for loops that read every byte.

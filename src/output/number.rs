@@ -209,27 +209,11 @@ pub(super) fn push_count(mut value: u64, out: &mut Vec<u8>) {
 }
 
 /// Appends `value` as `format!("{value:.2}")` would print it (the evidence values of `tenor rate`).
-/// An `f32` times 100 is exact in an `f64`, so it rounds to hundredths as the formatter rounds it,
-/// ties to even, by adding and taking away 1.5 x 2^52; values of ten or more and non-finite
-/// ones take the exact path.
 #[inline]
 pub(super) fn push_two_decimals(value: f32, out: &mut Vec<u8>) {
-    const ROUNDING: f64 = 6_755_399_441_055_744.0;
-    let scaled = f64::from(value) * 100.0;
-    // False for NaN too.
-    if scaled.abs() < 999.0 {
-        // Evidence values lie within a few units of zero: one digit before the point. `{:.2}`
-        // keeps the sign of a negative value that rounds to zero ("-0.00").
-        let magnitude = ((scaled + ROUNDING) - ROUNDING).abs() as usize;
-        let [a, b] = DIGIT_PAIRS[magnitude % 100];
-        let digits = [b'-', b'0' + (magnitude / 100) as u8, b'.', a, b];
-        if value.is_sign_negative() {
-            out.extend_from_slice(&digits);
-        } else {
-            out.extend_from_slice(&digits[1..]);
-        }
-    } else {
-        push_exact_two_decimals(value, out);
+    match crate::text::short_two_decimals(value) {
+        Some((digits, start)) => out.extend_from_slice(&digits[start..]),
+        None => push_exact_two_decimals(value, out),
     }
 }
 

@@ -29,6 +29,8 @@ impl TopicSource {
 pub type TopicId = u16;
 
 use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
@@ -42,26 +44,48 @@ const DEFAULT_TOPICS: &str = include_str!("../lexicons/topics.toml");
 /// topic file large enough to need more is searched with the automaton it was built into instead.
 const MAX_TABLE_ENTRIES: usize = 1 << 22;
 
+/// Bytes searched with the NFA before the [`MatchTable`] is built: about where the build (some 24
+/// million instructions for the default topics) costs what the NFA's slower search would have, so
+/// that a run over a handful of articles starts at once and a corpus soon searches at table speed.
+const TABLE_AFTER_BYTES: usize = 1 << 19;
+
 /// Topics and their terms, compiled into one case-insensitive, leftmost-longest search.
 ///
 /// The terms are built into a contiguous Aho-Corasick NFA (aho-corasick), whose transitions,
 /// failure transitions included, are then read out into a flat [`MatchTable`]: one table lookup a
 /// byte, about half of what aho-corasick's own DFA costs a byte, and built in less than half its
-/// time. The NFA is kept only when the table would be too large.
-#[derive(Debug, Clone)]
+/// time. The table is built once [`TABLE_AFTER_BYTES`] have been searched with the NFA; the NFA
+/// goes on searching when the table would be too large. Both find the same matches.
+#[derive(Debug)]
 pub struct TopicLexicon {
     names: Vec<String>,
     labels: Vec<String>,
-    search: Search,
+    patterns: Vec<String>,
     /// The topic of each automaton pattern.
     pattern_topic: Vec<TopicId>,
+    nfa: NFA,
+    /// The flat table once built; `None` in it when the table would exceed `max_entries`.
+    table: OnceLock<Option<MatchTable>>,
+    max_entries: usize,
+    table_after: usize,
+    /// Bytes searched with the NFA so far, until the table is built.
+    searched: AtomicUsize,
 }
 
-/// How a [`TopicLexicon`] finds its terms in a text: both find the same matches.
-#[derive(Debug, Clone)]
-enum Search {
-    Table(MatchTable),
-    Automaton(NFA),
+impl Clone for TopicLexicon {
+    fn clone(&self) -> Self {
+        TopicLexicon {
+            names: self.names.clone(),
+            labels: self.labels.clone(),
+            patterns: self.patterns.clone(),
+            pattern_topic: self.pattern_topic.clone(),
+            nfa: self.nfa.clone(),
+            table: self.table.clone(),
+            max_entries: self.max_entries,
+            table_after: self.table_after,
+            searched: AtomicUsize::new(self.searched.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl TopicLexicon {
@@ -147,15 +171,16 @@ impl TopicLexicon {
                 line: 0,
                 message: e.to_string(),
             })?;
-        let search = match MatchTable::new(&nfa, &patterns, &pattern_topic, max_entries) {
-            Some(table) => Search::Table(table),
-            None => Search::Automaton(nfa),
-        };
         Ok(TopicLexicon {
             names,
             labels,
-            search,
+            patterns,
             pattern_topic,
+            nfa,
+            table: OnceLock::new(),
+            max_entries,
+            table_after: TABLE_AFTER_BYTES,
+            searched: AtomicUsize::new(0),
         })
     }
 
@@ -168,15 +193,36 @@ impl TopicLexicon {
         &self.labels[usize::from(id)]
     }
 
+    /// The table to search `len` more bytes with, once enough have been searched with the NFA.
+    fn table_for(&self, len: usize) -> Option<&MatchTable> {
+        if let Some(table) = self.table.get() {
+            return table.as_ref();
+        }
+        if self.searched.fetch_add(len, Ordering::Relaxed) < self.table_after {
+            return None;
+        }
+        self.table
+            .get_or_init(|| {
+                MatchTable::new(
+                    &self.nfa,
+                    &self.patterns,
+                    &self.pattern_topic,
+                    self.max_entries,
+                )
+            })
+            .as_ref()
+    }
+
     /// Calls `found` with (start, end, topic) of each leftmost-longest match in `text`, in text
     /// order, part-word matches included.
     fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, TopicId)) {
         let bytes = text.as_bytes();
+        let table = self.table_for(bytes.len());
         let mut at = 0;
         loop {
-            let next = match &self.search {
-                Search::Table(table) => table.next_match(bytes, at),
-                Search::Automaton(nfa) => next_match_of(nfa, &self.pattern_topic, bytes, at),
+            let next = match table {
+                Some(table) => table.next_match(bytes, at),
+                None => next_match_of(&self.nfa, &self.pattern_topic, bytes, at),
             };
             let Some((end, len, topic)) = next else {
                 return;
@@ -581,16 +627,24 @@ mod tests {
     }
 
     #[test]
-    fn a_topic_file_too_large_for_a_table_finds_the_same_mentions() {
-        let table = TopicLexicon::embedded().unwrap();
-        let automaton =
-            TopicLexicon::from_toml_limited(DEFAULT_TOPICS, Path::new("t.toml"), 0).unwrap();
-        assert!(matches!(table.search, Search::Table(_)));
-        assert!(matches!(automaton.search, Search::Automaton(_)));
+    fn the_nfa_the_table_and_a_topic_file_too_large_for_one_find_the_same_mentions() {
         let text = "The Trade Union said the NUCLEAR POWER deal, the economy and untraded \
                     tariffs came first; cyber-attacks on Kyiv's grid were \u{201C}war\u{201D}.";
-        let found = all_matches(&table, text);
-        assert_eq!(found, all_matches(&automaton, text));
+        let nfa = TopicLexicon::embedded().unwrap();
+        let found = all_matches(&nfa, text);
+        assert!(
+            nfa.table.get().is_none(),
+            "a short text is searched with the NFA"
+        );
+        let mut table = TopicLexicon::embedded().unwrap();
+        table.table_after = 0;
+        assert_eq!(all_matches(&table, text), found);
+        assert!(matches!(table.table.get(), Some(Some(_))));
+        let mut too_large =
+            TopicLexicon::from_toml_limited(DEFAULT_TOPICS, Path::new("t.toml"), 0).unwrap();
+        too_large.table_after = 0;
+        assert_eq!(all_matches(&too_large, text), found);
+        assert!(matches!(too_large.table.get(), Some(None)));
         assert!(found.len() >= 5, "{found:?}");
     }
 
@@ -601,12 +655,14 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The table finds exactly what aho-corasick's own leftmost-longest search finds.
+        /// The table and the NFA find exactly what aho-corasick's own leftmost-longest search finds.
         #[test]
-        fn the_table_finds_what_aho_corasick_finds(
+        fn the_table_and_the_nfa_find_what_aho_corasick_finds(
             text in "(trade|Trade |union|free |agreement|cyber |attacks?|hack|ing|ex|ports|tariff|TRADE|é| |,|-|x){0,24}"
         ) {
-            let topics = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+            let nfa = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+            let mut table = nfa.clone();
+            table.table_after = 0;
             let patterns = [
                 "cyber attack", "cyber attacks", "hacking", "trade", "exports", "tariff",
                 "free trade agreement",
@@ -621,7 +677,9 @@ mod tests {
                 .find_iter(&text)
                 .map(|m| (m.start(), m.end(), topic_of[m.pattern().as_usize()]))
                 .collect();
-            proptest::prop_assert_eq!(all_matches(&topics, &text), expected);
+            proptest::prop_assert_eq!(&all_matches(&nfa, &text), &expected);
+            proptest::prop_assert_eq!(all_matches(&table, &text), expected);
+            proptest::prop_assert!(nfa.table.get().is_none() && table.table.get().is_some());
         }
     }
 }

@@ -383,12 +383,7 @@ impl LanguageDetector {
                     rest &= rest - 1;
                 }
             }
-            // Plain English shows within a few dozen words; no need to read on.
-            if words.is_multiple_of(64)
-                && latin_letters > other_letters
-                && counts[0] * 4 >= words
-                && counts[1..].iter().all(|&c| c <= counts[0])
-            {
+            if shows_english(words, latin_letters, other_letters, &counts) {
                 return Language::English;
             }
         }
@@ -446,6 +441,20 @@ impl LanguageDetector {
 /// ```
 pub fn detect(text: &str) -> Language {
     LanguageDetector::new().detect(text)
+}
+
+/// Whether the counts so far show plain English, which shows within a few dozen words, so that the
+/// sample need not be read on: checked every 64 words.
+fn shows_english(
+    words: usize,
+    latin_letters: usize,
+    other_letters: usize,
+    counts: &[usize; OTHERS.len() + 1],
+) -> bool {
+    words.is_multiple_of(64)
+        && latin_letters > other_letters
+        && counts[0] * 4 >= words
+        && counts[1..].iter().all(|&c| c <= counts[0])
 }
 
 /// The char that starts at byte `at`, a char boundary inside `text`.
@@ -594,11 +603,7 @@ mod tests {
                     counts[i] += 1;
                 }
             }
-            if words.is_multiple_of(64)
-                && latin_letters > other_letters
-                && counts[0] * 4 >= words
-                && counts[1..].iter().all(|&c| c <= counts[0])
-            {
+            if shows_english(words, latin_letters, other_letters, &counts) {
                 return Language::English;
             }
         }

@@ -340,21 +340,10 @@ struct QuotePlace {
 
 /// `ARTICLE_ID:N`, the id of the article's quote number `number`.
 fn quote_id(article_id: &str, number: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = number;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut id = String::with_capacity(article_id.len() + 1 + digits.len() - start);
+    let mut id = String::with_capacity(article_id.len() + 8);
     id.push_str(article_id);
     id.push(':');
-    id.extend(digits[start..].iter().map(|&d| char::from(d)));
+    crate::text::push_decimal(number, &mut id);
     id
 }
 

@@ -105,6 +105,23 @@ fn is_continuation_byte(b: u8) -> bool {
     (b & 0xC0) == 0x80
 }
 
+/// Appends `number` in decimal digits, as `write!(out, "{number}")` would, without the formatting
+/// machinery (which costs a few times the rest of building an id).
+pub(crate) fn push_decimal(number: usize, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
 /// Appends `value` as `format!("{value:.2}")` writes it.
 pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
     match short_two_decimals(value) {

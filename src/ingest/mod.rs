@@ -400,21 +400,7 @@ impl LineRun {
             id.push_str(relative);
             id.push(':');
         }
-        // The digits by hand: the formatting machinery would cost a few times the rest.
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = number;
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        for &digit in &digits[start..] {
-            id.push(char::from(digit));
-        }
+        crate::text::push_decimal(number, id);
     }
 
     /// The records [`Records`] gives in the run's place, each its own allocation.

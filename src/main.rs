@@ -724,7 +724,13 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     let run = run.map(|workers| {
         // Each worker's statistics, and those replayed from a journal, add up exactly to what one
         // pass would give, in any order; the largest takes in the others.
-        let mut parts: Vec<Aggregates> = workers.into_iter().filter_map(|w| w.aggregates).collect();
+        let mut parts = Vec::with_capacity(workers.len());
+        for worker in workers {
+            parts.extend(worker.aggregates);
+            // Freeing a worker's buffers, block by block, would be serial work at the end of the
+            // run; the process exits soon and the OS takes them back at once.
+            exit_without_freeing((worker.workspace, worker.renderer));
+        }
         parts.push(std::mem::take(&mut aggregates));
         parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
         let mut parts = parts.into_iter();

@@ -108,6 +108,10 @@ const BATCH_BYTES: usize = 8 << 20;
 /// enough that a table's rows are never all held at once.
 const SUMMARY_CHUNK: usize = 4_096;
 
+/// Summaries that one rayon task makes and renders at a time: enough that handing the rows over
+/// costs little, few enough that every thread gets a share of a chunk.
+const RENDER_PIECE: usize = 64;
+
 const NORMAL_95: f64 = 1.959_963_984_540_054;
 
 /// The mean and population standard deviation of each score over `count` quotes, and the 95%
@@ -474,23 +478,37 @@ impl Aggregates {
             .collect()
     }
 
-    /// [`Aggregates::speakers`] handed to `each` a few thousand at a time, in the same order, so
-    /// that writing a table never holds every speaker's summary at once.
+    /// [`Aggregates::speakers`] made and rendered on rayon's threads, a few dozen at a time: each
+    /// piece of summaries goes to `render` (with state of its own from `init`, one per thread), and
+    /// what it returns goes to `each` on this thread, in order. A few thousand speakers are in hand
+    /// at once, so that writing a table never holds every speaker's rows; and rendering the rows
+    /// where the summaries are made spreads a table's writing, work after the last article, over
+    /// the cores.
     ///
     /// # Errors
     /// Any error of `each`, which stops the pass.
-    pub fn speakers_in_chunks<'a>(
+    pub fn speakers_in_chunks<'a, S, R: Send>(
         &'a self,
-        mut each: impl FnMut(&[SpeakerSummary<'a>]) -> Result<()>,
+        init: impl Fn() -> S + Sync + Send,
+        render: impl Fn(&mut S, &[SpeakerSummary<'a>]) -> R + Sync + Send,
+        mut each: impl FnMut(R) -> Result<()>,
     ) -> Result<()> {
         for rows in self.sorted_speakers().chunks(SUMMARY_CHUNK) {
-            let summaries: Vec<SpeakerSummary<'a>> = rows
-                .par_iter()
-                .map_init(BootstrapScratch::default, |scratch, &row| {
-                    self.speaker_summary(row, scratch)
-                })
+            let pieces: Vec<R> = rows
+                .par_chunks(RENDER_PIECE)
+                .map_init(
+                    || (BootstrapScratch::default(), init(), Vec::new()),
+                    |(scratch, state, summaries), piece| {
+                        summaries.clear();
+                        summaries
+                            .extend(piece.iter().map(|&row| self.speaker_summary(row, scratch)));
+                        render(state, summaries)
+                    },
+                )
                 .collect();
-            each(&summaries)?;
+            for piece in pieces {
+                each(piece)?;
+            }
         }
         Ok(())
     }
@@ -529,24 +547,37 @@ impl Aggregates {
             .collect())
     }
 
-    /// [`Aggregates::speaker_topics`] handed to `each` a few thousand at a time, in the same order,
-    /// so that writing a table never holds every row's summary at once.
+    /// [`Aggregates::speaker_topics`] made and rendered as [`Aggregates::speakers_in_chunks`] makes
+    /// and renders the speakers.
     ///
     /// # Errors
-    /// As [`Aggregates::speaker_topics`], before `each` is first called; any error of `each`.
-    pub fn speaker_topics_in_chunks<'a>(
+    /// As [`Aggregates::speaker_topics`], before `render` is first called; any error of `each`.
+    pub fn speaker_topics_in_chunks<'a, S, R: Send>(
         &'a self,
         topic_names: &'a [String],
-        mut each: impl FnMut(&[SpeakerTopicSummary<'a>]) -> Result<()>,
+        init: impl Fn() -> S + Sync + Send,
+        render: impl Fn(&mut S, &[SpeakerTopicSummary<'a>]) -> R + Sync + Send,
+        mut each: impl FnMut(R) -> Result<()>,
     ) -> Result<()> {
         for cells in self.sorted_topic_cells(topic_names)?.chunks(SUMMARY_CHUNK) {
-            let summaries: Vec<SpeakerTopicSummary<'a>> = cells
-                .par_iter()
-                .map_init(BootstrapScratch::default, |scratch, &cell| {
-                    self.speaker_topic_summary(cell, scratch)
-                })
+            let pieces: Vec<R> = cells
+                .par_chunks(RENDER_PIECE)
+                .map_init(
+                    || (BootstrapScratch::default(), init(), Vec::new()),
+                    |(scratch, state, summaries), piece| {
+                        summaries.clear();
+                        summaries.extend(
+                            piece
+                                .iter()
+                                .map(|&cell| self.speaker_topic_summary(cell, scratch)),
+                        );
+                        render(state, summaries)
+                    },
+                )
                 .collect();
-            each(&summaries)?;
+            for piece in pieces {
+                each(piece)?;
+            }
         }
         Ok(())
     }
@@ -1983,33 +2014,47 @@ mod tests {
         ];
 
         let mut speakers = Vec::new();
-        let mut chunks = 0;
+        let mut pieces = 0;
         aggregates
-            .speakers_in_chunks(|chunk| {
-                chunks += 1;
-                speakers.extend_from_slice(chunk);
-                Ok(())
-            })
+            .speakers_in_chunks(
+                || (),
+                |_, piece| piece.to_vec(),
+                |piece| {
+                    pieces += 1;
+                    speakers.extend(piece);
+                    Ok(())
+                },
+            )
             .unwrap();
-        assert_eq!(chunks, 2);
+        assert_eq!(pieces, SUMMARY_CHUNK.div_ceil(RENDER_PIECE) + 1);
         assert_eq!(speakers, aggregates.speakers());
 
         let mut rows = Vec::new();
         aggregates
-            .speaker_topics_in_chunks(&topics, |chunk| {
-                rows.extend_from_slice(chunk);
-                Ok(())
-            })
+            .speaker_topics_in_chunks(
+                &topics,
+                || (),
+                |_, piece| piece.to_vec(),
+                |piece| {
+                    rows.extend(piece);
+                    Ok(())
+                },
+            )
             .unwrap();
         assert_eq!(rows.len(), SUMMARY_CHUNK + 7);
         assert_eq!(rows, aggregates.speaker_topics(&topics).unwrap());
 
-        // A topic without a name fails before any row is handed out.
+        // A topic without a name fails before any row is made.
         let mut handed = 0;
-        let unnamed = aggregates.speaker_topics_in_chunks(&topics[..1], |chunk| {
-            handed += chunk.len();
-            Ok(())
-        });
+        let unnamed = aggregates.speaker_topics_in_chunks(
+            &topics[..1],
+            || (),
+            |_, piece| piece.len(),
+            |made| {
+                handed += made;
+                Ok(())
+            },
+        );
         assert!(matches!(unnamed, Err(Error::Usage(_))));
         assert_eq!(handed, 0);
     }

@@ -586,16 +586,22 @@ impl OutputDir {
                 let format = quotes.format;
                 let path = |table: Table| dir.join(format!("{}.{extension}", table.name()));
                 // In batches, so that statistics spilled to disk are never all in memory at once.
+                // Rows are rendered where their summaries are made, on rayon's threads, and
+                // appended here in order.
                 let write_speakers = || -> Result<TableFile> {
                     let mut speakers =
                         TableFile::create(path(Table::Speakers), Table::Speakers, format)?;
+                    let row_cells = speakers.row_cells(Table::Speakers)?;
                     aggregates.in_batches(|batch| {
-                        batch.speakers_in_chunks(|summaries| {
-                            for summary in summaries {
-                                speaker_row(&mut speakers.cells, summary)?;
-                            }
-                            Ok(())
-                        })
+                        batch.speakers_in_chunks(
+                            || row_cells.clone(),
+                            |cells, summaries| {
+                                render_rows(cells, summaries, |cells, summary| {
+                                    speaker_row(cells, summary)
+                                })
+                            },
+                            |rows| speakers.cells.append_rows(&rows?),
+                        )
                     })?;
                     Ok(speakers)
                 };
@@ -605,14 +611,19 @@ impl OutputDir {
                         Table::SpeakerTopics,
                         format,
                     )?;
+                    let row_cells = speaker_topics.row_cells(Table::SpeakerTopics)?;
                     aggregates.in_batches(|batch| {
                         batch
-                            .speaker_topics_in_chunks(topic_names, |summaries| {
-                                for summary in summaries {
-                                    speaker_topic_row(&mut speaker_topics.cells, summary)?;
-                                }
-                                Ok(())
-                            })
+                            .speaker_topics_in_chunks(
+                                topic_names,
+                                || row_cells.clone(),
+                                |cells, summaries| {
+                                    render_rows(cells, summaries, |cells, summary| {
+                                        speaker_topic_row(cells, summary)
+                                    })
+                                },
+                                |rows| speaker_topics.cells.append_rows(&rows?),
+                            )
                             // A topic without a name is a problem of this table.
                             .map_err(|e| match e {
                                 Error::Usage(problem) => speaker_topics.cells.error(problem),
@@ -1470,6 +1481,24 @@ fn article_row(cells: &mut impl Cells, article: &AnalysedArticle) -> Result<()> 
     cells.end_row()
 }
 
+/// The rows of `items`, each written by `row`, as bytes for the table's file cells to append. After
+/// an error the cells are emptied, so that they can go on with other rows.
+fn render_rows<T>(
+    cells: &mut RowCells,
+    items: &[T],
+    row: impl Fn(&mut RowCells, &T) -> Result<()>,
+) -> Result<Vec<u8>> {
+    for item in items {
+        if let Err(error) = row(cells, item) {
+            cells.discard_rows();
+            return Err(error);
+        }
+    }
+    let mut rows = Vec::with_capacity(cells.pending_bytes());
+    cells.take_rows(&mut rows);
+    Ok(rows)
+}
+
 fn speaker_row(cells: &mut impl Cells, summary: &SpeakerSummary<'_>) -> Result<()> {
     cells.text(summary.name)?;
     cells.count(summary.articles)?;
@@ -1629,6 +1658,16 @@ impl TableFile {
     /// not be xlsx, which is one workbook rather than a file per table.
     fn create(path: PathBuf, table: Table, format: TableFormat) -> Result<TableFile> {
         TableFile::with_columns(path, &table.columns(), format)
+    }
+
+    /// Cells that render rows of `table` (this file's) for this file's cells to append.
+    fn row_cells(&self, table: Table) -> Result<RowCells> {
+        RowCells::new(self.cells.error_path(), &table.columns(), self.format).ok_or_else(|| {
+            Error::Output {
+                path: self.cells.error_path(),
+                message: "an xlsx table is a sheet of a workbook, not a file".to_string(),
+            }
+        })
     }
 
     /// [`TableFile::create`] for a table whose columns are known only at run time.

@@ -2,6 +2,9 @@
 //! common third-party layouts (VADER's `token, mean, sd, ratings`, AFINN's `word, -5..5`, a plain
 //! `term, weight`). Every file merges into one [`Lexicons`] value; a later file overrides an earlier one
 //! for the values it sets, so a user's valence for "frank" replaces ours but keeps its warmth weight.
+//! The team's files are also stored merged (`precompiled_terms.rs`), so that a run without user files
+//! starts without parsing them; after editing a file in lexicons/, regenerate it with
+//! `TENOR_REGENERATE=1 cargo test --lib precompiled`.
 //!
 //! What a term means for a score is left to [`super::rules`]; the table layout to [`super::table`].
 

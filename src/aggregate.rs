@@ -447,7 +447,12 @@ impl Aggregates {
         // parts of a run holds its scores about once, not twice.
         let kept = other.values.into_iter();
         for (cell, (&(speaker, slot), kept)) in other.cells.iter().zip(kept).enumerate() {
-            let values = Aggregates::cell_moments(&other.moments, cell);
+            let mut values = [[0.0; COLUMNS]; 2];
+            for (plane, out) in values.iter_mut().enumerate() {
+                for (i, v) in out.iter_mut().enumerate() {
+                    *v = other.moments[[cell, plane, i]];
+                }
+            }
             let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
             // Order does not matter: lists are sorted before they are resampled.
             if self.resamples > 0 && self.values[mine].is_empty() && !kept.is_empty() {
@@ -801,42 +806,12 @@ impl Aggregates {
         let mut moments = self.moments.index_axis_mut(Axis(0), cell);
         // Element by element: the same sums as an array addition, without its shape checks, which
         // cost more than the additions for a cell this small.
-        match moments.as_slice_mut() {
-            Some(row) => {
-                for (m, v) in row.iter_mut().zip(values.iter().flatten()) {
-                    *m += v;
-                }
-            }
-            None => {
-                for (plane, add) in values.iter().enumerate() {
-                    for (i, v) in add.iter().enumerate() {
-                        moments[[plane, i]] += v;
-                    }
-                }
+        for (plane, add) in values.iter().enumerate() {
+            for (i, v) in add.iter().enumerate() {
+                moments[[plane, i]] += v;
             }
         }
         cell
-    }
-
-    /// The sums and sums of squares of `cell` in `moments`.
-    fn cell_moments(moments: &Array3<f64>, cell: usize) -> [[f64; COLUMNS]; 2] {
-        let moments = moments.index_axis(Axis(0), cell);
-        let mut values = [[0.0; COLUMNS]; 2];
-        match moments.as_slice() {
-            Some(row) => {
-                for (v, m) in values.iter_mut().flatten().zip(row) {
-                    *v = *m;
-                }
-            }
-            None => {
-                for (plane, out) in values.iter_mut().enumerate() {
-                    for (i, v) in out.iter_mut().enumerate() {
-                        *v = moments[[plane, i]];
-                    }
-                }
-            }
-        }
-        values
     }
 
     /// Makes room for `additional` more cells.
@@ -1187,7 +1162,9 @@ impl Aggregates {
                     RunCell {
                         slot: self.cells[cell].1,
                         quotes: self.counts[cell],
-                        moments: Aggregates::cell_moments(&self.moments, cell),
+                        moments: std::array::from_fn(|plane| {
+                            std::array::from_fn(|i| self.moments[[cell, plane, i]])
+                        }),
                         values: self.values[cell].clone(),
                     }
                 })

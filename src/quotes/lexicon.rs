@@ -262,7 +262,9 @@ impl WordTable {
             .map(|index| &self.words[index].1)
     }
 
-    /// The index in `words` of `word`, whose key is `key`.
+    /// The index in `words` of `word`, whose key is `key`. Inlined into [`WordTable::get`], which
+    /// asks it of every word of every article.
+    #[inline]
     fn find(&self, key: WordKey, word: &[u8]) -> Option<usize> {
         if self.slots.is_empty() {
             return None;

@@ -912,8 +912,8 @@ impl Entities {
         // Entities whose name and mentions did not move to a speaker keep their buffers for the next
         // article's entities.
         let room = MAX_SPARE_ENTITIES.saturating_sub(self.spare.len());
-        let list = std::mem::take(&mut self.list);
-        self.spare.extend(list.into_iter().take(room));
+        // Drained rather than taken, so that the list keeps its room for the next article.
+        self.spare.extend(self.list.drain(..).take(room));
         self.article = self.article.wrapping_add(1);
         // The kept keys are a cache: past this many, or once the count wraps, they are let go.
         let keys: usize = self.by_key.iter().map(HashMap::len).sum();

@@ -313,6 +313,10 @@ struct TokenTables {
     in_direct: Vec<bool>,
     main_starts: Vec<usize>,
     direct_before: Vec<u32>,
+    narrative: Vec<bool>,
+    title_case: Vec<bool>,
+    mentions: Vec<(Span, usize, bool)>,
+    cues: Vec<CueHit>,
     /// Emptied of its entities, which become the article's speakers; its look-up tables are kept.
     entities: Entities,
 }
@@ -359,8 +363,14 @@ impl<'a, 't> Article<'a, 't> {
             mut in_direct,
             mut main_starts,
             mut direct_before,
+            mut narrative,
+            mut title_case,
+            mut mentions,
+            mut cues,
             mut entities,
         } = tables;
+        mentions.clear();
+        cues.clear();
         entities.clear();
         in_quote.clear();
         in_quote.resize(seg.tokens.len(), false);
@@ -385,44 +395,36 @@ impl<'a, 't> Article<'a, 't> {
                 marked = to;
             }
         }
-        let narrative = seg
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let t = p.span.of(seg.text).trim_end();
-                t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
-            })
-            .collect();
-        let title_case = seg
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let (mut n, mut capitalised) = (0usize, 0usize);
-                for t in &seg.tokens[p.first_token..p.end_token] {
-                    if t.kind != TokenKind::Word {
-                        continue;
-                    }
-                    // Most words start with an ASCII byte, which answers both questions without
-                    // decoding a char.
-                    let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
-                        Some(b) if b.is_ascii() => {
-                            (b.is_ascii_alphabetic(), b.is_ascii_uppercase())
-                        }
-                        _ => t
-                            .span
-                            .of(seg.text)
-                            .chars()
-                            .next()
-                            .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
-                    };
-                    if alphabetic {
-                        n += 1;
-                        capitalised += usize::from(upper);
-                    }
+        narrative.clear();
+        narrative.extend(seg.paragraphs.iter().map(|p| {
+            let t = p.span.of(seg.text).trim_end();
+            t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
+        }));
+        title_case.clear();
+        title_case.extend(seg.paragraphs.iter().map(|p| {
+            let (mut n, mut capitalised) = (0usize, 0usize);
+            for t in &seg.tokens[p.first_token..p.end_token] {
+                if t.kind != TokenKind::Word {
+                    continue;
                 }
-                n >= 4 && capitalised * 10 >= n * 7
-            })
-            .collect();
+                // Most words start with an ASCII byte, which answers both questions without
+                // decoding a char.
+                let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
+                    Some(b) if b.is_ascii() => (b.is_ascii_alphabetic(), b.is_ascii_uppercase()),
+                    _ => t
+                        .span
+                        .of(seg.text)
+                        .chars()
+                        .next()
+                        .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
+                };
+                if alphabetic {
+                    n += 1;
+                    capitalised += usize::from(upper);
+                }
+            }
+            n >= 4 && capitalised * 10 >= n * 7
+        }));
         let mut article = Article {
             seg,
             r,
@@ -434,8 +436,8 @@ impl<'a, 't> Article<'a, 't> {
             narrative,
             title_case,
             entities,
-            mentions: Vec::new(),
-            cues: Vec::new(),
+            mentions,
+            cues,
             last_speakers: std::collections::BTreeMap::new(),
         };
         main_starts.extend((0..seg.sentences.len()).map(|s| article.main_clause_start(s)));
@@ -2145,6 +2147,10 @@ impl<'a, 't> Article<'a, 't> {
             in_direct: self.in_direct,
             main_starts: self.main_starts,
             direct_before: self.direct_before,
+            narrative: self.narrative,
+            title_case: self.title_case,
+            mentions: self.mentions,
+            cues: self.cues,
             entities: self.entities,
         };
         (ArticleQuotes { quotes, speakers }, tables)

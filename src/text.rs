@@ -479,6 +479,7 @@ pub fn tokens(text: &str, offset: usize) -> Tokens<'_> {
         pos: 0,
         offset,
         spelling: Spelling::default(),
+        newline: false,
     }
 }
 
@@ -537,12 +538,19 @@ pub struct Tokens<'t> {
     pos: usize,
     offset: usize,
     spelling: Spelling,
+    newline: bool,
 }
 
 impl Tokens<'_> {
     /// The spelling of the token last returned.
     pub(crate) fn spelling(&self) -> Spelling {
         self.spelling
+    }
+
+    /// Whether the space skipped before the token last returned holds a line feed: read while
+    /// skipping it, so that a caller that starts sentences at line breaks need not look again.
+    pub(crate) fn newline_before(&self) -> bool {
+        self.newline
     }
 }
 
@@ -556,11 +564,13 @@ impl Iterator for Tokens<'_> {
         let text = self.text;
         let bytes = text.as_bytes();
         let mut start = self.pos;
+        let mut newline = false;
         // ASCII bytes are classified without decoding a char; anything else is decoded once.
         let first = loop {
             let &b = bytes.get(start)?;
             if b.is_ascii() {
                 if is_ascii_space(b) {
+                    newline |= b == b'\n';
                     start += 1;
                     continue;
                 }
@@ -572,6 +582,7 @@ impl Iterator for Tokens<'_> {
             }
             start += c.len_utf8();
         };
+        self.newline = newline;
         let mut end = start + first.len_utf8();
         let class = BYTE_CLASS[usize::from(bytes[start])];
         self.spelling = Spelling {
@@ -761,6 +772,27 @@ mod token_tests {
                 first: other,
                 rest: 0
             }
+        );
+    }
+
+    #[test]
+    fn the_tokenizer_records_a_line_break_before_a_token() {
+        let text = "\nNo.  Yes \r\n\tmaybe\u{2028}so";
+        let mut split = tokens(text, 0);
+        let mut breaks = Vec::new();
+        while let Some(t) = split.next() {
+            breaks.push((t.text(text), split.newline_before()));
+        }
+        assert_eq!(
+            breaks,
+            [
+                ("No", true),
+                (".", false),
+                ("Yes", false),
+                ("maybe", true),
+                // A line separator is whitespace but no line feed.
+                ("so", false)
+            ]
         );
     }
 

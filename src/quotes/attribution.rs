@@ -313,6 +313,10 @@ struct TokenTables {
     in_direct: Vec<bool>,
     main_starts: Vec<usize>,
     direct_before: Vec<u32>,
+    narrative: Vec<bool>,
+    title_case: Vec<bool>,
+    mentions: Vec<(Span, usize, bool)>,
+    cues: Vec<CueHit>,
     /// Emptied of its entities, which become the article's speakers; its look-up tables are kept.
     entities: Entities,
 }
@@ -359,8 +363,14 @@ impl<'a, 't> Article<'a, 't> {
             mut in_direct,
             mut main_starts,
             mut direct_before,
+            mut narrative,
+            mut title_case,
+            mut mentions,
+            mut cues,
             mut entities,
         } = tables;
+        mentions.clear();
+        cues.clear();
         entities.clear();
         in_quote.clear();
         in_quote.resize(seg.tokens.len(), false);
@@ -385,44 +395,36 @@ impl<'a, 't> Article<'a, 't> {
                 marked = to;
             }
         }
-        let narrative = seg
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let t = p.span.of(seg.text).trim_end();
-                t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
-            })
-            .collect();
-        let title_case = seg
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let (mut n, mut capitalised) = (0usize, 0usize);
-                for t in &seg.tokens[p.first_token..p.end_token] {
-                    if t.kind != TokenKind::Word {
-                        continue;
-                    }
-                    // Most words start with an ASCII byte, which answers both questions without
-                    // decoding a char.
-                    let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
-                        Some(b) if b.is_ascii() => {
-                            (b.is_ascii_alphabetic(), b.is_ascii_uppercase())
-                        }
-                        _ => t
-                            .span
-                            .of(seg.text)
-                            .chars()
-                            .next()
-                            .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
-                    };
-                    if alphabetic {
-                        n += 1;
-                        capitalised += usize::from(upper);
-                    }
+        narrative.clear();
+        narrative.extend(seg.paragraphs.iter().map(|p| {
+            let t = p.span.of(seg.text).trim_end();
+            t.ends_with(['.', '!', '?', ':', '”', '"', '’', '\'', '»', '“'])
+        }));
+        title_case.clear();
+        title_case.extend(seg.paragraphs.iter().map(|p| {
+            let (mut n, mut capitalised) = (0usize, 0usize);
+            for t in &seg.tokens[p.first_token..p.end_token] {
+                if t.kind != TokenKind::Word {
+                    continue;
                 }
-                n >= 4 && capitalised * 10 >= n * 7
-            })
-            .collect();
+                // Most words start with an ASCII byte, which answers both questions without
+                // decoding a char.
+                let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
+                    Some(b) if b.is_ascii() => (b.is_ascii_alphabetic(), b.is_ascii_uppercase()),
+                    _ => t
+                        .span
+                        .of(seg.text)
+                        .chars()
+                        .next()
+                        .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
+                };
+                if alphabetic {
+                    n += 1;
+                    capitalised += usize::from(upper);
+                }
+            }
+            n >= 4 && capitalised * 10 >= n * 7
+        }));
         let mut article = Article {
             seg,
             r,
@@ -434,8 +436,8 @@ impl<'a, 't> Article<'a, 't> {
             narrative,
             title_case,
             entities,
-            mentions: Vec::new(),
-            cues: Vec::new(),
+            mentions,
+            cues,
             last_speakers: std::collections::BTreeMap::new(),
         };
         main_starts.extend((0..seg.sentences.len()).map(|s| article.main_clause_start(s)));
@@ -508,21 +510,7 @@ impl<'a, 't> Article<'a, 't> {
                         sentence: s,
                     });
                 }
-                let first_byte = seg
-                    .text
-                    .as_bytes()
-                    .get(seg.tokens[i].span.start)
-                    .copied()
-                    .unwrap_or(0);
-                let capitalised = if first_byte.is_ascii() {
-                    first_byte.is_ascii_uppercase()
-                } else {
-                    seg.token_text(i)
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_uppercase)
-                };
-                let starts_name = capitalised && self.r.pronoun(i).is_none();
+                let starts_name = self.r.is_capitalised(i) && self.r.pronoun(i).is_none();
                 if starts_name && let Some(m) = self.r.phrase_starting_at(i, sentence.end_token) {
                     let end = m.end_token;
                     if let NounPhrase::Name {
@@ -761,7 +749,9 @@ impl<'a, 't> Article<'a, 't> {
         for q in &quoted {
             let open_token = self.seg.token_at_or_after(q.open.start);
             let close_token = q.close.map(|c| self.seg.token_at_or_after(c.start));
-            let kind = self.kind_of(q, open_token);
+            // Built once: the tests below read it, and the quote keeps it.
+            let quote_text = q.text_in(self.seg.text);
+            let kind = self.kind_of(q, open_token, &quote_text);
             // A direct quote's cue mostly follows it; a partial quote sits inside the cue's own sentence.
             let mut attribution = if kind == QuoteKind::Partial {
                 self.leading_cue(q, open_token)
@@ -780,14 +770,14 @@ impl<'a, 't> Article<'a, 't> {
                 used_cues[i] = true;
             }
             if (kind == QuoteKind::Partial && self.named_not_said(open_token))
-                || self.is_title_of_work(q)
+                || self.is_title_of_work(open_token, &quote_text)
             {
                 continue;
             }
             if attribution.is_none() {
                 attribution = self.continued_speaker(q, open_token, &found);
             }
-            if attribution.is_none() && self.is_not_speech(q, open_token, kind) {
+            if attribution.is_none() && self.is_not_speech(open_token, kind, &quote_text) {
                 continue;
             }
             let content = q.content();
@@ -797,7 +787,7 @@ impl<'a, 't> Article<'a, 't> {
             found.push(Found {
                 kind,
                 span: content,
-                text: q.text(self.seg.text),
+                text: quote_text.into_owned(),
                 paragraph: q.first_paragraph,
                 attribution: attribution.unwrap_or(Attribution {
                     entity: None,
@@ -834,9 +824,18 @@ impl<'a, 't> Article<'a, 't> {
         self.finish(found)
     }
 
-    fn kind_of(&self, q: &QuotedSpan, open_token: usize) -> QuoteKind {
+    /// Direct when the quoted words (`text`) open their sentence with a capital, or read as a whole
+    /// sentence of four words or more; partial otherwise.
+    fn kind_of(&self, q: &QuotedSpan, open_token: usize, text: &str) -> QuoteKind {
         if q.last_paragraph > q.first_paragraph {
             return QuoteKind::Direct;
+        }
+        let starts_upper = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+        if !starts_upper {
+            return QuoteKind::Partial;
         }
         let seg = self.seg;
         let sentence_start = seg
@@ -844,16 +843,11 @@ impl<'a, 't> Article<'a, 't> {
             .map(|s| seg.sentences[s].first_token)
             .unwrap_or(open_token);
         let before = (open_token > sentence_start).then(|| seg.token_text(open_token - 1));
-        let text = q.text(seg.text);
-        let words = text.split_whitespace().count();
-        let starts_upper = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
-        let ends_like_sentence = text.trim_end().ends_with(['.', '!', '?', ',', '…', ';']);
         let opens_sentence =
             before.is_none() || matches!(before, Some(":" | "," | "\u{2014}" | "\u{2013}" | "-"));
-        if (opens_sentence && starts_upper) || (starts_upper && ends_like_sentence && words >= 4) {
+        let ends_like_sentence = text.trim_end().ends_with(['.', '!', '?', ',', '…', ';']);
+        // Words are counted only as far as the fourth.
+        if opens_sentence || (ends_like_sentence && text.split_whitespace().nth(3).is_some()) {
             QuoteKind::Direct
         } else {
             QuoteKind::Partial
@@ -879,47 +873,46 @@ impl<'a, 't> Article<'a, 't> {
 
     /// "A report by the Westbridge Institute, “Friction Costs”, estimated …": a few words in title case
     /// with no sentence punctuation, set off by commas, name a work even when a cue follows.
-    fn is_title_of_work(&self, q: &QuotedSpan) -> bool {
-        let open_token = self.seg.token_at_or_after(q.open.start);
+    fn is_title_of_work(&self, open_token: usize, text: &str) -> bool {
         let after_comma = open_token > 0 && self.seg.token_text(open_token - 1) == ",";
-        // Most quotes follow no comma: their words are not gathered.
+        // Most quotes follow no comma: their words are not read.
         if !after_comma {
             return false;
         }
-        let text = q.text(self.seg.text);
-        let words: Vec<&str> = text.split_whitespace().collect();
-        (2..=6).contains(&words.len())
+        let words = text.split_whitespace();
+        (2..=6).contains(&words.clone().take(7).count())
             && !text.ends_with(['.', '!', '?', ','])
-            && words.iter().all(|w| {
+            && words.into_iter().all(|w| {
                 w.starts_with(char::is_uppercase)
                     || matches!(
-                        *w,
+                        w,
                         "of" | "the" | "a" | "an" | "to" | "and" | "in" | "on" | "for" | "at"
                     )
             })
     }
 
     /// Scare quotes, titles and nicknames: short quoted words that nothing attributes.
-    fn is_not_speech(&self, q: &QuotedSpan, open_token: usize, kind: QuoteKind) -> bool {
+    fn is_not_speech(&self, open_token: usize, kind: QuoteKind, text: &str) -> bool {
         if (open_token.saturating_sub(2)..open_token)
             .any(|i| NOT_SPEECH_BEFORE.contains(&self.r.first_word(i, open_token)))
         {
             return true;
         }
-        let text = q.text(self.seg.text);
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let title_case = words.len() >= 2
-            && words
-                .iter()
-                .filter(|w| {
-                    !matches!(
-                        w.to_lowercase().as_str(),
-                        "of" | "the" | "a" | "an" | "to" | "and" | "in" | "on" | "for" | "at"
-                    )
-                })
-                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
-            && !text.ends_with(['.', '!', '?', ',']);
-        kind == QuoteKind::Partial || title_case || words.len() <= 3
+        let words = text.split_whitespace();
+        // Three words or fewer: counted only as far as the fourth.
+        if kind == QuoteKind::Partial || words.clone().nth(3).is_none() {
+            return true;
+        }
+        // Title case: every word but the small function words capitalised. Those are ASCII, and no
+        // other character lowercases to their letters, so comparing without case needs no copy.
+        words
+            .filter(|w| {
+                !["of", "the", "a", "an", "to", "and", "in", "on", "for", "at"]
+                    .iter()
+                    .any(|small| w.eq_ignore_ascii_case(small))
+            })
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && !text.ends_with(['.', '!', '?', ','])
     }
 
     /// `“…,” X said`, `“…,” said X`, `“…,” X, the minister, said`, `“…” he added`.
@@ -2154,6 +2147,10 @@ impl<'a, 't> Article<'a, 't> {
             in_direct: self.in_direct,
             main_starts: self.main_starts,
             direct_before: self.direct_before,
+            narrative: self.narrative,
+            title_case: self.title_case,
+            mentions: self.mentions,
+            cues: self.cues,
             entities: self.entities,
         };
         (ArticleQuotes { quotes, speakers }, tables)

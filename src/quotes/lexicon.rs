@@ -253,6 +253,7 @@ impl WordKey {
 }
 
 impl WordTable {
+    #[inline]
     fn get(&self, word: &str) -> Option<&WordFacts> {
         let first = *word.as_bytes().first()?;
         if !self.first_bytes[usize::from(first)] {
@@ -262,7 +263,9 @@ impl WordTable {
             .map(|index| &self.words[index].1)
     }
 
-    /// The index in `words` of `word`, whose key is `key`.
+    /// The index in `words` of `word`, whose key is `key`. Inlined into [`WordTable::get`], which
+    /// asks it of every word of every article.
+    #[inline(always)]
     fn find(&self, key: WordKey, word: &[u8]) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
@@ -513,6 +516,7 @@ impl AttributionLexicon {
     }
 
     /// Everything the lexicons say of this lowercase word, when they say anything.
+    #[inline]
     pub fn facts(&self, word: &str) -> Option<&WordFacts> {
         self.words.get(word)
     }

@@ -8,6 +8,7 @@
 
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind};
+use std::borrow::Cow;
 
 /// Families of marks that pair with each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,15 @@ impl QuotedSpan {
 
     /// The quoted words, continued paragraphs joined by a newline.
     pub fn text(&self, text: &str) -> String {
+        self.text_in(text).into_owned()
+    }
+
+    /// [`QuotedSpan::text`] borrowed from `text` when the quote lies in one paragraph, as most do:
+    /// only a quote continued across paragraphs is joined into a new string.
+    pub fn text_in<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if let [piece] = self.pieces.as_slice() {
+            return Cow::Borrowed(piece.of(text));
+        }
         let mut out = String::with_capacity(self.content().len());
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
@@ -51,7 +61,7 @@ impl QuotedSpan {
             }
             out.push_str(piece.of(text));
         }
-        out
+        Cow::Owned(out)
     }
 }
 

@@ -356,10 +356,20 @@ impl<'a, 't> PhraseReader<'a, 't> {
     /// The longest cue that starts at token `i` and ends by `end`: [`AttributionLexicon::cue_at`] of
     /// [`PhraseReader::words_from`], with the six words gathered only when the first two can begin a
     /// multiword cue.
+    #[inline]
     pub fn cue_at(&self, i: usize, end: usize) -> Option<CueEntry> {
-        if i >= end || !self.is_word(i) {
+        // Asked of every word outside quotes, most of which begin no cue: ruled out here, inline.
+        if i >= end
+            || !self.is_word(i)
+            || !(self.class(i).is_cue() || self.class(i).starts_multiword_cue())
+        {
             return None;
         }
+        self.cue_starting_at(i, end)
+    }
+
+    /// [`PhraseReader::cue_at`] for a word that is a cue or begins one.
+    fn cue_starting_at(&self, i: usize, end: usize) -> Option<CueEntry> {
         let class = self.class(i);
         if class.starts_multiword_cue()
             && i + 1 < end
@@ -912,8 +922,8 @@ impl Entities {
         // Entities whose name and mentions did not move to a speaker keep their buffers for the next
         // article's entities.
         let room = MAX_SPARE_ENTITIES.saturating_sub(self.spare.len());
-        let list = std::mem::take(&mut self.list);
-        self.spare.extend(list.into_iter().take(room));
+        // Drained rather than taken, so that the list keeps its room for the next article.
+        self.spare.extend(self.list.drain(..).take(room));
         self.article = self.article.wrapping_add(1);
         // The kept keys are a cache: past this many, or once the count wraps, they are let go.
         let keys: usize = self.by_key.iter().map(HashMap::len).sum();
@@ -1154,21 +1164,21 @@ fn set_lowercase(out: &mut String, text: &str) {
 /// Names are mostly ASCII, whose bytes answer without decoding chars.
 fn push_word_bounds(text: &str, out: &mut Vec<(usize, usize)>) {
     if text.is_ascii() {
-        let mut start = None;
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            match (is_ascii_space(b), start) {
-                (true, Some(from)) => {
-                    out.push((from, i));
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        loop {
+            while i < bytes.len() && is_ascii_space(bytes[i]) {
+                i += 1;
             }
+            if i == bytes.len() {
+                return;
+            }
+            let from = i;
+            while i < bytes.len() && !is_ascii_space(bytes[i]) {
+                i += 1;
+            }
+            out.push((from, i));
         }
-        if let Some(from) = start {
-            out.push((from, text.len()));
-        }
-        return;
     }
     let base = text.as_ptr() as usize;
     out.extend(text.split_whitespace().map(|w| {
@@ -1193,6 +1203,12 @@ pub fn pronoun_fits(pronoun: Pronoun, e: &Entity) -> bool {
 /// word by word, so that "Sergey Lavrov" and "Sergei Lavrov" of two articles are one row.
 pub fn speaker_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
+    // An ASCII name with no apostrophe has no possessive to strip from a word, and the key of the
+    // whole name is the keys of its words joined by single spaces: keyed in one pass.
+    if name.is_ascii() && !name.contains('\'') {
+        push_transliteration_key(name, &mut key);
+        return key;
+    }
     for (i, word) in name.split_whitespace().enumerate() {
         if i > 0 {
             key.push(' ');

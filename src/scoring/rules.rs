@@ -15,7 +15,7 @@ use super::table::{
     WordKey, fold_term_into, may_have_plain_form,
 };
 use super::{Evidence, Scored, Scores};
-use crate::text::{Span, Spelling, TokenKind};
+use crate::text::{Span, Spelling, TokenKind, is_ascii_space};
 
 /// Weight of a neutral content word in the denominator of the average intensity: low enough that one
 /// evaluative word in a long factual sentence still shows, high enough that it shows less than alone.
@@ -476,7 +476,6 @@ impl Scorer {
         let mut stream = LookupTokens::new_in(text, std::mem::take(toks));
         units.clear();
         active.clear();
-        let mut prev_end = 0;
         // The token count where the current tone-only phrase ends, and the count of the token at hand.
         let mut overlay_end = 0;
         let mut i = 0;
@@ -487,16 +486,12 @@ impl Scorer {
                 spelling,
                 hash,
                 head,
+                newline,
             } = token;
             // Built where it will stay: a unit is large, and a copy per token shows.
             let at = units.len();
             units.push(Unit::new(span, kind));
             let unit = &mut units[at];
-            // The gap is a space or two: a byte loop beats the call to memchr that `contains` makes.
-            #[allow(clippy::manual_contains)]
-            let newline = text.as_bytes()[prev_end..span.start]
-                .iter()
-                .any(|&b| b == b'\n');
             if newline {
                 unit.flags.insert(Flags::NEWLINE_BEFORE);
             }
@@ -536,8 +531,17 @@ impl Scorer {
                     // Most words that start a phrase are not followed by its second word: the tokens
                     // after the second are made ahead only when some phrase starts with the two.
                     let mut next: &[LookupToken] = &[];
-                    if term.starts_phrase {
-                        let second = stream.ahead(1, fold).first();
+                    // Most words that start a phrase are followed by a word that no phrase of theirs
+                    // goes on with: the byte after the space tells most of them, before the next
+                    // token is made, and the next token's hash most of the rest.
+                    if term.starts_phrase
+                        && first_byte_after_space(text, span.end)
+                            .is_some_and(|b| term.may_go_on_at(b))
+                    {
+                        let second = stream
+                            .ahead(1, fold)
+                            .first()
+                            .filter(|t| term.may_go_on_with(t.hash));
                         let look_ahead = table.phrase_look_ahead(hash, second);
                         if look_ahead > 0 {
                             next = stream.ahead(look_ahead, fold);
@@ -621,7 +625,6 @@ impl Scorer {
                     }
                 }
             }
-            prev_end = unit.span.end;
             if let Some(m) = unit.modifier {
                 seen.classes |= 1 << m.class as u8;
             }
@@ -934,6 +937,14 @@ fn lookup_key<'a>(written: &'a str, spelling: Spelling, fold: &'a mut String) ->
     } else {
         written
     }
+}
+
+/// The first byte from `from` on that is not ASCII space: the first of the next token, unless it
+/// starts a char outside ASCII (which may be space).
+#[inline]
+fn first_byte_after_space(text: &str, from: usize) -> Option<u8> {
+    let rest = text.as_bytes().get(from..)?;
+    rest.iter().copied().find(|&b| !is_ascii_space(b))
 }
 
 /// [`mark_case`] from what the tokenizer saw of an ASCII word that starts with a letter.

@@ -239,6 +239,8 @@ pub(crate) struct LookupToken {
     pub hash: u64,
     /// [`WordKey::head`] of the folded form.
     pub head: u64,
+    /// A line feed lies in the space before the token.
+    pub newline: bool,
 }
 
 impl LookupToken {
@@ -338,6 +340,7 @@ impl<'t> LookupTokens<'t> {
             spelling,
             hash: key.hash,
             head: key.head,
+            newline: self.split.newline_before(),
         })
     }
 }
@@ -386,6 +389,37 @@ pub(crate) struct Term {
     pub starts_phrase: bool,
     /// A symbol of several punctuation tokens starts with this one (":" of ":-)", "<" of "<3").
     pub starts_symbol: bool,
+    /// One bit, picked by [`Term::second_word_bit`], for the second word of each phrase that starts
+    /// with this one: most words that start a phrase are followed by none of its second words, and
+    /// this test turns them away without a look in [`Table::pairs`].
+    second_words: u64,
+    /// One bit for each ASCII byte that the second word of a phrase starting with this one begins
+    /// with (the word folded, so a small letter): a word followed by none of them starts no phrase
+    /// there, which the lookup can tell from the text before it makes the next token.
+    second_bytes: u128,
+}
+
+impl Term {
+    /// Whether some phrase that starts with this term may go on with a token that begins with the
+    /// byte `next` (of the text as written): false only when none does. A byte outside ASCII may
+    /// begin a word that folds to anything.
+    #[inline]
+    pub fn may_go_on_at(&self, next: u8) -> bool {
+        !next.is_ascii() || self.second_bytes & (1 << next.to_ascii_lowercase()) != 0
+    }
+
+    /// Whether some phrase that starts with this term may go on with the word hashed `second_hash`
+    /// ([`hash_folded`]): false only when none does.
+    #[inline]
+    pub fn may_go_on_with(&self, second_hash: u64) -> bool {
+        self.second_words & Term::second_word_bit(second_hash) != 0
+    }
+
+    #[inline]
+    fn second_word_bit(second_hash: u64) -> u64 {
+        // The high bits are the best mixed by the multiplicative hash.
+        1 << (second_hash >> 58)
+    }
 }
 
 /// The longest symbol, in characters, that [`Table::symbol_at`] tries.
@@ -642,6 +676,12 @@ impl Table {
                 continue;
             }
             slot.starts_phrase = true;
+            slot.second_words |= Term::second_word_bit(hash_folded(second.as_bytes()));
+            if let Some(&b) = second.as_bytes().first()
+                && b.is_ascii()
+            {
+                slot.second_bytes |= 1 << b.to_ascii_lowercase();
+            }
             let start = words.len() as u32;
             for word in [first, second].into_iter().chain(spans) {
                 let at = table.phrase_text.len() as u32;
@@ -1165,6 +1205,32 @@ mod tests {
         assert_eq!(table.entry(id).valence, -2.5);
         let low = table.term("low").expect("'low' is listed");
         assert_eq!(table.entry(low.entry.expect("single entry")).valence, -1.0);
+    }
+
+    #[test]
+    fn a_word_that_starts_a_phrase_knows_the_second_words_it_may_take() {
+        let table = Table::build([("hit out at", entry(-1.0)), ("hit list", entry(-1.5))]);
+        let hit = table.term("hit").expect("'hit' starts two phrases");
+        for second in ["out", "OUT", "list"] {
+            assert!(
+                hit.may_go_on_with(hash_folded(second.as_bytes())),
+                "{second}"
+            );
+            assert!(hit.may_go_on_at(second.as_bytes()[0]), "{second}");
+        }
+        // Read from the text before the next token is made: "hit back" starts none of them.
+        for next in [b'b', b'B', b',', b'"'] {
+            assert!(!hit.may_go_on_at(next), "{}", char::from(next));
+        }
+        // A letter outside ASCII may fold to anything.
+        assert!(hit.may_go_on_at("Ö".as_bytes()[0]));
+        // A filter, not a set: a word none of the phrases goes on with is turned away unless it
+        // shares a bit with one that does.
+        let turned_away = ["the", "back", "hard", "again", "record", "wall"]
+            .iter()
+            .filter(|w| !hit.may_go_on_with(hash_folded(w.as_bytes())))
+            .count();
+        assert!(turned_away >= 4, "{turned_away}");
     }
 
     #[test]

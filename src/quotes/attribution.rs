@@ -2687,4 +2687,15 @@ mod tests {
         );
         assert!(r.iter().all(|x| x.1 == "Tove Lind"));
     }
+
+    #[test]
+    fn a_name_then_a_verb_of_saying_then_an_institution_is_a_speaker_and_a_clause() {
+        let text = "Tove Lind said the ministry would close the ferry office in May.";
+        let r = readings(text);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].0, "the ministry would close the ferry office in May");
+        assert_eq!(r[0].1, "Tove Lind");
+        let text = "Olav Berg says his campaign is gaining ground on the islands.";
+        assert_eq!(readings(text)[0].1, "Olav Berg");
+    }
 }

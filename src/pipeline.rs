@@ -249,14 +249,16 @@ impl EngineBuilder {
     }
 
     fn scorer_from(files: &[UserFile]) -> Result<Scorer> {
+        let mut scoring_files = files.iter().filter(|f| f.kind == UserFileKind::Scoring);
+        let Some(first) = scoring_files.next() else {
+            return Ok(Scorer::new(Lexicons::embedded()?));
+        };
         let mut scoring = Lexicons::builder();
         scoring.add_embedded()?;
-        for file in files {
-            if file.kind == UserFileKind::Scoring {
-                scoring.add_text(&file.path, &file.source)?;
-            }
+        for file in std::iter::once(first).chain(scoring_files) {
+            scoring.add_text(&file.path, &file.source)?;
         }
-        Ok(Scorer::new(scoring.build()))
+        Ok(Scorer::new(scoring.finish()))
     }
 
     fn attribution_from(files: &[UserFile]) -> Result<AttributionLexicon> {

@@ -145,7 +145,16 @@ impl TopicLexicon {
                 let term = term
                     .as_str()
                     .ok_or_else(|| bad(key, "terms must be strings"))?;
-                let term = term.trim().to_lowercase().replace('\u{2019}', "'");
+                let term = term.trim();
+                // Terms are almost always written lowercase ASCII already.
+                let term = if term
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    term.to_string()
+                } else {
+                    term.to_lowercase().replace('\u{2019}', "'")
+                };
                 if !term.is_empty() {
                     patterns.push(term);
                     pattern_topic.push(id);

@@ -624,6 +624,15 @@ impl AttributionLexicon {
 
 /// Lowercase, with typographic apostrophes made plain, single spaces.
 fn normalise(term: &str) -> String {
+    // Almost every row is written in that form already: lowercase ASCII words, one space apart.
+    let plain_word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    };
+    if term.split(' ').all(plain_word) {
+        return term.to_string();
+    }
     term.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -2,6 +2,9 @@
 //! common third-party layouts (VADER's `token, mean, sd, ratings`, AFINN's `word, -5..5`, a plain
 //! `term, weight`). Every file merges into one [`Lexicons`] value; a later file overrides an earlier one
 //! for the values it sets, so a user's valence for "frank" replaces ours but keeps its warmth weight.
+//! The team's files are also stored merged (`precompiled_terms.rs`), so that a run without user files
+//! starts without parsing them; after editing a file in lexicons/, regenerate it with
+//! `TENOR_REGENERATE=1 cargo test --lib precompiled`.
 //!
 //! What a term means for a score is left to [`super::rules`]; the table layout to [`super::table`].
 
@@ -10,7 +13,11 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
-use super::table::{Dimension, Entry, Modifier, ModifierClass, Table, WordHasher, fold_term_into};
+use std::hash::Hasher;
+
+use super::table::{
+    Dimension, Entry, Grammar, Modifier, ModifierClass, Table, WordHasher, fold_term_into,
+};
 use super::words::grammar_words;
 use crate::error::{Error, Result};
 
@@ -117,13 +124,21 @@ const EMBEDDED: [(&str, FileFormat, &str); 12] = [
 #[derive(Debug, Clone)]
 pub struct Lexicons {
     pub(crate) table: Table,
-    terms: TermMap,
 }
 
 impl Lexicons {
-    /// The team's lexicons compiled into the binary.
+    /// The team's lexicons compiled into the binary: from their merged terms, stored in the binary
+    /// as well (see [`precompiled`]), so that start-up parses nothing; from the files themselves when
+    /// those terms are stale.
     pub fn embedded() -> Result<Lexicons> {
-        Ok(Lexicons::builder().add_embedded()?.build())
+        if let Some(terms) = precompiled::terms() {
+            return Ok(Lexicons {
+                table: Table::build(terms),
+            });
+        }
+        let mut builder = Lexicons::builder();
+        builder.add_embedded()?;
+        Ok(builder.finish())
     }
 
     /// The team's lexicons with user files on top (`tenor --lexicon FILE ...`): a user's entry overrides
@@ -134,7 +149,7 @@ impl Lexicons {
         for file in files {
             builder.add_file(file)?;
         }
-        Ok(builder.build())
+        Ok(builder.finish())
     }
 
     /// An empty builder; call [`LexiconsBuilder::add_embedded`] first to start from the defaults.
@@ -144,16 +159,17 @@ impl Lexicons {
 
     /// Everything known about a term (a word or a phrase), folded as the loader folds it.
     pub fn get(&self, term: &str) -> Option<&Entry> {
-        self.terms.get(normalise_term(term).as_ref())
+        let id = self.table.find(normalise_term(term).as_ref())?;
+        Some(self.table.entry(id))
     }
 
     /// Number of distinct terms.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.table.entries().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.table.entries().is_empty()
     }
 }
 
@@ -300,9 +316,25 @@ impl LexiconsBuilder {
         Ok(())
     }
 
-    /// Compiles everything added so far.
+    /// Compiles everything added so far, and keeps it for more files. [`LexiconsBuilder::finish`]
+    /// saves a copy when the builder is done with.
     pub fn build(&self) -> Lexicons {
-        let mut terms = self.terms.clone();
+        self.clone().finish()
+    }
+
+    /// Compiles everything added.
+    pub fn finish(self) -> Lexicons {
+        let terms = self.merged();
+        // The table's entries follow the map's order, which is fixed (the hasher has no random seed)
+        // and is kept by the precompiled terms, so that both build the same table.
+        let table = Table::build(terms.iter().map(|(t, e)| (t.as_ref(), *e)));
+        Lexicons { table }
+    }
+
+    /// The terms as the table gets them: phrases with their words' tone weights, and every word with
+    /// its grammatical roles.
+    fn merged(self) -> TermMap {
+        let mut terms = self.terms;
         inherit_tone_weights(&mut terms);
         for (word, role) in grammar_words() {
             terms
@@ -311,10 +343,152 @@ impl LexiconsBuilder {
                 .grammar
                 .insert(role);
         }
-        // The table's entries follow the map's order, which is fixed (the hasher has no random seed)
-        // and does not matter: a lookup returns the same entry whatever its index.
-        let table = Table::build(terms.iter().map(|(t, e)| (t.as_ref(), *e)));
-        Lexicons { table, terms }
+        terms
+    }
+}
+
+/// The embedded lexicons' terms, merged as [`LexiconsBuilder::finish`] merges them, stored in the binary
+/// so that start-up neither parses the files nor hashes their terms into a map. The data is generated
+/// into `precompiled_terms.rs` by `TENOR_REGENERATE=1 cargo test --lib precompiled`; a test fails while
+/// it is stale, and the binary falls back to the files when they or the grammar word lists changed
+/// since, so a stale file costs start-up time, never a wrong score.
+mod precompiled {
+    use super::*;
+
+    mod generated {
+        include!("precompiled_terms.rs");
+    }
+
+    /// The number of values stored with each term: valence, stance, modifier weight, then the
+    /// dimension weights.
+    pub(super) const VALUES: usize = 3 + Dimension::COUNT;
+
+    /// The merged terms, in the order the table takes them; `None` when they are stale.
+    pub(super) fn terms() -> Option<impl ExactSizeIterator<Item = (&'static str, Entry)>> {
+        if generated::VALUES != VALUES || generated::SOURCES != sources_fingerprint() {
+            return None;
+        }
+        let mut classes = [None; generated::MODIFIER_CLASSES.len()];
+        for (class, name) in classes.iter_mut().zip(generated::MODIFIER_CLASSES) {
+            *class = Some(ModifierClass::parse(name)?);
+        }
+        Some(
+            generated::TERMS
+                .iter()
+                .map(move |&(start, len, values, class, grammar)| {
+                    let start = start as usize;
+                    let term = generated::TEXT
+                        .get(start..start + usize::from(len))
+                        .unwrap_or_default();
+                    let mut dims = [0.0; Dimension::COUNT];
+                    dims.copy_from_slice(&values[3..VALUES]);
+                    let class = usize::from(class)
+                        .checked_sub(1)
+                        .and_then(|i| classes.get(i).copied().flatten());
+                    let entry = Entry {
+                        valence: values[0],
+                        stance: values[1],
+                        modifier: class.map(|class| Modifier {
+                            class,
+                            weight: values[2],
+                        }),
+                        dims,
+                        grammar: Grammar::from_bits(grammar),
+                    };
+                    (term, entry)
+                }),
+        )
+    }
+
+    /// A hash of what the terms are made from: the embedded files and the grammar word lists.
+    pub(super) fn sources_fingerprint() -> u64 {
+        let mut hasher = WordHasher::default();
+        for (name, _, text) in EMBEDDED {
+            hasher.write_usize(name.len());
+            hasher.write(name.as_bytes());
+            hasher.write_usize(text.len());
+            hasher.write(text.as_bytes());
+        }
+        for (word, role) in grammar_words() {
+            hasher.write_usize(word.len());
+            hasher.write(word.as_bytes());
+            hasher.write_u32(role.bits());
+        }
+        hasher.finish()
+    }
+
+    /// The source of `precompiled_terms.rs` for `terms`, in their order. The data holds no pointer
+    /// but the one to the text of all terms, so that the loader has nothing to relocate in it.
+    #[cfg(test)]
+    pub(super) fn render(terms: &TermMap) -> String {
+        use std::fmt::Write;
+        let mut classes: Vec<&str> = Vec::new();
+        let mut text = String::new();
+        let mut rows = String::new();
+        for (term, entry) in terms {
+            let modifier = entry.modifier;
+            let class = match modifier {
+                None => 0,
+                Some(m) => match classes.iter().position(|&c| c == m.class.as_str()) {
+                    Some(i) => i + 1,
+                    None => {
+                        classes.push(m.class.as_str());
+                        classes.len()
+                    }
+                },
+            };
+            let mut values = vec![
+                entry.valence,
+                entry.stance,
+                modifier.map_or(0.0, |m| m.weight),
+            ];
+            values.extend(entry.dims);
+            let _ = write!(rows, "    ({}, {}, [", text.len(), term.len());
+            for (i, value) in values.iter().enumerate() {
+                let _ = write!(rows, "{}{value:?}", if i == 0 { "" } else { ", " });
+            }
+            let _ = writeln!(rows, "], {class}, {}), // {term}", entry.grammar.bits());
+            text.push_str(term);
+            text.push('\n');
+        }
+        let mut fence = String::from("#");
+        while text.contains(&format!("\"{fence}")) {
+            fence.push('#');
+        }
+        let mut out = String::new();
+        out.push_str(
+            "// @generated by `TENOR_REGENERATE=1 cargo test --lib precompiled` from the embedded lexicon\n\
+             // files and the grammar word lists (src/scoring/lexicon.rs, mod precompiled): do not edit.\n",
+        );
+        let _ = writeln!(
+            out,
+            "pub(super) const SOURCES: u64 = {:#018x};",
+            sources_fingerprint()
+        );
+        let _ = writeln!(out, "pub(super) const VALUES: usize = {VALUES};");
+        out.push_str("/// The names of the modifier classes, numbered from 1 in `TERMS`.\n");
+        let _ = writeln!(
+            out,
+            "pub(super) static MODIFIER_CLASSES: [&str; {}] = {classes:?};",
+            classes.len()
+        );
+        out.push_str("/// Every term, one a line.\n");
+        let _ = writeln!(
+            out,
+            "pub(super) static TEXT: &str = r{fence}\"{text}\"{fence};"
+        );
+        out.push_str(
+            "/// Each term: (start in `TEXT`, length, [valence, stance, modifier weight, dimension\n\
+             /// weights], modifier class or 0, grammatical role flags).\n",
+        );
+        let _ = writeln!(
+            out,
+            "pub(super) static TERMS: [(u32, u16, [f32; {VALUES}], u8, u32); {}] = [",
+            terms.len()
+        );
+        out.push_str(&rows);
+        out.push_str("];\n");
+        out
     }
 }
 
@@ -717,6 +891,45 @@ mod tests {
         assert!(lex.get("not").and_then(|e| e.modifier).is_some());
     }
 
+    /// The embedded terms as the files give them, merged.
+    fn merged_from_the_files() -> TermMap {
+        let mut builder = Lexicons::builder();
+        builder
+            .add_embedded()
+            .expect("the shipped lexicons are well-formed");
+        builder.merged()
+    }
+
+    #[test]
+    fn the_precompiled_terms_are_those_of_the_files() {
+        let terms = merged_from_the_files();
+        let source = precompiled::render(&terms);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scoring/precompiled_terms.rs");
+        if std::env::var_os("TENOR_REGENERATE").is_some() {
+            std::fs::write(&path, &source).expect("write precompiled_terms.rs");
+            return;
+        }
+        let stored = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            stored == source,
+            "{} is stale: run `TENOR_REGENERATE=1 cargo test --lib precompiled` and rebuild",
+            path.display()
+        );
+        let precompiled: Vec<(&str, Entry)> = precompiled::terms().expect("current").collect();
+        let from_files: Vec<(&str, Entry)> = terms.iter().map(|(t, e)| (t.as_ref(), *e)).collect();
+        assert_eq!(precompiled, from_files);
+    }
+
+    #[test]
+    fn every_term_is_found_in_the_table_as_it_was_given() {
+        let terms = merged_from_the_files();
+        let lex = Lexicons::embedded().expect("the shipped lexicons are well-formed");
+        assert_eq!(lex.len(), terms.len());
+        for (term, entry) in &terms {
+            assert_eq!(lex.get(term), Some(entry), "{term:?}");
+        }
+    }
+
     #[test]
     fn the_embedded_lexicons_load() {
         let lex = Lexicons::embedded().expect("the shipped lexicons are well-formed");
@@ -739,7 +952,12 @@ mod tests {
             )
             .expect("well-formed");
         let lex = builder.build();
-        let modifiers = lex.terms.values().filter(|e| e.modifier.is_some()).count();
+        let modifiers = lex
+            .table
+            .entries()
+            .iter()
+            .filter(|e| e.modifier.is_some())
+            .count();
         assert!(modifiers >= 200, "only {modifiers} modifiers");
         let class = |t: &str| lex.get(t).and_then(|e| e.modifier).map(|m| m.class);
         for negator in [

@@ -190,6 +190,11 @@ impl Grammar {
     pub fn bits(self) -> u32 {
         self.0
     }
+
+    /// The roles whose flags are set in `bits`, as [`Grammar::bits`] gave them.
+    pub fn from_bits(bits: u32) -> Grammar {
+        Grammar(bits)
+    }
 }
 
 /// Everything known about one term. Zero means "not listed" for valence and the dimension weights.
@@ -593,16 +598,20 @@ impl Table {
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
         let terms = terms.into_iter();
         let (count, _) = terms.size_hint();
+        // Text and phrase buffers get room for more than they will hold: memory never written is
+        // never paged in, while growing a buffer copies it into fresh pages.
         let mut table = Table {
             terms: TermIndex::with_capacity(count),
             entries: Vec::with_capacity(count),
             facts: Vec::with_capacity(count),
+            phrase_text: String::with_capacity(count * 8),
             ..Table::default()
         };
+        table.terms.text.reserve(count * 12);
         // (key of the first two words, its words in `words`, entry) of each multiword term.
         type PendingPhrase = (u64, std::ops::Range<u32>, EntryId);
-        let mut pending: Vec<PendingPhrase> = Vec::new();
-        let mut words: Vec<(u32, u32)> = Vec::new();
+        let mut pending: Vec<PendingPhrase> = Vec::with_capacity(count / 2);
+        let mut words: Vec<(u32, u32)> = Vec::with_capacity(count);
         for (term, entry) in terms {
             // A term of ASCII letters and digits is one token (most terms are): no tokenizer.
             let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -653,16 +662,61 @@ impl Table {
             .collect();
         table.phrase_words = words;
         // Longest first within a pair, so that the first phrase that matches is the longest one.
-        // Entry ids rise in the order phrases were given, so ties keep that order.
-        pending
-            .sort_unstable_by_key(|(key, words, id)| (*key, std::cmp::Reverse(words.len()), *id));
-        for (key, words, entry) in pending {
+        // Entry ids rise in the order phrases were given, as their places in `pending` do, so ties
+        // keep that order. Sorted as one number each: key, then length reversed, then place.
+        let mut order: Vec<u128> = pending
+            .iter()
+            .enumerate()
+            .map(|(at, (key, words, _))| {
+                let shorter = u32::MAX - words.len() as u32;
+                (u128::from(*key) << 64) | (u128::from(shorter) << 32) | at as u128
+            })
+            .collect();
+        order.sort_unstable();
+        table.phrases.reserve(pending.len());
+        table.pairs.reserve(pending.len());
+        for at in order {
+            let (key, words, entry) = pending[at as u32 as usize].clone();
             let index = table.phrases.len() as u32;
             table.phrases.push(Phrase { words, entry });
             let range = table.pairs.entry(key).or_insert((index, index));
             range.1 = index + 1;
         }
         table
+    }
+
+    /// The entry of `term` (folded, single spaces) as [`Table::build`] filed it: under its only word,
+    /// as a symbol, or as a phrase under its first two words.
+    pub fn find(&self, term: &str) -> Option<EntryId> {
+        let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
+        let mut spans = tokens(term, 0).map(|t| t.text(term));
+        let (first, second) = if one_word {
+            (term, None)
+        } else {
+            (spans.next()?, spans.next())
+        };
+        let slot = self.term(first)?;
+        let Some(second) = second else {
+            return slot.entry;
+        };
+        if !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric()) {
+            return self.symbols.get(term).copied();
+        }
+        let key = pair_key(
+            hash_folded(first.as_bytes()),
+            hash_folded(second.as_bytes()),
+        );
+        let &(start, end) = self.pairs.get(&key)?;
+        let words: Vec<&str> = [first, second].into_iter().chain(spans).collect();
+        self.phrases[start as usize..end as usize]
+            .iter()
+            .find(|phrase| self.phrase_words(phrase).eq(words.iter().copied()))
+            .map(|phrase| phrase.entry)
+    }
+
+    /// Every entry, by [`EntryId`].
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     pub fn entry(&self, id: EntryId) -> &Entry {

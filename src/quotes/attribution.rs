@@ -64,6 +64,8 @@ struct Attribution {
 /// dozen words; a "sentence" past this length is a list, a table or text without punctuation, and
 /// reading each of its cues to the end would make a long sentence quadratic.
 const MAX_CLAUSE_TOKENS: usize = 160;
+/// How far back a group subject ("58 percent of voters in the state") may start before its verb.
+const MAX_GROUP_TOKENS: usize = 8;
 
 /// The longest source phrase read after `according to`, in tokens.
 const MAX_SOURCE_TOKENS: usize = 20;
@@ -1178,9 +1180,111 @@ impl<'a, 't> Article<'a, 't> {
                 });
             return leftmost.or_else(|| self.r.phrase_ending_at(open - 1, floor));
         }
-        self.r
-            .phrase_ending_at(last, floor)
-            .or_else(|| self.generic_phrase_ending_at(last, floor))
+        self.r.phrase_ending_at(last, floor).or_else(|| {
+            // "several owners of the boats": the group that opens the clause is the subject,
+            // not the description at its end.
+            let generic = self.generic_phrase_ending_at(last, floor);
+            let group = self.group_phrase_ending_at(last, floor);
+            match (generic, group) {
+                (Some(g), Some(q)) if q.first_token < g.first_token => Some(q),
+                (g, q) => g.or(q),
+            }
+        })
+    }
+
+    /// "21 percent said", "six in 10 say", "Most said", "those surveyed said", "several supporters of
+    /// the plan said", "her campaign workers said": a share, a count or a quantifier that opens the
+    /// clause and runs, through lowercase words, to the verb names a group of speakers (voters in a
+    /// poll, members of a camp) the lexicons have no word for. Anchored at the clause's start so that
+    /// an object before a verb of saying ("won 21 percent said") is never read as its subject.
+    fn group_phrase_ending_at(&self, last: usize, floor: usize) -> Option<Mention> {
+        let tokens = &self.seg.tokens;
+        let head = self.seg.token_text(last);
+        let head_ok = head == "%"
+            || (tokens[last].kind == TokenKind::Word
+                && !matches!(self.r.lower_word(last), "and" | "but" | "or" | "yet" | "so"));
+        if !head_ok || self.in_quote[last] {
+            return None;
+        }
+        // The leftmost quantifier or number within reach; what lies between is words (and "%").
+        let reach = floor.max(last.saturating_sub(MAX_GROUP_TOKENS));
+        let mut start = None;
+        let mut i = last + 1;
+        while i > reach {
+            i -= 1;
+            let raw = self.seg.token_text(i);
+            let word = tokens[i].kind == TokenKind::Word;
+            if self.in_quote[i] || !(word || raw == "%") || self.r.is_auxiliary(i, last + 1) {
+                break;
+            }
+            if self.r.pronoun(i).is_some() || self.r.lower_word(i) == "who" {
+                break;
+            }
+            if word
+                && (is_quantity_word(self.r.lower_word(i))
+                    || raw.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                start = Some(i);
+            }
+        }
+        let mut start = start?;
+        // A bare quantifier is the whole subject ("Most said"); a longer phrase ends in a lowercase
+        // head or a number ("those surveyed", "21 percent", "six in 10"), never a name.
+        if start < last
+            && head != "%"
+            && !head.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+        {
+            return None;
+        }
+        while start > floor
+            && matches!(
+                self.r.first_word(start - 1, last),
+                "only" | "nearly" | "almost" | "roughly" | "about" | "just" | "over" | "some"
+            )
+        {
+            start -= 1;
+        }
+        if start >= 2
+            && start - 2 >= floor
+            && self.r.first_word(start - 1, last) == "than"
+            && matches!(
+                self.r.first_word(start - 2, last),
+                "more" | "fewer" | "less"
+            )
+        {
+            start -= 2;
+        }
+        let opens_clause = start == floor
+            || matches!(
+                self.seg.token_text(start - 1),
+                "," | ";" | ":" | "\u{2014}" | "\u{2013}" | "("
+            )
+            || matches!(
+                self.r.first_word(start - 1, last),
+                "and"
+                    | "but"
+                    | "while"
+                    | "whereas"
+                    | "although"
+                    | "though"
+                    | "because"
+                    | "as"
+                    | "since"
+                    | "yet"
+                    | "even"
+            );
+        if !opens_clause {
+            return None;
+        }
+        Some(Mention {
+            span: Span::new(tokens[start].span.start, tokens[last].span.end),
+            first_token: start,
+            end_token: last + 1,
+            phrase: NounPhrase::Common {
+                head: tokens[last].span,
+                class: TitleClass::Group,
+            },
+        })
     }
 
     /// "the website explains", "the 43-year-old said", "one commenter wrote": a determiner and up to three
@@ -1865,7 +1969,9 @@ impl<'a, 't> Article<'a, 't> {
                         .cues_starting_in(hit.sentence, i + 2, i + 6)
                         .iter()
                         .any(|c| {
-                            c.entry.kind.introduces_speech()
+                            // Its own cue set off by commas ("A, she said, B") leaves the clause whole.
+                            c.first != hit.first
+                                && c.entry.kind.introduces_speech()
                                 && self
                                     .subject_before(c.first, i + 1)
                                     .is_some_and(|m| m.first_token == i + 1)
@@ -1978,7 +2084,8 @@ impl<'a, 't> Article<'a, 't> {
                 let closes = rest <= 4
                     || (tail_end < end
                         && matches!(seg.token_text(tail_end), ";" | ":" | "\u{2014}"));
-                let after_comma = tail_start > sentence.first_token + 2
+                // "Otherwise, she said, …": one word and a comma before the cue is enough.
+                let after_comma = tail_start >= sentence.first_token + 2
                     && tail_start <= sentence.first_token + MAX_CLAUSE_TOKENS
                     && seg.token_text(tail_start - 1) == ","
                     && self.no_direct(sentence.first_token, tail_start);
@@ -2155,6 +2262,51 @@ impl<'a, 't> Article<'a, 't> {
         };
         (ArticleQuotes { quotes, speakers }, tables)
     }
+}
+
+/// Words that open a phrase naming a share or a number of people: quantifiers, demonstratives and
+/// possessives of a group, and numbers written as words.
+fn is_quantity_word(word: &str) -> bool {
+    matches!(
+        word,
+        "some"
+            | "most"
+            | "many"
+            | "several"
+            | "both"
+            | "few"
+            | "others"
+            | "those"
+            | "these"
+            | "all"
+            | "half"
+            | "majority"
+            | "majorities"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "seventy"
+            | "eighty"
+            | "ninety"
+            | "dozens"
+            | "hundreds"
+            | "thousands"
+    )
 }
 
 fn is_weekday(word: &str) -> bool {
@@ -2496,5 +2648,51 @@ mod tests {
         assert_eq!(readings(text)[0].1, "Ingrid Vale");
         let text = "The lock keeper Ingrid Vale in July said the locks would close for a week.";
         assert_eq!(readings(text)[0].1, "Ingrid Vale");
+    }
+
+    #[test]
+    fn a_share_or_a_quantifier_opening_the_clause_names_a_group_of_speakers() {
+        let speakers = |text: &str| readings(text).into_iter().map(|r| r.1).collect::<Vec<_>>();
+        let text = "In the harbour poll, 41 percent said the ferry fares were too high.";
+        assert_eq!(speakers(text), ["41 percent"]);
+        let text = "Nearly six in 10 say the old bridge should be rebuilt before winter.";
+        assert_eq!(speakers(text), ["Nearly six in 10"]);
+        let text = "Most said they would wait for the spring timetable.";
+        assert_eq!(speakers(text), ["Most"]);
+        let text = "Again, those surveyed said the toll was unfair to islanders.";
+        assert_eq!(speakers(text), ["those surveyed"]);
+        let text = "Several owners of the small boats said the new berths cost too much.";
+        assert_eq!(speakers(text), ["Several owners of the small boats"]);
+        // A number inside the clause is what was said, not who said it.
+        let text = "Ferry use fell by 12 percent in March, Tove Lind said.";
+        assert_eq!(speakers(text), ["Tove Lind"]);
+    }
+
+    #[test]
+    fn a_cue_set_off_by_commas_inside_the_sentence_reports_all_of_it() {
+        let text = "Tove Lind runs the ferry office. Otherwise, she said, the island would lose its \
+                    last crossing. The new timetable, she said, would suit the schoolchildren better.";
+        let r = readings(text);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(
+            r[0].0,
+            "Otherwise, she said, the island would lose its last crossing"
+        );
+        assert_eq!(
+            r[1].0,
+            "The new timetable, she said, would suit the schoolchildren better"
+        );
+        assert!(r.iter().all(|x| x.1 == "Tove Lind"));
+    }
+
+    #[test]
+    fn a_name_then_a_verb_of_saying_then_an_institution_is_a_speaker_and_a_clause() {
+        let text = "Tove Lind said the ministry would close the ferry office in May.";
+        let r = readings(text);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].0, "the ministry would close the ferry office in May");
+        assert_eq!(r[0].1, "Tove Lind");
+        let text = "Olav Berg says his campaign is gaining ground on the islands.";
+        assert_eq!(readings(text)[0].1, "Olav Berg");
     }
 }

@@ -631,8 +631,14 @@ impl<'a, 't> PhraseReader<'a, 't> {
         // "the UN refugee agency", "the Russian foreign ministry": lowercase words up to an organisation noun.
         if end > i && !self.raw(end - 1).ends_with('\u{2019}') && !self.raw(end - 1).ends_with("'s")
         {
+            // Only modifiers stand between: a verb of saying, a determiner or an auxiliary ends the
+            // name ("Jan Berg said the ministry would …" is a speaker and a clause, not one name).
+            let modifier = |j: usize| {
+                let class = self.class(j);
+                !(class.is_cue() || class.is_not_name() || class.is_auxiliary())
+            };
             let org_end = (end..ceiling.min(end + 3))
-                .take_while(|&j| self.is_word(j) && !self.is_capitalised(j))
+                .take_while(|&j| self.is_word(j) && !self.is_capitalised(j) && modifier(j))
                 .find_map(|j| {
                     self.title_at(j, ceiling)
                         .filter(|&(class, _, _)| class == TitleClass::Organisation)

@@ -103,7 +103,6 @@ const BATCH_SPEAKERS: usize = 4_096;
 /// would otherwise grow with the input.
 const BATCH_BYTES: usize = 8 << 20;
 
-/// Two-sided 95% point of the standard normal distribution.
 /// Summaries made at a time when a table is written: enough to share out over rayon's threads, few
 /// enough that a table's rows are never all held at once.
 const SUMMARY_CHUNK: usize = 4_096;
@@ -112,6 +111,36 @@ const SUMMARY_CHUNK: usize = 4_096;
 /// costs little, few enough that every thread gets a share of a chunk.
 const RENDER_PIECE: usize = 64;
 
+/// Makes a table's summaries on rayon's threads, [`RENDER_PIECE`] rows to a task and
+/// [`SUMMARY_CHUNK`] rows at a time, renders each piece with the task's own `state`, and hands the
+/// rendered pieces to `each` in the order of `rows`.
+fn render_in_chunks<T: Sync, Y, S, R: Send>(
+    rows: &[T],
+    summary: impl Fn(&T, &mut BootstrapScratch) -> Y + Sync + Send,
+    init: impl Fn() -> S + Sync + Send,
+    render: impl Fn(&mut S, &[Y]) -> R + Sync + Send,
+    mut each: impl FnMut(R) -> Result<()>,
+) -> Result<()> {
+    for chunk in rows.chunks(SUMMARY_CHUNK) {
+        let pieces: Vec<R> = chunk
+            .par_chunks(RENDER_PIECE)
+            .map_init(
+                || (BootstrapScratch::default(), init(), Vec::new()),
+                |(scratch, state, summaries), piece| {
+                    summaries.clear();
+                    summaries.extend(piece.iter().map(|row| summary(row, scratch)));
+                    render(state, summaries)
+                },
+            )
+            .collect();
+        for piece in pieces {
+            each(piece)?;
+        }
+    }
+    Ok(())
+}
+
+/// Two-sided 95% point of the standard normal distribution.
 const NORMAL_95: f64 = 1.959_963_984_540_054;
 
 /// The mean and population standard deviation of each score over `count` quotes, and the 95%
@@ -491,26 +520,15 @@ impl Aggregates {
         &'a self,
         init: impl Fn() -> S + Sync + Send,
         render: impl Fn(&mut S, &[SpeakerSummary<'a>]) -> R + Sync + Send,
-        mut each: impl FnMut(R) -> Result<()>,
+        each: impl FnMut(R) -> Result<()>,
     ) -> Result<()> {
-        for rows in self.sorted_speakers().chunks(SUMMARY_CHUNK) {
-            let pieces: Vec<R> = rows
-                .par_chunks(RENDER_PIECE)
-                .map_init(
-                    || (BootstrapScratch::default(), init(), Vec::new()),
-                    |(scratch, state, summaries), piece| {
-                        summaries.clear();
-                        summaries
-                            .extend(piece.iter().map(|&row| self.speaker_summary(row, scratch)));
-                        render(state, summaries)
-                    },
-                )
-                .collect();
-            for piece in pieces {
-                each(piece)?;
-            }
-        }
-        Ok(())
+        render_in_chunks(
+            &self.sorted_speakers(),
+            |&row, scratch| self.speaker_summary(row, scratch),
+            init,
+            render,
+            each,
+        )
     }
 
     fn speaker_summary(&self, row: u32, scratch: &mut BootstrapScratch) -> SpeakerSummary<'_> {
@@ -557,29 +575,15 @@ impl Aggregates {
         topic_names: &'a [String],
         init: impl Fn() -> S + Sync + Send,
         render: impl Fn(&mut S, &[SpeakerTopicSummary<'a>]) -> R + Sync + Send,
-        mut each: impl FnMut(R) -> Result<()>,
+        each: impl FnMut(R) -> Result<()>,
     ) -> Result<()> {
-        for cells in self.sorted_topic_cells(topic_names)?.chunks(SUMMARY_CHUNK) {
-            let pieces: Vec<R> = cells
-                .par_chunks(RENDER_PIECE)
-                .map_init(
-                    || (BootstrapScratch::default(), init(), Vec::new()),
-                    |(scratch, state, summaries), piece| {
-                        summaries.clear();
-                        summaries.extend(
-                            piece
-                                .iter()
-                                .map(|&cell| self.speaker_topic_summary(cell, scratch)),
-                        );
-                        render(state, summaries)
-                    },
-                )
-                .collect();
-            for piece in pieces {
-                each(piece)?;
-            }
-        }
-        Ok(())
+        render_in_chunks(
+            &self.sorted_topic_cells(topic_names)?,
+            |&cell, scratch| self.speaker_topic_summary(cell, scratch),
+            init,
+            render,
+            each,
+        )
     }
 
     /// Each topic cell with its speaker and topic name, sorted by speaker key then topic name.

@@ -627,6 +627,55 @@ pub(crate) struct Table {
     symbols: WordMap<EntryId>,
 }
 
+/// How [`Table::build`] files a term, and so where [`Table::find`] looks for it.
+enum TermShape<'t, W> {
+    /// One token: the entry of its word's slot.
+    Word(&'t str),
+    /// An emoticon or other symbol written without spaces that tokenizes into several tokens
+    /// (":-)"): matched on the text, under its first token.
+    Symbol(&'t str),
+    /// Several words, keyed by the first two; `words` gives all of them.
+    Phrase {
+        first: &'t str,
+        second: &'t str,
+        words: W,
+    },
+}
+
+impl<'t> TermShape<'t, ()> {
+    /// The shape of a folded term; `None` for a term with no token.
+    fn of(term: &'t str) -> Option<TermShape<'t, impl Iterator<Item = &'t str>>> {
+        // A term of ASCII letters and digits is one token (most terms are): no tokenizer.
+        if !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Some(TermShape::Word(term));
+        }
+        let mut spans = tokens(term, 0).map(move |t| t.text(term));
+        let first = spans.next()?;
+        let Some(second) = spans.next() else {
+            return Some(TermShape::Word(first));
+        };
+        if !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric()) {
+            return Some(TermShape::Symbol(first));
+        }
+        Some(TermShape::Phrase {
+            first,
+            second,
+            words: [first, second].into_iter().chain(spans),
+        })
+    }
+}
+
+impl<W> TermShape<'_, W> {
+    /// The token the term is filed under.
+    fn first(&self) -> &str {
+        match self {
+            TermShape::Word(first) | TermShape::Symbol(first) | TermShape::Phrase { first, .. } => {
+                first
+            }
+        }
+    }
+}
+
 impl Table {
     /// Builds the table from folded terms (lowercase, single spaces, ASCII apostrophes).
     pub fn build<'a>(terms: impl IntoIterator<Item = (&'a str, Entry)>) -> Table {
@@ -647,34 +696,31 @@ impl Table {
         let mut pending: Vec<PendingPhrase> = Vec::with_capacity(count / 2);
         let mut words: Vec<(u32, u32)> = Vec::with_capacity(count);
         for (term, entry) in terms {
-            // A term of ASCII letters and digits is one token (most terms are): no tokenizer.
-            let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
-            let mut spans = tokens(term, 0).map(|t| t.text(term));
-            let (first, second) = if one_word {
-                (term, None)
-            } else {
-                let Some(first) = spans.next() else {
-                    continue;
-                };
-                (first, spans.next())
+            let Some(shape) = TermShape::of(term) else {
+                continue;
             };
             let id = table.entries.len() as EntryId;
             table.entries.push(entry);
             table.facts.push(EntryFacts::of(&entry));
-            let Some(slot) = table.terms.entry(first) else {
+            let Some(slot) = table.terms.entry(shape.first()) else {
                 continue;
             };
-            let Some(second) = second else {
-                slot.entry = Some(id);
-                continue;
+            let (first, second, phrase_words) = match shape {
+                TermShape::Word(_) => {
+                    slot.entry = Some(id);
+                    continue;
+                }
+                TermShape::Symbol(_) => {
+                    slot.starts_symbol = true;
+                    table.symbols.insert(Box::from(term), id);
+                    continue;
+                }
+                TermShape::Phrase {
+                    first,
+                    second,
+                    words,
+                } => (first, second, words),
             };
-            let symbol =
-                !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric());
-            if symbol {
-                slot.starts_symbol = true;
-                table.symbols.insert(Box::from(term), id);
-                continue;
-            }
             slot.starts_phrase = true;
             slot.second_words |= Term::second_word_bit(hash_folded(second.as_bytes()));
             if let Some(&b) = second.as_bytes().first()
@@ -683,7 +729,7 @@ impl Table {
                 slot.second_bytes |= 1 << b.to_ascii_lowercase();
             }
             let start = words.len() as u32;
-            for word in [first, second].into_iter().chain(spans) {
+            for word in phrase_words {
                 let at = table.phrase_text.len() as u32;
                 table.phrase_text.push_str(word);
                 words.push((at, table.phrase_text.len() as u32));
@@ -728,26 +774,23 @@ impl Table {
     /// The entry of `term` (folded, single spaces) as [`Table::build`] filed it: under its only word,
     /// as a symbol, or as a phrase under its first two words.
     pub fn find(&self, term: &str) -> Option<EntryId> {
-        let one_word = !term.is_empty() && term.bytes().all(|b| b.is_ascii_alphanumeric());
-        let mut spans = tokens(term, 0).map(|t| t.text(term));
-        let (first, second) = if one_word {
-            (term, None)
-        } else {
-            (spans.next()?, spans.next())
+        let shape = TermShape::of(term)?;
+        let slot = self.term(shape.first())?;
+        let (first, second, words) = match shape {
+            TermShape::Word(_) => return slot.entry,
+            TermShape::Symbol(_) => return self.symbols.get(term).copied(),
+            TermShape::Phrase {
+                first,
+                second,
+                words,
+            } => (first, second, words),
         };
-        let slot = self.term(first)?;
-        let Some(second) = second else {
-            return slot.entry;
-        };
-        if !term.contains(' ') && term.chars().next().is_some_and(|c| !c.is_alphanumeric()) {
-            return self.symbols.get(term).copied();
-        }
         let key = pair_key(
             hash_folded(first.as_bytes()),
             hash_folded(second.as_bytes()),
         );
         let &(start, end) = self.pairs.get(&key)?;
-        let words: Vec<&str> = [first, second].into_iter().chain(spans).collect();
+        let words: Vec<&str> = words.collect();
         self.phrases[start as usize..end as usize]
             .iter()
             .find(|phrase| self.phrase_words(phrase).eq(words.iter().copied()))

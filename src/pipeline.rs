@@ -249,13 +249,14 @@ impl EngineBuilder {
     }
 
     fn scorer_from(files: &[UserFile]) -> Result<Scorer> {
-        let mut scoring_files = files.iter().filter(|f| f.kind == UserFileKind::Scoring);
-        let Some(first) = scoring_files.next() else {
+        let scoring_files = || files.iter().filter(|f| f.kind == UserFileKind::Scoring);
+        // Without user files the defaults come ready-merged, with no file to parse.
+        if scoring_files().next().is_none() {
             return Ok(Scorer::new(Lexicons::embedded()?));
-        };
+        }
         let mut scoring = Lexicons::builder();
         scoring.add_embedded()?;
-        for file in std::iter::once(first).chain(scoring_files) {
+        for file in scoring_files() {
             scoring.add_text(&file.path, &file.source)?;
         }
         Ok(Scorer::new(scoring.finish()))

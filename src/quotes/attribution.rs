@@ -405,24 +405,10 @@ impl<'a, 't> Article<'a, 't> {
         title_case.clear();
         title_case.extend(seg.paragraphs.iter().map(|p| {
             let (mut n, mut capitalised) = (0usize, 0usize);
-            for t in &seg.tokens[p.first_token..p.end_token] {
-                if t.kind != TokenKind::Word {
-                    continue;
-                }
-                // Most words start with an ASCII byte, which answers both questions without
-                // decoding a char.
-                let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
-                    Some(b) if b.is_ascii() => (b.is_ascii_alphabetic(), b.is_ascii_uppercase()),
-                    _ => t
-                        .span
-                        .of(seg.text)
-                        .chars()
-                        .next()
-                        .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
-                };
-                if alphabetic {
+            for i in p.first_token..p.end_token {
+                if r.is_alphabetic(i) {
                     n += 1;
-                    capitalised += usize::from(upper);
+                    capitalised += usize::from(r.is_capitalised(i));
                 }
             }
             n >= 4 && capitalised * 10 >= n * 7

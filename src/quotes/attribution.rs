@@ -11,9 +11,7 @@
 
 use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
 use super::marks::{QuotedSpan, find_quoted_spans};
-use super::speakers::{
-    Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits, speaker_key,
-};
+use super::speakers::{Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits};
 use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind};
@@ -2195,9 +2193,10 @@ impl<'a, 't> Article<'a, 't> {
             let speaker = f.attribution.entity.map(|e| {
                 *speaker_of_entity[e].get_or_insert_with(|| {
                     let entity = &mut entities[e];
+                    let key = entity.speaker_key();
                     let name = std::mem::take(&mut entity.name);
                     speakers.push(Speaker {
-                        key: speaker_key(&name),
+                        key,
                         name,
                         kind: entity.kind,
                         role: entity.take_role(),

@@ -944,6 +944,10 @@ pub struct Entity {
     /// when `has_first`, so that a spare entity keeps the buffer.
     first: String,
     has_first: bool,
+    /// [`speaker_key`] of `name`, when `key_known`: a name of one or two words is keyed from the
+    /// keys of its words, made as it is read, so that the speaker needs no second pass over it.
+    key: String,
+    key_known: bool,
     name_words: usize,
     /// The entity before this one with the same join key ([`Entities::add_name`]), newest first.
     previous_same_key: Option<usize>,
@@ -956,6 +960,16 @@ impl Entity {
     /// Title or apposition that says what the entity is ("Russian Foreign Minister").
     pub fn role(&self) -> Option<&str> {
         self.role.as_deref()
+    }
+
+    /// [`speaker_key`] of the name. A copy, not the buffer itself: the entity keeps that for the
+    /// next article's entities.
+    pub fn speaker_key(&self) -> String {
+        if self.key_known {
+            self.key.clone()
+        } else {
+            speaker_key(&self.name)
+        }
     }
 
     /// Moves the role out, for an entity that is done with.
@@ -1137,6 +1151,17 @@ impl Entities {
             e.first.clear();
             e.first.push_str(first.unwrap_or_default());
             e.has_first = first.is_some();
+            // The key of the whole name is the keys of its words joined by spaces
+            // ([`speaker_key`]): for one or two words, those just made.
+            e.key.clear();
+            e.key_known = word_count <= 2;
+            if e.key_known {
+                if let Some(first) = first {
+                    e.key.push_str(first);
+                    e.key.push(' ');
+                }
+                e.key.push_str(&surname);
+            }
         }
         self.surname_buffer = surname;
         self.first_buffer = first_key;
@@ -1174,6 +1199,8 @@ impl Entities {
                 e.mentions.clear();
                 e.first.clear();
                 e.has_first = false;
+                e.key.clear();
+                e.key_known = false;
                 e.name_words = 0;
                 e.previous_same_key = None;
                 e.name_lower.clear();
@@ -1188,6 +1215,8 @@ impl Entities {
                 mentions: Vec::new(),
                 first: String::new(),
                 has_first: false,
+                key: String::new(),
+                key_known: false,
                 name_words: 0,
                 previous_same_key: None,
                 name_lower: String::new(),
@@ -1495,6 +1524,26 @@ mod tests {
     fn speaker_keys_join_spellings_across_articles() {
         assert_eq!(speaker_key("Sergey Lavrov"), speaker_key("SERGEI  Lavrov"));
         assert_ne!(speaker_key("Boris Johnson"), speaker_key("Jo Johnson"));
+    }
+
+    #[test]
+    fn an_entity_is_keyed_as_its_name_would_be() {
+        let text = "Zelenskyy met Dmitry Kuleba’s aide and Juan Carlos de la Vega, and Khan’s.";
+        let span = |s: &str| {
+            let start = text.find(s).unwrap();
+            Span::new(start, start + s.len())
+        };
+        let mut e = Entities::default();
+        for (name, kind) in [
+            ("Zelenskyy", SpeakerType::Person),
+            ("Dmitry Kuleba", SpeakerType::Person),
+            ("Juan Carlos de la Vega", SpeakerType::Person),
+            ("Khan’s", SpeakerType::Organisation),
+        ] {
+            let i = e.add_name(text, span(name), None, None, kind, span(name));
+            assert_eq!(e.list[i].speaker_key(), speaker_key(&e.list[i].name));
+        }
+        assert_eq!(e.list[1].speaker_key(), "dmitri kuleba");
     }
 
     #[test]

@@ -247,25 +247,29 @@ pub(crate) const NAME_FUNCTION_WORDS: &[&str] = &[
     "of", "for", "without", "and", "the", "against", "on", "in", "at", "to",
 ];
 
+/// A title found at a token ([`PhraseReader::title_at`]): its class, the gender it implies and its
+/// length in tokens.
+type TitleAt = (TitleClass, Option<Gender>, usize);
+
 /// What [`PhraseReader::title_at`] found at each token where a capitalised run was read, in order:
 /// [`PhraseReader::phrase_starting_at`] keeps them as it finds the run's end, so that
 /// [`PhraseReader::name_phrase_with`] splits the run without looking its titles up again. A run is
 /// read at no more than [`MAX_NAME_TOKENS`] places.
 #[derive(Debug, Clone, Copy, Default)]
 struct RunTitles {
-    found: [(usize, Option<(TitleClass, Option<Gender>, usize)>); MAX_NAME_TOKENS],
+    found: [(usize, Option<TitleAt>); MAX_NAME_TOKENS],
     len: usize,
 }
 
 impl RunTitles {
-    fn push(&mut self, at: usize, title: Option<(TitleClass, Option<Gender>, usize)>) {
+    fn push(&mut self, at: usize, title: Option<TitleAt>) {
         if let Some(slot) = self.found.get_mut(self.len) {
             *slot = (at, title);
             self.len += 1;
         }
     }
 
-    fn as_slice(&self) -> &[(usize, Option<(TitleClass, Option<Gender>, usize)>)] {
+    fn as_slice(&self) -> &[(usize, Option<TitleAt>)] {
         &self.found[..self.len]
     }
 }
@@ -408,7 +412,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         (words, n)
     }
 
-    fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
+    fn title_at(&self, i: usize, end: usize) -> Option<TitleAt> {
         // Most words start no title: one look-up rules them out before six words are gathered.
         if i >= end || !self.is_word(i) || !self.class(i).may_start_title() {
             return None;
@@ -782,7 +786,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         &self,
         first: usize,
         end: usize,
-        titles: impl Iterator<Item = (usize, Option<(TitleClass, Option<Gender>, usize)>)>,
+        titles: impl Iterator<Item = (usize, Option<TitleAt>)>,
     ) -> Option<Mention> {
         let mut name_first = first;
         let mut gender = None;
@@ -1526,13 +1530,16 @@ mod tests {
         assert_ne!(speaker_key("Boris Johnson"), speaker_key("Jo Johnson"));
     }
 
+    /// The span of the first `part` of `text`.
+    fn span_of(text: &str, part: &str) -> Span {
+        let start = text.find(part).unwrap();
+        Span::new(start, start + part.len())
+    }
+
     #[test]
     fn an_entity_is_keyed_as_its_name_would_be() {
         let text = "Zelenskyy met Dmitry Kuleba’s aide and Juan Carlos de la Vega, and Khan’s.";
-        let span = |s: &str| {
-            let start = text.find(s).unwrap();
-            Span::new(start, start + s.len())
-        };
+        let span = |s: &str| span_of(text, s);
         let mut e = Entities::default();
         for (name, kind) in [
             ("Zelenskyy", SpeakerType::Person),
@@ -1549,10 +1556,7 @@ mod tests {
     #[test]
     fn mentions_of_one_person_join_and_the_fullest_name_wins() {
         let text = "Lavrov Sergey Lavrov Sergei Lavrov Boris Johnson Jo Johnson";
-        let span = |s: &str| {
-            let start = text.find(s).unwrap();
-            Span::new(start, start + s.len())
-        };
+        let span = |s: &str| span_of(text, s);
         let mut e = Entities::default();
         let p = SpeakerType::Person;
         let a = e.add_name(

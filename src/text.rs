@@ -144,8 +144,7 @@ pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
 pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
     const ROUNDING: f64 = 6_755_399_441_055_744.0;
     let scaled = f64::from(value) * 100.0;
-    // False for NaN too.
-    if !(scaled.abs() < 999.0) {
+    if scaled.is_nan() || scaled.abs() >= 999.0 {
         return None;
     }
     let magnitude = ((scaled + ROUNDING).to_bits() as i32).unsigned_abs();

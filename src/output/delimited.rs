@@ -182,7 +182,8 @@ impl<W: Write> DelimitedCells<W> {
         self.fields += 1;
     }
 
-    #[inline]
+    // Inlined into the two callers: a call costs a fifth of a short field's scan.
+    #[inline(always)]
     fn needs_quotes(&self, field: &[u8]) -> bool {
         if field.len() >= MEMCHR_FIELD_BYTES {
             return memchr::memchr3(self.delimiter, b'"', b'\n', field).is_some()

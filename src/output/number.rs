@@ -302,6 +302,13 @@ mod tests {
         String::from_utf8(out[1..].to_vec()).unwrap()
     }
 
+    /// The cell Rust's exact formatter gives `value` after `delimiter`, `-0.0000` written `0.0000`.
+    fn exact_cell(value: f32, delimiter: char) -> String {
+        let exact = format!("{:.4}", f64::from(value));
+        let exact = if exact == "-0.0000" { "0.0000" } else { &exact };
+        format!("{delimiter}{exact}")
+    }
+
     #[test]
     fn scores_have_four_decimals_and_no_negative_zero() {
         for (value, shown) in [
@@ -358,13 +365,9 @@ mod tests {
             assert_eq!(shown_score(value), exact.parse::<f64>().ok(), "{value:e}");
             // Scores come as f32: the row writer's cells print them the same way.
             let single = value as f32;
-            let mut exact = format!(",{:.4}", f64::from(single));
-            if exact == ",-0.0000" {
-                exact.remove(1);
-            }
             let mut cell = Vec::new();
             push_delimited_scores(&[single], b',', b'.', &mut cell);
-            assert_eq!(cell, exact.as_bytes(), "{single:e}");
+            assert_eq!(cell, exact_cell(single, ',').as_bytes(), "{single:e}");
         }
     }
 
@@ -416,13 +419,9 @@ mod tests {
             if !value.is_finite() || value.abs() >= 10.0 {
                 continue;
             }
-            let mut exact = format!(";{:.4}", f64::from(value));
-            if exact == ";-0.0000" {
-                exact.remove(1);
-            }
             cell.clear();
             push_delimited_scores(&[value], b';', b'.', &mut cell);
-            assert_eq!(cell, exact.as_bytes(), "{value:e}");
+            assert_eq!(cell, exact_cell(value, ';').as_bytes(), "{value:e}");
         }
     }
 
@@ -510,13 +509,9 @@ mod tests {
                 let value = f32::from_bits(sign | bits);
                 run.push(value);
                 if bits % 31 == 0 {
-                    let mut exact = format!(",{:.4}", f64::from(value));
-                    if exact == ",-0.0000" {
-                        exact.remove(1);
-                    }
                     cells.clear();
                     push_delimited_scores(&[value], b',', b'.', &mut cells);
-                    assert_eq!(cells, exact.as_bytes(), "{value:e}");
+                    assert_eq!(cells, exact_cell(value, ',').as_bytes(), "{value:e}");
                 }
                 if run.len() < 23 && bits + 1 < limit {
                     continue;

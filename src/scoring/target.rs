@@ -129,23 +129,23 @@ impl Attached {
         let own_start = clauses[units[self.first].clause as usize].start as usize;
         let is_speech = |u: &Unit| u.is_word() && u.grammar.contains(Grammar::SPEECH);
         // "according to Smith" or "said Smith": the verb just before the target.
-        let before: Vec<usize> = (start..self.first)
-            .rev()
-            .filter(|&k| units[k].is_word())
-            .take(2)
-            .collect();
-        let according = before.len() == 2
-            && units[before[0]].span.of(text).eq_ignore_ascii_case("to")
-            && units[before[1]]
+        let mut words_before = (start..self.first).rev().filter(|&k| units[k].is_word());
+        let before = [words_before.next(), words_before.next()];
+        if let [Some(to), Some(according)] = before
+            && units[to].span.of(text).eq_ignore_ascii_case("to")
+            && units[according]
                 .span
                 .of(text)
-                .eq_ignore_ascii_case("according");
-        if according {
+                .eq_ignore_ascii_case("according")
+        {
             self.reported = self.last + 1..end;
-            self.reported_before = start..before[1];
+            self.reported_before = start..according;
             return;
         }
-        if before.first().is_some_and(|&k| is_speech(&units[k])) && before[0] >= own_start {
+        if let Some(verb) = before[0]
+            && is_speech(&units[verb])
+            && verb >= own_start
+        {
             // "..., said Smith": what came before the verb's clause is Smith's.
             self.reported_before = start..own_start;
             return;
@@ -403,8 +403,10 @@ fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, sco
         };
         let (attachment, weight) = attached.weight(units, k);
         tally.add(valence, weight);
-        let mut label = u.span.of(text).to_string();
-        label.push_str(attachment.label());
+        let (word, suffix) = (u.span.of(text), attachment.label());
+        let mut label = String::with_capacity(word.len() + suffix.len());
+        label.push_str(word);
+        label.push_str(suffix);
         scored.evidence.push(Evidence {
             label,
             value: valence * weight,

@@ -101,7 +101,7 @@ impl<'t> Segmented<'t> {
         self.stops.clear();
         let bytes = self.text.as_bytes();
         for token in tokens(span.of(self.text), span.start) {
-            if token.kind == TokenKind::Punct && is_stop(&bytes[token.span.start..token.span.end]) {
+            if token.kind == TokenKind::Punct && is_stop(bytes, token.span.start) {
                 self.stops.push(self.tokens.len());
             }
             self.tokens.push(token);
@@ -208,9 +208,13 @@ impl<'t> Segmented<'t> {
     }
 }
 
-/// Whether a punctuation token is one that can end a sentence: `.`, `!`, `?` or `…`.
-fn is_stop(mark: &[u8]) -> bool {
-    matches!(mark, b"." | b"!" | b"?") || mark == "\u{2026}".as_bytes()
+/// Whether the punctuation token (one char) at byte `at` of `text` can end a sentence: `.`, `!`,
+/// `?` or `…` (E2 80 A6), told by its bytes without comparing strings.
+fn is_stop(text: &[u8], at: usize) -> bool {
+    matches!(
+        text.get(at..),
+        Some([b'.' | b'!' | b'?', ..] | [0xE2, 0x80, 0xA6, ..])
+    )
 }
 
 /// Whether a quote-mark token looks like a closing mark (glued to the word before it).
@@ -315,6 +319,17 @@ mod tests {
     #[test]
     fn lowercase_after_a_dot_does_not_start_a_sentence() {
         assert_eq!(sentences("It rose 3.5 per cent. e.g. more.").len(), 1);
+    }
+
+    #[test]
+    fn stops_are_the_marks_that_end_sentences() {
+        let text = "No. Yes! Why? Well\u{2026} So, \u{2014} end";
+        let stops: Vec<&str> = tokens(text, 0)
+            .filter(|t| t.kind == TokenKind::Punct && is_stop(text.as_bytes(), t.span.start))
+            .map(|t| t.text(text))
+            .collect();
+        assert_eq!(stops, [".", "!", "?", "\u{2026}"]);
+        assert_eq!(sentences(text).len(), 5);
     }
 
     #[test]

@@ -183,6 +183,11 @@ impl Attached {
         let person = units[self.first..=self.last]
             .iter()
             .any(|u| u.flags.contains(Flags::CAPITALISED) || is_word_in(text, u, &PERSONAL));
+        // A pronoun stands for a person: a target that is none (most topics) has no clauses of
+        // this kind to look for.
+        if !person {
+            return;
+        }
         for (c, clause) in clauses.iter().enumerate().take(u64::BITS as usize) {
             if clause.sentence != sentence || self.clauses.contains(&(c as u32)) {
                 continue;
@@ -192,8 +197,7 @@ impl Attached {
                 .filter(|u| u.is_word());
             let start = clause.start as usize;
             let reported = self.reported.contains(&start) || self.reported_before.contains(&start);
-            let about_target =
-                !reported && person && words.take(3).any(|u| is_word_in(text, u, &PERSONAL));
+            let about_target = !reported && words.take(3).any(|u| is_word_in(text, u, &PERSONAL));
             if about_target {
                 self.coreferent |= 1 << c;
             }

@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn stops_are_the_marks_that_end_sentences() {
-        let text = "No. Yes! Why? Well\u{2026} So, \u{2014} end";
+        let text = "Fine. Yes! Why? Well\u{2026} So, \u{2014} end";
         let stops: Vec<&str> = tokens(text, 0)
             .filter(|t| t.kind == TokenKind::Punct && is_stop(text.as_bytes(), t.span.start))
             .map(|t| t.text(text))

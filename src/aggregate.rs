@@ -864,7 +864,8 @@ impl Aggregates {
     /// The list of kept scores of `cell`, made (with those of the cells before it) if missing.
     fn kept_list(&mut self, cell: usize) -> &mut Vec<[f32; SCORE_COUNT]> {
         if self.values.len() <= cell {
-            self.values.resize_with(self.cells.len().max(cell + 1), Vec::new);
+            self.values
+                .resize_with(self.cells.len().max(cell + 1), Vec::new);
         }
         &mut self.values[cell]
     }
@@ -1435,9 +1436,7 @@ impl Aggregates {
                     })?;
                     Some(name.clone())
                 };
-                let units = |plane: usize| {
-                    self.moments[cell as usize][plane].map(to_units)
-                };
+                let units = |plane: usize| self.moments[cell as usize][plane].map(to_units);
                 let mut values: Vec<[u32; SCORE_COUNT]> = self
                     .kept(cell as usize)
                     .iter()
@@ -1856,7 +1855,15 @@ mod tests {
     #[test]
     fn sums_are_rounded_to_the_grid_as_the_library_rounds() {
         let half_step = 0.5 / GRID;
-        let mut values = vec![0.0, -0.0, 0.3 / GRID, -0.3 / GRID, 1e10, -1e300, 4.5e15 / GRID];
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.3 / GRID,
+            -0.3 / GRID,
+            1e10,
+            -1e300,
+            4.5e15 / GRID,
+        ];
         for k in [0.0, 1.0, 2.0, 7.0, 1e6] {
             // Exact halves, and the floats either side of them.
             for v in [k / GRID + half_step, -(k / GRID + half_step)] {
@@ -1865,7 +1872,9 @@ mod tests {
         }
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..10_000 {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
             let score = (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0;
             values.extend([f64::from(score), f64::from(score) * f64::from(score)]);
         }

@@ -583,6 +583,32 @@ impl Aggregates {
         self.spill_if_full();
     }
 
+    /// Merges the parts of one pass (each worker's, say) as [`Aggregates::merge`] does, into
+    /// aggregates that spill above `spill_bytes`. When the parts together hold more than that, each
+    /// is first written out as a run, so that merging them never holds two parts' worth at once.
+    pub fn merge_parts(parts: Vec<Aggregates>, spill_bytes: usize) -> Aggregates {
+        let held: usize = parts.iter().map(Aggregates::held_bytes).sum();
+        let mut parts: Vec<Aggregates> = parts
+            .into_iter()
+            .map(|part| part.spill_above(spill_bytes))
+            .collect();
+        if held > spill_bytes {
+            for part in parts.iter_mut().filter(|part| !part.speakers.is_empty()) {
+                part.spill();
+            }
+        }
+        // The largest takes in the others, which moves the least.
+        parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+        let mut parts = parts.into_iter();
+        let Some(mut all) = parts.next() else {
+            return Aggregates::new().spill_above(spill_bytes);
+        };
+        for part in parts {
+            all.merge(part);
+        }
+        all
+    }
+
     /// One summary per speaker, sorted by key. Intervals are computed here, on rayon's threads.
     pub fn speakers(&self) -> Vec<SpeakerSummary<'_>> {
         self.sorted_speakers()
@@ -1251,6 +1277,12 @@ impl Aggregates {
         if self.spill_failed || self.held_bytes() + self.next_growth() <= self.spill_bytes {
             return;
         }
+        self.spill();
+    }
+
+    /// Writes what is held as a run and empties memory; if the run cannot be written, everything
+    /// stays in memory from then on.
+    fn spill(&mut self) {
         match self.write_run() {
             Ok(run) => {
                 let runs = std::mem::take(&mut self.runs);
@@ -2262,6 +2294,23 @@ mod tests {
         );
         assert!(matches!(unnamed, Err(Error::Usage(_))));
         assert_eq!(handed, 0);
+    }
+
+    #[test]
+    fn parts_over_the_budget_are_spilled_before_they_merge() {
+        let articles = corpus();
+        let topics = ["economy".to_string(), "health".to_string()];
+        let whole = fed(&articles, 200);
+        let parts = || vec![fed(&articles[..2], 200), fed(&articles[2..], 200)];
+        let in_memory = Aggregates::merge_parts(parts(), usize::MAX);
+        assert!(!in_memory.has_spilled());
+        let spilled = Aggregates::merge_parts(parts(), 1);
+        assert_eq!(spilled.runs.len(), 2);
+        // Every speaker is in the runs, none in memory.
+        assert!(!spilled.is_empty());
+        assert_eq!(spilled.len(), 0);
+        assert_eq!(tables(&in_memory, &topics), tables(&whole, &topics));
+        assert_eq!(tables(&spilled, &topics), tables(&whole, &topics));
     }
 
     #[test]

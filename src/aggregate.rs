@@ -88,10 +88,9 @@ pub const DEFAULT_RESAMPLES: usize = 2_000;
 pub const BOOTSTRAP_LIMIT: u64 = 5_000;
 
 /// Bytes of statistics held in memory before they are written out as a run, unless
-/// [`Aggregates::spill_above`] says otherwise. These are the bytes the allocator holds for them,
-/// every vector and map counted at its capacity: enough that the corpus of some 24,000 articles, with its
-/// intervals' scores, is never spilled.
-pub const DEFAULT_SPILL_BYTES: usize = 80 << 20;
+/// [`Aggregates::spill_above`] says otherwise: the bytes the allocator holds for them, every vector
+/// and map counted at its capacity.
+pub const DEFAULT_SPILL_BYTES: usize = 48 << 20;
 
 const ROW_BYTES: usize = std::mem::size_of::<[f32; SCORE_COUNT]>();
 

@@ -137,9 +137,9 @@ pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
 /// a few units of zero): the bytes `-d.dd` and where they start, 0 with the sign and 1 without.
 /// `None` for other values, which need the formatter.
 ///
-/// An `f32` times 100 is exact in an `f64`, so adding and taking away 1.5 x 2^52 rounds it to
-/// hundredths as the formatter does, ties to even. `{:.2}` keeps the sign of a negative value that
-/// rounds to zero ("-0.00").
+/// An `f32` times 100 is exact in an `f64`, so adding 1.5 x 2^52 rounds it to hundredths as the
+/// formatter does, ties to even, and leaves them in the low bits of the sum. `{:.2}` keeps the sign
+/// of a negative value that rounds to zero ("-0.00").
 #[inline]
 pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
     const ROUNDING: f64 = 6_755_399_441_055_744.0;
@@ -147,7 +147,7 @@ pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
     if scaled.is_nan() || scaled.abs() >= 999.0 {
         return None;
     }
-    let magnitude = ((scaled + ROUNDING) - ROUNDING).abs() as u32;
+    let magnitude = ((scaled + ROUNDING).to_bits() as i32).unsigned_abs();
     let hundredths = magnitude % 100;
     let digits = [
         b'-',

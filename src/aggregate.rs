@@ -119,6 +119,9 @@ fn block_bytes(len: usize) -> usize {
 /// What a hash map's table takes: a power of two of buckets, at least an eighth of them empty, each
 /// with its entry and a control byte.
 fn map_bytes<K, V, S>(map: &HashMap<K, V, S>) -> usize {
+    if map.capacity() == 0 {
+        return 0;
+    }
     let buckets = (map.capacity() * 8 / 7 + 1).next_power_of_two();
     block_bytes(buckets * (std::mem::size_of::<(K, V)>() + 1))
 }

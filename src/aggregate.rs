@@ -42,7 +42,6 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ndarray::{Array3, Axis, aview2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -72,9 +71,12 @@ const GRID: f64 = (1u64 << 30) as f64;
 /// Index of the "all topics" slot; topic `t` lives in slot `t + 1`.
 const ALL_TOPICS: u32 = 0;
 
-/// Plane of [`Aggregates::moments`] holding sums; the other holds sums of squares.
+/// Plane of a cell's [`Moments`] holding sums; the other holds sums of squares.
 const SUMS: usize = 0;
 const SQUARES: usize = 1;
+
+/// A cell's sums ([`SUMS`]) and sums of squares ([`SQUARES`]) of each column.
+type Moments = [[f64; COLUMNS]; 2];
 
 /// Bootstrap resamples per interval unless [`Aggregates::with_resamples`] says otherwise.
 pub const DEFAULT_RESAMPLES: usize = 2_000;
@@ -86,14 +88,43 @@ pub const DEFAULT_RESAMPLES: usize = 2_000;
 pub const BOOTSTRAP_LIMIT: u64 = 5_000;
 
 /// Bytes of statistics held in memory before they are written out as a run, unless
-/// [`Aggregates::spill_above`] says otherwise.
+/// [`Aggregates::spill_above`] says otherwise: the bytes the allocator holds for them, every vector
+/// and map counted at its capacity.
 pub const DEFAULT_SPILL_BYTES: usize = 48 << 20;
 
-/// Rough bytes held per speaker (facts, key and index entry) and per cell (sums, counts, index entry),
-/// for deciding when to spill; the kept scores are counted exactly.
-const SPEAKER_BYTES: usize = 256;
-const CELL_BYTES: usize = 2 * COLUMNS * 8 + 64;
 const ROW_BYTES: usize = std::mem::size_of::<[f32; SCORE_COUNT]>();
+
+/// Bytes a cell takes in the per-cell vectors: (speaker, slot), count and sums.
+const CELL_BYTES: usize =
+    std::mem::size_of::<(u32, u32)>() + std::mem::size_of::<u64>() + std::mem::size_of::<Moments>();
+
+/// Bytes of a cell's list of kept scores (whose rows are counted apart); there are none when no
+/// scores are kept.
+const LIST_BYTES: usize = std::mem::size_of::<Vec<[f32; SCORE_COUNT]>>();
+
+/// Room left in a vector or map below which [`Aggregates::spill_if_full`] counts its next growth as
+/// held already: more than an article adds, so that a run is cut before a doubling, not after.
+const GROWTH_ROOM: usize = 256;
+
+/// What the allocator takes for a block of `len` bytes: the request and an 8-byte header, rounded
+/// up to 16, and 32 at least (glibc's rule; others are close).
+fn block_bytes(len: usize) -> usize {
+    if len == 0 {
+        0
+    } else {
+        ((len + 8 + 15) & !15).max(32)
+    }
+}
+
+/// What a hash map's table takes: a power of two of buckets, at least an eighth of them empty, each
+/// with its entry and a control byte.
+fn map_bytes<K, V, S>(map: &HashMap<K, V, S>) -> usize {
+    if map.capacity() == 0 {
+        return 0;
+    }
+    let buckets = (map.capacity() * 8 / 7 + 1).next_power_of_two();
+    block_bytes(buckets * (std::mem::size_of::<(K, V)>() + 1))
+}
 
 /// Speakers per batch handed out by [`Aggregates::in_batches`] when runs were spilled.
 const BATCH_SPEAKERS: usize = 4_096;
@@ -202,11 +233,27 @@ struct SpeakerFacts {
     words: u64,
 }
 
-fn tally(list: &mut Vec<(String, u64)>, value: &str, count: u64) {
+/// Adds `count` to `value`'s tally and returns the bytes this took. Most speakers have one name
+/// and at most one role, so a list grows one entry at a time rather than by doubling.
+fn tally(list: &mut Vec<(String, u64)>, value: &str, count: u64) -> usize {
     match list.iter_mut().find(|(seen, _)| seen == value) {
-        Some((_, n)) => *n += count,
-        None => list.push((value.to_string(), count)),
+        Some((_, n)) => {
+            *n += count;
+            0
+        }
+        None => {
+            let before = list.capacity();
+            list.reserve_exact(1);
+            list.push((value.to_string(), count));
+            list_growth(before, list.capacity()) + block_bytes(value.len())
+        }
     }
+}
+
+/// The bytes a tally list's block grew by, from `before` to `after` entries of room.
+fn list_growth(before: usize, after: usize) -> usize {
+    let entry = std::mem::size_of::<(String, u64)>();
+    block_bytes(after * entry) - block_bytes(before * entry)
 }
 
 /// The most frequent value; ties go to the longer, then the lexicographically smaller, so that the
@@ -238,7 +285,8 @@ fn type_index(kind: SpeakerType) -> usize {
 }
 
 impl SpeakerFacts {
-    /// Adds another part's counts for the same speaker: from a merged run, a spilled run or a partial.
+    /// Adds another part's counts for the same speaker: from a merged run, a spilled run or a
+    /// partial. Returns the bytes this took.
     fn absorb(
         &mut self,
         articles: u64,
@@ -246,22 +294,37 @@ impl SpeakerFacts {
         types: [u64; SPEAKER_TYPES.len()],
         names: &[(String, u64)],
         roles: &[(String, u64)],
-    ) {
+    ) -> usize {
         self.articles += articles;
         self.words += words;
         for (n, add) in self.types.iter_mut().zip(types) {
             *n += add;
         }
+        let mut bytes = 0;
         for (name, n) in names {
-            self.count_name(name, *n);
+            bytes += self.count_name(name, *n);
         }
         for (role, n) in roles {
-            tally(&mut self.roles, role, *n);
+            bytes += tally(&mut self.roles, role, *n);
         }
+        bytes
     }
 
-    fn count_name(&mut self, name: &str, quotes: u64) {
-        tally(&mut self.names, name, quotes);
+    /// Counts `quotes` more quotes under `name`; returns the bytes this took.
+    fn count_name(&mut self, name: &str, quotes: u64) -> usize {
+        tally(&mut self.names, name, quotes)
+    }
+
+    /// The bytes of the blocks the facts own: the key, the tally lists and their values.
+    fn owned_bytes(&self) -> usize {
+        let list = |list: &Vec<(String, u64)>| {
+            list_growth(0, list.capacity())
+                + list
+                    .iter()
+                    .map(|(value, _)| block_bytes(value.len()))
+                    .sum::<usize>()
+        };
+        block_bytes(self.key.len()) + list(&self.names) + list(&self.roles)
     }
 
     /// The most frequent name; ties go to the longer (fuller) name, then the lexicographically smaller,
@@ -297,19 +360,24 @@ pub struct Aggregates {
     speaker_index: HashMap<String, u32>,
     /// (speaker, slot) of each cell.
     cells: Vec<(u32, u32)>,
-    /// Cell of each (speaker, slot), keyed by [`cell_key`].
+    /// Cell of each (speaker, topic slot), keyed by [`cell_key`]; a speaker's all-topics cell is
+    /// in its facts.
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    /// cell × {sums, squares} × score. Grown one cell at a time with `push`, which reserves on the
-    /// underlying vector (a reallocation, for a large one a remapping) rather than copying into a
-    /// second zeroed array twice the size while the first is still held.
-    moments: Array3<f64>,
-    /// Scores of each quote of each cell, in no particular order; empty lists when `resamples` is 0
-    /// and for cells of more than [`BOOTSTRAP_LIMIT`] quotes.
+    /// Sums and sums of squares of each cell.
+    moments: Vec<Moments>,
+    /// Scores of each quote of each cell, in no particular order (see [`Aggregates::kept`]); empty
+    /// lists for cells of more than [`BOOTSTRAP_LIMIT`] quotes, and no lists at all while
+    /// `resamples` is 0.
     values: Vec<Vec<[f32; SCORE_COUNT]>>,
     /// Rows in all of `values`.
     kept_rows: usize,
+    /// Bytes of the blocks of `values`' lists.
+    kept_bytes: usize,
+    /// Bytes of the blocks of the speakers' keys (each held twice: in the facts and the index),
+    /// names and roles.
+    text_bytes: usize,
     resamples: usize,
     /// Runs written out so far, each sorted by speaker key; shared by clones.
     runs: Vec<Arc<Run>>,
@@ -317,6 +385,8 @@ pub struct Aggregates {
     spill_bytes: usize,
     /// Set when a run could not be written: the statistics then stay in memory.
     spill_failed: bool,
+    /// [`Aggregates::add_article`]'s list of the article's speakers, kept for the next article.
+    article_speakers: Vec<u32>,
 }
 
 impl Default for Aggregates {
@@ -341,14 +411,16 @@ impl Aggregates {
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            // The cell axis grows; the other two are fixed so that every cell has the same shape.
-            moments: Array3::zeros((0, 2, COLUMNS)),
+            moments: Vec::new(),
             values: Vec::new(),
             kept_rows: 0,
+            kept_bytes: 0,
+            text_bytes: 0,
             resamples,
             runs: Vec::new(),
             spill_bytes: DEFAULT_SPILL_BYTES,
             spill_failed: false,
+            article_speakers: Vec::new(),
         }
     }
 
@@ -386,25 +458,40 @@ impl Aggregates {
     /// Adds the quotes of one article. Quotes without a speaker are left out; a skipped article adds
     /// nothing.
     pub fn add_article(&mut self, article: &AnalysedArticle) {
-        // Speakers already counted for this article, so that `articles` counts each article once.
-        let mut seen_here: Vec<u32> = Vec::new();
+        // The rows of the article's speakers so far: `articles` counts each article once, and a
+        // speaker's later quotes find their row among these few rather than in the index.
+        let mut here = std::mem::take(&mut self.article_speakers);
+        here.clear();
         for quote in &article.quotes {
-            let speaker = match (&quote.speaker_key, &quote.speaker) {
-                (Some(key), _) => self.speaker_row(key),
-                (None, Some(name)) => self.speaker_row(&fold_name(name)),
+            let folded;
+            let key = match (&quote.speaker_key, &quote.speaker) {
+                (Some(key), _) => key.as_str(),
+                (None, Some(name)) => {
+                    folded = fold_name(name);
+                    folded.as_str()
+                }
                 (None, None) => continue,
             };
-            if !seen_here.contains(&speaker) {
-                seen_here.push(speaker);
-                self.speakers[speaker as usize].articles += 1;
-            }
+            let known = here
+                .iter()
+                .copied()
+                .find(|&row| self.speakers[row as usize].key == key);
+            let speaker = match known {
+                Some(row) => row,
+                None => {
+                    let row = self.speaker_row(key);
+                    here.push(row);
+                    self.speakers[row as usize].articles += 1;
+                    row
+                }
+            };
             let facts = &mut self.speakers[speaker as usize];
             facts.words += quote.words as u64;
             if let Some(name) = &quote.speaker {
-                facts.count_name(name, 1);
+                self.text_bytes += facts.count_name(name, 1);
             }
             if let Some(role) = &quote.speaker_role {
-                tally(&mut facts.roles, role, 1);
+                self.text_bytes += tally(&mut facts.roles, role, 1);
             }
             if let Some(kind) = quote.speaker_type {
                 facts.types[type_index(kind)] += 1;
@@ -436,6 +523,7 @@ impl Aggregates {
                 }
             }
         }
+        self.article_speakers = here;
         self.spill_if_full();
     }
 
@@ -450,10 +538,11 @@ impl Aggregates {
         let mut rows = Vec::with_capacity(other.speakers.len());
         for facts in other.speakers {
             let next_row = self.speakers.len() as u32;
+            let owned = facts.owned_bytes();
             let row = match self.speaker_index.entry(facts.key) {
                 Entry::Occupied(known) => {
                     let row = *known.get();
-                    self.speakers[row as usize].absorb(
+                    self.text_bytes += self.speakers[row as usize].absorb(
                         facts.articles,
                         facts.words,
                         facts.types,
@@ -463,9 +552,11 @@ impl Aggregates {
                     row
                 }
                 Entry::Vacant(new) => {
+                    // The facts' blocks move in, and the index keeps a copy of the key.
+                    self.text_bytes += owned + block_bytes(new.key().len());
                     let key = new.key().clone();
                     new.insert(next_row);
-                    let cell = self.new_cell(next_row, ALL_TOPICS) as u32;
+                    let cell = self.push_cell(next_row, ALL_TOPICS) as u32;
                     self.speakers.push(SpeakerFacts { key, cell, ..facts });
                     next_row
                 }
@@ -474,20 +565,17 @@ impl Aggregates {
         }
         // Each list of kept scores is moved or freed as soon as it is added, so that merging the
         // parts of a run holds its scores about once, not twice.
-        let kept = other.values.into_iter();
-        for (cell, (&(speaker, slot), kept)) in other.cells.iter().zip(kept).enumerate() {
-            let mut values = [[0.0; COLUMNS]; 2];
-            for (plane, out) in values.iter_mut().enumerate() {
-                for (i, v) in out.iter_mut().enumerate() {
-                    *v = other.moments[[cell, plane, i]];
-                }
-            }
-            let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], &values);
+        let mut kept = other.values.into_iter();
+        for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
+            let kept = kept.next().unwrap_or_default();
+            let values = &other.moments[cell];
+            let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], values);
             // Order does not matter: lists are sorted before they are resampled.
-            if self.resamples > 0 && self.values[mine].is_empty() && !kept.is_empty() {
+            if self.resamples > 0 && self.kept(mine).is_empty() && !kept.is_empty() {
                 if self.counts[mine] <= BOOTSTRAP_LIMIT {
                     self.kept_rows += kept.len();
-                    self.values[mine] = kept;
+                    self.kept_bytes += block_bytes(kept.capacity() * ROW_BYTES);
+                    *self.kept_list(mine) = kept;
                 }
             } else {
                 self.keep_values(mine, &kept);
@@ -495,6 +583,32 @@ impl Aggregates {
         }
         self.runs.extend(other.runs);
         self.spill_if_full();
+    }
+
+    /// Merges the parts of one pass (each worker's, say) as [`Aggregates::merge`] does, into
+    /// aggregates that spill above `spill_bytes`. When the parts together hold more than that, each
+    /// is first written out as a run, so that merging them never holds two parts' worth at once.
+    pub fn merge_parts(parts: Vec<Aggregates>, spill_bytes: usize) -> Aggregates {
+        let held: usize = parts.iter().map(Aggregates::held_bytes).sum();
+        let mut parts: Vec<Aggregates> = parts
+            .into_iter()
+            .map(|part| part.spill_above(spill_bytes))
+            .collect();
+        if held > spill_bytes {
+            for part in parts.iter_mut().filter(|part| !part.speakers.is_empty()) {
+                part.spill();
+            }
+        }
+        // The largest takes in the others, which moves the least.
+        parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+        let mut parts = parts.into_iter();
+        let Some(mut all) = parts.next() else {
+            return Aggregates::new().spill_above(spill_bytes);
+        };
+        for part in parts {
+            all.merge(part);
+        }
+        all
     }
 
     /// One summary per speaker, sorted by key. Intervals are computed here, on rayon's threads.
@@ -648,7 +762,7 @@ impl Aggregates {
             name: facts.display_name(),
             topic,
             quotes: stats.count,
-            stance_mean: self.moments[[cell as usize, SUMS, STANCE]] / stats.count.max(1) as f64,
+            stance_mean: self.moments[cell as usize][SUMS][STANCE] / stats.count.max(1) as f64,
             stats,
         }
     }
@@ -673,13 +787,13 @@ impl Aggregates {
     ) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let sums = self.moments.index_axis(Axis(0), cell as usize);
+        let sums = &self.moments[cell as usize];
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
-            mean[i] = sums[[SUMS, i]] / n;
+            mean[i] = sums[SUMS][i] / n;
             // Rounding can push the variance of identical values a hair below zero.
-            std[i] = (sums[[SQUARES, i]] / n - mean[i] * mean[i]).max(0.0).sqrt();
+            std[i] = (sums[SQUARES][i] / n - mean[i] * mean[i]).max(0.0).sqrt();
         }
         ScoreStats {
             count,
@@ -703,14 +817,14 @@ impl Aggregates {
         if count > BOOTSTRAP_LIMIT {
             return self.normal_intervals(cell);
         }
-        let values = &self.values[cell as usize];
+        let values = self.kept(cell as usize);
         // A merged-in partial that kept no scores would leave the list short: no interval beats a
         // wrong one.
         if values.len() as u64 != count {
             return [None; SCORE_COUNT];
         }
         // Sorted, the rows are drawn alike whatever order the quotes arrived or merged in.
-        let mut rows = values.clone();
+        let mut rows = values.to_vec();
         rows.sort_unstable_by_key(|row| row.map(f32::to_bits));
         // A constant column (most cells score no threat or irony at all) means exactly its value in
         // every resample, so the draws would only confirm it.
@@ -741,10 +855,10 @@ impl Aggregates {
     /// `mean ± 1.96 s / √n` for each score, `s` the sample standard deviation from the sums.
     fn normal_intervals(&self, cell: u32) -> [Option<Interval>; SCORE_COUNT] {
         let n = self.counts[cell as usize] as f64;
-        let sums = self.moments.index_axis(Axis(0), cell as usize);
+        let sums = &self.moments[cell as usize];
         std::array::from_fn(|i| {
-            let mean = sums[[SUMS, i]] / n;
-            let variance = (sums[[SQUARES, i]] / n - mean * mean).max(0.0) * n / (n - 1.0);
+            let mean = sums[SUMS][i] / n;
+            let variance = (sums[SQUARES][i] / n - mean * mean).max(0.0) * n / (n - 1.0);
             let half = NORMAL_95 * (variance / n).sqrt();
             Some(Interval {
                 low: mean - half,
@@ -757,21 +871,75 @@ impl Aggregates {
         if self.resamples == 0 {
             return;
         }
-        let kept = &mut self.values[cell];
-        if self.counts[cell] > BOOTSTRAP_LIMIT {
+        let past_limit = self.counts[cell] > BOOTSTRAP_LIMIT;
+        let kept = self.kept_list(cell);
+        let (rows_before, before) = (kept.len(), kept.capacity());
+        if past_limit {
             // Past the limit the interval needs only the sums.
-            self.kept_rows -= kept.len();
             *kept = Vec::new();
         } else {
             kept.extend_from_slice(rows);
-            self.kept_rows += rows.len();
         }
+        let (rows_after, after) = (kept.len(), kept.capacity());
+        self.kept_rows = self.kept_rows + rows_after - rows_before;
+        self.kept_bytes =
+            self.kept_bytes + block_bytes(after * ROW_BYTES) - block_bytes(before * ROW_BYTES);
     }
 
+    /// The scores kept for `cell`: none when no scores are kept.
+    fn kept(&self, cell: usize) -> &[[f32; SCORE_COUNT]] {
+        self.values.get(cell).map_or(&[], Vec::as_slice)
+    }
+
+    /// The list of kept scores of `cell`, made (with those of the cells before it) if missing.
+    fn kept_list(&mut self, cell: usize) -> &mut Vec<[f32; SCORE_COUNT]> {
+        if self.values.len() <= cell {
+            self.values
+                .resize_with(self.cells.len().max(cell + 1), Vec::new);
+        }
+        &mut self.values[cell]
+    }
+
+    /// The bytes held: every vector and map at its capacity, and the blocks they point to. The
+    /// allocator takes this much whatever part of it is filled, and a run is cut by it.
     fn held_bytes(&self) -> usize {
-        self.speakers.len() * SPEAKER_BYTES
-            + self.cells.len() * CELL_BYTES
-            + self.kept_rows * ROW_BYTES
+        self.cells.capacity() * CELL_BYTES
+            + self.values.capacity() * LIST_BYTES
+            + self.speakers_bytes(self.speakers.capacity())
+            + map_bytes(&self.cell_index)
+            + map_bytes(&self.speaker_index)
+            + self.kept_bytes
+            + self.text_bytes
+    }
+
+    /// What the per-cell vectors take with room for `cells`.
+    fn cells_bytes(&self, cells: usize) -> usize {
+        let lists = if self.resamples == 0 { 0 } else { LIST_BYTES };
+        cells * (CELL_BYTES + lists)
+    }
+
+    fn speakers_bytes(&self, speakers: usize) -> usize {
+        speakers * std::mem::size_of::<SpeakerFacts>()
+    }
+
+    /// What the vectors and maps within [`GROWTH_ROOM`] of their capacity will add when they grow,
+    /// which they do by doubling.
+    fn next_growth(&self) -> usize {
+        let near_full = |len: usize, capacity: usize| capacity - len < GROWTH_ROOM;
+        let mut bytes = 0;
+        if near_full(self.cells.len(), self.cells.capacity()) {
+            bytes += self.cells_bytes(self.cells.capacity());
+        }
+        if near_full(self.cell_index.len(), self.cell_index.capacity()) {
+            bytes += map_bytes(&self.cell_index);
+        }
+        if near_full(self.speakers.len(), self.speakers.capacity()) {
+            bytes += self.speakers_bytes(self.speakers.capacity());
+        }
+        if near_full(self.speaker_index.len(), self.speaker_index.capacity()) {
+            bytes += map_bytes(&self.speaker_index);
+        }
+        bytes
     }
 
     /// The row of speaker `key`, created if new. Allocates only for a new speaker.
@@ -780,12 +948,13 @@ impl Aggregates {
             return row;
         }
         let row = self.speakers.len() as u32;
-        let cell = self.new_cell(row, ALL_TOPICS) as u32;
+        let cell = self.push_cell(row, ALL_TOPICS) as u32;
         self.speakers.push(SpeakerFacts {
             key: key.to_string(),
             cell,
             ..Default::default()
         });
+        self.text_bytes += 2 * block_bytes(key.len());
         self.speaker_index.insert(key.to_string(), row);
         row
     }
@@ -801,18 +970,19 @@ impl Aggregates {
         let cell = if slot == ALL_TOPICS {
             self.speakers[speaker as usize].cell as usize
         } else {
-            match self.cell_index.get(&cell_key(speaker, slot)) {
-                Some(&cell) => cell as usize,
-                None => self.new_cell(speaker, slot),
+            let next = self.cells.len();
+            match self.cell_index.entry(cell_key(speaker, slot)) {
+                Entry::Occupied(known) => *known.get() as usize,
+                Entry::Vacant(new) => {
+                    new.insert(next as u32);
+                    self.push_cell(speaker, slot)
+                }
             }
         };
         self.counts[cell] += quotes;
-        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
-        // Element by element: the same sums as an array addition, without its shape checks, which
-        // cost more than the additions for a cell this small.
-        for (plane, add) in values.iter().enumerate() {
-            for (i, v) in add.iter().enumerate() {
-                moments[[plane, i]] += v;
+        for (sums, add) in self.moments[cell].iter_mut().zip(values) {
+            for (sum, v) in sums.iter_mut().zip(add) {
+                *sum += v;
             }
         }
         cell
@@ -822,21 +992,22 @@ impl Aggregates {
     fn reserve_cells(&mut self, additional: usize) {
         self.cells.reserve(additional);
         self.counts.reserve(additional);
-        self.values.reserve(additional);
+        if self.resamples > 0 {
+            self.values.reserve(additional);
+        }
         self.cell_index.reserve(additional);
-        // Fails only when the array is not in standard layout, which one grown with `push` is.
-        let _ = self.moments.reserve(Axis(0), additional);
+        self.moments.reserve(additional);
     }
 
-    fn new_cell(&mut self, speaker: u32, slot: u32) -> usize {
+    /// An empty cell of (`speaker`, `slot`); the caller enters a topic cell in the index.
+    fn push_cell(&mut self, speaker: u32, slot: u32) -> usize {
         let cell = self.cells.len();
-        self.moments
-            .push(Axis(0), aview2(&[[0.0; COLUMNS]; 2]))
-            .expect("a new cell has the shape of every cell");
+        self.moments.push([[0.0; COLUMNS]; 2]);
         self.cells.push((speaker, slot));
         self.counts.push(0);
-        self.values.push(Vec::new());
-        self.cell_index.insert(cell_key(speaker, slot), cell as u32);
+        if self.resamples > 0 {
+            self.values.resize_with(cell + 1, Vec::new);
+        }
         cell
     }
 }
@@ -1105,9 +1276,15 @@ impl Aggregates {
 
     /// Writes what is held as a run and empties memory, if more than the budget is held.
     fn spill_if_full(&mut self) {
-        if self.spill_failed || self.held_bytes() <= self.spill_bytes {
+        if self.spill_failed || self.held_bytes() + self.next_growth() <= self.spill_bytes {
             return;
         }
+        self.spill();
+    }
+
+    /// Writes what is held as a run and empties memory; if the run cannot be written, everything
+    /// stays in memory from then on.
+    fn spill(&mut self) {
         match self.write_run() {
             Ok(run) => {
                 let runs = std::mem::take(&mut self.runs);
@@ -1166,10 +1343,8 @@ impl Aggregates {
                     RunCell {
                         slot: self.cells[cell].1,
                         quotes: self.counts[cell],
-                        moments: std::array::from_fn(|plane| {
-                            std::array::from_fn(|i| self.moments[[cell, plane, i]])
-                        }),
-                        values: self.values[cell].clone(),
+                        moments: self.moments[cell],
+                        values: self.kept(cell).to_vec(),
                     }
                 })
                 .collect(),
@@ -1178,7 +1353,7 @@ impl Aggregates {
 
     fn add_run_speaker(&mut self, speaker: RunSpeaker) {
         let row = self.speaker_row(&speaker.key);
-        self.speakers[row as usize].absorb(
+        self.text_bytes += self.speakers[row as usize].absorb(
             speaker.articles,
             speaker.words,
             speaker.types,
@@ -1297,10 +1472,9 @@ impl Aggregates {
                     })?;
                     Some(name.clone())
                 };
-                let units = |plane: usize| {
-                    std::array::from_fn(|i| to_units(self.moments[[cell as usize, plane, i]]))
-                };
-                let mut values: Vec<[u32; SCORE_COUNT]> = self.values[cell as usize]
+                let units = |plane: usize| self.moments[cell as usize][plane].map(to_units);
+                let mut values: Vec<[u32; SCORE_COUNT]> = self
+                    .kept(cell as usize)
                     .iter()
                     .map(|row| row.map(f32::to_bits))
                     .collect();
@@ -1428,7 +1602,7 @@ impl Aggregates {
     ) -> std::result::Result<(), String> {
         let row = self.speaker_row(&speaker.key);
         let t = &speaker.types;
-        self.speakers[row as usize].absorb(
+        self.text_bytes += self.speakers[row as usize].absorb(
             speaker.articles,
             speaker.words,
             [t.person, t.organisation, t.group, t.anonymous],
@@ -1524,11 +1698,27 @@ fn topic_slot(topic: TopicId) -> u32 {
 /// `v` rounded to the summing grid (see [`GRID`]). A non-finite score would poison every sum it joins,
 /// so it counts as 0.
 fn on_grid(v: f64) -> f64 {
-    if v.is_finite() {
-        (v * GRID).round() / GRID
-    } else {
-        0.0
+    if !v.is_finite() {
+        return 0.0;
     }
+    let steps = v * GRID;
+    // Past 2^52 every float is whole.
+    if steps.abs() >= (1u64 << 52) as f64 {
+        return steps / GRID;
+    }
+    // `f64::round` is a library call on the baseline x86-64 target, twenty of them a quote. Below
+    // 2^52 the whole part and the rest are exact, so this rounds as it does: halves away from
+    // zero, and -0.3 to -0.
+    let whole = steps as i64;
+    let rest = steps - whole as f64;
+    let rounded = if rest >= 0.5 {
+        whole + 1
+    } else if rest <= -0.5 {
+        whole - 1
+    } else {
+        whole
+    };
+    (rounded as f64).copysign(steps) / GRID
 }
 
 #[cfg(test)]
@@ -1696,6 +1886,51 @@ mod tests {
         let forward: f64 = squares.iter().map(|&v| on_grid(v)).sum();
         let backward: f64 = squares.iter().rev().map(|&v| on_grid(v)).sum();
         assert_eq!(forward.to_bits(), backward.to_bits());
+    }
+
+    #[test]
+    fn sums_are_rounded_to_the_grid_as_the_library_rounds() {
+        let half_step = 0.5 / GRID;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.3 / GRID,
+            -0.3 / GRID,
+            1e10,
+            -1e300,
+            4.5e15 / GRID,
+        ];
+        for k in [0.0, 1.0, 2.0, 7.0, 1e6] {
+            // Exact halves, and the floats either side of them.
+            for v in [k / GRID + half_step, -(k / GRID + half_step)] {
+                values.extend([v, v.next_up(), v.next_down()]);
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..10_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let score = (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0;
+            values.extend([f64::from(score), f64::from(score) * f64::from(score)]);
+        }
+        for v in values {
+            let expected = (v * GRID).round() / GRID;
+            assert_eq!(on_grid(v).to_bits(), expected.to_bits(), "{v:e}");
+        }
+        assert_eq!(on_grid(f64::NAN), 0.0);
+    }
+
+    #[test]
+    fn the_bytes_held_stay_within_the_budget() {
+        let budget = 64 << 10;
+        let mut aggregates = Aggregates::with_resamples(200).spill_above(budget);
+        for n in 0..3_000 {
+            let speaker = format!("Speaker Number{n}");
+            aggregates.add_article(&said(&n.to_string(), &speaker, &[0.25, -0.5], &[0, 3]));
+            assert!(aggregates.held_bytes() <= budget, "article {n}");
+        }
+        assert!(aggregates.runs.len() > 5);
     }
 
     #[test]
@@ -1970,8 +2205,8 @@ mod tests {
             all
         };
         assert!(!in_memory.has_spilled());
-        // A budget of one speaker spills after every article.
-        let mut spilled = Aggregates::with_resamples(200).spill_above(SPEAKER_BYTES);
+        // A budget of one byte spills after every article.
+        let mut spilled = Aggregates::with_resamples(200).spill_above(1);
         articles.iter().for_each(|a| spilled.add_article(a));
         assert!(spilled.runs.len() > 40);
         assert!(spilled.len() <= 1);
@@ -2061,6 +2296,23 @@ mod tests {
         );
         assert!(matches!(unnamed, Err(Error::Usage(_))));
         assert_eq!(handed, 0);
+    }
+
+    #[test]
+    fn parts_over_the_budget_are_spilled_before_they_merge() {
+        let articles = corpus();
+        let topics = ["economy".to_string(), "health".to_string()];
+        let whole = fed(&articles, 200);
+        let parts = || vec![fed(&articles[..2], 200), fed(&articles[2..], 200)];
+        let in_memory = Aggregates::merge_parts(parts(), usize::MAX);
+        assert!(!in_memory.has_spilled());
+        let spilled = Aggregates::merge_parts(parts(), 1);
+        assert_eq!(spilled.runs.len(), 2);
+        // Every speaker is in the runs, none in memory.
+        assert!(!spilled.is_empty());
+        assert_eq!(spilled.len(), 0);
+        assert_eq!(tables(&in_memory, &topics), tables(&whole, &topics));
+        assert_eq!(tables(&spilled, &topics), tables(&whole, &topics));
     }
 
     #[test]

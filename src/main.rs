@@ -723,8 +723,8 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
     }
     let run = run.map(|workers| {
         // Each worker's statistics, and those replayed from a journal, add up exactly to what one
-        // pass would give, in any order; the largest takes in the others.
-        let mut parts = Vec::with_capacity(workers.len());
+        // pass would give, in any order.
+        let mut parts = Vec::with_capacity(workers.len() + 1);
         for worker in workers {
             parts.extend(worker.aggregates);
             // Freeing a worker's buffers, block by block, would be serial work at the end of the
@@ -732,14 +732,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode> {
             exit_without_freeing((worker.workspace, worker.renderer));
         }
         parts.push(std::mem::take(&mut aggregates));
-        parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
-        let mut parts = parts.into_iter();
-        if let Some(largest) = parts.next() {
-            aggregates = largest.spill_above(aggregate::DEFAULT_SPILL_BYTES);
-            for part in parts {
-                aggregates.merge(part);
-            }
-        }
+        aggregates = Aggregates::merge_parts(parts, aggregate::DEFAULT_SPILL_BYTES);
     });
     if let Err(error) = run {
         // The journal keeps what was done for --resume; the tables' temporary files go with `out`.

@@ -298,6 +298,35 @@ fn word_key(word: &[u8]) -> u128 {
     u128::from_le_bytes(key)
 }
 
+/// Whether each byte is an ASCII letter.
+const ASCII_LETTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphabetic();
+        b += 1;
+    }
+    table
+};
+
+/// [`word_key`] of `bytes[start..end]`, a word of at most [`MAX_WORD_BYTES`] ASCII letters: sixteen
+/// bytes read at once where the text has them (a copy of a fixed size, not a call), the letters
+/// lowercased by setting their 0x20 bit and the bytes after the word masked off.
+fn ascii_word_key(bytes: &[u8], start: usize, end: usize) -> u128 {
+    let len = end - start;
+    match bytes
+        .get(start..start + 16)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+    {
+        Some(window) if (1..=MAX_WORD_BYTES).contains(&len) => {
+            const LOWER: u128 = u128::from_le_bytes([0x20; 16]);
+            let within = u128::MAX >> (8 * (16 - len));
+            (u128::from_le_bytes(window) | LOWER) & within
+        }
+        _ => word_key(&bytes[start..end]),
+    }
+}
+
 impl Default for LanguageDetector {
     fn default() -> Self {
         LanguageDetector::new()
@@ -328,37 +357,45 @@ impl LanguageDetector {
         let mut words = 0usize;
         // Index 0 counts English words; `i + 1` the words of `OTHERS[i]`.
         let mut counts = [0usize; OTHERS.len() + 1];
-        // Words are the runs of alphabetic characters; ASCII bytes are told without decoding.
+        // Words are the runs of alphabetic characters; ASCII bytes are told by a table, without
+        // decoding.
         let mut at = 0;
-        while at < bytes.len() {
-            let b = bytes[at];
-            if b.is_ascii() {
-                if !b.is_ascii_alphabetic() {
+        loop {
+            // Up to the next letter.
+            while let Some(&b) = bytes.get(at) {
+                if ASCII_LETTER[usize::from(b)] {
+                    break;
+                }
+                if b.is_ascii() {
                     at += 1;
                     continue;
                 }
-            } else {
                 let c = char_at(sample, at);
-                if !c.is_alphabetic() {
-                    at += c.len_utf8();
-                    continue;
+                if c.is_alphabetic() {
+                    break;
                 }
+                at += c.len_utf8();
+            }
+            if at >= bytes.len() {
+                break;
             }
             let start = at;
             let mut ascii = true;
-            while let Some(&b) = bytes.get(at) {
-                if b.is_ascii() {
-                    if !b.is_ascii_alphabetic() {
-                        break;
-                    }
+            loop {
+                // Most words are ASCII letters throughout.
+                while bytes.get(at).is_some_and(|&b| ASCII_LETTER[usize::from(b)]) {
                     at += 1;
-                } else {
-                    let c = char_at(sample, at);
-                    if !c.is_alphabetic() {
-                        break;
+                }
+                match bytes.get(at) {
+                    Some(&b) if !b.is_ascii() => {
+                        let c = char_at(sample, at);
+                        if !c.is_alphabetic() {
+                            break;
+                        }
+                        ascii = false;
+                        at += c.len_utf8();
                     }
-                    ascii = false;
-                    at += c.len_utf8();
+                    _ => break,
                 }
             }
             let word = &sample[start..at];
@@ -374,9 +411,12 @@ impl LanguageDetector {
                 }
             }
             words += 1;
-            if word.len() <= MAX_WORD_BYTES
-                && let Some(&set) = self.words.get(&word_key(word.as_bytes()))
-            {
+            let key = match word.len() {
+                len if len > MAX_WORD_BYTES => None,
+                _ if ascii => Some(ascii_word_key(bytes, start, at)),
+                _ => Some(word_key(word.as_bytes())),
+            };
+            if let Some(&set) = key.and_then(|key| self.words.get(&key)) {
                 let mut rest = set;
                 while rest != 0 {
                     counts[rest.trailing_zeros() as usize] += 1;
@@ -618,6 +658,24 @@ mod tests {
         ) {
             let detector = LanguageDetector::new();
             proptest::prop_assert_eq!(detector.detect(&text), reference_detect(&detector, &text));
+        }
+    }
+
+    #[test]
+    fn ascii_words_are_keyed_as_any_other() {
+        let text = "The EU and NATO said: Einigung auf ab a Themselves; x";
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+            let start = text[at..].find(word).unwrap() + at;
+            at = start + word.len();
+            if !word.is_empty() && word.len() <= MAX_WORD_BYTES {
+                assert_eq!(
+                    ascii_word_key(bytes, start, at),
+                    word_key(word.as_bytes()),
+                    "{word}"
+                );
+            }
         }
     }
 

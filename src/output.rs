@@ -49,7 +49,7 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::aggregate::{Aggregates, ScoreStats, SpeakerSummary, SpeakerTopicSummary};
+use crate::aggregate::{Aggregates, SCORE_COUNT, ScoreStats, SpeakerSummary, SpeakerTopicSummary};
 use crate::error::{Error, Result};
 use crate::groups::{GROUPS_NAME, GroupRow, Groups};
 use crate::pipeline::{AnalysedArticle, ArticleStatus, ScoredQuote, TargetScore};
@@ -57,7 +57,7 @@ use crate::scoring::{Evidence, Scored, Scores};
 
 use delimited::DelimitedCells;
 use jsonl::JsonCells;
-use number::push_two_decimals;
+use number::push_evidence_value;
 
 pub use columns::{ColumnDoc, ColumnKind};
 pub use custom::{Cell, TableStream, TableWriter};
@@ -1336,6 +1336,20 @@ impl<W: Write> Cells for TableCells<W> {
         }
     }
 
+    fn score_run(&mut self, values: &[f64]) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.score_run(values),
+            TableCells::Jsonl(cells) => cells.score_run(values),
+        }
+    }
+
+    fn blanks(&mut self, count: usize) -> Result<()> {
+        match self {
+            TableCells::Delimited(cells) => cells.blanks(count),
+            TableCells::Jsonl(cells) => cells.blanks(count),
+        }
+    }
+
     fn end_row(&mut self) -> Result<()> {
         match self {
             TableCells::Delimited(cells) => cells.end_row(),
@@ -1410,6 +1424,20 @@ trait Cells {
     fn scores(&mut self, scores: &Scores) -> Result<()> {
         for value in scores.values() {
             self.score(f64::from(value))?;
+        }
+        Ok(())
+    }
+    /// A score cell for each of `values`, in order.
+    fn score_run(&mut self, values: &[f64]) -> Result<()> {
+        for &value in values {
+            self.score(value)?;
+        }
+        Ok(())
+    }
+    /// `count` blank cells, as a non-finite score writes them.
+    fn blanks(&mut self, count: usize) -> Result<()> {
+        for _ in 0..count {
+            self.score(f64::NAN)?;
         }
         Ok(())
     }
@@ -1617,8 +1645,7 @@ fn push_evidence(evidence: &[Evidence], out: &mut Vec<u8>) {
         }
         // As Display writes it, without the formatting machinery.
         out.extend_from_slice(evidence.label.as_bytes());
-        out.push(b':');
-        push_two_decimals(evidence.value, out);
+        push_evidence_value(evidence.value, out);
     }
 }
 
@@ -1627,21 +1654,26 @@ fn scores(cells: &mut impl Cells, scores: &Scores) -> Result<()> {
 }
 
 fn means(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
-    for mean in stats.mean {
-        cells.score(mean)?;
-    }
-    Ok(())
+    cells.score_run(&stats.mean)
 }
 
 /// The low and high end of each score's interval; both blank (empty in CSV, null in JSON) when there
-/// is none, by way of the non-finite score that every format writes as blank.
+/// is none, as the non-finite score that every format writes as blank. A row without intervals (one
+/// quote, or intervals off) is a run of blanks.
 fn intervals(cells: &mut impl Cells, stats: &ScoreStats) -> Result<()> {
-    for interval in stats.interval {
-        let (low, high) = interval.map_or((f64::NAN, f64::NAN), |i| (i.low, i.high));
-        cells.score(low)?;
-        cells.score(high)?;
+    let mut ends = [f64::NAN; 2 * SCORE_COUNT];
+    let mut any = false;
+    for (pair, interval) in ends.chunks_exact_mut(2).zip(&stats.interval) {
+        if let Some(interval) = interval {
+            pair.copy_from_slice(&[interval.low, interval.high]);
+            any = true;
+        }
     }
-    Ok(())
+    if any {
+        cells.score_run(&ends)
+    } else {
+        cells.blanks(ends.len())
+    }
 }
 
 /// One delimited or JSON Lines table file being written: its rows go to a temporary file that is

@@ -24,6 +24,8 @@ pub struct Segmented<'t> {
     pub paragraphs: Vec<Paragraph>,
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
+    /// The indices of a paragraph's sentence-ending marks, found while it is tokenized.
+    stops: Vec<usize>,
 }
 
 /// A paragraph with the ranges of its sentences and tokens.
@@ -43,6 +45,8 @@ pub struct SegmentBuffers {
     paragraphs: Vec<Paragraph>,
     sentences: Vec<Sentence>,
     tokens: Vec<Token>,
+    /// Scratch: the tokens of a paragraph that may end a sentence.
+    stops: Vec<usize>,
 }
 
 impl<'t> Segmented<'t> {
@@ -58,6 +62,7 @@ impl<'t> Segmented<'t> {
             mut paragraphs,
             mut sentences,
             mut tokens,
+            stops,
         } = buffers;
         paragraphs.clear();
         sentences.clear();
@@ -69,6 +74,7 @@ impl<'t> Segmented<'t> {
             paragraphs,
             sentences,
             tokens,
+            stops,
         };
         for span in paragraph_spans(text) {
             seg.push_paragraph(span);
@@ -82,6 +88,7 @@ impl<'t> Segmented<'t> {
             paragraphs: self.paragraphs,
             sentences: self.sentences,
             tokens: self.tokens,
+            stops: self.stops,
         }
     }
 
@@ -89,19 +96,30 @@ impl<'t> Segmented<'t> {
         let index = self.paragraphs.len();
         let first_token = self.tokens.len();
         let first_sentence = self.sentences.len();
-        self.tokens.extend(tokens(span.of(self.text), span.start));
+        // Only a `.`, `!`, `?` or `…` ends a sentence: they are noted while the paragraph is
+        // tokenized, so that the tokens between them are not read a second time.
+        self.stops.clear();
+        let bytes = self.text.as_bytes();
+        for token in tokens(span.of(self.text), span.start) {
+            if token.kind == TokenKind::Punct && is_stop(bytes, token.span.start) {
+                self.stops.push(self.tokens.len());
+            }
+            self.tokens.push(token);
+        }
         let end_token = self.tokens.len();
         let mut start_token = first_token;
-        let mut i = first_token;
-        while i < end_token {
+        let stops = std::mem::take(&mut self.stops);
+        for &i in &stops {
+            // Marks that closed the sentence before were taken into it.
+            if i < start_token {
+                continue;
+            }
             if let Some(after) = self.sentence_end_after(i, end_token) {
                 self.push_sentence(index, start_token, after);
                 start_token = after;
-                i = after;
-            } else {
-                i += 1;
             }
         }
+        self.stops = stops;
         if start_token < end_token {
             self.push_sentence(index, start_token, end_token);
         }
@@ -124,17 +142,11 @@ impl<'t> Segmented<'t> {
         });
     }
 
-    /// If token `i` ends a sentence, the index of the first token of the next sentence.
+    /// If token `i`, a stop ([`is_stop`]), ends a sentence, the index of the first token of the
+    /// next sentence.
     fn sentence_end_after(&self, i: usize, end: usize) -> Option<usize> {
         let token = self.tokens[i];
-        // Most tokens are words: told by their kind before their text is sliced.
-        if token.kind != TokenKind::Punct {
-            return None;
-        }
         let t = token.text(self.text);
-        if !matches!(t, "." | "!" | "?" | "…") {
-            return None;
-        }
         // Closing quote marks and brackets stay with the sentence they close.
         let mut next = i + 1;
         while next < end {
@@ -194,6 +206,15 @@ impl<'t> Segmented<'t> {
     pub fn token_text(&self, i: usize) -> &'t str {
         self.tokens[i].text(self.text)
     }
+}
+
+/// Whether the punctuation token (one char) at byte `at` of `text` can end a sentence: `.`, `!`,
+/// `?` or `…` (E2 80 A6), told by its bytes without comparing strings.
+fn is_stop(text: &[u8], at: usize) -> bool {
+    matches!(
+        text.get(at..),
+        Some([b'.' | b'!' | b'?', ..] | [0xE2, 0x80, 0xA6, ..])
+    )
 }
 
 /// Whether a quote-mark token looks like a closing mark (glued to the word before it).
@@ -298,6 +319,17 @@ mod tests {
     #[test]
     fn lowercase_after_a_dot_does_not_start_a_sentence() {
         assert_eq!(sentences("It rose 3.5 per cent. e.g. more.").len(), 1);
+    }
+
+    #[test]
+    fn stops_are_the_marks_that_end_sentences() {
+        let text = "Fine. Yes! Why? Well\u{2026} So, \u{2014} end";
+        let stops: Vec<&str> = tokens(text, 0)
+            .filter(|t| t.kind == TokenKind::Punct && is_stop(text.as_bytes(), t.span.start))
+            .map(|t| t.text(text))
+            .collect();
+        assert_eq!(stops, [".", "!", "?", "\u{2026}"]);
+        assert_eq!(sentences(text).len(), 5);
     }
 
     #[test]

@@ -137,9 +137,9 @@ pub(crate) fn push_two_decimals(value: f32, out: &mut String) {
 /// a few units of zero): the bytes `-d.dd` and where they start, 0 with the sign and 1 without.
 /// `None` for other values, which need the formatter.
 ///
-/// An `f32` times 100 is exact in an `f64`, so adding and taking away 1.5 x 2^52 rounds it to
-/// hundredths as the formatter does, ties to even. `{:.2}` keeps the sign of a negative value that
-/// rounds to zero ("-0.00").
+/// An `f32` times 100 is exact in an `f64`, so adding 1.5 x 2^52 rounds it to hundredths as the
+/// formatter does, ties to even, and leaves them in the low bits of the sum. `{:.2}` keeps the sign
+/// of a negative value that rounds to zero ("-0.00").
 #[inline]
 pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
     const ROUNDING: f64 = 6_755_399_441_055_744.0;
@@ -147,7 +147,7 @@ pub(crate) fn short_two_decimals(value: f32) -> Option<([u8; 5], usize)> {
     if scaled.is_nan() || scaled.abs() >= 999.0 {
         return None;
     }
-    let magnitude = ((scaled + ROUNDING) - ROUNDING).abs() as u32;
+    let magnitude = ((scaled + ROUNDING).to_bits() as i32).unsigned_abs();
     let hundredths = magnitude % 100;
     let digits = [
         b'-',
@@ -176,10 +176,22 @@ const ASCII_SPACE: [bool; 256] = {
 pub(crate) fn count_words(s: &str) -> usize {
     let bytes = s.as_bytes();
     if s.is_ascii() {
-        // Branch-free: a word starts at each letter after a space.
+        // Eight bytes at a time: a word starts at each non-space byte after a space.
+        const HIGH: u64 = 0x8080_8080_8080_8080;
         let mut words = 0;
-        let mut after_space = true;
-        for &b in bytes {
+        // The high bit of the byte before the first: set, as if the text followed a space.
+        let mut before = 1u64 << 63;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in chunks.by_ref() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let spaces = ascii_spaces(u64::from_le_bytes(word));
+            let after_spaces = (spaces << 8) | (before >> 56);
+            words += (!spaces & after_spaces & HIGH).count_ones() as usize;
+            before = spaces;
+        }
+        let mut after_space = before >> 63 == 1;
+        for &b in chunks.remainder() {
             let space = ASCII_SPACE[usize::from(b)];
             words += usize::from(after_space & !space);
             after_space = space;
@@ -203,6 +215,24 @@ pub(crate) fn count_words(s: &str) -> usize {
         at += width;
     }
     words
+}
+
+/// The high bit of each byte of `word`, eight ASCII bytes, set where the byte is a space as
+/// [`is_ascii_space`] tells one: a space, or tab to carriage return.
+#[inline]
+fn ascii_spaces(word: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = !HIGH;
+    let each = |b: u8| u64::from_le_bytes([b; 8]);
+    // No sum below carries out of its byte: every byte is under 0x80 to start with.
+    let spaces = word ^ each(b' ');
+    let is_space = !((spaces & LOW) + LOW) & HIGH;
+    // A byte b becomes b + 0x77, which has its high bit set from tab (9) up, and is under 0x85
+    // up to carriage return (13).
+    let from_tab = (word | HIGH) - each(0x09);
+    let past_return = ((from_tab & LOW) + each(0x7B)) & HIGH;
+    let is_control_space = from_tab & !past_return & HIGH;
+    is_space | is_control_space
 }
 
 /// Lowercases `s` into `out` (cleared first). ASCII takes a fast path with no allocation beyond `out`.
@@ -369,6 +399,13 @@ mod tests {
                 text.split_whitespace().count(),
                 "{text:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_are_counted_as_split_whitespace_counts_them(text in "[\\x00-\\x7F]{0,40}") {
+            proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
         }
     }
 

@@ -11,9 +11,7 @@
 
 use super::lexicon::{AttributionLexicon, CueEntry, CueKind, TitleClass};
 use super::marks::{QuotedSpan, find_quoted_spans};
-use super::speakers::{
-    Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits, speaker_key,
-};
+use super::speakers::{Entities, Mention, NounPhrase, PhraseReader, Pronoun, pronoun_fits};
 use super::{ArticleQuotes, Cue, Quote, QuoteKind, Speaker, SpeakerType};
 use crate::segment::Segmented;
 use crate::text::{Span, TokenKind};
@@ -405,24 +403,10 @@ impl<'a, 't> Article<'a, 't> {
         title_case.clear();
         title_case.extend(seg.paragraphs.iter().map(|p| {
             let (mut n, mut capitalised) = (0usize, 0usize);
-            for t in &seg.tokens[p.first_token..p.end_token] {
-                if t.kind != TokenKind::Word {
-                    continue;
-                }
-                // Most words start with an ASCII byte, which answers both questions without
-                // decoding a char.
-                let (alphabetic, upper) = match seg.text.as_bytes().get(t.span.start) {
-                    Some(b) if b.is_ascii() => (b.is_ascii_alphabetic(), b.is_ascii_uppercase()),
-                    _ => t
-                        .span
-                        .of(seg.text)
-                        .chars()
-                        .next()
-                        .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase())),
-                };
-                if alphabetic {
+            for i in p.first_token..p.end_token {
+                if r.is_alphabetic(i) {
                     n += 1;
-                    capitalised += usize::from(upper);
+                    capitalised += usize::from(r.is_capitalised(i));
                 }
             }
             n >= 4 && capitalised * 10 >= n * 7
@@ -2209,9 +2193,10 @@ impl<'a, 't> Article<'a, 't> {
             let speaker = f.attribution.entity.map(|e| {
                 *speaker_of_entity[e].get_or_insert_with(|| {
                     let entity = &mut entities[e];
+                    let key = entity.speaker_key();
                     let name = std::mem::take(&mut entity.name);
                     speakers.push(Speaker {
-                        key: speaker_key(&name),
+                        key,
                         name,
                         kind: entity.kind,
                         role: entity.take_role(),

@@ -107,6 +107,8 @@ impl WordClass {
     const NOT_NAME: u16 = 1 << 6;
     const AUXILIARY: u16 = 1 << 7;
     const SUBORDINATOR: u16 = 1 << 8;
+    const NAME_PARTICLE: u16 = 1 << 9;
+    const NAME_FUNCTION_WORD: u16 = 1 << 10;
 
     /// Whether some cue or title starts with the word ([`AttributionLexicon::starts_entry`]).
     pub fn starts_entry(self) -> bool {
@@ -158,6 +160,17 @@ impl WordClass {
     /// Whether the word is one of [`super::attribution::SUBORDINATORS`]: it opens a leading clause.
     pub fn is_subordinator(self) -> bool {
         self.0 & Self::SUBORDINATOR != 0
+    }
+
+    /// Whether the word is one of [`super::speakers::NAME_PARTICLES`]: von, de, bin.
+    pub fn is_name_particle(self) -> bool {
+        self.0 & Self::NAME_PARTICLE != 0
+    }
+
+    /// Whether the word is one of [`super::speakers::NAME_FUNCTION_WORDS`]: in a name, it makes the
+    /// name an organisation's (Bank of England).
+    pub fn is_name_function_word(self) -> bool {
+        self.0 & Self::NAME_FUNCTION_WORD != 0
     }
 }
 
@@ -360,6 +373,12 @@ impl Default for AttributionLexicon {
         }
         for word in super::attribution::SUBORDINATORS {
             lex.mark(word, WordClass::SUBORDINATOR);
+        }
+        for word in super::speakers::NAME_PARTICLES {
+            lex.mark(word, WordClass::NAME_PARTICLE);
+        }
+        for word in super::speakers::NAME_FUNCTION_WORDS {
+            lex.mark(word, WordClass::NAME_FUNCTION_WORD);
         }
         lex
     }

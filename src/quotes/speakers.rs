@@ -74,9 +74,31 @@ struct TokenFacts<'a> {
     stem: &'a str,
     /// What the lexicons say of `stem`, for a word they list.
     facts: Option<&'a WordFacts>,
+    /// `facts`' class, kept beside it: most questions about a token ask only this.
+    class: WordClass,
+    /// The pronoun `word` is, when it is one.
+    pronoun: Option<Pronoun>,
     is_word: bool,
+    /// A word whose first character is a letter.
+    alphabetic: bool,
     /// A word whose first letter is uppercase.
     capitalised: bool,
+}
+
+impl<'a> TokenFacts<'a> {
+    /// A token that is not a word: nothing is looked up.
+    fn other(word: &'a str) -> Self {
+        TokenFacts {
+            word,
+            stem: word,
+            facts: None,
+            class: WordClass::default(),
+            pronoun: None,
+            is_word: false,
+            alphabetic: false,
+            capitalised: false,
+        }
+    }
 }
 
 /// Capitalised words that start sentences and are not names.
@@ -215,33 +237,71 @@ pub(crate) const NOT_NAMES: &[&str] = &[
 const MAX_NAME_TOKENS: usize = 12;
 
 /// Lowercase words that may sit inside a name: Ursula von der Leyen, Ali bin Said.
-const NAME_PARTICLES: &[&str] = &[
+pub(crate) const NAME_PARTICLES: &[&str] = &[
     "de", "van", "von", "der", "den", "bin", "bint", "al", "da", "di", "du", "la", "le", "del",
     "dos", "das", "ibn", "el", "ter",
 ];
+
+/// Words that make a capitalised run an organisation's name: Aid Without Borders, Bank of England.
+pub(crate) const NAME_FUNCTION_WORDS: &[&str] = &[
+    "of", "for", "without", "and", "the", "against", "on", "in", "at", "to",
+];
+
+/// A title found at a token ([`PhraseReader::title_at`]): its class, the gender it implies and its
+/// length in tokens.
+type TitleAt = (TitleClass, Option<Gender>, usize);
+
+/// What [`PhraseReader::title_at`] found at each token where a capitalised run was read, in order:
+/// [`PhraseReader::phrase_starting_at`] keeps them as it finds the run's end, so that
+/// [`PhraseReader::name_phrase_with`] splits the run without looking its titles up again. A run is
+/// read at no more than [`MAX_NAME_TOKENS`] places.
+#[derive(Debug, Clone, Copy, Default)]
+struct RunTitles {
+    found: [(usize, Option<TitleAt>); MAX_NAME_TOKENS],
+    len: usize,
+}
+
+impl RunTitles {
+    fn push(&mut self, at: usize, title: Option<TitleAt>) {
+        if let Some(slot) = self.found.get_mut(self.len) {
+            *slot = (at, title);
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(usize, Option<TitleAt>)] {
+        &self.found[..self.len]
+    }
+}
 
 impl<'a, 't> PhraseReader<'a, 't> {
     /// A reader of `seg`, whose text lowercased in ASCII is `lower`. Folds and looks up each token
     /// once, here.
     pub fn new(seg: &'a Segmented<'t>, lower: &'a str, lex: &'a AttributionLexicon) -> Self {
+        let text = seg.text.as_bytes();
         let tokens = seg
             .tokens
             .iter()
             .map(|t| {
                 let word = t.span.of(lower);
-                let stem = strip_possessive(word);
-                let is_word = t.kind == TokenKind::Word;
+                if t.kind != TokenKind::Word {
+                    return TokenFacts::other(word);
+                }
                 // Most words start with an ASCII byte, which answers without decoding a char.
-                let capitalised = is_word
-                    && match seg.text.as_bytes().get(t.span.start) {
-                        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-                        _ => starts_uppercase(t.span.of(seg.text)),
-                    };
+                let (alphabetic, capitalised) = match text.get(t.span.start) {
+                    Some(b) if b.is_ascii() => (b.is_ascii_alphabetic(), b.is_ascii_uppercase()),
+                    _ => letter_case(t.span.of(seg.text)),
+                };
+                let stem = strip_possessive(word);
+                let facts = lex.facts(stem);
                 TokenFacts {
                     word,
                     stem,
-                    facts: if is_word { lex.facts(stem) } else { None },
-                    is_word,
+                    facts,
+                    class: facts.map(|f| f.class).unwrap_or_default(),
+                    pronoun: pronoun_of(word),
+                    is_word: true,
+                    alphabetic,
                     capitalised,
                 }
             })
@@ -256,7 +316,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
 
     /// What [`PhraseReader::lower_word`] of word token `i` is in the lexicons.
     pub fn class(&self, i: usize) -> WordClass {
-        self.tokens[i].facts.map(|f| f.class).unwrap_or_default()
+        self.tokens[i].class
     }
 
     /// What the lexicons say of [`PhraseReader::lower_word`] of word token `i`, if anything.
@@ -297,6 +357,23 @@ impl<'a, 't> PhraseReader<'a, 't> {
         self.tokens[i].capitalised
     }
 
+    /// Whether token `i` is one of [`NAME_PARTICLES`], as written (a possessive is not one).
+    fn is_name_particle(&self, i: usize) -> bool {
+        let t = &self.tokens[i];
+        t.class.is_name_particle() && t.word.len() == t.stem.len()
+    }
+
+    /// Whether token `i` is one of [`NAME_FUNCTION_WORDS`], as written.
+    fn is_name_function_word(&self, i: usize) -> bool {
+        let t = &self.tokens[i];
+        t.class.is_name_function_word() && t.word.len() == t.stem.len()
+    }
+
+    /// Whether token `i` is a word whose first character is a letter.
+    pub fn is_alphabetic(&self, i: usize) -> bool {
+        self.tokens[i].alphabetic
+    }
+
     /// Whether token `i`, read no further than `end`, is one of the auxiliaries and adverbs that
     /// stand between a subject and its verb ([`super::attribution::AUXILIARIES`]).
     pub fn is_auxiliary(&self, i: usize, end: usize) -> bool {
@@ -335,7 +412,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
         (words, n)
     }
 
-    fn title_at(&self, i: usize, end: usize) -> Option<(TitleClass, Option<Gender>, usize)> {
+    fn title_at(&self, i: usize, end: usize) -> Option<TitleAt> {
         // Most words start no title: one look-up rules them out before six words are gathered.
         if i >= end || !self.is_word(i) || !self.class(i).may_start_title() {
             return None;
@@ -386,14 +463,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 
     pub fn pronoun(&self, i: usize) -> Option<Pronoun> {
-        // Asked of nearly every token: compared as bytes.
-        Some(match self.tokens[i].word.as_bytes() {
-            b"he" => Pronoun::He,
-            b"she" => Pronoun::She,
-            b"they" => Pronoun::They,
-            b"we" => Pronoun::We,
-            _ => return None,
-        })
+        self.tokens[i].pronoun
     }
 
     /// `sentence_start` gives the first token of `i`'s sentence, asked only for the text's last token.
@@ -451,13 +521,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
         {
             return None;
         }
-        if self.is_capitalised(last) || NAME_PARTICLES.contains(&self.word(last)) {
+        if self.is_capitalised(last) || self.is_name_particle(last) {
             let mut first = last;
             while first > floor
                 && last - first < MAX_NAME_TOKENS
                 && (self.is_name_word(first - 1, || self.sentence_start(last).max(floor))
                     || self.is_name_dot(first - 1)
-                    || (NAME_PARTICLES.contains(&self.word(first - 1))
+                    || (self.is_name_particle(first - 1)
                         && first >= floor + 2
                         && self.is_capitalised(first - 2)))
             {
@@ -606,8 +676,10 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 && end + 1 < ceiling
                 && self.is_capitalised(end + 1)
         };
+        let mut titles = RunTitles::default();
         while end < ceiling && end - i < MAX_NAME_TOKENS {
-            // Read once: it decides both whether the run goes on and by how many tokens.
+            // Read once: it decides whether the run goes on, by how many tokens, and where
+            // `name_phrase` splits it.
             let title = self.title_at(end, ceiling);
             let continues = self.is_name_word(end, || self.sentence_start(first))
                 || (end > i && self.is_name_dot(end))
@@ -617,12 +689,13 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 })
                 || connects(end)
                 || (end > i
-                    && NAME_PARTICLES.contains(&self.word(end))
+                    && self.is_name_particle(end)
                     && end + 1 < ceiling
                     && self.is_capitalised(end + 1));
             if !continues {
                 break;
             }
+            titles.push(end, title);
             end += title.map_or(1, |(_, _, n)| n);
             if self.raw(end - 1).ends_with("\u{2019}s") || self.raw(end - 1).ends_with("'s") {
                 break;
@@ -685,7 +758,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
             }
             return None;
         }
-        let m = self.name_phrase(i, end)?;
+        let m = self.name_phrase_with(i, end, titles.as_slice().iter().copied())?;
         Some(Mention {
             span: Span::new(self.seg.tokens[first].span.start, m.span.end),
             first_token: first,
@@ -695,35 +768,51 @@ impl<'a, 't> PhraseReader<'a, 't> {
 
     /// Splits a capitalised run `first..end` into titles and a name.
     fn name_phrase(&self, first: usize, end: usize) -> Option<Mention> {
+        let mut i = first;
+        let titles = std::iter::from_fn(|| {
+            (i < end).then(|| {
+                let (at, title) = (i, self.title_at(i, end));
+                i += title.map_or(1, |(_, _, n)| n);
+                (at, title)
+            })
+        });
+        self.name_phrase_with(first, end, titles)
+    }
+
+    /// [`PhraseReader::name_phrase`] of a run whose titles are known: `titles` holds what
+    /// [`PhraseReader::title_at`] finds at each token the run is read at, from `first`, stepping
+    /// over each title found.
+    fn name_phrase_with(
+        &self,
+        first: usize,
+        end: usize,
+        titles: impl Iterator<Item = (usize, Option<TitleAt>)>,
+    ) -> Option<Mention> {
         let mut name_first = first;
         let mut gender = None;
-        let mut i = first;
         let mut organisation = false;
         let mut role_end = None;
         // An honorific alone is not a role: "Mr" says nothing of what the person does.
         let mut has_title = false;
-        while i < end {
-            match self.title_at(i, end) {
-                Some((class, g, n)) => {
-                    match class {
-                        TitleClass::Honorific | TitleClass::Title => {
-                            gender = gender.or(g);
-                            has_title |= class == TitleClass::Title;
-                            role_end = Some(i + n);
-                            name_first = i + n;
-                        }
-                        TitleClass::Role => {
-                            has_title = true;
-                            role_end = Some(i + n);
-                            name_first = i + n;
-                        }
-                        TitleClass::Organisation | TitleClass::Group | TitleClass::Anonymous => {
-                            organisation = true
-                        }
-                    }
-                    i += n;
+        for (i, title) in titles {
+            let Some((class, g, n)) = title else {
+                continue;
+            };
+            match class {
+                TitleClass::Honorific | TitleClass::Title => {
+                    gender = gender.or(g);
+                    has_title |= class == TitleClass::Title;
+                    role_end = Some(i + n);
+                    name_first = i + n;
                 }
-                None => i += 1,
+                TitleClass::Role => {
+                    has_title = true;
+                    role_end = Some(i + n);
+                    name_first = i + n;
+                }
+                TitleClass::Organisation | TitleClass::Group | TitleClass::Anonymous => {
+                    organisation = true
+                }
             }
         }
         let tokens = &self.seg.tokens;
@@ -742,12 +831,7 @@ impl<'a, 't> PhraseReader<'a, 't> {
                 .of(self.seg.text)
                 .chars()
                 .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.');
-        let function_word = (name_first..end).any(|j| {
-            matches!(
-                self.word(j),
-                "of" | "for" | "without" | "and" | "the" | "against" | "on" | "in" | "at" | "to"
-            )
-        });
+        let function_word = (name_first..end).any(|j| self.is_name_function_word(j));
         organisation |= acronym || function_word;
         if organisation || name_first >= end {
             // "the Kremlin", "the Foreign Ministry", "Downing Street": the whole run names it.
@@ -818,11 +902,25 @@ impl<'a, 't> PhraseReader<'a, 't> {
     }
 }
 
-/// Whether a word's first letter is uppercase, for the few words that start outside ASCII.
+/// Whether a word's first character is a letter and whether it is uppercase, for the few words
+/// that start outside ASCII.
 #[cold]
 #[inline(never)]
-fn starts_uppercase(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
+fn letter_case(word: &str) -> (bool, bool) {
+    word.chars()
+        .next()
+        .map_or((false, false), |c| (c.is_alphabetic(), c.is_uppercase()))
+}
+
+/// The pronoun a lowercase word is. Read once per token: it is asked of nearly every one.
+fn pronoun_of(word: &str) -> Option<Pronoun> {
+    Some(match word.as_bytes() {
+        b"he" => Pronoun::He,
+        b"she" => Pronoun::She,
+        b"they" => Pronoun::They,
+        b"we" => Pronoun::We,
+        _ => return None,
+    })
 }
 
 fn strip_possessive(w: &str) -> &str {
@@ -846,8 +944,14 @@ pub struct Entity {
     role: Option<String>,
     pub gender: Option<Gender>,
     pub mentions: Vec<Span>,
-    /// Transliteration-normalised first name, for joining mentions that share a surname.
-    first: Option<String>,
+    /// Transliteration-normalised first name, for joining mentions that share a surname; read only
+    /// when `has_first`, so that a spare entity keeps the buffer.
+    first: String,
+    has_first: bool,
+    /// [`speaker_key`] of `name`, when `key_known`: a name of one or two words is keyed from the
+    /// keys of its words, made as it is read, so that the speaker needs no second pass over it.
+    key: String,
+    key_known: bool,
     name_words: usize,
     /// The entity before this one with the same join key ([`Entities::add_name`]), newest first.
     previous_same_key: Option<usize>,
@@ -860,6 +964,16 @@ impl Entity {
     /// Title or apposition that says what the entity is ("Russian Foreign Minister").
     pub fn role(&self) -> Option<&str> {
         self.role.as_deref()
+    }
+
+    /// [`speaker_key`] of the name. A copy, not the buffer itself: the entity keeps that for the
+    /// next article's entities.
+    pub fn speaker_key(&self) -> String {
+        if self.key_known {
+            self.key.clone()
+        } else {
+            speaker_key(&self.name)
+        }
     }
 
     /// Moves the role out, for an entity that is done with.
@@ -987,18 +1101,20 @@ impl Entities {
         });
         let key: &str = if person { &surname } else { &folded };
         // The kind picks the map, so that a look-up borrows the key instead of building a pair.
+        // Looked up once: the slot found is the one a new entity updates.
         let by_key = &mut self.by_key[kind as usize];
         let list = &self.list;
         let article = self.article;
-        let newest = by_key
-            .get(key)
-            .and_then(|&(seen_in, newest)| (seen_in == article).then_some(newest));
+        let slot = by_key.get_mut(key);
+        let newest = slot
+            .as_ref()
+            .and_then(|&&mut (seen_in, newest)| (seen_in == article).then_some(newest));
         let found = std::iter::successors(newest, |&i| list[i].previous_same_key)
             .take(MAX_SAME_SURNAME)
             .find(|&i| {
                 !person
-                    || match (&list[i].first, first) {
-                        (Some(a), Some(b)) => a == b,
+                    || match (list[i].has_first, first) {
+                        (true, Some(b)) => list[i].first == b,
                         _ => true,
                     }
             });
@@ -1006,7 +1122,7 @@ impl Entities {
             Some(i) => i,
             None => {
                 let i = self.list.len();
-                match by_key.get_mut(key) {
+                match slot {
                     Some(slot) => *slot = (article, i),
                     None => {
                         by_key.insert(key.to_string(), (article, i));
@@ -1036,7 +1152,20 @@ impl Entities {
                 e.name_lower = e.name.to_lowercase();
             }
             e.name_words = word_count;
-            e.first = first.map(str::to_string);
+            e.first.clear();
+            e.first.push_str(first.unwrap_or_default());
+            e.has_first = first.is_some();
+            // The key of the whole name is the keys of its words joined by spaces
+            // ([`speaker_key`]): for one or two words, those just made.
+            e.key.clear();
+            e.key_known = word_count <= 2;
+            if e.key_known {
+                if let Some(first) = first {
+                    e.key.push_str(first);
+                    e.key.push(' ');
+                }
+                e.key.push_str(&surname);
+            }
         }
         self.surname_buffer = surname;
         self.first_buffer = first_key;
@@ -1072,7 +1201,10 @@ impl Entities {
                 e.role = None;
                 e.gender = None;
                 e.mentions.clear();
-                e.first = None;
+                e.first.clear();
+                e.has_first = false;
+                e.key.clear();
+                e.key_known = false;
                 e.name_words = 0;
                 e.previous_same_key = None;
                 e.name_lower.clear();
@@ -1085,7 +1217,10 @@ impl Entities {
                 role: None,
                 gender: None,
                 mentions: Vec::new(),
-                first: None,
+                first: String::new(),
+                has_first: false,
+                key: String::new(),
+                key_known: false,
                 name_words: 0,
                 previous_same_key: None,
                 name_lower: String::new(),
@@ -1395,13 +1530,33 @@ mod tests {
         assert_ne!(speaker_key("Boris Johnson"), speaker_key("Jo Johnson"));
     }
 
+    /// The span of the first `part` of `text`.
+    fn span_of(text: &str, part: &str) -> Span {
+        let start = text.find(part).unwrap();
+        Span::new(start, start + part.len())
+    }
+
+    #[test]
+    fn an_entity_is_keyed_as_its_name_would_be() {
+        let text = "Zelenskyy met Dmitry Kuleba’s aide and Juan Carlos de la Vega, and Khan’s.";
+        let span = |s: &str| span_of(text, s);
+        let mut e = Entities::default();
+        for (name, kind) in [
+            ("Zelenskyy", SpeakerType::Person),
+            ("Dmitry Kuleba", SpeakerType::Person),
+            ("Juan Carlos de la Vega", SpeakerType::Person),
+            ("Khan’s", SpeakerType::Organisation),
+        ] {
+            let i = e.add_name(text, span(name), None, None, kind, span(name));
+            assert_eq!(e.list[i].speaker_key(), speaker_key(&e.list[i].name));
+        }
+        assert_eq!(e.list[1].speaker_key(), "dmitri kuleba");
+    }
+
     #[test]
     fn mentions_of_one_person_join_and_the_fullest_name_wins() {
         let text = "Lavrov Sergey Lavrov Sergei Lavrov Boris Johnson Jo Johnson";
-        let span = |s: &str| {
-            let start = text.find(s).unwrap();
-            Span::new(start, start + s.len())
-        };
+        let span = |s: &str| span_of(text, s);
         let mut e = Entities::default();
         let p = SpeakerType::Person;
         let a = e.add_name(

@@ -129,23 +129,23 @@ impl Attached {
         let own_start = clauses[units[self.first].clause as usize].start as usize;
         let is_speech = |u: &Unit| u.is_word() && u.grammar.contains(Grammar::SPEECH);
         // "according to Smith" or "said Smith": the verb just before the target.
-        let before: Vec<usize> = (start..self.first)
-            .rev()
-            .filter(|&k| units[k].is_word())
-            .take(2)
-            .collect();
-        let according = before.len() == 2
-            && units[before[0]].span.of(text).eq_ignore_ascii_case("to")
-            && units[before[1]]
+        let mut words_before = (start..self.first).rev().filter(|&k| units[k].is_word());
+        let before = [words_before.next(), words_before.next()];
+        if let [Some(to), Some(according)] = before
+            && units[to].span.of(text).eq_ignore_ascii_case("to")
+            && units[according]
                 .span
                 .of(text)
-                .eq_ignore_ascii_case("according");
-        if according {
+                .eq_ignore_ascii_case("according")
+        {
             self.reported = self.last + 1..end;
-            self.reported_before = start..before[1];
+            self.reported_before = start..according;
             return;
         }
-        if before.first().is_some_and(|&k| is_speech(&units[k])) && before[0] >= own_start {
+        if let Some(verb) = before[0]
+            && is_speech(&units[verb])
+            && verb >= own_start
+        {
             // "..., said Smith": what came before the verb's clause is Smith's.
             self.reported_before = start..own_start;
             return;
@@ -183,6 +183,11 @@ impl Attached {
         let person = units[self.first..=self.last]
             .iter()
             .any(|u| u.flags.contains(Flags::CAPITALISED) || is_word_in(text, u, &PERSONAL));
+        // A pronoun stands for a person: a target that is none (most topics) has no clauses of
+        // this kind to look for.
+        if !person {
+            return;
+        }
         for (c, clause) in clauses.iter().enumerate().take(u64::BITS as usize) {
             if clause.sentence != sentence || self.clauses.contains(&(c as u32)) {
                 continue;
@@ -192,8 +197,7 @@ impl Attached {
                 .filter(|u| u.is_word());
             let start = clause.start as usize;
             let reported = self.reported.contains(&start) || self.reported_before.contains(&start);
-            let about_target =
-                !reported && person && words.take(3).any(|u| is_word_in(text, u, &PERSONAL));
+            let about_target = !reported && words.take(3).any(|u| is_word_in(text, u, &PERSONAL));
             if about_target {
                 self.coreferent |= 1 << c;
             }
@@ -403,8 +407,10 @@ fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, sco
         };
         let (attachment, weight) = attached.weight(units, k);
         tally.add(valence, weight);
-        let mut label = u.span.of(text).to_string();
-        label.push_str(attachment.label());
+        let (word, suffix) = (u.span.of(text), attachment.label());
+        let mut label = String::with_capacity(word.len() + suffix.len());
+        label.push_str(word);
+        label.push_str(suffix);
         scored.evidence.push(Evidence {
             label,
             value: valence * weight,

@@ -1060,17 +1060,21 @@ fn segment(
         (false, false, false);
     // The indices of the last sentence and clause started.
     let (mut sentence, mut clause) = (0u32, 0u32);
+    // What a word needs to know of the unit before it, kept as the loop passes it rather than read
+    // back: where it ends when it is a one-byte "@", "#" or "/", and whether it opens a quotation.
+    let (mut handle_end, mut open_quote) = (usize::MAX, false);
     let n = units.len();
     for i in 0..n {
         // Read through a reference and written once at the end: a unit is too large to copy a token.
         let u = &units[i];
         let mut marks = Flags::default();
-        if u.flags.contains(Flags::NEWLINE_BEFORE) {
-            pending_sentence = true;
-        }
+        pending_sentence |= u.flags.contains(Flags::NEWLINE_BEFORE);
+        let (after_handle, after_open_quote) = (handle_end == u.span.start, open_quote);
+        (handle_end, open_quote) = (usize::MAX, false);
         match u.kind {
             TokenKind::Word => {
-                if pending_sentence || sentences.is_empty() {
+                // No sentence or clause has started before the first word, and both are pending.
+                if pending_sentence {
                     if let Some(last) = sentences.last_mut() {
                         last.evaluative |= sentence_evaluative;
                         sentence_evaluative = false;
@@ -1080,18 +1084,22 @@ fn segment(
                     marks.insert(Flags::SENTENCE_INITIAL);
                     pending_clause = true;
                 }
-                let clause_word = (u.is(ModifierClass::Contrast)
-                    && !u.grammar.contains(Grammar::CLAUSE_INITIAL)
-                    && (!u.span.of(text).eq_ignore_ascii_case("yet")
-                        || is_contrastive_yet(text, units, i)))
-                    || u.grammar.contains(Grammar::SCOPE_END)
-                    || (u.span.len() == 3
-                        && text.as_bytes()[u.span.start..u.span.end].eq_ignore_ascii_case(b"and")
-                        && units.get(i + 1).is_some_and(|next| {
-                            next.grammar.contains(Grammar::SUBJECT)
-                                || next.grammar.contains(Grammar::AUXILIARY)
-                        }));
-                if pending_clause || clause_word || clauses.is_empty() {
+                // Most words are none of these: a word of three bytes may be "and".
+                let clause_word =
+                    (u.modifier.is_some() || u.grammar.bits() != 0 || u.span.len() == 3)
+                        && ((u.is(ModifierClass::Contrast)
+                            && !u.grammar.contains(Grammar::CLAUSE_INITIAL)
+                            && (!u.span.of(text).eq_ignore_ascii_case("yet")
+                                || is_contrastive_yet(text, units, i)))
+                            || u.grammar.contains(Grammar::SCOPE_END)
+                            || (u.span.len() == 3
+                                && text.as_bytes()[u.span.start..u.span.end]
+                                    .eq_ignore_ascii_case(b"and")
+                                && units.get(i + 1).is_some_and(|next| {
+                                    next.grammar.contains(Grammar::SUBJECT)
+                                        || next.grammar.contains(Grammar::AUXILIARY)
+                                })));
+                if pending_clause || clause_word {
                     if let Some(last) = clauses.last_mut() {
                         last.evaluative |= clause_evaluative;
                         last.has_content |= clause_content;
@@ -1104,21 +1112,14 @@ fn segment(
                 if capital_expected {
                     marks.insert(Flags::CAPITAL_EXPECTED);
                 }
-                // "@anonymous Great idea", "http://url Awesome": after a handle, hashtag or link the
-                // next word may be capitalised as if it opened the sentence.
-                let mut handle = false;
-                if let Some(prev) = i.checked_sub(1).map(|p| &units[p]) {
-                    handle = prev.span.end == u.span.start
-                        && prev.kind == TokenKind::Punct
-                        && prev.span.len() == 1
-                        && matches!(text.as_bytes()[prev.span.start], b'@' | b'#' | b'/');
-                    if prev.flags.contains(Flags::OPEN_QUOTE) {
-                        marks.insert(Flags::AFTER_OPEN_QUOTE);
-                    }
+                if after_open_quote {
+                    marks.insert(Flags::AFTER_OPEN_QUOTE);
                 }
                 pending_sentence = false;
                 pending_clause = false;
-                capital_expected = handle;
+                // "@anonymous Great idea", "http://url Awesome": after a handle, hashtag or link the
+                // next word may be capitalised as if it opened the sentence.
+                capital_expected = after_handle;
             }
             TokenKind::Punct => {
                 let c = first_char(text, u.span);
@@ -1127,6 +1128,8 @@ fn segment(
                 } else if is_clause_punct(c) {
                     pending_clause = true;
                     capital_expected = c == ':';
+                } else if matches!(c, '@' | '#' | '/') && u.span.len() == 1 {
+                    handle_end = u.span.end;
                 }
             }
             TokenKind::QuoteMark => {
@@ -1134,6 +1137,7 @@ fn segment(
                 let after = text[u.span.end..].chars().next();
                 let opens = before.is_none_or(|c| c.is_whitespace() || "([{—–-".contains(c))
                     && after.is_some_and(|c| !c.is_whitespace());
+                open_quote = opens;
                 marks.insert(if opens {
                     Flags::OPEN_QUOTE
                 } else {

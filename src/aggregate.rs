@@ -42,6 +42,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ndarray::{Array3, Axis, aview2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +78,11 @@ const SQUARES: usize = 1;
 
 /// A cell's sums ([`SUMS`]) and sums of squares ([`SQUARES`]) of each column.
 type Moments = [[f64; COLUMNS]; 2];
+
+/// The sums and sums of squares of `cell` in a cell × {sums, squares} × score array.
+fn cell_moments(moments: &Array3<f64>, cell: usize) -> Moments {
+    std::array::from_fn(|plane| std::array::from_fn(|i| moments[[cell, plane, i]]))
+}
 
 /// Bootstrap resamples per interval unless [`Aggregates::with_resamples`] says otherwise.
 pub const DEFAULT_RESAMPLES: usize = 2_000;
@@ -365,8 +371,8 @@ pub struct Aggregates {
     cell_index: HashMap<u64, u32, BuildHasherDefault<CellHasher>>,
     /// Quotes per cell.
     counts: Vec<u64>,
-    /// Sums and sums of squares of each cell.
-    moments: Vec<Moments>,
+    /// cell × {sums, squares} × score, grown one cell at a time.
+    moments: Array3<f64>,
     /// Scores of each quote of each cell, in no particular order (see [`Aggregates::kept`]); empty
     /// lists for cells of more than [`BOOTSTRAP_LIMIT`] quotes, and no lists at all while
     /// `resamples` is 0.
@@ -411,7 +417,8 @@ impl Aggregates {
             cells: Vec::new(),
             cell_index: HashMap::default(),
             counts: Vec::new(),
-            moments: Vec::new(),
+            // The cell axis grows; the other two are fixed so that every cell has the same shape.
+            moments: Array3::zeros((0, 2, COLUMNS)),
             values: Vec::new(),
             kept_rows: 0,
             kept_bytes: 0,
@@ -568,7 +575,7 @@ impl Aggregates {
         let mut kept = other.values.into_iter();
         for (cell, &(speaker, slot)) in other.cells.iter().enumerate() {
             let kept = kept.next().unwrap_or_default();
-            let values = &other.moments[cell];
+            let values = &cell_moments(&other.moments, cell);
             let mine = self.add_to_cell(rows[speaker as usize], slot, other.counts[cell], values);
             // Order does not matter: lists are sorted before they are resampled.
             if self.resamples > 0 && self.kept(mine).is_empty() && !kept.is_empty() {
@@ -762,7 +769,7 @@ impl Aggregates {
             name: facts.display_name(),
             topic,
             quotes: stats.count,
-            stance_mean: self.moments[cell as usize][SUMS][STANCE] / stats.count.max(1) as f64,
+            stance_mean: self.moments[[cell as usize, SUMS, STANCE]] / stats.count.max(1) as f64,
             stats,
         }
     }
@@ -787,7 +794,7 @@ impl Aggregates {
     ) -> ScoreStats {
         let count = self.counts[cell as usize];
         let n = count as f64;
-        let sums = &self.moments[cell as usize];
+        let sums = &cell_moments(&self.moments, cell as usize);
         let mut mean = [0.0; SCORE_COUNT];
         let mut std = [0.0; SCORE_COUNT];
         for i in 0..SCORE_COUNT {
@@ -855,7 +862,7 @@ impl Aggregates {
     /// `mean ± 1.96 s / √n` for each score, `s` the sample standard deviation from the sums.
     fn normal_intervals(&self, cell: u32) -> [Option<Interval>; SCORE_COUNT] {
         let n = self.counts[cell as usize] as f64;
-        let sums = &self.moments[cell as usize];
+        let sums = &cell_moments(&self.moments, cell as usize);
         std::array::from_fn(|i| {
             let mean = sums[SUMS][i] / n;
             let variance = (sums[SQUARES][i] / n - mean * mean).max(0.0) * n / (n - 1.0);
@@ -980,9 +987,12 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        for (sums, add) in self.moments[cell].iter_mut().zip(values) {
-            for (sum, v) in sums.iter_mut().zip(add) {
-                *sum += v;
+        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
+        // Element by element: the same sums as an array addition, without its shape checks, which
+        // cost more than the additions for a cell this small.
+        for (plane, add) in values.iter().enumerate() {
+            for (i, v) in add.iter().enumerate() {
+                moments[[plane, i]] += v;
             }
         }
         cell
@@ -996,13 +1006,16 @@ impl Aggregates {
             self.values.reserve(additional);
         }
         self.cell_index.reserve(additional);
-        self.moments.reserve(additional);
+        // Fails only when the array is not in standard layout, which one grown with `push` is.
+        let _ = self.moments.reserve(Axis(0), additional);
     }
 
     /// An empty cell of (`speaker`, `slot`); the caller enters a topic cell in the index.
     fn push_cell(&mut self, speaker: u32, slot: u32) -> usize {
         let cell = self.cells.len();
-        self.moments.push([[0.0; COLUMNS]; 2]);
+        self.moments
+            .push(Axis(0), aview2(&[[0.0; COLUMNS]; 2]))
+            .expect("a new cell has the shape of every cell");
         self.cells.push((speaker, slot));
         self.counts.push(0);
         if self.resamples > 0 {
@@ -1343,7 +1356,7 @@ impl Aggregates {
                     RunCell {
                         slot: self.cells[cell].1,
                         quotes: self.counts[cell],
-                        moments: self.moments[cell],
+                        moments: cell_moments(&self.moments, cell),
                         values: self.kept(cell).to_vec(),
                     }
                 })
@@ -1472,7 +1485,8 @@ impl Aggregates {
                     })?;
                     Some(name.clone())
                 };
-                let units = |plane: usize| self.moments[cell as usize][plane].map(to_units);
+                let moments = cell_moments(&self.moments, cell as usize);
+                let units = |plane: usize| moments[plane].map(to_units);
                 let mut values: Vec<[u32; SCORE_COUNT]> = self
                     .kept(cell as usize)
                     .iter()

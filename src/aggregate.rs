@@ -987,13 +987,18 @@ impl Aggregates {
             }
         };
         self.counts[cell] += quotes;
-        let mut moments = self.moments.index_axis_mut(Axis(0), cell);
-        // Element by element: the same sums as an array addition, without its shape checks, which
-        // cost more than the additions for a cell this small.
-        for (plane, add) in values.iter().enumerate() {
-            for (i, v) in add.iter().enumerate() {
-                moments[[plane, i]] += v;
-            }
+        // The array is grown cell by cell in standard layout, so a cell's sums lie together: one run
+        // of additions over them, in the order of the planes, without a shape check per element.
+        let width = 2 * COLUMNS;
+        let all = self
+            .moments
+            .as_slice_mut()
+            .expect("an array grown cell by cell is in standard layout");
+        for (sum, v) in all[cell * width..(cell + 1) * width]
+            .iter_mut()
+            .zip(values.iter().flatten())
+        {
+            *sum += v;
         }
         cell
     }

@@ -676,7 +676,10 @@ impl Engine {
                 .iter()
                 .map(|&(start, end, _)| Span::new(start, end)),
         );
-        let towards = self.scorer.toward_each_into(text, spans, scratch, scored);
+        // Only the stance evidence reaches the output, so the sentiment evidence is not built.
+        let towards = self
+            .scorer
+            .toward_each_into(text, spans, scratch, scored, false);
         let mut out: Vec<TopicStance> = Vec::new();
         let mut counts: Vec<f32> = Vec::new();
         for ((_, _, topic), toward) in mentions.iter().zip(towards) {

@@ -312,7 +312,7 @@ impl Scorer {
             &scratch.sentences,
             target,
         ) {
-            sentiment_toward(text, scratch, &attached, scored);
+            sentiment_toward(text, scratch, &attached, scored, true);
         }
     }
 
@@ -325,17 +325,20 @@ impl Scorer {
         scratch: &mut ScratchSpace,
     ) -> Vec<Toward> {
         let mut whole = Scored::default();
-        self.toward_each_into(text, spans, scratch, &mut whole)
+        self.toward_each_into(text, spans, scratch, &mut whole, true)
     }
 
     /// [`Scorer::toward_each`] that also leaves the whole text's scores in `whole`, as
-    /// [`Scorer::score_into`] would.
+    /// [`Scorer::score_into`] would. With `sentiment_evidence` false, each [`Toward`]'s
+    /// `sentiment_evidence` is left empty, sparing a label per evaluative word per span for a caller
+    /// that only wants the numbers.
     pub fn toward_each_into(
         &self,
         text: &str,
         spans: &[Span],
         scratch: &mut ScratchSpace,
         whole: &mut Scored,
+        sentiment_evidence: bool,
     ) -> Vec<Toward> {
         self.score_into(text, scratch, whole);
         spans
@@ -356,7 +359,7 @@ impl Scorer {
                         scores: whole.scores,
                         evidence: Vec::new(),
                     };
-                    sentiment_toward(text, scratch, &attached, &mut scored);
+                    sentiment_toward(text, scratch, &attached, &mut scored, sentiment_evidence);
                     toward.sentiment = scored.scores.sentiment;
                     toward.sentiment_evidence = scored.evidence;
                     toward.stance = super::stance::stance_at(
@@ -387,8 +390,15 @@ pub struct Toward {
 }
 
 /// Replaces the sentiment, shares and evidence of `scored` (the scores of the whole text, in
-/// `scratch`) with those toward the attached span.
-fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, scored: &mut Scored) {
+/// `scratch`) with those toward the attached span; with `with_evidence` false the evidence is left
+/// empty.
+fn sentiment_toward(
+    text: &str,
+    scratch: &ScratchSpace,
+    attached: &Attached,
+    scored: &mut Scored,
+    with_evidence: bool,
+) {
     let units = &scratch.units;
     let mut tally = Tally::default();
     scored.evidence.clear();
@@ -407,6 +417,9 @@ fn sentiment_toward(text: &str, scratch: &ScratchSpace, attached: &Attached, sco
         };
         let (attachment, weight) = attached.weight(units, k);
         tally.add(valence, weight);
+        if !with_evidence {
+            continue;
+        }
         let (word, suffix) = (u.span.of(text), attachment.label());
         let mut label = String::with_capacity(word.len() + suffix.len());
         label.push_str(word);

@@ -788,6 +788,21 @@ fn toward_each_scores_once_and_agrees_with_the_single_span_calls() {
 }
 
 #[test]
+fn toward_each_without_sentiment_evidence_scores_the_same_and_lists_no_words() {
+    let text = "We support the deal, but the tariffs are a disaster and we will scrap them.";
+    let spans = [span_of(text, "deal"), span_of(text, "tariffs")];
+    let (mut scratch, mut whole) = (ScratchSpace::default(), Scored::default());
+    let with = scorer().toward_each_into(text, &spans, &mut scratch, &mut whole, true);
+    let without = scorer().toward_each_into(text, &spans, &mut scratch, &mut whole, false);
+    assert!(with.iter().any(|t| !t.sentiment_evidence.is_empty()));
+    for (a, b) in with.iter().zip(&without) {
+        assert_eq!((a.sentiment, a.stance), (b.sentiment, b.stance));
+        assert_eq!(a.stance_evidence, b.stance_evidence);
+        assert!(b.sentiment_evidence.is_empty());
+    }
+}
+
+#[test]
 fn a_tone_only_phrase_does_not_hide_the_valence_of_its_words() {
     // "not the best" is an irony cue; "best" keeps its valence and "not" its negation.
     let s = scorer().score("It is not the best plan");

@@ -2637,20 +2637,36 @@ mod tests {
 
     #[test]
     fn a_share_or_a_quantifier_opening_the_clause_names_a_group_of_speakers() {
-        let speakers = |text: &str| readings(text).into_iter().map(|r| r.1).collect::<Vec<_>>();
-        let text = "In the harbour poll, 41 percent said the ferry fares were too high.";
-        assert_eq!(speakers(text), ["41 percent"]);
-        let text = "Nearly six in 10 say the old bridge should be rebuilt before winter.";
-        assert_eq!(speakers(text), ["Nearly six in 10"]);
-        let text = "Most said they would wait for the spring timetable.";
-        assert_eq!(speakers(text), ["Most"]);
-        let text = "Again, those surveyed said the toll was unfair to islanders.";
-        assert_eq!(speakers(text), ["those surveyed"]);
-        let text = "Several owners of the small boats said the new berths cost too much.";
-        assert_eq!(speakers(text), ["Several owners of the small boats"]);
-        // A number inside the clause is what was said, not who said it.
-        let text = "Ferry use fell by 12 percent in March, Tove Lind said.";
-        assert_eq!(speakers(text), ["Tove Lind"]);
+        for (text, speaker) in [
+            (
+                "In the harbour poll, 41 percent said the ferry fares were too high.",
+                "41 percent",
+            ),
+            (
+                "Nearly six in 10 say the old bridge should be rebuilt before winter.",
+                "Nearly six in 10",
+            ),
+            (
+                "Most said they would wait for the spring timetable.",
+                "Most",
+            ),
+            (
+                "Again, those surveyed said the toll was unfair to islanders.",
+                "those surveyed",
+            ),
+            (
+                "Several owners of the small boats said the new berths cost too much.",
+                "Several owners of the small boats",
+            ),
+            // A number inside the clause is what was said, not who said it.
+            (
+                "Ferry use fell by 12 percent in March, Tove Lind said.",
+                "Tove Lind",
+            ),
+        ] {
+            let speakers: Vec<_> = readings(text).into_iter().map(|r| r.1).collect();
+            assert_eq!(speakers, [speaker], "{text}");
+        }
     }
 
     #[test]

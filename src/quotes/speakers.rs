@@ -1034,6 +1034,9 @@ pub struct Entities {
     spare: Vec<Entity>,
     /// Byte ranges of the words of a name being added.
     word_buffer: Vec<(usize, usize)>,
+    /// [`transliteration_key`] by name word as written, kept from article to article like
+    /// `by_key`: a surname is mentioned many times, and keying it costs more than finding it here.
+    word_keys: HashMap<String, String>,
 }
 
 impl Entities {
@@ -1051,6 +1054,9 @@ impl Entities {
             for by_key in &mut self.by_key {
                 by_key.clear();
             }
+        }
+        if self.word_keys.len() > MAX_KEPT_KEYS {
+            self.word_keys.clear();
         }
         self.recency.clear();
         self.by_role_word.clear();
@@ -1092,11 +1098,19 @@ impl Entities {
         // has its keys already.
         let mut surname = std::mem::take(&mut self.surname_buffer);
         surname.clear();
-        push_transliteration_key(last_word.unwrap_or_default(), &mut surname);
+        push_word_key(
+            &mut self.word_keys,
+            last_word.unwrap_or_default(),
+            &mut surname,
+        );
         let mut first_key = std::mem::take(&mut self.first_buffer);
         first_key.clear();
         let first = (word_count > 1).then(|| {
-            push_transliteration_key(first_word.unwrap_or_default(), &mut first_key);
+            push_word_key(
+                &mut self.word_keys,
+                first_word.unwrap_or_default(),
+                &mut first_key,
+            );
             first_key.as_str()
         });
         let key: &str = if person { &surname } else { &folded };
@@ -1272,6 +1286,18 @@ impl Entities {
     pub fn with_role(&self, head: &str) -> Option<usize> {
         self.by_role_word.get(head).copied()
     }
+}
+
+/// Appends [`transliteration_key`]`(word)` to `out`, from `keys` when `word` has been keyed
+/// before; keys it and keeps the key otherwise.
+fn push_word_key(keys: &mut HashMap<String, String>, word: &str, out: &mut String) {
+    if let Some(key) = keys.get(word) {
+        out.push_str(key);
+        return;
+    }
+    let start = out.len();
+    push_transliteration_key(word, out);
+    keys.insert(word.to_string(), out[start..].to_string());
 }
 
 /// The role noun a title abbreviation stands for, so that "the senator" finds "Sen. Ann Weld".
@@ -1503,6 +1529,32 @@ mod tests {
             assert_eq!(transliteration_key(word), by_chars(word), "{word:?}");
         }
         assert_eq!(transliteration_key("Khodorkovsky’s"), "hodorkovski");
+    }
+
+    #[test]
+    fn a_remembered_word_key_is_the_key_made_afresh() {
+        let mut keys = HashMap::default();
+        let words = [
+            "Lavrov",
+            "Sergey",
+            "Lavrov’s",
+            "Sergei",
+            "Lavrov",
+            "Sergey",
+            "Zelenskyy",
+            "",
+        ];
+        // Twice over: the second round reads every key from what the first remembered.
+        for word in words.iter().chain(&words) {
+            let mut out = String::from("kept ");
+            push_word_key(&mut keys, word, &mut out);
+            assert_eq!(
+                out,
+                format!("kept {}", transliteration_key(word)),
+                "{word:?}"
+            );
+        }
+        assert_eq!(keys.len(), 6);
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //!
 //! The known fields are deserialised straight into strings, without building a `serde_json::Value`
 //! for the record; the `text` string, most of a line, is taken out and decoded here with a search
-//! for quotes and backslashes, serde_json reading the rest. `text` must be a string; `id`, `title`, `date`, `source` and `url` may be strings
-//! or numbers (a number is kept as serde_json prints it, so integers read exactly as written). An
-//! optional `targets` list of `{"from", "to"}` (code points) or `{"text"}` objects goes to `targets`.
-//! Other fields with a string, number or boolean value go to `fields`, in record order. Blank lines are
-//! passed over without a record.
+//! for quotes and backslashes, and serde_json reads the rest. `text` must be a string; `id`,
+//! `title`, `date`, `source` and `url` may be strings or numbers (a number is kept as serde_json
+//! prints it, so integers read exactly as written). An optional `targets` list of `{"from", "to"}`
+//! (code points) or `{"text"}` objects goes to `targets`. Other fields with a string, number or
+//! boolean value go to `fields`, in record order. Blank lines are passed over without a record.
 
 use std::fmt;
 use std::io::BufRead;

@@ -171,11 +171,11 @@ fn read_record(line: &str) -> serde_json::Result<JsonRecord> {
         rest.push_str(&line[..value.start]);
         rest.push_str("\"\"");
         rest.push_str(&line[value.end..]);
-        if let Ok(mut fields) = serde_json::from_str::<JsonRecord>(&rest) {
-            if fields.text == Some(Scalar::String(String::new())) {
-                fields.text = Some(Scalar::String(text));
-                return Ok(fields);
-            }
+        if let Ok(mut fields) = serde_json::from_str::<JsonRecord>(&rest)
+            && fields.text == Some(Scalar::String(String::new()))
+        {
+            fields.text = Some(Scalar::String(text));
+            return Ok(fields);
         }
     }
     serde_json::from_str::<JsonRecord>(line)

@@ -587,7 +587,20 @@ impl Engine {
             segments: _,
             quotes: _,
         } = workspace;
-        self.topics.mentions_into(seg.text, mentions);
+        // Only the lines that the quotes' topics are read from are scanned (see `topics_of`).
+        let near = found.quotes.iter().map(|quote| {
+            let sentence = seg
+                .sentence_at(quote.span.start)
+                .map(|s| seg.sentences[s].span);
+            let paragraph = seg.paragraphs.get(quote.paragraph).map(|p| p.span);
+            [sentence, paragraph]
+                .into_iter()
+                .flatten()
+                .fold((quote.span.start, quote.span.end), |(start, end), span| {
+                    (start.min(span.start), end.max(span.end))
+                })
+        });
+        self.topics.mentions_near_into(seg.text, near, mentions);
         // The quotes are consumed: their words and cues move into the scored quotes uncopied.
         let ArticleQuotes { quotes, speakers } = found;
         quotes

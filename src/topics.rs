@@ -71,6 +71,8 @@ pub struct TopicLexicon {
     table_after: usize,
     /// Bytes searched with the NFA so far, until the table is built.
     searched: AtomicUsize,
+    /// Whether some term holds a line break, so that a match may run from one line into the next.
+    terms_cross_lines: bool,
 }
 
 impl Clone for TopicLexicon {
@@ -85,6 +87,7 @@ impl Clone for TopicLexicon {
             max_entries: self.max_entries,
             table_after: self.table_after,
             searched: AtomicUsize::new(self.searched.load(Ordering::Relaxed)),
+            terms_cross_lines: self.terms_cross_lines,
         }
     }
 }
@@ -181,7 +184,9 @@ impl TopicLexicon {
                 line: 0,
                 message: e.to_string(),
             })?;
+        let terms_cross_lines = patterns.iter().any(|p| p.contains('\n'));
         Ok(TopicLexicon {
+            terms_cross_lines,
             names,
             labels,
             patterns,
@@ -225,8 +230,17 @@ impl TopicLexicon {
 
     /// Calls `found` with (start, end, topic) of each leftmost-longest match in `text`, in text
     /// order, part-word matches included.
-    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, TopicId)) {
-        let bytes = text.as_bytes();
+    fn for_each_match(&self, text: &str, found: impl FnMut(usize, usize, TopicId)) {
+        self.for_each_match_from(text.as_bytes(), 0, found);
+    }
+
+    /// [`TopicLexicon::for_each_match`] over `bytes`, with offsets moved on by `offset`.
+    fn for_each_match_from(
+        &self,
+        bytes: &[u8],
+        offset: usize,
+        mut found: impl FnMut(usize, usize, TopicId),
+    ) {
         let table = self.table_for(bytes.len());
         let mut at = 0;
         loop {
@@ -237,7 +251,7 @@ impl TopicLexicon {
             let Some((end, len, topic)) = next else {
                 return;
             };
-            found(end - len, end, topic);
+            found(offset + end - len, offset + end, topic);
             at = end;
         }
     }
@@ -253,8 +267,53 @@ impl TopicLexicon {
     /// [`TopicLexicon::mentions`] into `out`, whose buffer is reused from text to text.
     pub fn mentions_into(&self, text: &str, out: &mut TopicMentions) {
         out.found.clear();
-        let found = &mut out.found;
-        self.for_each_match(text, |start, end, topic| {
+        self.push_mentions(text, 0, text.len(), &mut out.found);
+    }
+
+    /// [`TopicLexicon::mentions_into`] for only the lines of `text` that the byte ranges `near`
+    /// touch: what a scan of the whole text finds on those lines, for a caller that reads no
+    /// mention elsewhere (an article's quotes read their own paragraphs).
+    ///
+    /// No term holds a line break, so no match runs across one, and a leftmost-longest search
+    /// that starts at a line's start finds there what the search of the whole text finds. A
+    /// topic file whose terms hold line breaks has its whole text scanned.
+    pub fn mentions_near_into(
+        &self,
+        text: &str,
+        near: impl IntoIterator<Item = (usize, usize)>,
+        out: &mut TopicMentions,
+    ) {
+        if self.terms_cross_lines {
+            return self.mentions_into(text, out);
+        }
+        let TopicMentions { found, lines } = out;
+        found.clear();
+        lines.clear();
+        let bytes = text.as_bytes();
+        for (start, end) in near {
+            let (start, end) = (start.min(bytes.len()), end.min(bytes.len()));
+            // Quotes come in text order, often several to a line.
+            if lines.last().is_some_and(|&(s, e)| s <= start && end <= e) {
+                continue;
+            }
+            let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+            lines.push((line_start, line_end.max(line_start)));
+        }
+        lines.sort_unstable();
+        let mut scanned = 0;
+        for &(start, end) in lines.iter() {
+            let start = start.max(scanned);
+            if start < end {
+                self.push_mentions(text, start, end, found);
+                scanned = end;
+            }
+        }
+    }
+
+    /// Adds the matches in bytes `start..end` of `text` (which no match crosses) to `found`.
+    fn push_mentions(&self, text: &str, start: usize, end: usize, found: &mut Vec<Match>) {
+        self.for_each_match_from(&text.as_bytes()[start..end], start, |start, end, topic| {
             found.push(Match {
                 start,
                 end,
@@ -519,6 +578,8 @@ fn next_match_of(
 #[derive(Debug, Clone, Default)]
 pub struct TopicMentions {
     found: Vec<Match>,
+    /// Scratch: the lines to scan, as byte ranges.
+    lines: Vec<(usize, usize)>,
 }
 
 /// One match of the automaton, with whether each of its ends falls on a word boundary.
@@ -640,6 +701,47 @@ mod tests {
         let topics = TopicLexicon::embedded().unwrap();
         assert!(topics.names().len() >= 10);
         assert!(!topics.find("new sanctions on trade").is_empty());
+    }
+
+    #[test]
+    fn a_scan_of_some_lines_finds_there_what_the_scan_of_the_whole_text_finds() {
+        let topics = TopicLexicon::from_toml(TOPICS, Path::new("t.toml")).unwrap();
+        let text = "Free trade\nagreement talks.\n\nHacking, said she, and cyber\nattacks on trade.\nUntrade exports";
+        let whole = topics.mentions(text);
+        let lines: Vec<(usize, usize)> = text
+            .split('\n')
+            .scan(0, |at, line| {
+                let span = (*at, *at + line.len());
+                *at += line.len() + 1;
+                Some(span)
+            })
+            .collect();
+        let mut near = TopicMentions::default();
+        for &(start, end) in &lines {
+            // Any range inside the line asks for the whole line.
+            topics.mentions_near_into(text, [(start + 1, end.max(start + 1) - 1)], &mut near);
+            let on_line = |m: &(usize, usize, TopicId)| start <= m.0 && m.1 <= end;
+            let expected: Vec<_> = whole.iter().filter(on_line).collect();
+            assert_eq!(
+                near.iter().collect::<Vec<_>>(),
+                expected,
+                "{:?}",
+                &text[start..end]
+            );
+        }
+        // Ranges in any order, overlapping, repeated or across lines: the lines they touch.
+        let (first, last) = (lines[0], lines[5]);
+        topics.mentions_near_into(text, [(last.0, last.0), (3, 4), (2, 30), (3, 4)], &mut near);
+        let expected: Vec<_> = whole
+            .iter()
+            .filter(|m| m.1 <= lines[3].1 || last.0 <= m.0)
+            .collect();
+        assert_eq!(near.iter().collect::<Vec<_>>(), expected);
+        assert!(expected.iter().any(|m| m.0 < first.1));
+        assert!(expected.iter().any(|m| last.0 <= m.0));
+        let mut part = Vec::new();
+        assert!(near.within_part(lines[3].0, lines[3].1, &mut part));
+        assert_eq!(part, [(0, 7, 0)]);
     }
 
     #[test]

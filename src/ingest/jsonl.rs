@@ -1,11 +1,12 @@
 //! JSON Lines (`.jsonl`, `.ndjson`, standard input): one JSON object per line.
 //!
 //! The known fields are deserialised straight into strings, without building a `serde_json::Value`
-//! for the record. `text` must be a string; `id`, `title`, `date`, `source` and `url` may be strings
-//! or numbers (a number is kept as serde_json prints it, so integers read exactly as written). An
-//! optional `targets` list of `{"from", "to"}` (code points) or `{"text"}` objects goes to `targets`.
-//! Other fields with a string, number or boolean value go to `fields`, in record order. Blank lines are
-//! passed over without a record.
+//! for the record; the `text` string, most of a line, is taken out and decoded here with a search
+//! for quotes and backslashes, and serde_json reads the rest. `text` must be a string; `id`,
+//! `title`, `date`, `source` and `url` may be strings or numbers (a number is kept as serde_json
+//! prints it, so integers read exactly as written). An optional `targets` list of `{"from", "to"}`
+//! (code points) or `{"text"}` objects goes to `targets`. Other fields with a string, number or
+//! boolean value go to `fields`, in record order. Blank lines are passed over without a record.
 
 use std::fmt;
 use std::io::BufRead;
@@ -109,7 +110,7 @@ impl JsonLine {
 /// Turns line `number` into a record.
 fn parse_line(origin: &Origin, number: usize, bytes: &[u8], max_bytes: usize) -> Record {
     let (line, replaced) = lines::decode(bytes);
-    let fields = match serde_json::from_str::<JsonRecord>(&line) {
+    let fields = match read_record(&line) {
         Ok(fields) => fields,
         Err(error) => return origin.skip(None, number, format_args!("malformed JSON: {error}")),
     };
@@ -157,6 +158,153 @@ fn parse_line(origin: &Origin, number: usize, bytes: &[u8], max_bytes: usize) ->
         fields: fields.others,
         targets,
         warnings,
+    })
+}
+
+/// The fields of a line. The `text` string, most of a line, is decoded here rather than by
+/// serde_json (which scans it a byte at a time and grows its copy piece by piece): serde_json reads
+/// the line with that string emptied, and the line as it is whenever the text cannot be taken out
+/// plainly or the rest does not read, so that what is read and every error are as serde_json has them.
+fn read_record(line: &str) -> serde_json::Result<JsonRecord> {
+    if let Some((value, text)) = top_level_text(line) {
+        let mut rest = String::with_capacity(line.len() - value.len() + 2);
+        rest.push_str(&line[..value.start]);
+        rest.push_str("\"\"");
+        rest.push_str(&line[value.end..]);
+        if let Ok(mut fields) = serde_json::from_str::<JsonRecord>(&rest)
+            && fields.text == Some(Scalar::String(String::new()))
+        {
+            fields.text = Some(Scalar::String(text));
+            return Ok(fields);
+        }
+    }
+    serde_json::from_str::<JsonRecord>(line)
+}
+
+/// The byte range of the string value of the first top-level `"text"` key of a JSON object, quotes
+/// included, and the string it stands for; `None` when there is none, or its key or value holds
+/// anything a plain reading might get wrong (an escaped key, an escape or character JSON forbids).
+/// The rest of the line is not checked: serde_json does that.
+fn top_level_text(line: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let bytes = line.as_bytes();
+    let mut depth = 0usize;
+    // Whether the next string at depth 1 is a key, and whether the last key read was `text`.
+    let (mut key_next, mut text_key) = (false, false);
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' if depth == 1 && text_key && !key_next => {
+                let (end, text) = decode_string(line, at + 1)?;
+                return Some((at..end, text));
+            }
+            b'"' => {
+                let end = string_end(bytes, at + 1)?;
+                if depth == 1 && key_next {
+                    text_key = &bytes[at..end] == b"\"text\"";
+                    key_next = false;
+                }
+                at = end;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                key_next = depth == 1 && b == b'{';
+                text_key = false;
+            }
+            b'}' | b']' => depth = depth.checked_sub(1)?,
+            b',' if depth == 1 => {
+                key_next = true;
+                text_key = false;
+            }
+            b':' | b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => text_key = false,
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The byte just past the closing quote of the JSON string whose contents start at byte `from`.
+fn string_end(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let i = from + memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
+        if bytes[i] == b'"' {
+            return Some(i + 1);
+        }
+        from = i + 2;
+    }
+}
+
+/// The byte just past the closing quote of the JSON string whose contents start at byte `from` of
+/// `line`, and the string they stand for; `None` for an escape JSON does not have, a lone
+/// surrogate, a control character written as itself, or no closing quote.
+fn decode_string(line: &str, mut at: usize) -> Option<(usize, String)> {
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(bytes.len() - at);
+    loop {
+        let stop = at + memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+        // Folded rather than searched, so that it runs over whole vectors.
+        if bytes[at..stop]
+            .iter()
+            .fold(false, |control, &b| control | (b < 0x20))
+        {
+            return None;
+        }
+        out.push_str(&line[at..stop]);
+        if bytes[stop] == b'"' {
+            return Some((stop + 1, out));
+        }
+        at = stop;
+        // Escapes often come in runs ("\n\n"), read here without a search for each.
+        while bytes.get(at) == Some(&b'\\') {
+            let (c, next) = unescape(bytes, at + 1)?;
+            out.push(c);
+            at = next;
+        }
+    }
+}
+
+/// The character that the escape after a backslash, at byte `at`, stands for, and the byte after it.
+fn unescape(bytes: &[u8], at: usize) -> Option<(char, usize)> {
+    let c = match *bytes.get(at)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let high = hex4(bytes, at + 1)?;
+            let code = match high {
+                0xD800..=0xDBFF => {
+                    if bytes.get(at + 5..at + 7)? != b"\\u" {
+                        return None;
+                    }
+                    let low = hex4(bytes, at + 7)?;
+                    if !(0xDC00..=0xDFFF).contains(&low) {
+                        return None;
+                    }
+                    return Some((
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?,
+                        at + 11,
+                    ));
+                }
+                0xDC00..=0xDFFF => return None,
+                _ => high,
+            };
+            return Some((char::from_u32(code)?, at + 5));
+        }
+        _ => return None,
+    };
+    Some((c, at + 1))
+}
+
+/// The value of the four hex digits at byte `at`.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes.get(at..at + 4)?.iter().try_fold(0, |value, &b| {
+        Some(value * 16 + char::from(b).to_digit(16)?)
     })
 }
 
@@ -414,6 +562,59 @@ mod tests {
         Origin {
             label: "feed.jsonl".to_string(),
             compression: Compression::None,
+        }
+    }
+
+    #[test]
+    fn the_text_decoded_by_hand_reads_as_serde_json_reads_it() {
+        let lines = [
+            r#"{"id": "a", "text": "plain"}"#,
+            r#"{"text": "He said \"no\".\n\nThen \\ left\t/\/ \u00e9\u00C9 \ud83d\ude00 \u0000", "x": 1}"#,
+            r#"{"meta": {"text": "inner"}, "list": ["text", {"text": 1}], "text": "outer"}"#,
+            r#"{"title": "a \"text\": here", "text": "b"}"#,
+            r#"{"text": 5}"#,
+            r#"{"text": "one", "text": "two"}"#,
+            r#"{"text": "lone \ud800 surrogate"}"#,
+            r#"{"text": "lone \udc00 low"}"#,
+            r#"{"text": "high \ud800\u0041 then not low"}"#,
+            r#"{"text": "bad \x escape"}"#,
+            r#"{"text": "short \u12"}"#,
+            "{\"text\": \"raw\ttab\"}",
+            r#"{"text": "unterminated}"#,
+            r#"{"text": "ok", }"#,
+            r#"{"text": "ok"} trailing"#,
+            r#"["text", "x"]"#,
+            r#"{"t\u0065xt": "escaped key"}"#,
+            r#"{"id": 7, "text": "", "targets": [{"from": 0, "to": 0}]}"#,
+        ];
+        for line in lines {
+            let by_hand = read_record(line).map_err(|e| e.to_string());
+            let by_serde = serde_json::from_str::<JsonRecord>(line).map_err(|e| e.to_string());
+            assert_eq!(by_hand, by_serde, "{line}");
+        }
+        let (span, text) = top_level_text(lines[1]).unwrap();
+        assert_eq!(&lines[1][span.end..], r#", "x": 1}"#);
+        assert_eq!(text, "He said \"no\".\n\nThen \\ left\t// éÉ 😀 \0");
+        assert_eq!(top_level_text(lines[2]).unwrap().1, "outer");
+        assert_eq!(top_level_text(lines[6]), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_line_reads_as_serde_json_reads_it(
+            before in r#"[a-z":,\[\]{} ]{0,12}"#,
+            text in r#"([a-z "/\\\u{1}é]|\\u[0-9a-fA-FdD]{0,4}){0,12}"#,
+            after in r#"[a-z":,\[\]{} 0-9]{0,12}"#,
+        ) {
+            for line in [
+                format!(r#"{{"id": "x", "text": "{text}"{after}"#),
+                format!(r#"{{{before}"text": "{text}", "b": 1}}"#),
+                format!(r#"{{"a": "{text}", "text": "{text}"}}"#),
+            ] {
+                let by_hand = read_record(&line).map_err(|e| e.to_string());
+                let by_serde = serde_json::from_str::<JsonRecord>(&line).map_err(|e| e.to_string());
+                proptest::prop_assert_eq!(by_hand, by_serde, "{}", line);
+            }
         }
     }
 

@@ -531,6 +531,7 @@ impl Scorer {
                     // Most words that start a phrase are not followed by its second word: the tokens
                     // after the second are made ahead only when some phrase starts with the two.
                     let mut next: &[LookupToken] = &[];
+                    let mut group = None;
                     // Most words that start a phrase are followed by a word that no phrase of theirs
                     // goes on with: the byte after the space tells most of them, before the next
                     // token is made, and the next token's hash most of the rest.
@@ -542,10 +543,10 @@ impl Scorer {
                             .ahead(1, fold)
                             .first()
                             .filter(|t| term.may_go_on_with(t.hash));
-                        let look_ahead = table.phrase_look_ahead(hash, second);
-                        if look_ahead > 0 {
+                        if let Some((g, look_ahead)) = table.phrase_group(hash, second) {
                             next = stream.ahead(look_ahead, fold);
-                            found = table.longest_phrase(text, first(), next, |_| true);
+                            found = table.longest_phrase(text, first(), g, next, |_| true);
+                            group = Some(g);
                         }
                     }
                     let tone_only =
@@ -561,7 +562,9 @@ impl Scorer {
                     }
                     if tone_only {
                         // Inside a tone-only phrase another one cannot start: one cue, counted once.
-                        found = table.longest_phrase(text, first(), next, |e| e.replaces_its_words);
+                        found = group.and_then(|g| {
+                            table.longest_phrase(text, first(), g, next, |e| e.replaces_its_words)
+                        });
                     }
                     match found {
                         Some((id, n)) => {

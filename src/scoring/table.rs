@@ -432,6 +432,78 @@ struct Phrase {
     entry: EntryId,
 }
 
+/// The multiword entries that start with one pair of words (or with pairs whose [`pair_key`]s
+/// collide): a range of [`Table::phrases`], longest first. Found once a token by
+/// [`Table::phrase_group`], then read by [`Table::longest_phrase`] as often as the scorer asks.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PhraseGroup {
+    start: u32,
+    /// Above `start` in every group; 0 marks an empty [`PairSlot`].
+    end: u32,
+}
+
+/// The [`PhraseGroup`]s by [`pair_key`], in open addressing like [`TermIndex`]: a probe is a shift
+/// and a compare of one number, where a general hash map hashes the key again and scans a group
+/// of control bytes.
+#[derive(Debug, Clone, Default)]
+struct PairIndex {
+    /// A power of two in length, at most half full; empty when no term is a phrase.
+    slots: Vec<PairSlot>,
+    /// 64 less the number of bits that index `slots`.
+    shift: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct PairSlot {
+    key: u64,
+    group: PhraseGroup,
+}
+
+impl PairIndex {
+    /// The index of `groups`, whose keys are all different.
+    fn of(groups: &[(u64, PhraseGroup)]) -> PairIndex {
+        if groups.is_empty() {
+            return PairIndex::default();
+        }
+        let bits = (groups.len() * 2).next_power_of_two().trailing_zeros();
+        let mut index = PairIndex {
+            slots: vec![PairSlot::default(); 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for &(key, group) in groups {
+            let mut at = index.home(key);
+            while index.slots[at].group.end != 0 {
+                at = (at + 1) & mask;
+            }
+            index.slots[at] = PairSlot { key, group };
+        }
+        index
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        // The high bits are the best mixed by the multiplicative hash.
+        (key >> (self.shift & 63)) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<PhraseGroup> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = self.home(key);
+        loop {
+            let slot = self.slots.get(at)?;
+            if slot.group.end == 0 {
+                return None;
+            }
+            if slot.key == key {
+                return Some(slot.group);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// The single-word terms by [`hash_folded`], in open addressing: the hash a token's lookup computes once
 /// is reused for the phrases that start with the token. A slot holds its key's [`WordKey`] and length,
 /// so that a miss, and a hit on a word of up to eight bytes (most words), reads no byte of the key.
@@ -620,7 +692,7 @@ pub(crate) struct Table {
     /// The phrases by the hash of their first two tokens ([`pair_key`]), longest first: one more
     /// lookup finds the few phrases that can match at a token. A collision only puts two groups in one
     /// range; every word of a candidate is compared.
-    pairs: HashMap<u64, (u32, u32), BuildHasherDefault<WordHasher>>,
+    pairs: PairIndex,
     /// Emoticons and other symbols written without spaces that tokenize into several tokens (":-)",
     /// "<3", ":'("), keyed by the whole symbol: they are matched on the text, not token by token, so
     /// that ": (" in "note: (see above)" is not a frown.
@@ -760,14 +832,24 @@ impl Table {
             .collect();
         order.sort_unstable();
         table.phrases.reserve(pending.len());
-        table.pairs.reserve(pending.len());
+        // Sorted by key, so the phrases of one key lie together.
+        let mut groups: Vec<(u64, PhraseGroup)> = Vec::new();
         for at in order {
             let (key, words, entry) = pending[at as u32 as usize].clone();
             let index = table.phrases.len() as u32;
             table.phrases.push(Phrase { words, entry });
-            let range = table.pairs.entry(key).or_insert((index, index));
-            range.1 = index + 1;
+            match groups.last_mut() {
+                Some((last, group)) if *last == key => group.end = index + 1,
+                _ => groups.push((
+                    key,
+                    PhraseGroup {
+                        start: index,
+                        end: index + 1,
+                    },
+                )),
+            }
         }
+        table.pairs = PairIndex::of(&groups);
         table
     }
 
@@ -789,9 +871,9 @@ impl Table {
             hash_folded(first.as_bytes()),
             hash_folded(second.as_bytes()),
         );
-        let &(start, end) = self.pairs.get(&key)?;
+        let group = self.pairs.get(key)?;
         let words: Vec<&str> = words.collect();
-        self.phrases[start as usize..end as usize]
+        self.phrases[group.start as usize..group.end as usize]
             .iter()
             .find(|phrase| self.phrase_words(phrase).eq(words.iter().copied()))
             .map(|phrase| phrase.entry)
@@ -825,13 +907,14 @@ impl Table {
         self.terms.get(key, word)
     }
 
-    /// The longest phrase that starts with the token `first` (as written; `first_hash` its
-    /// [`hash_folded`] when folded) and goes on with the tokens `next`, and whose entry passes
-    /// `accept`: its entry and its length in tokens.
+    /// The longest phrase of `group` (from [`Table::phrase_group`]) that starts with the token
+    /// `first` (as written; `first_hash` its [`hash_folded`] when folded) and goes on with the tokens
+    /// `next`, and whose entry passes `accept`: its entry and its length in tokens.
     pub fn longest_phrase(
         &self,
         text: &str,
         (first, first_hash): (&str, u64),
+        group: PhraseGroup,
         next: &[LookupToken],
         accept: impl Fn(&EntryFacts) -> bool,
     ) -> Option<(EntryId, usize)> {
@@ -839,8 +922,11 @@ impl Table {
             Some(t) if t.kind != TokenKind::QuoteMark => Some(t.hash),
             _ => None,
         };
-        let &(start, end) = self.pairs.get(&pair_key(first_hash, hash_of(0)?))?;
-        'phrase: for phrase in &self.phrases[start as usize..end as usize] {
+        let phrases = self
+            .phrases
+            .get(group.start as usize..group.end as usize)
+            .unwrap_or_default();
+        'phrase: for phrase in phrases {
             let range = phrase.words.start as usize..phrase.words.end as usize;
             let want = &self.phrase_hashes[range];
             if want[0] != first_hash {
@@ -869,18 +955,20 @@ impl Table {
         None
     }
 
-    /// How many tokens after the token hashed `first_hash` [`Table::longest_phrase`] may need to
-    /// see, given the token after it (`second`): none when no phrase starts with the two.
+    /// The phrases that start with the token hashed `first_hash` and the token after it
+    /// (`second`), and how many tokens after the first [`Table::longest_phrase`] may need to see;
+    /// `None` when no phrase starts with the two.
     #[inline]
-    pub fn phrase_look_ahead(&self, first_hash: u64, second: Option<&LookupToken>) -> usize {
-        let Some(second) = second.filter(|t| t.kind != TokenKind::QuoteMark) else {
-            return 0;
-        };
+    pub fn phrase_group(
+        &self,
+        first_hash: u64,
+        second: Option<&LookupToken>,
+    ) -> Option<(PhraseGroup, usize)> {
+        let second = second.filter(|t| t.kind != TokenKind::QuoteMark)?;
+        let group = self.pairs.get(pair_key(first_hash, second.hash))?;
         // Longest first: the group's first phrase is its longest.
-        self.pairs
-            .get(&pair_key(first_hash, second.hash))
-            .and_then(|&(start, _)| self.phrases.get(start as usize))
-            .map_or(0, |p| p.words.len() - 1)
+        let longest = self.phrases.get(group.start as usize)?;
+        Some((group, longest.words.len() - 1))
     }
 
     /// The folded tokens of a phrase.
@@ -1241,8 +1329,12 @@ mod tests {
         let at = table.term("at").expect("'at' starts a phrase");
         assert_eq!(at.entry, None);
         assert!(at.starts_phrase);
+        let (group, look_ahead) = table
+            .phrase_group(toks[0].hash, toks.get(1))
+            .expect("'at a' starts a phrase");
+        assert_eq!(look_ahead, 3);
         let (id, len) = table
-            .longest_phrase(text, ("At", toks[0].hash), &toks[1..], |_| true)
+            .longest_phrase(text, ("At", toks[0].hash), group, &toks[1..], |_| true)
             .expect("the four-word phrase matches");
         assert_eq!(len, 4);
         assert_eq!(table.entry(id).valence, -2.5);

@@ -787,7 +787,10 @@ fn draw_sums<const K: usize, const W: usize>(
         Vec::new()
     };
     let mut rng = Rng::new(options.seed);
-    for r in 0..resamples {
+    // Resample by resample, each one's sums stored together, and only then spread into columns:
+    // stores to W places per resample cost more than the copy.
+    let mut drawn: Vec<[f64; W]> = Vec::with_capacity(resamples);
+    for _ in 0..resamples {
         let mut sums = [0.0f64; W];
         if pairs.is_empty() {
             for _ in 0..n / 2 {
@@ -804,8 +807,15 @@ fn draw_sums<const K: usize, const W: usize>(
         if n % 2 == 1 {
             add(&mut sums, &packed[rng.below(n)]);
         }
-        for (c, &sum) in sums.iter().take(columns.len()).enumerate() {
-            out[c * resamples + r] = sum;
+        drawn.push(sums);
+    }
+    for (c, column) in out
+        .chunks_exact_mut(resamples)
+        .take(columns.len())
+        .enumerate()
+    {
+        for (sum, drawn) in column.iter_mut().zip(&drawn) {
+            *sum = drawn[c];
         }
     }
 }

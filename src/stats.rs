@@ -205,6 +205,21 @@ impl Bootstrap {
     /// knows where they fall (the spread of a resampled mean follows from the sample's); otherwise
     /// they are found from the statistics' own moments.
     fn interval_within(&self, statistics: &mut [f64], cuts: Option<(f64, f64)>) -> Interval {
+        self.interval_of_mapped(statistics, cuts, |x| x)
+    }
+
+    /// The percentile interval of `value` of each of `statistics`, where `value` never reverses
+    /// their order (`a <= b` gives `value(a) <= value(b)`), so that the order statistics of the
+    /// values are the values of the order statistics: only the four needed are mapped. The drawn
+    /// bootstrap keeps resampled sums and maps them to means this way, one division for each end
+    /// rather than one for each resample. `cuts` are in the units of `statistics`.
+    #[inline]
+    fn interval_of_mapped(
+        &self,
+        statistics: &mut [f64],
+        cuts: Option<(f64, f64)>,
+        value: impl Fn(f64) -> f64,
+    ) -> Interval {
         let tail = (1.0 - self.confidence) / 2.0;
         let n = statistics.len();
         let low_position = (n - 1) as f64 * tail;
@@ -214,8 +229,8 @@ impl Bootstrap {
         let top = n - high_position.floor() as usize;
         if bottom + top > n / 8 {
             return Interval {
-                low: quantile_by_selection(statistics, tail),
-                high: quantile_by_selection(statistics, 1.0 - tail),
+                low: quantile_by_selection(statistics, tail, &value),
+                high: quantile_by_selection(statistics, 1.0 - tail, &value),
             };
         }
         let (below, above) = match cuts {
@@ -253,6 +268,7 @@ impl Bootstrap {
             }
         };
         let interpolate = |position: f64, (floor, next): (f64, f64)| {
+            let (floor, next) = (value(floor), value(next));
             let below = position.floor();
             let high = if position.ceil() == below {
                 floor
@@ -347,17 +363,19 @@ fn extremes(xs: &[f64], k: usize, before: impl Fn(f64, f64) -> bool) -> Vec<f64>
     kept
 }
 
-/// The `q` quantile of non-empty `xs`, interpolating linearly between order statistics (the definition
-/// spreadsheets and R use by default). Reorders `xs`.
-fn quantile_by_selection(xs: &mut [f64], q: f64) -> f64 {
+/// The `q` quantile of the `value`s of non-empty `xs`, interpolating linearly between order
+/// statistics (the definition spreadsheets and R use by default). `value` must never reverse the
+/// order of `xs` (see [`Bootstrap::interval_of_mapped`]). Reorders `xs`.
+fn quantile_by_selection(xs: &mut [f64], q: f64, value: impl Fn(f64) -> f64) -> f64 {
     let position = (xs.len() - 1) as f64 * q;
     let below = position.floor() as usize;
     let (_, &mut low, above) = xs.select_nth_unstable_by(below, f64::total_cmp);
+    let low = value(low);
     if position == below as f64 {
         return low;
     }
     // The next order statistic is the smallest of those placed above the selected one.
-    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = value(above.iter().copied().fold(f64::INFINITY, f64::min));
     low + (position - below as f64) * (high - low)
 }
 
@@ -433,11 +451,11 @@ pub fn bootstrap_column_means<const K: usize>(
     bootstrap_column_means_with(rows, wanted, options, &mut BootstrapScratch::default())
 }
 
-/// Memory that [`bootstrap_column_means_with`] reuses from one call to the next: the resampled means
+/// Memory that [`bootstrap_column_means_with`] reuses from one call to the next: the resampled sums
 /// of nine columns take 144 KB, which costs more to allocate and clear than to fill for a small sample.
 #[derive(Debug, Clone, Default)]
 pub struct BootstrapScratch {
-    means: Vec<f64>,
+    drawn: Vec<f64>,
     /// Exact resamples of a small sample: one column's sum in each, and the partial sums of the
     /// first rows from which they are made, a level at a time.
     sums: Vec<f64>,
@@ -834,32 +852,38 @@ fn drawn_column_means<const K: usize>(
     let mut intervals = [None; K];
     let resamples = options.resamples;
     let columns: Vec<usize> = (0..K).filter(|&k| wanted[k]).collect();
-    // Column-major, so that each column's means are one slice to select from. Every mean read below
+    // Column-major, so that each column's sums are one slice to select from. Every sum read below
     // is written first, so what earlier calls left needs no clearing.
-    if scratch.means.len() < columns.len() * resamples {
-        scratch.means.resize(columns.len() * resamples, 0.0);
+    if scratch.drawn.len() < columns.len() * resamples {
+        scratch.drawn.resize(columns.len() * resamples, 0.0);
     }
     // Each group of columns replays the same stream of draws, so that every column sees the same
     // resamples however many groups there are.
     for (group, columns) in columns.chunks(DRAWN_AT_ONCE).enumerate() {
-        let means = &mut scratch.means[group * DRAWN_AT_ONCE * resamples..];
+        let sums = &mut scratch.drawn[group * DRAWN_AT_ONCE * resamples..];
         match columns.len() {
-            1 => draw_means::<K, 1>(rows, columns, options, means),
-            2 => draw_means::<K, 2>(rows, columns, options, means),
-            3 => draw_means::<K, 3>(rows, columns, options, means),
-            4 => draw_means::<K, 4>(rows, columns, options, means),
-            5 => draw_means::<K, 5>(rows, columns, options, means),
-            6 => draw_means::<K, 6>(rows, columns, options, means),
-            7 => draw_means::<K, 7>(rows, columns, options, means),
-            8 => draw_means::<K, 8>(rows, columns, options, means),
-            9 => draw_means::<K, 9>(rows, columns, options, means),
-            _ => draw_means::<K, DRAWN_AT_ONCE>(rows, columns, options, means),
+            1 => draw_sums::<K, 1>(rows, columns, options, sums),
+            2 => draw_sums::<K, 2>(rows, columns, options, sums),
+            3 => draw_sums::<K, 3>(rows, columns, options, sums),
+            4 => draw_sums::<K, 4>(rows, columns, options, sums),
+            5 => draw_sums::<K, 5>(rows, columns, options, sums),
+            6 => draw_sums::<K, 6>(rows, columns, options, sums),
+            7 => draw_sums::<K, 7>(rows, columns, options, sums),
+            8 => draw_sums::<K, 8>(rows, columns, options, sums),
+            9 => draw_sums::<K, 9>(rows, columns, options, sums),
+            _ => draw_sums::<K, DRAWN_AT_ONCE>(rows, columns, options, sums),
         }
     }
+    let n = rows.len() as f64;
     for (at, &k) in columns.iter().enumerate() {
-        let column = &mut scratch.means[at * resamples..(at + 1) * resamples];
-        let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])));
-        intervals[k] = Some(options.interval_within(column, cuts));
+        let column = &mut scratch.drawn[at * resamples..(at + 1) * resamples];
+        // In sum units: the cuts need not be exact, only split the sums into a lower and an
+        // upper set, which any threshold does.
+        let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])))
+            .map(|(low, high)| (low * n, high * n));
+        // Dividing by n never reverses two sums (it rounds monotonically), so the order
+        // statistics of the means are those of the sums, divided.
+        intervals[k] = Some(options.interval_of_mapped(column, cuts, |sum| sum / n));
     }
     intervals
 }
@@ -868,19 +892,20 @@ fn drawn_column_means<const K: usize>(
 /// in registers.
 const DRAWN_AT_ONCE: usize = 10;
 
-/// The resampled means of `columns` of `rows` into `means`, column after column, each
-/// `options.resamples` long. The rows are first copied as `f64`s of only those columns, so that the
-/// loop over the draws converts nothing and adds no column that is not wanted.
+/// The resampled sums of `columns` of `rows` into `sums`, column after column, each
+/// `options.resamples` long; the caller divides only the few it needs into means. The rows are first
+/// copied as `f64`s of only those columns, so that the loop over the draws converts nothing and adds
+/// no column that is not wanted.
 ///
 /// Each sum must come out as adding one drawn row at a time gives it. When no sum of the column can
 /// round ([`sums_are_exact`]), the order of the additions cannot matter, and the draws, which come in
 /// pairs, add the sum of each pair of rows from a table: half the additions.
 #[inline(never)]
-fn draw_means<const K: usize, const W: usize>(
+fn draw_sums<const K: usize, const W: usize>(
     rows: &[[f32; K]],
     columns: &[usize],
     options: &Bootstrap,
-    means: &mut [f64],
+    out: &mut [f64],
 ) {
     let packed: Vec<[f64; W]> = rows
         .iter()
@@ -902,7 +927,10 @@ fn draw_means<const K: usize, const W: usize>(
         Vec::new()
     };
     let mut rng = Rng::new(options.seed);
-    for r in 0..resamples {
+    // Resample by resample, each one's sums stored together, and only then spread into columns:
+    // stores to W places per resample cost more than the copy.
+    let mut drawn: Vec<[f64; W]> = Vec::with_capacity(resamples);
+    for _ in 0..resamples {
         let mut sums = [0.0f64; W];
         if pairs.is_empty() {
             for _ in 0..n / 2 {
@@ -919,13 +947,20 @@ fn draw_means<const K: usize, const W: usize>(
         if n % 2 == 1 {
             add(&mut sums, &packed[rng.below(n)]);
         }
-        for (c, sum) in sums.iter().take(columns.len()).enumerate() {
-            means[c * resamples + r] = sum / n as f64;
+        drawn.push(sums);
+    }
+    for (c, column) in out
+        .chunks_exact_mut(resamples)
+        .take(columns.len())
+        .enumerate()
+    {
+        for (sum, drawn) in column.iter_mut().zip(&drawn) {
+            *sum = drawn[c];
         }
     }
 }
 
-/// Values in the table of pair sums of [`draw_means`]: 512 KB, a quarter of a core's L2 cache, so
+/// Values in the table of pair sums of [`draw_sums`]: 512 KB, a quarter of a core's L2 cache, so
 /// that its rows are read about as fast as the rows themselves.
 const PAIR_TABLE_VALUES: usize = 64 * 1024;
 
@@ -1290,7 +1325,7 @@ mod tests {
             sorted.sort_unstable_by(f64::total_cmp);
             for q in [0.0, 0.025, 0.5, 0.975, 1.0] {
                 let mut scratch = xs.clone();
-                let selected = quantile_by_selection(&mut scratch, q);
+                let selected = quantile_by_selection(&mut scratch, q, |x| x);
                 let want = quantile_of_sorted(&sorted, q);
                 assert_eq!(selected.to_bits(), want.to_bits(), "len {len} q {q}");
             }
@@ -1639,6 +1674,68 @@ mod tests {
                 let got = got.unwrap();
                 assert_eq!(got.low.to_bits(), want.low.to_bits(), "n {n} column {k}");
                 assert_eq!(got.high.to_bits(), want.high.to_bits(), "n {n} column {k}");
+            }
+        }
+    }
+
+    /// The intervals of `wanted` columns of `rows` as the drawn bootstrap first computed them: every
+    /// resample's means, one row added at a time, divided before the ends are looked for.
+    fn intervals_of_means_first(
+        rows: &[[f32; 5]],
+        wanted: [bool; 5],
+        options: &Bootstrap,
+    ) -> [Option<Interval>; 5] {
+        let n = rows.len();
+        let mut draws = Rng::new(options.seed);
+        let mut means = vec![Vec::new(); 5];
+        for _ in 0..options.resamples {
+            let mut sums = [0.0f64; 5];
+            let mut add = |row: &[f32; 5]| {
+                for (sum, &v) in sums.iter_mut().zip(row) {
+                    *sum += f64::from(v);
+                }
+            };
+            for _ in 0..n / 2 {
+                let (i, j) = draws.two_below(n);
+                add(&rows[i]);
+                add(&rows[j]);
+            }
+            if n % 2 == 1 {
+                add(&rows[draws.below(n)]);
+            }
+            for (column, sum) in means.iter_mut().zip(sums) {
+                column.push(sum / n as f64);
+            }
+        }
+        std::array::from_fn(|k| {
+            wanted[k].then(|| {
+                let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])));
+                options.interval_within(&mut means[k], cuts)
+            })
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Keeping sums and dividing only the ends changes no bit of any interval, whether the sums
+        /// are exact (added from the table of pairs) or round (the last column), whatever the width
+        /// of the tails (wide ones are selected, narrow ones cut).
+        #[test]
+        fn dividing_only_the_ends_gives_the_intervals_of_the_means(
+            seed in proptest::prelude::any::<u64>(),
+            n in 1usize..120,
+            resamples in 1usize..2500,
+            confidence in proptest::sample::select(vec![0.95, 0.99, 0.9375, 0.8, 0.5]),
+            wanted in proptest::prelude::any::<[bool; 5]>(),
+        ) {
+            let rows = sample_rows(&mut Rng::new(seed), n);
+            let options = Bootstrap { resamples, confidence, seed };
+            let got = drawn_column_means(&rows, wanted, &options, &mut BootstrapScratch::default());
+            let want = intervals_of_means_first(&rows, wanted, &options);
+            for (got, want) in got.iter().zip(&want) {
+                let bits = |i: &Option<Interval>| i.map(|i| (i.low.to_bits(), i.high.to_bits()));
+                proptest::prop_assert_eq!(bits(got), bits(want), "{:?} {:?}", got, want);
             }
         }
     }

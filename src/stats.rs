@@ -1638,27 +1638,7 @@ mod tests {
         {
             let rows = sample_rows(&mut rng, n);
             let got = drawn_column_means(&rows, wanted, &options, &mut scratch);
-            let mut draws = Rng::new(options.seed);
-            let mut means = vec![Vec::new(); 5];
-            for _ in 0..options.resamples {
-                let mut sums = [0.0f64; 5];
-                let mut add = |row: &[f32; 5]| {
-                    for (sum, &v) in sums.iter_mut().zip(row) {
-                        *sum += f64::from(v);
-                    }
-                };
-                for _ in 0..n / 2 {
-                    let (i, j) = draws.two_below(n);
-                    add(&rows[i]);
-                    add(&rows[j]);
-                }
-                if n % 2 == 1 {
-                    add(&rows[draws.below(n)]);
-                }
-                for (column, sum) in means.iter_mut().zip(sums) {
-                    column.push(sum / n as f64);
-                }
-            }
+            let means = means_one_row_at_a_time(&rows, &options);
             for (k, got) in got.into_iter().enumerate() {
                 if !wanted[k] {
                     assert_eq!(got, None);
@@ -1678,13 +1658,9 @@ mod tests {
         }
     }
 
-    /// The intervals of `wanted` columns of `rows` as the drawn bootstrap first computed them: every
-    /// resample's means, one row added at a time, divided before the ends are looked for.
-    fn intervals_of_means_first(
-        rows: &[[f32; 5]],
-        wanted: [bool; 5],
-        options: &Bootstrap,
-    ) -> [Option<Interval>; 5] {
+    /// Each column's resampled means, drawn as the drawn bootstrap draws them but added one row at a
+    /// time and divided at once: the plainest reading of what it must compute.
+    fn means_one_row_at_a_time(rows: &[[f32; 5]], options: &Bootstrap) -> Vec<Vec<f64>> {
         let n = rows.len();
         let mut draws = Rng::new(options.seed);
         let mut means = vec![Vec::new(); 5];
@@ -1707,6 +1683,17 @@ mod tests {
                 column.push(sum / n as f64);
             }
         }
+        means
+    }
+
+    /// The intervals of `wanted` columns of `rows` as the drawn bootstrap first computed them: every
+    /// resample's means, one row added at a time, divided before the ends are looked for.
+    fn intervals_of_means_first(
+        rows: &[[f32; 5]],
+        wanted: [bool; 5],
+        options: &Bootstrap,
+    ) -> [Option<Interval>; 5] {
+        let mut means = means_one_row_at_a_time(rows, options);
         std::array::from_fn(|k| {
             wanted[k].then(|| {
                 let cuts = tail_cuts(rows.iter().map(|row| f64::from(row[k])));
